@@ -1,0 +1,53 @@
+# Two commands: `make run` (SQLite + demo data on http://127.0.0.1:5000) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+SECRET_FILE := instance/secret_key
+
+.PHONY: run test install install-test db seed lint bench-search clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(SECRET_FILE):
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+db: install $(SECRET_FILE)
+	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask db upgrade
+
+seed: db
+	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask seed
+
+run: seed
+	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask run --host 127.0.0.1 --port 5000 --with-threads
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/run_tests.py
+
+lint: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench-search: install-test
+	$(BIN)/python bench/search.py
+
+clean:
+	rm -rf $(VENV) instance/jobfair.sqlite*

@@ -1,0 +1,80 @@
+"""jobfair: 云招聘 platform for a city's public employment service."""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: a table of contents of register_* steps."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from jobfair.config import load_config
+
+    load_config(app, config)
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from jobfair.extensions import init_extensions
+
+    init_extensions(app)
+
+
+def register_security(app: Flask) -> None:
+    from jobfair.security import init_security
+
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from jobfair.api import init_api
+    from jobfair.applications import bp as applications_bp
+    from jobfair.auth import bp as auth_bp
+    from jobfair.employers import bp as employers_bp
+    from jobfair.main import bp as main_bp
+    from jobfair.organiser import bp as organiser_bp
+    from jobfair.positions import bp as positions_bp
+    from jobfair.seekers import bp as seekers_bp
+
+    for bp in (
+        main_bp,
+        auth_bp,
+        positions_bp,
+        seekers_bp,
+        employers_bp,
+        applications_bp,
+        organiser_bp,
+    ):
+        app.register_blueprint(bp)
+    init_api(app)
+
+
+def register_cli(app: Flask) -> None:
+    from jobfair.cli import init_cli
+
+    init_cli(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from jobfair.errors import init_errorhandlers
+
+    init_errorhandlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from jobfair.templating import init_templating
+
+    init_templating(app)

@@ -1,0 +1,156 @@
+"""Account services: registration, credential checks, password change, organiser creation."""
+
+import secrets
+from pathlib import Path
+
+from marshmallow import fields
+from sqlalchemy.exc import IntegrityError
+
+from jobfair.errors import Conflict, DomainError
+from jobfair.extensions import db
+from jobfair.models.common import utcnow
+from jobfair.models.user import Role, User
+from jobfair.security import end_all_sessions, hash_password, verify_password
+from jobfair.validation import EMAIL_RE, PHONE_RE, BaseSchema, Choice, Text, load
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 128
+_COMMON = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+
+
+def _common_passwords() -> frozenset[str]:
+    if not _COMMON.exists():
+        return frozenset()
+    return frozenset(line.strip() for line in _COMMON.read_text().splitlines() if line.strip())
+
+
+COMMON_PASSWORDS = _common_passwords()
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise DomainError(f"密码至少 {MIN_PASSWORD} 位。", fields={"password": "密码太短"})
+    if len(password) > MAX_PASSWORD:
+        raise DomainError(f"密码不能超过 {MAX_PASSWORD} 位。", fields={"password": "密码太长"})
+    if password.lower() in COMMON_PASSWORDS:
+        raise DomainError(
+            "这个密码太常见，容易被猜到，请换一个。", fields={"password": "密码太常见"}
+        )
+
+
+def normalize_login(value: str) -> tuple[str | None, str | None]:
+    """Return (phone, email) from what a person typed; raise if it is neither."""
+    value = (value or "").strip().replace(" ", "").replace("-", "")
+    if PHONE_RE.match(value):
+        return value, None
+    if EMAIL_RE.match(value) and len(value) <= 254:
+        return None, value.lower()
+    raise DomainError(
+        "请输入 11 位手机号或有效的邮箱地址。", fields={"login": "手机号或邮箱格式不正确"}
+    )
+
+
+class RegisterSchema(BaseSchema):
+    login = Text(required=True, max_len=254)
+    password = Text(required=True, max_len=MAX_PASSWORD)
+    name = Text(max_len=50)
+    role = Choice([Role.SEEKER, Role.EMPLOYER], load_default=Role.SEEKER)
+
+
+def register(data: dict, *, form: bool = False) -> User:
+    """Self-registration for seekers and employers. Organisers come only from the CLI."""
+    values = load(RegisterSchema(), data, form=form)
+    phone, email = normalize_login(values["login"])
+    check_password_policy(values["password"])
+    user = User(
+        role=values["role"],
+        phone=phone,
+        email=email,
+        name=values["name"].strip(),
+        password_hash=hash_password(values["password"]),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("该手机号或邮箱已注册，请直接登录。", code="already_registered") from None
+    return user
+
+
+class LoginSchema(BaseSchema):
+    login = Text(required=True, max_len=254)
+    password = fields.String(required=True, error_messages={"required": "此项必填。"})
+
+
+def find_by_login(value: str) -> User | None:
+    try:
+        phone, email = normalize_login(value)
+    except DomainError:
+        return None
+    if phone:
+        return db.session.scalar(db.select(User).filter_by(phone=phone))
+    return db.session.scalar(db.select(User).filter_by(email=email))
+
+
+INVALID_CREDENTIALS = "手机号/邮箱或密码不正确。"
+
+
+def authenticate(data: dict, *, form: bool = False) -> User:
+    """Check credentials. Unknown user and wrong password give the same error."""
+    values = load(LoginSchema(), data, form=form)
+    user = find_by_login(values["login"])
+    if not verify_password(user, values["password"]) or user is None:
+        raise DomainError(INVALID_CREDENTIALS, code="invalid_credentials", status=401)
+    if not user.is_active:
+        # Same message: a suspended account does not reveal itself either.
+        raise DomainError(INVALID_CREDENTIALS, code="invalid_credentials", status=401)
+    return user
+
+
+class ChangePasswordSchema(BaseSchema):
+    current_password = fields.String(required=True, error_messages={"required": "此项必填。"})
+    new_password = Text(required=True, max_len=MAX_PASSWORD)
+
+
+def change_password(user: User, data: dict, *, form: bool = False) -> None:
+    """Change the password and end every other session of this user."""
+    values = load(ChangePasswordSchema(), data, form=form)
+    if not verify_password(user, values["current_password"]):
+        raise DomainError(
+            "当前密码不正确。",
+            code="invalid_credentials",
+            status=403,
+            fields={"current_password": "当前密码不正确"},
+        )
+    try:
+        check_password_policy(values["new_password"])
+    except DomainError as err:
+        err.fields = {"new_password": next(iter(err.fields.values()), err.message)}
+        raise
+    user.password_hash = hash_password(values["new_password"])
+    user.password_changed_at = utcnow()
+    user.must_change_password = False
+    end_all_sessions(user, keep_current=True)
+    db.session.commit()
+
+
+def create_organiser(login: str, name: str) -> tuple[User, str]:
+    """Create an organiser with a random one-time password that must be changed at first login."""
+    phone, email = normalize_login(login)
+    password = secrets.token_urlsafe(12)
+    user = User(
+        role=Role.ORGANISER,
+        phone=phone,
+        email=email,
+        name=name.strip()[:50],
+        password_hash=hash_password(password),
+        must_change_password=True,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("该手机号或邮箱已注册。", code="already_registered") from None
+    return user, password

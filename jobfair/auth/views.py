@@ -1,0 +1,151 @@
+"""Auth pages: register, login, logout, change password, personal access tokens."""
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from jobfair.auth import bp, services
+from jobfair.errors import DomainError
+from jobfair.extensions import db, limiter
+from jobfair.models.user import ApiToken, Role
+from jobfair.security import create_api_token, end_session, login_required, start_session
+
+
+def login_account_key() -> str:
+    """Rate-limit key for the account being tried (phone or e-mail as typed)."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    value = str((data or {}).get("login", "")).strip().lower()[:254]
+    return "login-account:" + value
+
+
+def login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def login_limits(view):
+    """Ten failed attempts per 5 minutes per account and per address; the 11th gets 429."""
+    from flask import current_app
+
+    limit = lambda: current_app.config["LOGIN_FAILURE_LIMIT"]  # noqa: E731
+    view = limiter.shared_limit(limit, scope="login-ip", deduct_when=login_failed)(view)
+    view = limiter.shared_limit(
+        limit, scope="login-account", key_func=login_account_key, deduct_when=login_failed
+    )(view)
+    return view
+
+
+def safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def home_for(user) -> str:
+    if user.role == Role.ORGANISER:
+        return url_for("organiser.console")
+    if user.role == Role.EMPLOYER:
+        return url_for("employers.dashboard")
+    return url_for("seekers.home")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    role = request.values.get("role", "seeker")
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            user = services.register(request.form.to_dict(), form=True)
+        except DomainError as err:
+            flash(err.message, "error")
+            errors = err.fields
+        else:
+            start_session(user)
+            if user.role == Role.EMPLOYER:
+                flash("注册成功。请填写单位信息并提交审核。", "success")
+                return redirect(url_for("employers.profile"))
+            flash("注册成功。完善求职资料，可以获得更准确的岗位推荐。", "success")
+            return redirect(url_for("seekers.profile"))
+    return render_template("auth/register.html", role=role, errors=errors, form=request.form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limits
+def login():
+    if request.method == "POST":
+        try:
+            user = services.authenticate(request.form.to_dict(), form=True)
+        except DomainError as err:
+            g.login_failed = err.code == "invalid_credentials"
+            flash(err.message, "error")
+            return render_template("auth/login.html", form=request.form), err.status
+        start_session(user)
+        if user.must_change_password:
+            flash("首次登录，请先修改初始密码。", "info")
+            return redirect(url_for("auth.change_password"))
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return render_template("auth/login.html", form={})
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    end_session()
+    flash("已退出登录。", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            services.change_password(current_user, request.form.to_dict(), form=True)
+        except DomainError as err:
+            flash(err.message, "error")
+            errors = err.fields
+        else:
+            flash("密码已修改，其他设备上的登录已失效。", "success")
+            return redirect(home_for(current_user))
+    return render_template("auth/password.html", errors=errors)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    new_token = None
+    if request.method == "POST":
+        try:
+            new_token = create_api_token(current_user, request.form.get("name", ""))
+        except DomainError as err:
+            flash(err.message, "error")
+    rows = db.session.scalars(
+        db.select(ApiToken).filter_by(user_id=current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template("auth/tokens.html", tokens=rows, new_token=new_token)
+
+
+@bp.route("/account/tokens/<int:token_id>/delete", methods=["POST"])
+@login_required
+def delete_token(token_id: int):
+    row = db.session.scalar(db.select(ApiToken).filter_by(id=token_id, user_id=current_user.id))
+    if row is None:
+        raise DomainError("令牌不存在。", code="not_found", status=404)
+    db.session.delete(row)
+    db.session.commit()
+    flash("令牌已删除。", "success")
+    return redirect(url_for("auth.tokens"))
+
+
+@bp.before_app_request
+def _force_password_change():
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in ("auth.change_password", "auth.logout", "static")
+        and not request.path.startswith("/api/")
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None

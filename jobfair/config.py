@@ -1,0 +1,59 @@
+"""Settings: safe development defaults, then JOBFAIR_* environment variables, then overrides."""
+
+import os
+from datetime import timedelta
+
+from flask import Flask
+
+DEV_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - refused outside debug/testing
+
+
+class Defaults:
+    SECRET_KEY = DEV_SECRET_KEY
+    DATABASE_URL = ""  # empty: SQLite file under instance/
+    REDIS_URL = ""  # empty: in-process rate-limit storage
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    CITY_CODE = "320100"  # 南京市; districts come from jobfair/data/regions-cn.csv
+    PAGE_SIZE = 20
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_MINUTES = 120
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = True
+    LOGIN_FAILURE_LIMIT = "10 per 5 minutes"
+    RATELIMIT_HEADERS_ENABLED = True
+    API_TITLE = "jobfair 云招聘 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    JSON_AS_ASCII = False
+
+
+def load_config(app: Flask, override: dict | None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("JOBFAIR")
+    if override:
+        app.config.update(override)
+    os.makedirs(app.instance_path, exist_ok=True)
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config["DATABASE_URL"]
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "jobfair.sqlite")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("postgresql"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
+        raise RuntimeError(
+            "Refusing to start with the development secret key: set JOBFAIR_SECRET_KEY "
+            "(or run with --debug for local development)."
+        )

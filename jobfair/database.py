@@ -1,0 +1,62 @@
+"""Engine set-up: SQLite WAL, busy timeout and IMMEDIATE write transactions."""
+
+import contextvars
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+# Set for requests and services that will write. On SQLite a deferred transaction that
+# later upgrades to a write lock fails at once with "database is locked" instead of
+# waiting for busy_timeout, so writers take the lock up front with BEGIN IMMEDIATE.
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    from flask import current_app
+
+    busy_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Hand transaction control to the "begin" hook below.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def set_write_intent(value: bool = True) -> contextvars.Token:
+    return _write_intent.set(value)
+
+
+@contextmanager
+def writing():
+    """Run the block with write intent: new transactions on SQLite begin IMMEDIATE."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def begin_write(session) -> None:
+    """Make sure what follows runs in a write transaction.
+
+    If a read transaction is already open (a GET that decides to write), it is closed first
+    so the next statement begins a transaction that holds the write lock.
+    """
+    if _write_intent.get():
+        return
+    if session.in_transaction():
+        session.commit()
+    _write_intent.set(True)

@@ -1,0 +1,142 @@
+"""One domain error type, and how every entry point turns errors into clear messages."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+# Chinese messages for HTTP errors raised by the framework itself.
+HTTP_MESSAGES = {
+    400: ("bad_request", "请求格式不正确。"),
+    401: ("unauthorized", "请先登录。"),
+    403: ("forbidden", "没有权限执行此操作。"),
+    404: ("not_found", "页面或数据不存在。"),
+    405: ("method_not_allowed", "不支持该请求方法。"),
+    409: ("conflict", "数据冲突，请刷新后重试。"),
+    413: ("payload_too_large", "提交的内容过大。"),
+    415: ("unsupported_media_type", "不支持的内容类型。"),
+    422: ("validation_error", "提交的数据有误。"),
+    429: ("rate_limited", "操作过于频繁，请稍后再试。"),
+    500: ("server_error", "服务器开小差了，请稍后再试。"),
+}
+
+
+class DomainError(Exception):
+    """A rule was broken. Carries a stable code, a Chinese message and an HTTP status."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "invalid",
+        status: int = 422,
+        fields: dict[str, str] | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    def __init__(self, message: str = "页面或数据不存在。"):
+        super().__init__(message, code="not_found", status=404)
+
+
+class Forbidden(DomainError):
+    def __init__(self, message: str = "没有权限执行此操作。"):
+        super().__init__(message, code="forbidden", status=403)
+
+
+class Conflict(DomainError):
+    def __init__(self, message: str, code: str = "conflict"):
+        super().__init__(message, code=code, status=409)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return body
+
+
+def init_errorhandlers(app: Flask) -> None:
+    def render(status: int, code: str, message: str, fields=None, headers=None):
+        if wants_json():
+            resp = jsonify(error_body(code, message, fields))
+        else:
+            resp = app.make_response(
+                (render_template("errors/error.html", status=status, message=message), status)
+            )
+        resp.status_code = status
+        for k, v in (headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    @app.errorhandler(DomainError)
+    def handle_domain(err: DomainError):
+        from jobfair.extensions import db
+
+        db.session.rollback()
+        return render(err.status, err.code, err.message, err.fields)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(err: CSRFError):
+        return render(400, "csrf_failed", "页面已过期或来源不明，请刷新页面后重试。")
+
+    @app.errorhandler(HTTPException)
+    def handle_http(err: HTTPException):
+        status = err.code or 500
+        code, message = HTTP_MESSAGES.get(status, ("http_error", "请求无法处理。"))
+        data = getattr(err, "data", None) or {}
+        fields = None
+        if status == 422 and "messages" in data:
+            fields = flatten_messages(data["messages"])
+            message = "提交的数据有误：" + "；".join(fields.values())
+        headers = {}
+        if status == 429:
+            message = "操作过于频繁，请稍后再试。"
+            retry = getattr(err, "retry_after", None)
+            if err.get_response().headers.get("Retry-After"):
+                headers["Retry-After"] = err.get_response().headers["Retry-After"]
+            elif retry:
+                headers["Retry-After"] = str(retry)
+        if status == 405 and err.valid_methods:
+            headers["Allow"] = ", ".join(err.valid_methods)
+        return render(status, code, message, fields, headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(err: Exception):
+        from jobfair.extensions import db
+
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        code, message = HTTP_MESSAGES[500]
+        return render(500, code, message)
+
+
+def flatten_messages(messages) -> dict[str, str]:
+    """Turn marshmallow's nested messages into {"field": "first message"}."""
+    out: dict[str, str] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+            out[prefix] = value[0]
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(f"{prefix}.{i}", v)
+        else:
+            out[prefix] = str(value)
+
+    for location, value in (messages or {}).items():
+        if location in ("json", "form", "query", "files", "headers", "cookies"):
+            walk("", value)
+        else:
+            walk(str(location), value)
+    return out

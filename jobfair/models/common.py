@@ -1,0 +1,94 @@
+"""Shared column helpers and enumerations used by several aggregates."""
+
+import enum
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Education(enum.StrEnum):
+    NONE = "none"
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+    SENIOR = "senior"
+    COLLEGE = "college"
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTOR = "doctor"
+
+
+EDUCATION_LABELS = {
+    Education.NONE: "不限",
+    Education.PRIMARY: "小学",
+    Education.JUNIOR: "初中",
+    Education.SENIOR: "高中/中专/技校",
+    Education.COLLEGE: "大专",
+    Education.BACHELOR: "本科",
+    Education.MASTER: "硕士",
+    Education.DOCTOR: "博士",
+}
+EDUCATION_RANK = {e: i for i, e in enumerate(Education)}
+
+
+class WorkForm(enum.StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    TEMPORARY = "temporary"
+    SEASONAL = "seasonal"
+    FLEXIBLE = "flexible"
+
+
+WORK_FORM_LABELS = {
+    WorkForm.FULL_TIME: "全日制",
+    WorkForm.PART_TIME: "非全日制",
+    WorkForm.TEMPORARY: "临时性",
+    WorkForm.SEASONAL: "季节性",
+    WorkForm.FLEXIBLE: "弹性工作",
+}
+
+
+class Channel(enum.StrEnum):
+    PUBLIC_SECTOR = "public_sector"
+    TRAINEE = "trainee"
+    ENTERPRISE = "enterprise"
+    GRASSROOTS = "grassroots"
+    PUBLIC_WELFARE = "public_welfare"
+
+
+CHANNEL_LABELS = {
+    Channel.PUBLIC_SECTOR: "机关事业单位录用",
+    Channel.TRAINEE: "见习岗位",
+    Channel.ENTERPRISE: "企业招用",
+    Channel.GRASSROOTS: "政府购买岗位基层安排",
+    Channel.PUBLIC_WELFARE: "公益性岗位兜底安置",
+}
+
+
+class PriorityGroup(enum.StrEnum):
+    GRADUATE = "graduate"
+    DISPLACED_WORKER = "displaced_worker"
+    RURAL_MIGRANT = "rural_migrant"
+    VETERAN = "veteran"
+    URBAN_HARDSHIP = "urban_hardship"
+    ZERO_EMPLOYMENT_HOUSEHOLD = "zero_employment_household"
+    RETIRED_FISHER = "retired_fisher"
+    REGISTERED_POOR = "registered_poor"
+
+
+GROUP_LABELS = {
+    PriorityGroup.GRADUATE: "高校毕业生",
+    PriorityGroup.DISPLACED_WORKER: "去产能分流职工",
+    PriorityGroup.RURAL_MIGRANT: "农村转移劳动力",
+    PriorityGroup.VETERAN: "退役军人",
+    PriorityGroup.URBAN_HARDSHIP: "就业困难人员",
+    PriorityGroup.ZERO_EMPLOYMENT_HOUSEHOLD: "零就业家庭成员",
+    PriorityGroup.RETIRED_FISHER: "退捕渔民",
+    PriorityGroup.REGISTERED_POOR: "建档立卡贫困人员",
+}
+
+
+def enum_check(column: str, enum_cls: type[enum.StrEnum]) -> str:
+    values = ", ".join(f"'{v.value}'" for v in enum_cls)
+    return f"{column} IN ({values})"

@@ -1,0 +1,75 @@
+"""Seeker profiles (求职者), desired occupations and consented priority-group status."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobfair.extensions import db
+from jobfair.models.common import Education, PriorityGroup, enum_check, utcnow
+from jobfair.models.user import User
+
+
+class SeekerProfile(db.Model):
+    __tablename__ = "seeker_profiles"
+    __table_args__ = (
+        CheckConstraint(enum_check("education", Education), name="ck_seekers_education"),
+        CheckConstraint("salary_min >= 0", name="ck_seekers_salary"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(11), default="")
+    birth_year: Mapped[int | None]
+    education: Mapped[str] = mapped_column(String(16), default=Education.NONE)
+    major: Mapped[str] = mapped_column(String(100), default="")
+    skills: Mapped[str] = mapped_column(String(500), default="")
+    experience: Mapped[str] = mapped_column(Text, default="")
+    districts: Mapped[list] = mapped_column(JSON, default=list)
+    salary_min: Mapped[int] = mapped_column(default=0)
+    work_forms: Mapped[list] = mapped_column(JSON, default=list)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    # Separate, explicit consent to store and use priority-group status (sensitive PI).
+    group_consent: Mapped[bool] = mapped_column(default=False)
+    group_consent_at: Mapped[datetime | None]
+    # Whether employers may find this profile in talent recommendations (contacts masked).
+    discoverable: Mapped[bool] = mapped_column(default=False)
+    search_tokens: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+    occupations: Mapped[list["SeekerOccupation"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+    groups: Mapped[list["SeekerGroup"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+
+    @property
+    def desired_occupations(self) -> list[str]:
+        return [o.occupation_code for o in self.occupations]
+
+    @property
+    def group_codes(self) -> list[str]:
+        return sorted(g.group for g in self.groups)
+
+
+class SeekerOccupation(db.Model):
+    __tablename__ = "seeker_occupations"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupations.code"), primary_key=True)
+
+
+class SeekerGroup(db.Model):
+    __tablename__ = "seeker_groups"
+    __table_args__ = (CheckConstraint(enum_check("group_code", PriorityGroup), name="ck_sg_group"),)
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    group: Mapped[str] = mapped_column("group_code", String(30), primary_key=True, index=True)

@@ -1,0 +1,195 @@
+"""Passwords, server-side login sessions, API tokens, access decorators and response headers."""
+
+import contextlib
+import hashlib
+import secrets
+from functools import wraps
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from jobfair.database import set_write_intent
+from jobfair.errors import DomainError
+from jobfair.extensions import csrf, db, login_manager
+from jobfair.models.common import utcnow
+from jobfair.models.user import ApiToken, LoginSession, User, UserStatus
+
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    if user is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- browser sessions ------------------------------------------------------------------
+
+
+def start_session(user: User) -> None:
+    """Log a user in: a new server-side session row; the cookie only holds its random id."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginSession(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            user_agent=(request.user_agent.string or "")[:200],
+        )
+    )
+    db.session.commit()
+    session.clear()
+    session.permanent = True
+    session["sid"] = token
+    login_user(user)
+
+
+def end_session() -> None:
+    """Log out this browser: the session row is deleted, so a copied cookie stops working."""
+    token = session.get("sid")
+    if token:
+        LoginSession.query.filter_by(token_hash=token_digest(token)).delete()
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(user: User, keep_current: bool = False) -> None:
+    """End every session of a user (password change, suspension, deletion)."""
+    q = LoginSession.query.filter_by(user_id=user.id)
+    current = session.get("sid") if keep_current else None
+    if current:
+        q = q.filter(LoginSession.token_hash != token_digest(current))
+    q.delete()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    token = session.get("sid")
+    if not token or not user_id.isdigit():
+        return None
+    row = db.session.scalar(
+        db.select(LoginSession).filter_by(token_hash=token_digest(token), user_id=int(user_id))
+    )
+    if row is None:
+        return None
+    if utcnow() - row.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or user.status != UserStatus.ACTIVE:
+        return None
+    return user
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
+        return None
+    row = db.session.scalar(
+        db.select(ApiToken).filter_by(token_hash=token_digest(header[7:].strip()))
+    )
+    if row is None or row.user.status != UserStatus.ACTIVE:
+        return None
+    g.auth_via_token = True
+    return row.user
+
+
+def create_api_token(user: User, name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 50:
+        raise DomainError("请填写令牌名称（不超过 50 个字）。", fields={"name": "请填写令牌名称"})
+    token = "jf_" + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(user_id=user.id, name=name, token_hash=token_digest(token), prefix=token[:8])
+    )
+    db.session.commit()
+    return token
+
+
+# --- access decorators ----------------------------------------------------------------
+
+
+def role_required(*roles: str):
+    """Require a signed-in user with one of the roles. Wrong role: 403; anonymous: login."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    raise DomainError("请先登录。", code="unauthorized", status=401)
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if roles and current_user.role not in roles:
+                raise DomainError("没有权限执行此操作。", code="forbidden", status=403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+login_required = role_required()
+
+
+# --- request hooks --------------------------------------------------------------------
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'self'; form-action 'self'"
+)
+
+
+def init_security(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    app.permanent_session_lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+
+    @app.before_request
+    def _write_intent():
+        if request.method in UNSAFE_METHODS:
+            g._write_token = set_write_intent(True)
+
+    @app.teardown_request
+    def _reset_write_intent(_exc):
+        set_write_intent(False)
+
+    @app.after_request
+    def _headers(resp):
+        h = resp.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        h.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if not request.path.startswith("/static/"):
+            resp.vary.add("Cookie")
+            if current_user.is_authenticated:
+                h["Cache-Control"] = "no-store"
+        return resp
+
+    # The API checks CSRF itself: required for cookie sessions, not for Bearer tokens.
+    app.extensions["csrf_exempt_api"] = True
+    _ = csrf

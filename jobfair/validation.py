@@ -1,0 +1,154 @@
+"""Marshmallow helpers with Chinese messages; services validate input with these schemas."""
+
+import re
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from jobfair.errors import DomainError
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
+
+MESSAGES = {
+    "required": "此项必填。",
+    "null": "此项不能为空。",
+    "invalid": "格式不正确。",
+}
+
+
+class BaseSchema(Schema):
+    """Unknown fields are refused, so `role` or `is_verified` cannot sneak in."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": "不允许的字段。", "type": "数据格式不正确。"}
+
+
+def _msgs(extra: dict | None = None) -> dict:
+    out = dict(MESSAGES)
+    out.update(extra or {})
+    return out
+
+
+def Text(*, required=False, max_len=200, min_len=0, load_default="", **kw) -> fields.String:  # noqa: N802
+    validators = [
+        validate.Length(min=min_len, max=max_len, error=f"长度应在 {min_len}–{max_len} 个字之间。")
+    ]
+    if min_len == 0:
+        validators = [validate.Length(max=max_len, error=f"不能超过 {max_len} 个字。")]
+    kwargs = {
+        "required": required,
+        "validate": validators,
+        "error_messages": _msgs({"invalid": "应为文本。"}),
+    }
+    if not required:
+        kwargs["load_default"] = load_default
+    kwargs.update(kw)
+    return fields.String(**kwargs)
+
+
+def Int(*, required=False, min_value=None, max_value=None, **kw) -> fields.Integer:  # noqa: N802
+    validators = []
+    if min_value is not None or max_value is not None:
+        if min_value is not None and max_value is not None:
+            msg = f"应在 {min_value} 到 {max_value} 之间。"
+        elif min_value is not None:
+            msg = f"不能小于 {min_value}。"
+        else:
+            msg = f"不能大于 {max_value}。"
+        validators.append(validate.Range(min=min_value, max=max_value, error=msg))
+    return fields.Integer(
+        required=required,
+        strict=False,
+        validate=validators,
+        error_messages=_msgs({"invalid": "应为整数。", "too_large": "数字过大。"}),
+        **kw,
+    )
+
+
+def Choice(choices, *, required=False, labels: dict | None = None, **kw) -> fields.String:  # noqa: N802
+    values = [str(c) for c in choices]
+    return fields.String(
+        required=required,
+        validate=validate.OneOf(values, error="不是可选的值。"),
+        error_messages=_msgs(),
+        **kw,
+    )
+
+
+def ChoiceList(choices, **kw) -> fields.List:  # noqa: N802
+    values = [str(c) for c in choices]
+    return fields.List(
+        fields.String(validate=validate.OneOf(values, error="不是可选的值。")),
+        load_default=list,
+        error_messages=_msgs({"invalid": "应为列表。"}),
+        **kw,
+    )
+
+
+def Bool(**kw) -> fields.Boolean:  # noqa: N802
+    return fields.Boolean(error_messages=_msgs({"invalid": "应为是或否。"}), **kw)
+
+
+def Date(**kw) -> fields.Date:  # noqa: N802
+    return fields.Date(error_messages=_msgs({"invalid": "日期格式应为 YYYY-MM-DD。"}), **kw)
+
+
+def load(schema: Schema, data, *, partial=False, form=False) -> dict:
+    """Validate input; raise one DomainError with per-field Chinese messages."""
+    try:
+        return schema.load(data, partial=partial, unknown=EXCLUDE if form else RAISE)
+    except ValidationError as err:
+        from jobfair.errors import flatten_messages
+
+        field_errors = flatten_messages({"json": err.messages})
+        summary = "；".join(
+            f"{FIELD_LABELS.get(k.split('.')[0], k)}：{v}" for k, v in field_errors.items()
+        )
+        raise DomainError(
+            "提交的数据有误：" + summary, code="validation_error", fields=field_errors
+        ) from None
+
+
+# Field names shown to users in error summaries.
+FIELD_LABELS = {
+    "login": "手机号或邮箱",
+    "password": "密码",
+    "new_password": "新密码",
+    "current_password": "当前密码",
+    "name": "名称",
+    "credit_code": "统一社会信用代码",
+    "industry": "行业",
+    "size": "规模",
+    "district": "区域",
+    "address": "地址",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "title": "岗位名称",
+    "description": "岗位描述",
+    "requirements": "任职要求",
+    "occupation_code": "职业类别",
+    "salary_min": "最低月薪",
+    "salary_max": "最高月薪",
+    "headcount": "招聘人数",
+    "education": "学历",
+    "work_form": "用工形式",
+    "channel": "岗位渠道",
+    "welcomed_groups": "欢迎的重点群体",
+    "deadline": "截止日期",
+    "phone": "手机号",
+    "birth_year": "出生年份",
+    "major": "专业",
+    "skills": "技能",
+    "experience": "工作经历",
+    "desired_occupations": "期望职业",
+    "districts": "期望区域",
+    "work_forms": "用工形式",
+    "intro": "自我介绍",
+    "groups": "重点群体",
+    "group_consent": "重点群体授权",
+    "note": "附言",
+    "status": "状态",
+    "reason": "原因",
+}

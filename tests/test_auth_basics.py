@@ -1,0 +1,51 @@
+"""Registration, login and real logout."""
+
+import re
+
+from tests.conftest import PASSWORD
+
+
+def test_register_login_logout_cookie_replay(client, app):
+    resp = client.post(
+        "/register", data={"login": "13812345678", "password": PASSWORD, "role": "seeker"}
+    )
+    assert resp.status_code == 302
+    assert client.get("/me").status_code == 200
+    cookie = client.get_cookie("session").value
+    client.post("/logout")
+    assert client.get("/me").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    resp = replay.get("/me")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_unknown_user_and_wrong_password_look_identical(client, make_user):
+    make_user(login="13811112222")
+    a = client.post("/login", data={"login": "13811112222", "password": "wrong password!"})
+    b = client.post("/login", data={"login": "13899998888", "password": "wrong password!"})
+    assert a.status_code == b.status_code == 401
+
+    # Only the echoed login differs; the message and page are the same.
+    def normalise(resp, login):
+        body = resp.get_data(as_text=True).replace(login, "X")
+        return re.sub(r'(csrf[-_]token"? (?:content|value)=")[^"]+', r"\1", body)
+
+    body_a = normalise(a, "13811112222")
+    body_b = normalise(b, "13899998888")
+    assert body_a == body_b
+    assert "手机号/邮箱或密码不正确" in body_a
+
+
+def test_eleventh_wrong_password_gets_429(client, make_user):
+    make_user(login="13811113333")
+    for _ in range(10):
+        assert (
+            client.post(
+                "/login", data={"login": "13811113333", "password": "nope nope"}
+            ).status_code
+            == 401
+        )
+    resp = client.post("/login", data={"login": "13811113333", "password": "nope nope"})
+    assert resp.status_code == 429
+    assert "Retry-After" in resp.headers
