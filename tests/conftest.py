@@ -135,3 +135,97 @@ def login():
         return client.post("/login", data={"login": name, "password": password})
 
     return do
+
+
+def credit_code(n: int) -> str:
+    """A valid 统一社会信用代码 (GB 32100 check character) built from a number."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    body = "91320100" + f"{n:09d}"
+    total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
+    return body + alphabet[(31 - total % 31) % 31]
+
+
+@pytest.fixture
+def make_employer(app, make_user):
+    """make_employer(status="verified", name=None, **fields) -> Employer (detached)."""
+    from jobfair.models import Employer
+
+    counter = {"n": 0}
+
+    def make(status="verified", name=None, user=None, **fields):
+        counter["n"] += 1
+        user = user or make_user(role="employer")
+        with app.app_context(), writing():
+            emp = Employer(
+                user_id=user.id,
+                name=name or f"南京测试单位{counter['n']}有限公司",
+                credit_code=fields.pop("credit_code", credit_code(counter["n"])),
+                industry=fields.pop("industry", "制造业"),
+                size=fields.pop("size", "100-499人"),
+                district=fields.pop("district", "江宁区"),
+                address=fields.pop("address", "江宁区测试路1号"),
+                contact_name=fields.pop("contact_name", "王经理"),
+                contact_phone=fields.pop("contact_phone", "13700001111"),
+                status=status,
+                **fields,
+            )
+            db.session.add(emp)
+            db.session.commit()
+            db.session.refresh(emp)
+            db.session.expunge(emp)
+        emp.user = user
+        return emp
+
+    return make
+
+
+@pytest.fixture
+def make_position(app, make_employer):
+    """make_position(employer=None, status="published", **fields) -> Position (detached)."""
+    from jobfair.matching.text import segment_for_index
+    from jobfair.models import Occupation, Position, PositionGroup
+    from jobfair.models.common import utcnow
+
+    def make(employer=None, status="published", groups=(), **fields):
+        employer = employer or make_employer()
+        with app.app_context(), writing():
+            values = {
+                "title": "电焊工",
+                "description": "负责钢结构焊接，熟练使用二氧化碳保护焊。",
+                "requirements": "持焊工证优先",
+                "occupation_code": "6-18-02-04",
+                "salary_min": 6000,
+                "salary_max": 9000,
+                "headcount": 3,
+                "district": "江宁区",
+                "address": "江宁区测试路1号",
+                "education": "none",
+                "work_form": "full_time",
+                "channel": "enterprise",
+            }
+            values.update(fields)
+            occ = db.session.get(Occupation, values["occupation_code"])
+            pos = Position(
+                employer_id=employer.id,
+                status=status,
+                published_at=utcnow() if status == "published" else None,
+                search_tokens=segment_for_index(
+                    values["title"],
+                    values["description"],
+                    values["requirements"],
+                    occ.name if occ else "",
+                ),
+                **values,
+            )
+            pos.groups = [PositionGroup(group=g) for g in groups]
+            db.session.add(pos)
+            db.session.commit()
+            db.session.refresh(pos)
+            pos_id = pos.id
+            db.session.expunge_all()
+        pos.id = pos_id
+        pos.employer = employer
+        return pos
+
+    return make

@@ -1,0 +1,1 @@
+"""The matching engine: pure Python + jieba + scikit-learn, no Flask and no SQLAlchemy."""
