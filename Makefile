@@ -38,6 +38,7 @@ run: seed
 	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask run --host 127.0.0.1 --port 5000 --with-threads
 
 test: install-test
+	bash scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/run_tests.py

@@ -1,6 +1,7 @@
 """Flask CLI commands: users, seed, search."""
 
 import click
+from flask.cli import AppGroup
 from flask import Flask
 
 from jobfair.errors import DomainError
@@ -10,7 +11,7 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(users)
 
 
-@click.group(help="管理账号")
+@click.group(cls=AppGroup, help="管理账号")
 def users():
     pass
 

@@ -1,0 +1,107 @@
+"""Sessions end for real, passwords are hashed well, organisers come only from the CLI."""
+
+import pytest
+
+from jobfair import create_app
+from jobfair.extensions import db
+from jobfair.models import LoginSession, User
+from tests.conftest import PASSWORD
+
+
+def test_password_is_stored_with_argon2id(client, app):
+    client.post("/register", data={"login": "a@example.com", "password": PASSWORD})
+    with app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(email="a@example.com"))
+        assert user.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in user.password_hash
+
+
+def test_short_and_common_passwords_are_refused(client, app):
+    resp = client.post("/register", data={"login": "13812340000", "password": "1234567"})
+    assert "密码至少 8 位" in resp.get_data(as_text=True)
+    resp = client.post("/register", data={"login": "13812340000", "password": "password"})
+    assert "太常见" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(User).filter_by(phone="13812340000")) is None
+
+
+def test_duplicate_registration_is_a_clear_message(client, make_user):
+    make_user(login="13812340001")
+    resp = client.post("/register", data={"login": "13812340001", "password": PASSWORD})
+    assert "已注册" in resp.get_data(as_text=True)
+
+
+def test_password_change_ends_other_sessions(app, make_user, login):
+    user = make_user(login="13812340002")
+    a, b = app.test_client(), app.test_client()
+    login(a, user)
+    login(b, user)
+    assert b.get("/me").status_code == 200
+    resp = a.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "a brand new secret"},
+    )
+    assert resp.status_code == 302
+    assert a.get("/me").status_code == 200  # the browser that changed it stays signed in
+    assert b.get("/me").status_code == 302  # the other one is signed out
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(LoginSession.id))) == 1
+
+
+def test_wrong_current_password_changes_nothing(client, app, make_user, login):
+    user = make_user(login="13812340003")
+    login(client, user)
+    resp = client.post(
+        "/account/password", data={"current_password": "not it at all", "new_password": "x" * 12}
+    )
+    assert "当前密码不正确" in resp.get_data(as_text=True)
+    client.post("/logout")
+    assert login(client, user).status_code == 302
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user, login):
+    resp = login(client, make_user())
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_organiser_only_from_cli_and_must_change_password(client, runner, app):
+    resp = client.post(
+        "/register", data={"login": "13812340004", "password": PASSWORD, "role": "organiser"}
+    )
+    with app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(phone="13812340004"))
+        assert user is None or user.role == "seeker"
+    result = runner.invoke(args=["users", "create-organiser", "13812340005", "--name", "王科长"])
+    assert result.exit_code == 0, result.output
+    password = result.output.strip().split("初始密码：")[1].split("（")[0]
+    resp = client.post("/login", data={"login": "13812340005", "password": password})
+    assert resp.status_code == 302 and "/account/password" in resp.headers["Location"]
+    assert client.get("/organiser").status_code == 302  # forced to change the password first
+    client.post(
+        "/account/password", data={"current_password": password, "new_password": "new secret 2026"}
+    )
+    assert client.get("/organiser").status_code == 200
+
+
+def test_no_account_exists_on_a_fresh_database(app):
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_refuses_to_start_with_development_secret_outside_debug(db_url):
+    with pytest.raises(RuntimeError, match="secret key"):
+        create_app({"SQLALCHEMY_DATABASE_URI": db_url})
+
+
+def test_api_token_authenticates_and_skips_csrf(app, make_user, login):
+    user = make_user(login="13812340006")
+    browser = app.test_client()
+    login(browser, user)
+    token = browser.post("/api/v1/auth/tokens", json={"name": "对接"}).get_json()["token"]
+    other = app.test_client()
+    resp = other.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200 and resp.get_json()["id"] == user.id
+    resp = other.get("/api/v1/auth/me", headers={"Authorization": "Bearer jf_wrong"})
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "unauthorized"
