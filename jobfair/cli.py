@@ -1,14 +1,17 @@
 """Flask CLI commands: users, seed, search."""
 
 import click
-from flask.cli import AppGroup
 from flask import Flask
+from flask.cli import AppGroup
 
 from jobfair.errors import DomainError
 
 
 def init_cli(app: Flask) -> None:
+    from jobfair.seeding import seed_command
+
     app.cli.add_command(users)
+    app.cli.add_command(seed_command)
 
 
 @click.group(cls=AppGroup, help="管理账号")

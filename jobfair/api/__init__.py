@@ -24,7 +24,15 @@ def init_api(app: Flask) -> None:
         },
     )
     api = Api(app)
-    from jobfair.api import auth  # noqa: F401  (imports register their blueprints)
+    from jobfair.api import (  # noqa: F401  # noqa: F401
+        applications,
+        auth,  # noqa: F401  (imports register their blueprints)
+        employers,
+        occupations,
+        organiser,
+        positions,  # noqa: F401
+        seekers,
+    )
     from jobfair.api.registry import blueprints
 
     for bp in blueprints:

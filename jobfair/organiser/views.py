@@ -1,12 +1,190 @@
-"""Organiser console."""
+"""Organiser console: queues, employer verification, held-position review, audit log, rules."""
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from jobfair.organiser import bp
+from jobfair import audit, moderation
+from jobfair.errors import DomainError
+from jobfair.models.employer import EmployerStatus
+from jobfair.organiser import bp, services
 from jobfair.security import role_required
+
+organiser_only = role_required("organiser")
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
 
 
 @bp.route("/organiser")
-@role_required("organiser")
+@organiser_only
 def console():
-    return render_template("organiser/console.html")
+    return render_template(
+        "organiser/console.html",
+        queues=services.queue_sizes(),
+        stats=services.stats(),
+        pending=services.list_employers(EmployerStatus.PENDING, 1, 5).items,
+        held=services.list_held_positions(1, 5).items,
+    )
+
+
+@bp.route("/organiser/employers")
+@organiser_only
+def employers():
+    status = request.args.get("status", EmployerStatus.PENDING)
+    if status not in {str(s) for s in EmployerStatus} | {"all"}:
+        status = EmployerStatus.PENDING
+    page = services.list_employers(None if status == "all" else status, _page_arg())
+    return render_template("organiser/employers.html", page=page, status=status)
+
+
+@bp.route("/organiser/employers/<int:employer_id>")
+@organiser_only
+def employer_review(employer_id: int):
+    return _render_employer(services.get_employer(employer_id))
+
+
+def _render_employer(employer, errors=None, status=200):
+    return render_template(
+        "organiser/employer_review.html", employer=employer, errors=errors or {}
+    ), status
+
+
+@bp.route("/organiser/employers/<int:employer_id>/verify", methods=["POST"])
+@organiser_only
+def verify_employer(employer_id: int):
+    try:
+        employer = services.verify_employer(current_user, employer_id)
+    except DomainError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+        return _render_employer(services.get_employer(employer_id), err.fields, err.status)
+    flash(f"已通过“{employer.name}”的审核。", "success")
+    return redirect(url_for("organiser.employers"))
+
+
+@bp.route("/organiser/employers/<int:employer_id>/reject", methods=["POST"])
+@organiser_only
+def reject_employer(employer_id: int):
+    try:
+        employer = services.reject_employer(
+            current_user, employer_id, request.form.to_dict(), form=True
+        )
+    except DomainError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+        return _render_employer(services.get_employer(employer_id), err.fields, err.status)
+    flash(f"已驳回“{employer.name}”，单位会看到驳回原因。", "success")
+    return redirect(url_for("organiser.employers"))
+
+
+@bp.route("/organiser/positions/held")
+@organiser_only
+def held_positions():
+    return render_template(
+        "organiser/positions_held.html", page=services.list_held_positions(_page_arg())
+    )
+
+
+def _render_position(position, errors=None, status=200):
+    flags = position.review_flags or []
+    fields = ("title", "description", "requirements")
+    highlighted = {
+        f: moderation.highlight(
+            getattr(position, f) or "", [x["phrase"] for x in flags if x.get("field") == f]
+        )
+        for f in fields
+    }
+    return render_template(
+        "organiser/position_review.html",
+        position=position,
+        flags=flags,
+        highlighted=highlighted,
+        errors=errors or {},
+    ), status
+
+
+@bp.route("/organiser/positions/<int:position_id>")
+@organiser_only
+def position_review(position_id: int):
+    return _render_position(services.get_position(position_id))
+
+
+@bp.route("/organiser/positions/<int:position_id>/approve", methods=["POST"])
+@organiser_only
+def approve_position(position_id: int):
+    try:
+        position = services.approve_position(
+            current_user, position_id, request.form.to_dict(), form=True
+        )
+    except DomainError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+        return _render_position(services.get_position(position_id), err.fields, err.status)
+    flash(f"已放行岗位“{position.title}”，岗位已公开。", "success")
+    return redirect(url_for("organiser.held_positions"))
+
+
+@bp.route("/organiser/positions/<int:position_id>/reject", methods=["POST"])
+@organiser_only
+def reject_position(position_id: int):
+    try:
+        position = services.reject_position(
+            current_user, position_id, request.form.to_dict(), form=True
+        )
+    except DomainError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+        return _render_position(services.get_position(position_id), err.fields, err.status)
+    flash(f"已将岗位“{position.title}”退回单位修改。", "success")
+    return redirect(url_for("organiser.held_positions"))
+
+
+@bp.route("/organiser/audit")
+@organiser_only
+def audit_log():
+    action = request.args.get("action") or None
+    if action not in audit.ACTION_LABELS:
+        action = None
+    return render_template(
+        "organiser/audit.html",
+        page=services.audit_log(_page_arg(), action=action),
+        action=action,
+        action_labels=audit.ACTION_LABELS,
+        object_labels=audit.OBJECT_LABELS,
+    )
+
+
+@bp.route("/organiser/rules", methods=["GET", "POST"])
+@organiser_only
+def rules():
+    errors: dict = {}
+    status = 200
+    form = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            rule = services.add_rule(current_user, form, form=True)
+        except DomainError as err:
+            flash(err.message, "error")
+            errors = err.fields or {}
+            status = err.status
+        else:
+            flash(f"已新增规则“{rule.pattern}”，之后发布或修改的岗位都会按它检查。", "success")
+            return redirect(url_for("organiser.rules"))
+    return render_template(
+        "organiser/rules.html",
+        rules=services.list_rules(),
+        categories=moderation.CATEGORIES,
+        source_labels=moderation.SOURCE_LABELS,
+        extra_path=moderation.extra_path(),
+        errors=errors,
+        form=form,
+    ), status

@@ -1,0 +1,151 @@
+"""API: public position list, keyword search and detail."""
+
+import json
+
+from flask import Response
+from flask_login import current_user
+from marshmallow import Schema, fields
+
+from jobfair.api.registry import api_blueprint
+from jobfair.positions.search import (
+    SearchQuerySchema,
+    can_see_contact,
+    get_public_position,
+    search_positions,
+)
+from jobfair.templating import label
+
+bp = api_blueprint("api_positions", "/positions", "岗位浏览与搜索（公开）")
+
+
+class PositionSummaryOut(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    employer_id = fields.Int()
+    employer_name = fields.Str()
+    occupation_code = fields.Str()
+    occupation_name = fields.Str()
+    salary_min = fields.Int(metadata={"description": "最低月薪（元）"})
+    salary_max = fields.Int(metadata={"description": "最高月薪（元）"})
+    headcount = fields.Int()
+    district = fields.Str()
+    education = fields.Str()
+    work_form = fields.Str()
+    channel = fields.Str()
+    welcomed_groups = fields.List(fields.Str(), attribute="groups")
+    deadline = fields.Date(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+
+
+class PositionPageOut(Schema):
+    items = fields.List(fields.Nested(PositionSummaryOut))
+    total = fields.Int(metadata={"description": "符合条件的岗位总数"})
+    page = fields.Int()
+    pages = fields.Int(metadata={"description": "总页数；超出的页码返回空列表"})
+    page_size = fields.Int()
+
+
+class PositionDetailOut(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    status = fields.Str(metadata={"enum": ["draft", "held", "published", "closed"]})
+    employer_id = fields.Int()
+    employer_name = fields.Str()
+    occupation_code = fields.Str()
+    occupation_name = fields.Str()
+    description = fields.Str()
+    requirements = fields.Str()
+    salary_min = fields.Int()
+    salary_max = fields.Int()
+    headcount = fields.Int()
+    district = fields.Str()
+    address = fields.Str()
+    education = fields.Str()
+    education_label = fields.Str()
+    work_form = fields.Str()
+    work_form_label = fields.Str()
+    channel = fields.Str()
+    channel_label = fields.Str()
+    welcomed_groups = fields.List(fields.Str())
+    deadline = fields.Date(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    contact_name = fields.Str(metadata={"description": "仅登录用户可见"})
+    contact_phone = fields.Str(metadata={"description": "仅登录用户可见"})
+
+
+@bp.route("", methods=["GET"])
+@bp.arguments(SearchQuerySchema(), location="query")  # one instance, reused
+@bp.response(200, PositionPageOut)
+def list_positions(args: dict):
+    """招聘中的岗位：筛选、中文关键词搜索、分页（关键词按相关度排序，其余按发布时间倒序）"""
+    result = search_positions(args, args["page"], args["page_size"])
+    # Built by hand rather than by PositionPageOut.dump: the busiest endpoint of the site, and
+    # dumping 20 rows through marshmallow cost more than a cached search. The schema documents
+    # the shape and a test keeps the two the same. Cached results keep their rendered body.
+    if result.rendered is None:
+        body = {
+            "items": [summary_dict(item) for item in result.items],
+            "total": result.total,
+            "page": result.page,
+            "pages": result.pages,
+            "page_size": result.page_size,
+        }
+        result.rendered = json.dumps(body, ensure_ascii=False).encode()
+    return Response(result.rendered, mimetype="application/json")
+
+
+def summary_dict(item) -> dict:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "employer_id": item.employer_id,
+        "employer_name": item.employer_name,
+        "occupation_code": item.occupation_code,
+        "occupation_name": item.occupation_name,
+        "salary_min": item.salary_min,
+        "salary_max": item.salary_max,
+        "headcount": item.headcount,
+        "district": item.district,
+        "education": item.education,
+        "work_form": item.work_form,
+        "channel": item.channel,
+        "welcomed_groups": item.groups,
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+    }
+
+
+@bp.route("/<int:position_id>", methods=["GET"])
+@bp.response(200, PositionDetailOut)
+def get_position(position_id: int):
+    """岗位详情（未发布的岗位只有发布单位和组织方可见；联系方式仅登录用户可见）"""
+    position = get_public_position(current_user, position_id)
+    out = {
+        "id": position.id,
+        "title": position.title,
+        "status": position.status,
+        "employer_id": position.employer_id,
+        "employer_name": position.employer.name,
+        "occupation_code": position.occupation_code,
+        "occupation_name": position.occupation.name if position.occupation else "",
+        "description": position.description,
+        "requirements": position.requirements or "",
+        "salary_min": position.salary_min,
+        "salary_max": position.salary_max,
+        "headcount": position.headcount,
+        "district": position.district,
+        "address": position.address or "",
+        "education": position.education,
+        "education_label": label(position.education, "education"),
+        "work_form": position.work_form,
+        "work_form_label": label(position.work_form, "work_form"),
+        "channel": position.channel,
+        "channel_label": label(position.channel, "channel"),
+        "welcomed_groups": position.welcomed_groups,
+        "deadline": position.deadline,
+        "published_at": position.published_at,
+    }
+    if can_see_contact(current_user):
+        out["contact_name"] = position.employer.contact_name
+        out["contact_phone"] = position.employer.contact_phone
+    return out

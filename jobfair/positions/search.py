@@ -1,0 +1,545 @@
+"""Public position browsing: filters, Chinese keyword search on the database full-text index.
+
+Keywords are segmented with jieba (matching.text.segment_query), each token is widened with
+its synonyms and sub-words, and the expression goes to the database's own full-text index:
+FTS5 MATCH over `positions_fts` on SQLite, `search_vector @@ to_tsquery('simple', …)` on
+PostgreSQL. Tokens hold only letters, digits and CJK ideographs and are quoted, and every value
+is a bound parameter, so nothing typed into the search box can change the query.
+"""
+
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from flask import current_app
+from marshmallow import EXCLUDE, ValidationError, fields, pre_load, validate, validates
+from sqlalchemy import Date, DateTime, bindparam, text
+
+from jobfair import reference
+from jobfair.errors import DomainError, NotFound, flatten_messages
+from jobfair.extensions import db
+from jobfair.matching.text import expand_terms, normalise, segment_query
+from jobfair.models.common import Channel, PriorityGroup, WorkForm
+from jobfair.models.occupation import Occupation
+from jobfair.models.position import Position, PositionStatus
+from jobfair.models.user import Role
+from jobfair.positions.cache import ResultCache, needs_sync, sync_with_database
+from jobfair.validation import BaseSchema
+
+MAX_QUERY_LEN = 100
+MAX_PAGE_SIZE = 50
+MAX_PAGE = 100_000  # deeper pages are clamped: nobody reads 5 million results
+MAX_ID = 2**31 - 1
+MAX_TERMS = 8  # query tokens beyond this are ignored, so a pasted paragraph stays cheap
+CHINA_TZ = timezone(timedelta(hours=8))
+OCCUPATION_RE = re.compile(r"[1-8](-\d{2}){0,3}")
+
+
+def china_today() -> date:
+    """Deadlines are dates in China."""
+    return datetime.now(UTC).astimezone(CHINA_TZ).date()
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+def _enum(enum_cls, name: str, description: str) -> fields.String:
+    values = [str(v) for v in enum_cls]
+    return fields.String(
+        load_default=None,
+        validate=validate.OneOf(
+            values, error=f"{name}不是可选的值，应为 {'、'.join(values)} 之一。"
+        ),
+        metadata={"enum": values, "description": description},
+    )
+
+
+def _int(name: str, *, min_value: int, max_value: int | None = None, **kw) -> fields.Integer:
+    if max_value is None:
+        message = f"{name}应为不小于 {min_value} 的整数。"
+    else:
+        message = f"{name}应在 {min_value} 到 {max_value} 之间。"
+    return fields.Integer(
+        strict=False,
+        validate=validate.Range(min=min_value, max=max_value, error=message),
+        error_messages={"invalid": f"{name}应为整数。", "too_large": f"{name}过大。"},
+        **kw,
+    )
+
+
+class SearchQuerySchema(BaseSchema):
+    """Filters of the public position list (query string of the page and of the API)."""
+
+    class Meta:
+        unknown = EXCLUDE  # tracking parameters and cache busters in a URL are harmless
+
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(
+            max=MAX_QUERY_LEN, error=f"搜索关键词不能超过 {MAX_QUERY_LEN} 个字。"
+        ),
+        error_messages={"invalid": "搜索关键词应为文本。"},
+        metadata={"description": "关键词（中文分词搜索，如“焊工”“叉车司机 江宁区”），最多 100 字"},
+    )
+    district = fields.String(
+        load_default=None, metadata={"description": "工作地点所在区，如“江宁区”"}
+    )
+    occupation = fields.String(
+        load_default=None,
+        metadata={
+            "description": "职业类别编码或其前缀：大类“6”、中类“6-18”、小类“6-18-02”或细类"
+            "“6-18-02-04”（也接受“6-00-00-00”这样的完整写法）"
+        },
+    )
+    salary = _int(
+        "期望月薪",
+        min_value=0,
+        max_value=1_000_000,
+        load_default=None,
+        metadata={"description": "期望月薪（元）：只看最高月薪不低于它的岗位"},
+    )
+    work_form = _enum(WorkForm, "用工形式", "用工形式")
+    channel = _enum(Channel, "岗位渠道", "岗位渠道（五个一批）")
+    group = _enum(PriorityGroup, "重点群体", "欢迎的重点群体")
+    page = _int("页码", min_value=1, load_default=1, metadata={"description": "页码，从 1 开始"})
+    page_size = _int(
+        "每页条数",
+        min_value=1,
+        load_default=20,
+        metadata={
+            "description": f"每页条数，最多 {MAX_PAGE_SIZE}（更大的值按 {MAX_PAGE_SIZE} 处理）"
+        },
+    )
+
+    @pre_load
+    def _drop_blank(self, data, **_):
+        """Empty form fields mean "any"; strip the rest."""
+        if not hasattr(data, "items"):
+            return data
+        out = {}
+        for key, value in data.items():
+            if hasattr(data, "getlist") and len(data.getlist(key)) > 1:
+                value = data.getlist(key)[0]  # ?district=a&district=b: the first one
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "":
+                    continue
+            out[key] = value
+        return out
+
+    @validates("district")
+    def _district(self, value, **_):
+        if value is not None and value not in reference.districts():
+            raise ValidationError("工作地点应为本市的区，请从列表中选择。")
+
+    @validates("occupation")
+    def _occupation(self, value, **_):
+        if value is not None and not OCCUPATION_RE.fullmatch(value):
+            raise ValidationError("职业类别应为分类编码，如 6、6-18 或 6-18-02-04。")
+
+
+FILTER_LABELS = {
+    "q": "关键词",
+    "district": "区",
+    "occupation": "职业类别",
+    "salary": "期望月薪",
+    "work_form": "用工形式",
+    "channel": "岗位渠道",
+    "group": "重点群体",
+    "page": "页码",
+    "page_size": "每页条数",
+}
+
+
+def parse_filters(args) -> dict:
+    """Validate query-string filters; DomainError (422, Chinese message per field) if wrong."""
+    try:
+        return SearchQuerySchema().load(args)
+    except ValidationError as err:
+        messages = flatten_messages({"query": err.messages})
+        summary = "；".join(f"{FILTER_LABELS.get(k, k)}：{v}" for k, v in messages.items())
+        raise DomainError(
+            "筛选条件有误：" + summary, code="validation_error", fields=messages
+        ) from None
+
+
+def occupation_prefix(code: str | None) -> str | None:
+    """6-18-00-00 -> 6-18; 6-18-02-04 stays; None stays None."""
+    if not code:
+        return None
+    parts = code.split("-")
+    while len(parts) > 1 and parts[-1] == "00":
+        parts.pop()
+    return "-".join(parts)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PositionSummary:
+    """One row of the public list (what the list page and the API show)."""
+
+    id: int
+    title: str
+    employer_id: int
+    employer_name: str
+    occupation_code: str
+    occupation_name: str
+    salary_min: int
+    salary_max: int
+    headcount: int
+    district: str
+    education: str
+    work_form: str
+    channel: str
+    deadline: date | None
+    published_at: datetime | None
+    groups: list[str] = field(default_factory=list)
+
+    @property
+    def welcomed_groups(self) -> list[str]:
+        return self.groups
+
+
+@dataclass
+class SearchResult:
+    items: list[PositionSummary]
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    filters: dict
+    tokens: list[str] = field(default_factory=list)
+    # Set when q had nothing searchable in it (only punctuation or stop words): all positions.
+    notice: str = ""
+    # The API's JSON body of this result, rendered once and reused while the result is cached.
+    rendered: bytes | None = field(default=None, repr=False, compare=False)
+
+
+# --- the query ------------------------------------------------------------------------------
+#
+# The SQL is plain text with bound parameters, one statement per dialect and per combination
+# of filters, built once and cached: building SQLAlchemy expressions on every request cost
+# more than running the query. Every value a person typed is a bound parameter.
+
+SUMMARY_COLUMNS = """
+    p.id, p.title, p.employer_id, e.name AS employer_name, p.occupation_code,
+    o.name AS occupation_name, p.salary_min, p.salary_max, p.headcount, p.district,
+    p.education, p.work_form, p.channel, p.deadline, p.published_at"""
+FILTER_SQL = {
+    "district": "p.district = :district",
+    "occupation": "(p.occupation_code = :occupation OR p.occupation_code LIKE :occupation_like)",
+    "salary": "p.salary_max >= :salary",
+    "work_form": "p.work_form = :work_form",
+    "channel": "p.channel = :channel",
+    "group": "EXISTS (SELECT 1 FROM position_groups pg "
+    "WHERE pg.position_id = p.id AND pg.group_code = :group)",
+}
+PUBLIC_SQL = "p.status = 'published' AND (p.deadline IS NULL OR p.deadline >= :today)"
+_statements: dict[tuple, tuple] = {}
+_statements_lock = threading.Lock()
+
+
+def _fts5_match(terms) -> str:
+    """FTS5 expression: ("a" OR ("b" AND "c")) AND (...). Terms hold [0-9a-z CJK] only."""
+
+    def alt(tokens):
+        quoted = [f'"{t}"' for t in tokens]
+        return quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
+
+    return " AND ".join("(" + " OR ".join(alt(a) for a in term) + ")" for term in terms)
+
+
+def _tsquery(terms) -> str:
+    """PostgreSQL tsquery text: ('a' | ('b' & 'c')) & (...)."""
+
+    def alt(tokens):
+        quoted = [f"'{t}'" for t in tokens]
+        return quoted[0] if len(quoted) == 1 else "(" + " & ".join(quoted) + ")"
+
+    return " & ".join("(" + " | ".join(alt(a) for a in term) + ")" for term in terms)
+
+
+def _build_statements(dialect: str, keyword: bool, widened: bool, keys: tuple[str, ...]):
+    """(page statement, count statement) for one dialect and one set of filters.
+
+    `widened`: the expression has synonyms or sub-words; positions that contain the words as
+    typed (:exact) then come first, each group ordered by relevance.
+    """
+    where = " AND ".join([PUBLIC_SQL, *(FILTER_SQL[k] for k in keys)])
+    agg = (
+        "group_concat(g.group_code, ',')"
+        if dialect == "sqlite"
+        else "string_agg(g.group_code, ',')"
+    )
+    exact = "1"
+    if keyword and dialect == "sqlite":
+        source = "positions_fts JOIN positions p ON p.id = positions_fts.rowid"
+        where = "positions_fts MATCH :match AND " + where
+        score, direction = "bm25(positions_fts)", "ASC"
+        if widened:
+            exact = (
+                "(positions_fts.rowid IN "
+                "(SELECT rowid FROM positions_fts WHERE positions_fts MATCH :exact))"
+            )
+    elif keyword:
+        source = "positions p"
+        where = "p.search_vector @@ to_tsquery('simple', :match) AND " + where
+        score, direction = "ts_rank(p.search_vector, to_tsquery('simple', :match))", "DESC"
+        if widened:
+            exact = "(p.search_vector @@ to_tsquery('simple', :exact))::int"
+    else:
+        source, score, direction = "positions p", "0", "ASC"
+    # bm25() cannot sit next to a window function, so rank in the innermost query, count and
+    # page in the middle one, and fetch the columns of the page's rows only at the end.
+    total = "count(*) OVER ()" if keyword else "0"
+    page_sql = f"""
+SELECT h.total,{SUMMARY_COLUMNS},
+    (SELECT {agg} FROM position_groups g WHERE g.position_id = p.id) AS groups
+FROM (
+    SELECT m.id, m.exact, m.score, m.published_at, {total} AS total
+    FROM (
+        SELECT p.id AS id, p.published_at AS published_at, {score} AS score, {exact} AS exact
+        FROM {source}
+        WHERE {where}
+    ) AS m
+    ORDER BY m.exact DESC, m.score {direction}, m.published_at DESC, m.id DESC
+    LIMIT :limit OFFSET :offset
+) AS h
+JOIN positions p ON p.id = h.id
+JOIN employers e ON e.id = p.employer_id
+LEFT JOIN occupations o ON o.code = p.occupation_code
+ORDER BY h.exact DESC, h.score {direction}, h.published_at DESC, h.id DESC"""  # noqa: S608 - constant fragments
+    count_sql = f"SELECT count(*) FROM {source} WHERE {where}"  # noqa: S608 - constant fragments
+    page = (
+        text(page_sql)
+        .bindparams(bindparam("today", type_=Date))
+        .columns(deadline=Date, published_at=DateTime)
+    )
+    count = text(count_sql).bindparams(bindparam("today", type_=Date))
+    return page, count
+
+
+def _statements_for(dialect: str, keyword: bool, widened: bool, keys: tuple[str, ...]):
+    key = (dialect, keyword, widened, keys)
+    found = _statements.get(key)
+    if found is None:
+        with _statements_lock:
+            found = _statements.setdefault(key, _build_statements(*key))
+    return found
+
+
+def _query_tokens(f: dict) -> list[str]:
+    """Segment q; a district name typed into q becomes the district filter."""
+    tokens = segment_query(f.get("q") or "")
+    districts = reference.districts()
+    short = {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
+    kept = []
+    for tok in tokens:
+        name = tok if tok in districts else short.get(tok)
+        if name and (not f.get("district") or f["district"] == name):
+            f["district"] = name
+            continue
+        kept.append(tok)
+    return kept[:MAX_TERMS]
+
+
+def search_positions(filters: dict, page: int = 1, page_size: int = 20) -> SearchResult:
+    """Published, not expired positions matching the filters, one page of them.
+
+    `filters` is the output of parse_filters (or a dict with the same keys). Keyword results
+    are ordered by relevance, then newest first; browsing is newest first; id breaks ties, so
+    pages never overlap or skip a row while the data stays the same.
+    """
+    f = {k: v for k, v in (filters or {}).items() if k not in ("page", "page_size")}
+    page = min(max(int(page or 1), 1), MAX_PAGE)
+    page_size = min(max(int(page_size or 20), 1), MAX_PAGE_SIZE)
+    q = normalise(f.get("q") or "")
+    if len(q) > MAX_QUERY_LEN:
+        raise DomainError(
+            f"搜索关键词不能超过 {MAX_QUERY_LEN} 个字。",
+            code="validation_error",
+            fields={"q": f"搜索关键词不能超过 {MAX_QUERY_LEN} 个字。"},
+        )
+    cache = _result_cache()
+    if cache is None:
+        return _search(f, page, page_size)
+    if needs_sync():
+        sync_with_database(db.engine)
+    key = (
+        tuple(sorted((k, " ".join(q.split()) if k == "q" else v) for k, v in f.items() if v)),
+        page,
+        page_size,
+        china_today(),
+    )
+    return cache.get_or_compute(key, lambda: _search(f, page, page_size))
+
+
+def _result_cache() -> ResultCache | None:
+    """This app's cache of results (None when SEARCH_CACHE_TTL is 0)."""
+    app = current_app._get_current_object()
+    cache = app.extensions.get("jobfair_search_cache")
+    if cache is None:
+        ttl = float(app.config.get("SEARCH_CACHE_TTL", 30))
+        if ttl <= 0:
+            return None
+        size = int(app.config.get("SEARCH_CACHE_SIZE", 1024))
+        cache = app.extensions.setdefault("jobfair_search_cache", ResultCache(size, ttl))
+    return cache
+
+
+def _tune_connection(connection) -> None:
+    """Read-heavy search on SQLite: map the file into memory, keep a bigger page cache.
+
+    Applied once per pooled connection. The ranking reads thousands of rows scattered over
+    the positions table; through mmap that costs about half as much as through read().
+    """
+    if connection.dialect.name != "sqlite" or connection.info.get("jobfair_tuned"):
+        return
+    connection.exec_driver_sql("PRAGMA mmap_size = 268435456")
+    connection.exec_driver_sql("PRAGMA cache_size = -16384")
+    connection.info["jobfair_tuned"] = True
+
+
+def _search(f: dict, page: int, page_size: int) -> SearchResult:
+    _tune_connection(db.session.connection())
+    district_given = f.get("district")
+    tokens = _query_tokens(f)
+    terms = expand_terms(tokens)
+    notice = ""
+    if (f.get("q") or "").strip() and not terms and f.get("district") == district_given:
+        notice = "关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。"
+    dialect = db.engine.dialect.name
+    offset = (page - 1) * page_size
+    params = {"today": china_today(), "limit": page_size, "offset": offset}
+    keys = []
+    for key in ("district", "occupation", "salary", "work_form", "channel", "group"):
+        value = f.get(key)
+        if value is None or value == "":
+            continue
+        keys.append(key)
+        params[key] = value
+    if "occupation" in params:
+        prefix = occupation_prefix(params["occupation"])
+        params["occupation"], params["occupation_like"] = prefix, prefix + "-%"
+    widened = any(len(term) > 1 for term in terms)
+    if terms:
+        build = _fts5_match if dialect == "sqlite" else _tsquery
+        params["match"] = build(terms)
+        if widened:
+            params["exact"] = build([(term[0],) for term in terms])
+    page_stmt, count_stmt = _statements_for(dialect, bool(terms), widened, tuple(keys))
+    rows = db.session.execute(page_stmt, params).all()
+
+    if terms and rows:
+        total = int(rows[0].total)  # count(*) OVER (): the ranking had to see every match
+    elif not rows and page == 1:
+        total = 0
+    elif rows and len(rows) < page_size:
+        total = offset + len(rows)
+    else:
+        total = db.session.execute(count_stmt, params).scalar_one()
+
+    # Columns 1..15 are SUMMARY_COLUMNS in PositionSummary's field order; the last is groups.
+    items = [
+        PositionSummary(*r[1:16], groups=sorted(r[16].split(",")) if r[16] else []) for r in rows
+    ]
+    return SearchResult(
+        items=items,
+        total=total,
+        page=page,
+        pages=math.ceil(total / page_size) if total else 0,
+        page_size=page_size,
+        filters=f,
+        tokens=tokens,
+        notice=notice,
+    )
+
+
+def latest_positions(limit: int = 10) -> list[PositionSummary]:
+    """The newest published positions (home page)."""
+    return search_positions({}, 1, limit).items
+
+
+# --- detail ---------------------------------------------------------------------------------
+
+
+def can_manage(user, position: Position) -> bool:
+    """The owning employer and organisers may see a position that is not public."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.ORGANISER:
+        return True
+    return user.role == Role.EMPLOYER and position.employer.user_id == user.id
+
+
+def get_public_position(user, position_id: int) -> Position:
+    """A published position for anyone; a draft, held or closed one only for its manager."""
+    if not 0 < position_id <= MAX_ID:  # a 20-digit id in a URL is not a database error
+        raise NotFound("岗位不存在或已下线。")
+    position = db.session.get(Position, position_id)
+    if position is None:
+        raise NotFound("岗位不存在或已下线。")
+    if position.status != PositionStatus.PUBLISHED and not can_manage(user, position):
+        raise NotFound("岗位不存在或已下线。")
+    return position
+
+
+def can_see_contact(user) -> bool:
+    """Employer contacts are for signed-in users only (keeps them away from scrapers)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_expired(position, today: date | None = None) -> bool:
+    return position.deadline is not None and position.deadline < (today or china_today())
+
+
+# --- filter choices -------------------------------------------------------------------------
+
+_choices_lock = threading.Lock()
+_categories: list[tuple[str, str, list[tuple[str, str]]]] | None = None
+
+
+def category_choices() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """[(major prefix, major name, [(middle prefix, middle name), ...]), ...] for the filter.
+
+    Read from the classification data file the migration loads, once per process.
+    """
+    global _categories
+    if _categories is None:
+        with _choices_lock:
+            if _categories is None:
+                majors: dict[str, tuple[str, list]] = {}
+                for row in reference.occupation_rows():
+                    prefix = occupation_prefix(row["code"])
+                    if row["level"] == "1":
+                        majors.setdefault(prefix, (row["name"], []))
+                for row in reference.occupation_rows():
+                    if row["level"] == "2":
+                        prefix = occupation_prefix(row["code"])
+                        major = prefix.split("-", 1)[0]
+                        if major in majors and all(p != prefix for p, _ in majors[major][1]):
+                            majors[major][1].append((prefix, row["name"]))
+                _categories = [
+                    (code, name, sorted(middles))
+                    for code, (name, middles) in sorted(majors.items())
+                ]
+    return _categories
+
+
+def category_name(prefix: str | None) -> str:
+    """The name of a major or middle group prefix, for "当前筛选" summaries."""
+    if not prefix:
+        return ""
+    prefix = occupation_prefix(prefix)
+    for code, name, middles in category_choices():
+        if code == prefix:
+            return name
+        for mcode, mname in middles:
+            if mcode == prefix:
+                return mname
+    row = db.session.get(Occupation, prefix)
+    return row.name if row else prefix

@@ -1,0 +1,244 @@
+"""Employer-side position services: drafts, publish (with the discrimination check), close.
+
+Status rules:
+- create/edit of a draft or closed position just saves it;
+- publish (from draft, held or closed) needs a verified employer and a deadline not in the
+  past, then runs the discrimination check: any flagged phrase -> `held` for organiser review,
+  otherwise `published`;
+- editing a published or held position runs the same check again, so a published position
+  edited to contain discriminatory text is held, and a held one cleaned up is published.
+  Phrases an organiser already approved for this position do not hold it again.
+Every save re-computes search_tokens through index_position.
+"""
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from marshmallow import ValidationError, validates
+
+from jobfair import moderation, occupations, reference
+from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
+from jobfair.extensions import db
+from jobfair.models.common import Channel, Education, PriorityGroup, WorkForm, utcnow
+from jobfair.models.employer import Employer
+from jobfair.models.position import Position, PositionGroup, PositionStatus
+from jobfair.positions.indexing import index_position
+from jobfair.validation import BaseSchema, Choice, ChoiceList, Date, Int, Text, load
+
+MAX_SALARY = 1_000_000
+MAX_HEADCOUNT = 10_000
+CHECKED_FIELDS = ("title", "description", "requirements")
+CHINA_TZ = timezone(timedelta(hours=8))
+
+
+def today() -> date:
+    """The date in China, where deadlines are read."""
+    return datetime.now(UTC).astimezone(CHINA_TZ).date()
+
+
+class PositionSchema(BaseSchema):
+    title = Text(required=True, max_len=100)
+    description = Text(required=True, max_len=10000)
+    requirements = Text(max_len=5000)
+    occupation_code = Text(required=True, max_len=12)
+    salary_min = Int(required=True, min_value=1, max_value=MAX_SALARY)
+    salary_max = Int(required=True, min_value=1, max_value=MAX_SALARY)
+    headcount = Int(required=True, min_value=1, max_value=MAX_HEADCOUNT)
+    district = Text(required=True, max_len=20)
+    address = Text(max_len=200)
+    education = Choice(Education, load_default=Education.NONE)
+    work_form = Choice(WorkForm, load_default=WorkForm.FULL_TIME)
+    channel = Choice(Channel, load_default=Channel.ENTERPRISE)
+    welcomed_groups = ChoiceList(PriorityGroup)
+    deadline = Date(allow_none=True, load_default=None)
+
+    @validates("title")
+    def _title(self, value, **_):
+        if not value.strip():
+            raise ValidationError("此项必填。")
+
+    @validates("description")
+    def _description(self, value, **_):
+        if not value.strip():
+            raise ValidationError("此项必填。")
+
+    @validates("district")
+    def _district(self, value, **_):
+        if value not in reference.districts():
+            raise ValidationError("请选择工作地点所在区。")
+
+
+# The schema's field names are the API's writable fields; documented by the API module.
+WRITABLE_FIELDS = tuple(PositionSchema().fields)
+
+
+def employer_of(user) -> Employer:
+    """The acting user's employer profile; positions need one."""
+    employer = db.session.scalar(db.select(Employer).filter_by(user_id=user.id))
+    if employer is None:
+        raise DomainError("请先填写单位信息，再管理岗位。", code="profile_required", status=409)
+    return employer
+
+
+def get_own_position(user, position_id: int) -> Position:
+    """The position if it belongs to the acting employer; anything else is 404."""
+    employer = db.session.scalar(db.select(Employer).filter_by(user_id=user.id))
+    position = db.session.get(Position, position_id) if employer is not None else None
+    if position is None or position.employer_id != employer.id:
+        raise NotFound("岗位不存在。")
+    return position
+
+
+def list_own_positions(user, status: str | None = None) -> list[Position]:
+    employer = employer_of(user)
+    q = db.select(Position).filter_by(employer_id=employer.id)
+    if status in {str(s) for s in PositionStatus}:
+        q = q.filter_by(status=status)
+    return list(db.session.scalars(q.order_by(Position.updated_at.desc(), Position.id.desc())))
+
+
+def _load(data: dict, *, form: bool, partial: bool) -> dict:
+    values = load(PositionSchema(), data, form=form, partial=partial)
+    for key in ("title", "description", "requirements", "address", "district"):
+        if key in values and isinstance(values[key], str):
+            values[key] = values[key].strip()
+    if "welcomed_groups" in values:
+        values["welcomed_groups"] = sorted(set(values["welcomed_groups"]))
+    return values
+
+
+def _check_cross_fields(values: dict, current: Position | None) -> None:
+    def pick(key):
+        if key in values:
+            return values[key]
+        return getattr(current, key) if current is not None else None
+
+    salary_min, salary_max = pick("salary_min"), pick("salary_max")
+    if salary_min is not None and salary_max is not None and salary_min > salary_max:
+        raise DomainError(
+            "最低月薪不能高于最高月薪。",
+            code="validation_error",
+            fields={"salary_min": "最低月薪不能高于最高月薪"},
+        )
+
+
+def _apply(position: Position, values: dict) -> None:
+    groups = values.pop("welcomed_groups", None)
+    occupation = None
+    if "occupation_code" in values:
+        occupation = occupations.get_leaf(values["occupation_code"])
+        values["occupation_code"] = occupation.code
+    for key, value in values.items():
+        setattr(position, key, value)
+    if groups is not None:
+        wanted = set(groups)
+        position.groups = [g for g in position.groups if g.group in wanted] + [
+            PositionGroup(group=g) for g in sorted(wanted - {g.group for g in position.groups})
+        ]
+    if occupation is None:
+        occupation = position.occupation or occupations.get_leaf(position.occupation_code)
+    position.occupation = occupation
+    index_position(position, occupation)
+
+
+def _check_deadline(position: Position) -> None:
+    if position.deadline is not None and position.deadline < today():
+        raise DomainError(
+            "截止日期已过，请修改截止日期后再发布。",
+            code="validation_error",
+            fields={"deadline": "截止日期不能早于今天"},
+        )
+
+
+def _moderate(position: Position) -> None:
+    """Publish, or hold for review when the text has phrases no organiser approved yet."""
+    approved = {
+        (f.get("phrase"), f.get("category"), f.get("field"))
+        for f in (position.review_flags or [])
+        if f.get("approved")
+    }
+    flags = moderation.check_fields({f: getattr(position, f) or "" for f in CHECKED_FIELDS})
+    pending = False
+    for flag in flags:
+        if (flag["phrase"], flag["category"], flag["field"]) in approved:
+            flag["approved"] = True
+        else:
+            pending = True
+    position.review_flags = flags
+    if pending:
+        position.status = PositionStatus.HELD
+    else:
+        if position.status != PositionStatus.PUBLISHED:
+            position.published_at = utcnow()
+        position.status = PositionStatus.PUBLISHED
+
+
+def create_position(user, data: dict, *, form: bool = False) -> Position:
+    """A new draft. Unverified employers may draft; publishing is a separate step."""
+    employer = employer_of(user)
+    values = _load(data, form=form, partial=False)
+    _check_cross_fields(values, None)
+    position = Position(employer_id=employer.id, status=PositionStatus.DRAFT, review_flags=[])
+    _apply(position, values)
+    db.session.add(position)
+    db.session.commit()
+    return position
+
+
+def update_position(
+    user, position_id: int, data: dict, *, form: bool = False, partial: bool = False
+) -> Position:
+    """Edit a position. Published and held positions are checked again (see module doc)."""
+    position = get_own_position(user, position_id)
+    values = _load(data, form=form, partial=partial)
+    _check_cross_fields(values, position)
+    _apply(position, values)
+    if position.status == PositionStatus.PUBLISHED:
+        _check_deadline(position)
+        _moderate(position)
+    elif position.status == PositionStatus.HELD:
+        if position.employer.is_verified:
+            _check_deadline(position)
+            _moderate(position)
+        else:
+            position.status = PositionStatus.DRAFT
+    db.session.commit()
+    return position
+
+
+def publish_position(user, position_id: int) -> Position:
+    position = get_own_position(user, position_id)
+    if not position.employer.is_verified:
+        raise Forbidden("单位通过审核后才能发布岗位。")
+    if position.status == PositionStatus.PUBLISHED:
+        raise Conflict("岗位已在招聘中。", code="already_published")
+    _check_deadline(position)
+    position.review_note = ""
+    _moderate(position)
+    db.session.commit()
+    return position
+
+
+def close_position(user, position_id: int) -> Position:
+    position = get_own_position(user, position_id)
+    if position.status == PositionStatus.CLOSED:
+        raise Conflict("岗位已关闭。", code="already_closed")
+    if position.status == PositionStatus.DRAFT:
+        raise Conflict("草稿尚未发布，无需关闭。", code="not_published")
+    position.status = PositionStatus.CLOSED
+    db.session.commit()
+    return position
+
+
+def form_values(position: Position | None) -> dict:
+    """A position's fields as the edit form shows them."""
+    if position is None:
+        return {
+            "education": str(Education.NONE),
+            "work_form": str(WorkForm.FULL_TIME),
+            "channel": str(Channel.ENTERPRISE),
+            "welcomed_groups": [],
+            "headcount": 1,
+        }
+    out = {name: getattr(position, name) for name in WRITABLE_FIELDS}
+    out["deadline"] = position.deadline.isoformat() if position.deadline else ""
+    return out

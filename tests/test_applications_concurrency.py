@@ -1,0 +1,121 @@
+"""Twenty simultaneous applications of one seeker to one position: exactly one row, 19 clean 409s."""
+
+import threading
+
+import pytest
+
+from jobfair.database import writing
+from jobfair.extensions import db
+from jobfair.models import Application, ApplicationEvent, User
+from tests.test_applications_flow import sign_in
+
+N = 20
+
+
+@pytest.fixture
+def login():
+    """Fast sign-in (no argon2); the login form itself is tested in the auth tests."""
+    return sign_in
+
+
+@pytest.fixture
+def seeker(app, make_user):
+    from jobfair.seekers import services
+
+    user = make_user()
+    with app.app_context(), writing():
+        services.save_profile(
+            db.session.get(User, user.id), {"name": "并发求职者", "phone": user.phone}
+        )
+    return user
+
+
+def clients_for(app, user, login):
+    """N clients sharing one signed-in session (one argon2 check, not twenty)."""
+    first = app.test_client()
+    login(first, user)
+    cookie = first.get_cookie("session").value
+    out = []
+    for _ in range(N):
+        c = app.test_client()
+        c.set_cookie("session", cookie)
+        out.append(c)
+    return out
+
+
+def run_together(clients, fn):
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def worker(i, c):
+        c.get("/me")  # a read first, like a browser that has the page open
+        barrier.wait()
+        try:
+            results[i] = fn(c)
+        except Exception as err:  # noqa: BLE001 - reported below, never swallowed
+            results[i] = err
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def rows(app):
+    with app.app_context():
+        return (
+            db.session.scalar(db.select(db.func.count()).select_from(Application)),
+            db.session.scalar(db.select(db.func.count()).select_from(ApplicationEvent)),
+        )
+
+
+def test_twenty_simultaneous_api_applications(app, seeker, make_position, login):
+    pos = make_position()
+    clients = clients_for(app, seeker, login)
+
+    def apply(c):
+        resp = c.post(f"/api/v1/positions/{pos.id}/applications", json={"note": "并发"})
+        return resp.status_code, resp.get_json()
+
+    results = run_together(clients, apply)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    codes = sorted(code for code, _ in results)
+    assert codes == [201] + [409] * (N - 1), codes
+    for code, body in results:
+        if code == 409:
+            assert body["error"]["code"] == "already_applied"
+            assert "已投递" in body["error"]["message"]
+    assert rows(app) == (1, 1)
+
+
+def test_twenty_simultaneous_form_applications(app, seeker, make_position, login):
+    pos = make_position()
+    clients = clients_for(app, seeker, login)
+
+    def apply(c):
+        resp = c.post(f"/positions/{pos.id}/apply", data={"note": "并发"})
+        flashed = c.get("/me/applications").get_data(as_text=True)
+        return resp.status_code, ("已投递" in flashed, "投递成功" in flashed)
+
+    results = run_together(clients, apply)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert [code for code, _ in results] == [302] * N
+    assert sum(1 for _, (dup, ok) in results if ok and not dup) == 1
+    assert sum(1 for _, (dup, _ok) in results if dup) == N - 1
+    assert rows(app) == (1, 1)
+
+
+def test_employer_opening_at_once_marks_viewed_once(
+    app, seeker, make_employer, make_position, login
+):
+    emp = make_employer()
+    pos = make_position(employer=emp)
+    s = app.test_client()
+    login(s, seeker)
+    app_id = s.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
+    clients = clients_for(app, emp.user, login)[:8]
+    results = run_together(clients, lambda c: c.get(f"/employer/applications/{app_id}").status_code)
+    assert results == [200] * 8
+    assert rows(app) == (1, 2)  # submitted, then exactly one 已查看

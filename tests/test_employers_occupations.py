@@ -1,0 +1,42 @@
+"""Occupation lookup API used by the occupation picker: ranking, escaping, limits."""
+
+
+def test_lookup_ranks_exact_then_prefix_then_contains_then_alias(client):
+    resp = client.get("/api/v1/occupations?q=焊工&limit=10")
+    assert resp.status_code == 200
+    rows = resp.get_json()
+    assert rows[0] == {"code": "6-18-02-04", "name": "焊工", "major_name": "生产制造及有关人员"}
+    assert all(set(r) == {"code", "name", "major_name"} for r in rows)
+    assert len(rows) <= 10
+
+
+def test_lookup_finds_by_alias_and_only_level_four(client):
+    rows = client.get("/api/v1/occupations?q=叉车&limit=50").get_json()
+    assert rows, "叉车 is an alias of a level-4 occupation"
+    assert all(r["code"].count("-") == 3 and not r["code"].endswith("-00-00-00") for r in rows)
+    names = [r["name"] for r in client.get("/api/v1/occupations?q=焊").get_json()]
+    assert names.index("焊工") < len(names)
+
+
+def test_lookup_escapes_wildcards_and_clamps(client):
+    assert client.get("/api/v1/occupations?q=%25").get_json() == []
+    assert client.get("/api/v1/occupations?q=_").get_json() == []
+    assert client.get("/api/v1/occupations?q=").get_json() == []
+    assert client.get("/api/v1/occupations").get_json() == []
+    assert client.get("/api/v1/occupations?q=工&limit=0").status_code == 422
+    assert client.get("/api/v1/occupations?q=工&limit=abc").status_code == 422
+    assert len(client.get("/api/v1/occupations?q=工&limit=50").get_json()) == 50
+    assert client.get("/api/v1/occupations?q=%27%20OR%201=1--").get_json() == []
+
+
+def test_lookup_is_documented_in_openapi(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in (
+        "/api/v1/occupations",
+        "/api/v1/employer/profile",
+        "/api/v1/employer/positions/{position_id}/publish",
+        "/api/v1/organiser/employers/{employer_id}/reject",
+        "/api/v1/organiser/positions/held",
+        "/api/v1/organiser/stats",
+    ):
+        assert path in spec["paths"], path
