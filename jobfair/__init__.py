@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     from jobfair.config import load_config
 
     load_config(app, config)
+    register_converters(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -25,6 +26,18 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    """<int:…> ids beyond what the database stores are a 404, not an overflow error."""
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedInt(IntegerConverter):
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt
 
 
 def register_extensions(app: Flask) -> None:

@@ -57,6 +57,7 @@ def begin_write(session) -> None:
     """
     if _write_intent.get():
         return
+    session = session() if callable(session) and not hasattr(session, "in_transaction") else session
     if session.in_transaction():
         session.commit()
     _write_intent.set(True)

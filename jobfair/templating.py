@@ -1,6 +1,7 @@
 """Jinja filters and globals: labels, masking, dates."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -28,11 +29,17 @@ def mask_email(email: str | None) -> str:
     return (local[:1] + "***@" + domain) if local else "***@" + domain
 
 
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
 def fmt_dt(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored times are naive UTC; people read Beijing time."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime(fmt)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(LOCAL_TZ).strftime(fmt)
     return value.strftime("%Y-%m-%d")
 
 

@@ -296,7 +296,7 @@ def open_application(user: User, application_id: int) -> Application:
     app = employer_application(user, application_id)
     if app.status == S.SUBMITTED:
         # db.session is a scoped_session proxy; begin_write needs the Session itself.
-        begin_write(db.session())
+        begin_write(db.session)
         app = employer_application(user, application_id)
         if app.status == S.SUBMITTED:
             try:
