@@ -53,34 +53,41 @@ def _render_employer(employer, errors=None, status=200):
     ), status
 
 
-@bp.route("/organiser/employers/<int:employer_id>/verify", methods=["POST"])
-@organiser_only
-def verify_employer(employer_id: int):
+def _decide(action, rerender, success, done_endpoint):
+    """Run one organiser decision; on a broken rule show the review page again with why."""
     try:
-        employer = services.verify_employer(current_user, employer_id)
+        obj = action()
     except DomainError as err:
         if err.status == 404:
             raise
         flash(err.message, "error")
-        return _render_employer(services.get_employer(employer_id), err.fields, err.status)
-    flash(f"已通过“{employer.name}”的审核。", "success")
-    return redirect(url_for("organiser.employers"))
+        return rerender(err.fields, err.status)
+    flash(success(obj), "success")
+    return redirect(url_for(done_endpoint))
+
+
+@bp.route("/organiser/employers/<int:employer_id>/verify", methods=["POST"])
+@organiser_only
+def verify_employer(employer_id: int):
+    return _decide(
+        lambda: services.verify_employer(current_user, employer_id),
+        lambda errors, status: _render_employer(services.get_employer(employer_id), errors, status),
+        lambda employer: f"已通过“{employer.name}”的审核。",
+        "organiser.employers",
+    )
 
 
 @bp.route("/organiser/employers/<int:employer_id>/reject", methods=["POST"])
 @organiser_only
 def reject_employer(employer_id: int):
-    try:
-        employer = services.reject_employer(
+    return _decide(
+        lambda: services.reject_employer(
             current_user, employer_id, request.form.to_dict(), form=True
-        )
-    except DomainError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-        return _render_employer(services.get_employer(employer_id), err.fields, err.status)
-    flash(f"已驳回“{employer.name}”，单位会看到驳回原因。", "success")
-    return redirect(url_for("organiser.employers"))
+        ),
+        lambda errors, status: _render_employer(services.get_employer(employer_id), errors, status),
+        lambda employer: f"已驳回“{employer.name}”，单位会看到驳回原因。",
+        "organiser.employers",
+    )
 
 
 @bp.route("/organiser/positions/held")
@@ -118,33 +125,27 @@ def position_review(position_id: int):
 @bp.route("/organiser/positions/<int:position_id>/approve", methods=["POST"])
 @organiser_only
 def approve_position(position_id: int):
-    try:
-        position = services.approve_position(
+    return _decide(
+        lambda: services.approve_position(
             current_user, position_id, request.form.to_dict(), form=True
-        )
-    except DomainError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-        return _render_position(services.get_position(position_id), err.fields, err.status)
-    flash(f"已放行岗位“{position.title}”，岗位已公开。", "success")
-    return redirect(url_for("organiser.held_positions"))
+        ),
+        lambda errors, status: _render_position(services.get_position(position_id), errors, status),
+        lambda position: f"已放行岗位“{position.title}”，岗位已公开。",
+        "organiser.held_positions",
+    )
 
 
 @bp.route("/organiser/positions/<int:position_id>/reject", methods=["POST"])
 @organiser_only
 def reject_position(position_id: int):
-    try:
-        position = services.reject_position(
+    return _decide(
+        lambda: services.reject_position(
             current_user, position_id, request.form.to_dict(), form=True
-        )
-    except DomainError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-        return _render_position(services.get_position(position_id), err.fields, err.status)
-    flash(f"已将岗位“{position.title}”退回单位修改。", "success")
-    return redirect(url_for("organiser.held_positions"))
+        ),
+        lambda errors, status: _render_position(services.get_position(position_id), errors, status),
+        lambda position: f"已将岗位“{position.title}”退回单位修改。",
+        "organiser.held_positions",
+    )
 
 
 @bp.route("/organiser/audit")
