@@ -18,7 +18,6 @@ from sqlalchemy import select, tuple_
 
 from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.matching.text import segment_for_index
 from jobfair.models import (
     Application,
     ApplicationEvent,
@@ -37,6 +36,7 @@ from jobfair.models.common import utcnow
 from jobfair.models.user import ROLE_LABELS
 from jobfair.positions.indexing import index_position
 from jobfair.security import hash_password
+from jobfair.seekers.services import index_profile
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 FILES = ("accounts", "employers", "positions", "seekers", "applications")
@@ -334,14 +334,7 @@ class _Loader:
             profile.groups = (
                 [SeekerGroup(group=g) for g in rec["groups"]] if rec["group_consent"] else []
             )
-            # Same recipe as the seeker profile service: name-free text of the profile.
-            profile.search_tokens = segment_for_index(
-                profile.major,
-                profile.skills.replace("、", " "),
-                profile.experience,
-                profile.intro,
-                " ".join(occupations[c].name for c in rec["desired_occupations"]),
-            )
+            index_profile(profile, [occupations[c] for c in rec["desired_occupations"]])
             new.append(profile)
         db.session.add_all(new)
         db.session.flush()

@@ -401,20 +401,15 @@ def test_employer_box_shows_nothing(app, make_user, make_position):
 def test_applicants_link_partial_counts_new_applications(
     app, make_seeker, make_employer, make_position, login
 ):
-    from flask import g
-
     emp = make_employer()
     pos = make_position(employer=emp)
     for name in ("甲", "乙"):
         c = app.test_client()
         login(c, make_seeker(name=name))
         c.post(f"/api/v1/positions/{pos.id}/applications")
-    with app.test_request_context("/employer/positions"):
-        g._login_user = db.session.get(User, emp.user.id)
-        html = render_template_string(
-            '{% include "applications/_applicants_link.html" %}',
-            position=db.session.get(Position, pos.id),
-        )
+    boss = app.test_client()
+    login(boss, emp.user)
+    html = boss.get("/employer/positions").get_data(as_text=True)
     assert f"/employer/positions/{pos.id}/applicants" in html and "投递者（2，新 2）" in html
 
 

@@ -33,18 +33,6 @@ def position_accepts_applications(position) -> bool:
     return services.position_open(position)
 
 
-@bp.app_template_global()
-def applicant_count(position) -> dict:
-    """{"total", "new"} applications of the signed-in employer's position (for list links)."""
-    if not current_user.is_authenticated or current_user.role != "employer":
-        return {"total": 0, "new": 0}
-    try:
-        counts = services.applicant_counts(current_user, [position.id])
-    except DomainError:
-        return {"total": 0, "new": 0}
-    return counts.get(position.id, {"total": 0, "new": 0})
-
-
 bp.add_app_template_global(position_url, "position_url")
 
 

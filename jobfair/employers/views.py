@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from jobfair import moderation, occupations
+from jobfair.applications import services as application_services
 from jobfair.employers import bp, services
 from jobfair.errors import DomainError
 from jobfair.models.position import PositionStatus
@@ -81,6 +82,8 @@ def positions():
     return render_template(
         "employers/positions.html",
         positions=rows,
+        # One grouped query for the whole list, not one per row.
+        applicant_counts=application_services.applicant_counts(current_user, [p.id for p in rows]),
         status=status,
         employer=services.get_profile(current_user),
         statuses=[str(s) for s in PositionStatus],

@@ -195,7 +195,7 @@ def resolve_occupations(items) -> list[Occupation]:
     return found
 
 
-def _index_profile(profile: SeekerProfile, occupations: list[Occupation]) -> None:
+def index_profile(profile: SeekerProfile, occupations: list[Occupation]) -> None:
     """Name-free text of the profile, segmented once when written, for later matching."""
     profile.search_tokens = segment_for_index(
         profile.major,
@@ -287,7 +287,7 @@ def save_profile(user: User, data: dict, *, form: bool = False) -> SeekerProfile
         profile.group_consent_at = None
         profile.groups = []
 
-    _index_profile(profile, occupations)
+    index_profile(profile, occupations)
     profile.updated_at = utcnow()
     try:
         db.session.commit()
