@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 SECRET_FILE := instance/secret_key
 
-.PHONY: run test install install-test db seed lint bench-search clean
+.PHONY: run test install install-test vendor db seed lint bench-search clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -19,9 +19,23 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed vendor
 
-install-test: $(VENV)/.installed-test
+# Front-end libraries from npm (package-lock.json), copied to static/vendor/: never a CDN.
+VENDOR_FILES := node_modules/socket.io-client/dist/socket.io.min.js \
+	node_modules/echarts/dist/echarts.min.js
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp $(VENDOR_FILES) static/vendor/
+	cp node_modules/socket.io-client/LICENSE static/vendor/socket.io-client.LICENSE
+	cp node_modules/echarts/LICENSE static/vendor/echarts.LICENSE
+	touch $@
+
+vendor: static/vendor/.installed
+
+install-test: $(VENV)/.installed-test vendor
 
 $(SECRET_FILE):
 	mkdir -p instance

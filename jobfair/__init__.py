@@ -56,10 +56,17 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.api import init_api
     from jobfair.applications import bp as applications_bp
     from jobfair.auth import bp as auth_bp
+    from jobfair.casework import bp as casework_bp
+    from jobfair.channels import bp as channels_bp
     from jobfair.employers import bp as employers_bp
+    from jobfair.fairs import bp as fairs_bp
+    from jobfair.live import bp as live_bp
     from jobfair.main import bp as main_bp
+    from jobfair.notifications import bp as notifications_bp
     from jobfair.organiser import bp as organiser_bp
     from jobfair.positions import bp as positions_bp
+    from jobfair.recommendations import bp as recommendations_bp
+    from jobfair.reports import bp as reports_bp
     from jobfair.seekers import bp as seekers_bp
 
     for bp in (
@@ -70,6 +77,13 @@ def register_blueprints(app: Flask) -> None:
         employers_bp,
         applications_bp,
         organiser_bp,
+        recommendations_bp,
+        notifications_bp,
+        fairs_bp,
+        live_bp,
+        casework_bp,
+        reports_bp,
+        channels_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

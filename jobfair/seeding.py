@@ -61,6 +61,7 @@ class SeedReport:
     skipped: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     accounts: list[dict] = field(default_factory=list)
+    extra: Counter = field(default_factory=Counter)  # feature demos: {中文标签: 新增条数}
     password: str = ""
 
 
@@ -433,7 +434,29 @@ def load_seed(data_dir: Path = SEED_DIR, now: datetime | None = None) -> SeedRep
             db.session.rollback()
             raise
     loader.describe_accounts()
+    load_feature_demos(loader.report, now or utcnow())
     return loader.report
+
+
+# Features that add their own demo records after the core ones, in dependency order. Each
+# module's seed_demo(now) is idempotent and returns {中文标签: 新增条数}.
+FEATURE_DEMOS = (
+    "jobfair.recommendations.demo",
+    "jobfair.notifications.demo",
+    "jobfair.fairs.demo",
+    "jobfair.live.demo",
+    "jobfair.casework.demo",
+    "jobfair.reports.demo",
+    "jobfair.channels.demo",
+)
+
+
+def load_feature_demos(report: SeedReport, now: datetime) -> None:
+    import importlib
+
+    for name in FEATURE_DEMOS:
+        made = importlib.import_module(name).seed_demo(now)
+        report.extra.update(made)
 
 
 def format_report(report: SeedReport) -> str:
@@ -444,6 +467,7 @@ def format_report(report: SeedReport) -> str:
         if kept:
             text += f"，已存在 {kept}"
         lines.append(text)
+    lines.extend(f"  {label}：新增 {made}" for label, made in report.extra.items())
     lines.extend(f"  注意：{w}" for w in report.warnings)
     lines.append("")
     lines.append(f"演示账号（密码均为 {report.password}，仅供本地演示）：")

@@ -8,6 +8,9 @@ answer 404 to everyone but organisers' own routes. Expectations:
   403/404  exactly that status
 """
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from jobfair.database import writing
@@ -119,6 +122,18 @@ MATRIX = {
     ("api_organiser.add_rule", "POST"): ORGANISER_ONLY,
 }
 
+# Each feature lists its own routes in tests/access/<feature>.py: ENTRIES = {(endpoint, method):
+# expectation}, and optionally ids(app, ctx) -> {url argument: value} creating the objects its
+# URLs need (ctx holds the world below: owner employer, published position, seeker_owner…).
+ACCESS_DIR = Path(__file__).parent / "access"
+FEATURES = []
+for _path in sorted(ACCESS_DIR.glob("*.py")):
+    _spec = importlib.util.spec_from_file_location(f"access_{_path.stem}", _path)
+    _mod = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_mod)
+    FEATURES.append(_mod)
+    MATRIX.update(_mod.ENTRIES)
+
 # Routes that end or delete the session run last so they do not sign the role out early.
 LAST = {"auth.logout", "api_auth.logout"}
 
@@ -155,6 +170,19 @@ def world(app, make_user, make_employer, make_position, login):
         db.session.commit()
         ids = {"application_id": application.id, "token_id": token.id}
     ids.update(employer_id=pending.id, position_id=published.id, held_position_id=held.id)
+    ctx = {
+        "owner": owner,
+        "published": published,
+        "held": held,
+        "pending_employer": pending,
+        "seeker_owner": seeker_owner,
+        "make_user": make_user,
+        "make_employer": make_employer,
+        "make_position": make_position,
+    }
+    for feature in FEATURES:
+        if hasattr(feature, "ids"):
+            ids.update(feature.ids(app, ctx))
 
     clients = {"anonymous": app.test_client()}
     for role, user in (

@@ -24,13 +24,19 @@ def init_api(app: Flask) -> None:
         },
     )
     api = Api(app)
-    from jobfair.api import (  # noqa: F401  # noqa: F401
+    from jobfair.api import (  # noqa: F401  (imports register their blueprints)
         applications,
-        auth,  # noqa: F401  (imports register their blueprints)
+        auth,
+        casework,
         employers,
+        fairs,
+        live,
+        matching,
+        notifications,
         occupations,
         organiser,
-        positions,  # noqa: F401
+        positions,
+        reports,
         seekers,
     )
     from jobfair.api.registry import blueprints

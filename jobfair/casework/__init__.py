@@ -1,0 +1,7 @@
+"""Priority-group work: targets, placements, case files (一人一档), zero-employment households."""
+
+from flask import Blueprint
+
+bp = Blueprint("casework", __name__)
+
+from jobfair.casework import views  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""HTML routes of the channels feature."""
+
+from jobfair.channels import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""HTML routes of the live feature."""
+
+from jobfair.live import bp  # noqa: F401

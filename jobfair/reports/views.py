@@ -1,0 +1,3 @@
+"""HTML routes of the reports feature."""
+
+from jobfair.reports import bp  # noqa: F401
