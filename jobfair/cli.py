@@ -12,6 +12,9 @@ def init_cli(app: Flask) -> None:
 
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
+    from jobfair.recommendations.cli import match
+
+    app.cli.add_command(match)
 
 
 @click.group(cls=AppGroup, help="管理账号")

@@ -15,6 +15,9 @@ class Defaults:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLITE_BUSY_TIMEOUT_MS = 15000
     CITY_CODE = "320100"  # 南京市; districts come from jobfair/data/regions-cn.csv
+    # Public base URL printed in QR codes and feeds (JOBFAIR_PUBLIC_URL), e.g.
+    # https://jobs.example.gov.cn/ ; empty: the URL the request came in on.
+    PUBLIC_URL = ""
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -33,6 +36,29 @@ class Defaults:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     JSON_AS_ASCII = False
+    # Casework (重点群体帮扶): days to make a plan after opening a file, default deadline for
+    # a zero-employment household, and the 百日攻坚 campaign (ISO start date; a supervisor's
+    # dates on the settings page take precedence).
+    CASEWORK_PLAN_DAYS = 30
+    CASEWORK_HOUSEHOLD_DEADLINE_DAYS = 30
+    CASEWORK_CAMPAIGN_START = ""
+    CASEWORK_CAMPAIGN_DAYS = 100
+    # Matching: ScoringWeights fields as a JSON object (JOBFAIR_MATCH_WEIGHTS='{"text": 0.5}'),
+    # the score below which a seeker counts as having no good match, the occupation
+    # suggestion API's rate limit, and where `flask match rebuild` persists the index.
+    MATCH_WEIGHTS = ""
+    MATCH_GOOD_SCORE = 0.3
+    MATCH_SUGGEST_LIMIT = "60 per minute"
+    MATCH_INDEX_PATH = ""  # empty: instance/match-index.bin
+    # Live layer (Socket.IO). Message queue: empty means REDIS_URL if set, else in-process.
+    SOCKETIO_MESSAGE_QUEUE = ""
+    SOCKETIO_ASYNC_MODE = ""  # empty: Flask-SocketIO picks (threading + simple-websocket here)
+    SOCKETIO_CORS_ORIGINS = ""  # comma-separated extra origins; empty: same origin only
+    LIVE_MESSAGES_PER_WINDOW = 5
+    LIVE_RATE_WINDOW_SECONDS = 10
+    LIVE_COUNTS_DELAY = 1.0  # seconds: lobby/console counters are coalesced into one update
+    SOCKETIO_CHANNEL = "jobfair-socketio"  # Redis pub/sub channel shared by all processes
+    SOCKETIO_PING_INTERVAL = 25
 
 
 def load_config(app: Flask, override: dict | None) -> None:

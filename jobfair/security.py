@@ -65,8 +65,11 @@ def end_session() -> None:
     """Log out this browser: the session row is deleted, so a copied cookie stops working."""
     token = session.get("sid")
     if token:
+        row = LoginSession.query.filter_by(token_hash=token_digest(token)).first()
         LoginSession.query.filter_by(token_hash=token_digest(token)).delete()
         db.session.commit()
+        if row is not None:
+            _close_sockets([row.id])
     logout_user()
     session.clear()
 
@@ -77,7 +80,18 @@ def end_all_sessions(user: User, keep_current: bool = False) -> None:
     current = session.get("sid") if keep_current else None
     if current:
         q = q.filter(LoginSession.token_hash != token_digest(current))
+    ended = [row.id for row in q]
     q.delete()
+    _close_sockets(ended)
+
+
+def _close_sockets(login_session_ids: list[int]) -> None:
+    """Live layer: a socket lives no longer than the login session it was opened with."""
+    try:
+        from jobfair.live.realtime import disconnect_login_sessions
+    except ImportError:
+        return
+    disconnect_login_sessions(login_session_ids)
 
 
 @login_manager.user_loader

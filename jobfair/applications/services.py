@@ -20,6 +20,7 @@ from jobfair.models.employer import Employer
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
+from jobfair.notifications import events as notify_events
 from jobfair.seekers.services import clean_text, get_profile, has_contact, iso, profile_dict
 from jobfair.validation import BaseSchema, Choice, Text, load
 
@@ -112,6 +113,7 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
         if existing.status != S.WITHDRAWN:
             raise Conflict(ALREADY_APPLIED, code="already_applied")
         _move(existing, S.WITHDRAWN, S.SUBMITTED, seeker, "重新投递", new_note=note)
+        notify_events.application_submitted(position, reopened=True)
         db.session.commit()
         return existing, True
 
@@ -122,6 +124,7 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
         ApplicationEvent(from_status=None, to_status=S.SUBMITTED, actor_id=seeker.id, note="")
     ]
     db.session.add(application)
+    notify_events.application_submitted(position)
     try:
         db.session.commit()
     except IntegrityError:
@@ -304,6 +307,7 @@ def open_application(user: User, application_id: int) -> Application:
             except Conflict:
                 pass  # someone else opened it at the same moment; show the current state
             else:
+                notify_events.application_status_changed(app, S.VIEWED)
                 db.session.commit()
             app = employer_application(user, application_id)
     return app
@@ -335,8 +339,31 @@ def change_status(user: User, application_id: int, data: dict, *, form: bool = F
             fields={"status": "不允许的状态变更"},
         )
     _move(app, app.status, to, user, note)
+    notify_events.application_status_changed(app, to, note)
+    if to in (S.HIRED, S.ONBOARDED):
+        # Casework: a recorded hire closes the member's zero-employment household and
+        # marks the case file employed, in the same transaction (imported lazily: optional).
+        from jobfair.casework.services import record_hire
+
+        record_hire(app.seeker_id, source="hire", actor_id=user.id)
     db.session.commit()
     return employer_application(user, application_id)
+
+
+def advance_to_interview(app: Application, actor: User, note: str = "") -> Application:
+    """Move an application on to 邀请面试 (via 已查看 when new), for callers that already checked
+    the actor's right (the live booth desk, where reps act for their employer). Commits."""
+    if app.status == S.WITHDRAWN:
+        raise DomainError("求职者已撤回该投递，不能邀请面试。", code="application_withdrawn")
+    if app.status in (S.INTERVIEW, S.HIRED, S.ONBOARDED):
+        return app
+    if app.status == S.REJECTED:
+        raise Conflict("该投递已结束（未通过），不能邀请面试。", code="invalid_transition")
+    if app.status == S.SUBMITTED:
+        _move(app, S.SUBMITTED, S.VIEWED, actor, "")
+    _move(app, S.VIEWED, S.INTERVIEW, actor, clean_text(note))
+    db.session.commit()
+    return app
 
 
 # --- serialisation -------------------------------------------------------------------------

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__)
 
-from jobfair.casework import views  # noqa: E402,F401
+from jobfair.casework import commands, views  # noqa: E402,F401

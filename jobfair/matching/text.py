@@ -55,6 +55,24 @@ FUNCTION_WORDS = frozenset((
 # fmt: on
 
 MAX_WORD_LEN = 8  # longer classification names are descriptions, not words people type
+MAX_TEXT_CHARS = 5000  # a profile or a position is never longer; more is pasted noise
+
+# Pay talk describes the offer, not the work: "8k-12k", "5000-8000元/月", "月入过万", "时薪25元".
+_PAY_UNIT = r"(?:k|w|千|万|元|块)"
+_PAY_RE = re.compile(
+    r"(?:月入|月薪|年薪|底薪|时薪|日薪|工资|收入|薪资)?\s*(?:过|上)?\s*\d+(?:\.\d+)?\s*"
+    + _PAY_UNIT
+    + r"?\s*(?:[-~～至到]\s*\d+(?:\.\d+)?\s*"
+    + _PAY_UNIT
+    + r"?)?\s*"
+    r"(?:(?:元)?(?:/|每|一)\s*(?:月|天|日|小时|时|年|周))?(?=\W|$|[\u4e00-\u9fff])"
+    r"|(?:月入|月薪|收入)(?:过|上)万"
+)
+_PAY_HAS_UNIT_RE = re.compile(r"[kw千万元块/每]|月入|月薪|年薪|底薪|时薪|日薪|工资|收入|薪资")
+_RANGE_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(k|w|千|万)?\s*(?:[-~～至到]\s*(\d+(?:\.\d+)?)\s*(k|w|千|万)?)?"
+)
+_UNIT_FACTOR = {"k": 1000, "千": 1000, "w": 10000, "万": 10000}
 WORD_FREQ = 300  # high enough for a compound to win over its parts, low enough to be harmless
 
 _lock = threading.Lock()
@@ -64,6 +82,47 @@ _ready = False
 def normalise(text: str) -> str:
     """Full-width to half-width (NFKC) and lower case."""
     return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
+    """The text cut to the limit, and whether it had to be cut (so callers can say so)."""
+    text = text or ""
+    return (text[:limit], True) if len(text) > limit else (text, False)
+
+
+def strip_pay(text: str) -> str:
+    """Text with pay phrases ("8k-12k", "5000元/月", "月入过万") replaced by spaces."""
+
+    def repl(match: re.Match) -> str:
+        phrase = match.group(0)
+        return " " if _PAY_HAS_UNIT_RE.search(phrase) else phrase
+
+    return _PAY_RE.sub(repl, text)
+
+
+def parse_salary(text: str) -> tuple[int | None, int | None]:
+    """Monthly pay named in a phrase: "8k-12k" -> (8000, 12000), "月入过万" -> (10000, None).
+
+    Returns (None, None) when the text names no pay. Units: k/千 = 1,000, w/万 = 10,000.
+    """
+    text = normalise(text)
+    if re.search(r"(?:月入|月薪|收入)(?:过|上)万", text):
+        return 10000, None
+    for match in _RANGE_RE.finditer(text):
+        low, unit1, high, unit2 = match.groups()
+        rest = text[match.end() : match.end() + 3]
+        before = text[max(0, match.start() - 2) : match.start()]
+        named = before in ("月入", "月薪", "年薪", "底薪", "工资", "收入", "薪资", "综合")
+        if not (named or unit1 or unit2 or rest.startswith(("元", "/月", "每月", "块"))):
+            continue
+        f_high = _UNIT_FACTOR.get(unit2 or unit1 or "", 1)
+        f_low = _UNIT_FACTOR.get(unit1 or unit2 or "", 1)
+        lo = int(round(float(low) * f_low))
+        hi = int(round(float(high) * f_high)) if high else None
+        if "以上" in rest or "起" in rest[:1]:
+            hi = None
+        return lo, hi
+    return None, None
 
 
 def _clean_word(word: str) -> str:
@@ -155,11 +214,16 @@ def _tokens(pieces) -> list[str]:
 
 
 def segment_for_index(*texts: str) -> str:
-    """Tokens to store with a record, space separated (jieba search mode keeps sub-words)."""
+    """Tokens to store with a record, space separated (jieba search mode keeps sub-words).
+
+    Each text is capped at MAX_TEXT_CHARS; pay phrases and bare numbers are left out, since
+    they describe the offer rather than the work (the salary columns hold the pay).
+    """
     _ensure_loaded()
     out: list[str] = []
     for text in texts:
-        out.extend(_tokens(jieba.cut_for_search(normalise(text))))
+        text = strip_pay(normalise(cap_text(text)[0]))
+        out.extend(t for t in _tokens(jieba.cut_for_search(text)) if not t.isdigit())
     return " ".join(out)
 
 

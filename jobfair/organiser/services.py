@@ -150,6 +150,9 @@ def _decide_position(actor, position_id: int, *, approve: bool, note: str) -> Po
     if result.rowcount != 1:
         db.session.rollback()
         raise Conflict("该岗位不在待审核状态，可能已被处理或修改。", code="not_held")
+    from jobfair.recommendations.index import mark_positions_changed
+
+    mark_positions_changed([position_id])  # the bulk UPDATE above bypasses the ORM listeners
     audit.record(
         actor.id,
         "position.approve" if approve else "position.reject",

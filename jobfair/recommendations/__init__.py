@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("recommendations", __name__)
 
-from jobfair.recommendations import views  # noqa: E402,F401
+from jobfair.recommendations import index, views  # noqa: E402,F401  (index registers listeners)

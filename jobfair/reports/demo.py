@@ -4,5 +4,6 @@ from datetime import datetime
 
 
 def seed_demo(now: datetime) -> dict[str, int]:
-    """Create this feature's demo records idempotently; return {中文标签: 新增条数}."""
+    """Nothing to create: this feature only reads what the other features seeded (positions,
+    fairs, live visits and queues, applications, casework), so running seed twice adds nothing."""
     return {}

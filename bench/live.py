@@ -1,0 +1,524 @@
+"""Benchmark: the live layer's fair-lobby broadcast and chat, beside a bare python-socketio server.
+
+    .venv/bin/python bench/live.py [--clients 100,1000,5000] [--rounds 20] [--chat-seconds 10]
+
+1. Builds a SQLite database with the real migrations and `flask seed` (the demo fair, its live
+   session and 30 registered seekers) in a temporary folder.
+2. For each N: serves the real app with gunicorn (one worker, gthread: Flask-SocketIO's
+   threading mode with simple-websocket, one thread per open WebSocket) on loopback, connects
+   N Socket.IO clients to the demo fair's /lobby room, then the organiser announces R times
+   through /console (stored in the database, then broadcast). Measures, per announcement, the
+   time until the last of the N clients has it, and every client's latency.
+3. Serves a bare python-socketio Server in the same gunicorn set-up, joins N clients to one
+   room and broadcasts the same way (no database, no auth): the floor. Prints p50/p99 and ratios.
+4. Sustained chat: 20 signed-in seekers in the live session send as fast as acknowledgements
+   come back for --chat-seconds (the 5 per 10 s limit raised for the run); messages/s stored
+   and deliveries/s, and the same on the bare server.
+
+The clients are a small asyncio Socket.IO (Engine.IO 4 over WebSocket) client below, so
+thousands fit in one process without a thread each. Never run by the test suite.
+"""
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import http.cookiejar
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+GUNICORN = str(Path(PY).parent / "gunicorn")
+PASSWORD = "jobfair-demo-2026"  # noqa: S105 - the public demo password
+ORGANISER = "13900000001"
+
+
+# --- a minimal asyncio Socket.IO client ------------------------------------------------------
+
+
+class SioClient:
+    """Engine.IO v4 over WebSocket, Socket.IO v5 packets; enough for join/emit/ack/events."""
+
+    def __init__(self, host: str, port: int, cookie: str = ""):
+        self.host, self.port, self.cookie = host, port, cookie
+        self.handlers = {}
+        self.acks = {}
+        self.next_ack = 0
+        self.namespaces = {}
+        self.reader = self.writer = None
+        self.task = None
+
+    async def connect(self, namespace: str):
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port, limit=2**20)
+        key = base64.b64encode(os.urandom(16)).decode()
+        lines = [
+            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Upgrade: websocket",
+            "Connection: Upgrade",
+            f"Sec-WebSocket-Key: {key}",
+            "Sec-WebSocket-Version: 13",
+        ]
+        if self.cookie:
+            lines.append(f"Cookie: {self.cookie}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise ConnectionError(head[:200])
+        opened = await self._recv()
+        assert opened.startswith("0"), opened
+        fut = asyncio.get_running_loop().create_future()
+        self.namespaces[namespace] = fut
+        self.task = asyncio.create_task(self._loop())
+        await self._send(f"40{namespace}," if namespace != "/" else "40")
+        await asyncio.wait_for(fut, 60)
+
+    def on(self, event, fn):
+        self.handlers[event] = fn
+
+    async def emit(self, namespace: str, event: str, data, ack: bool = False):
+        prefix = f"42{namespace}," if namespace != "/" else "42"
+        fut = None
+        if ack:
+            self.next_ack += 1
+            fut = asyncio.get_running_loop().create_future()
+            self.acks[self.next_ack] = fut
+            prefix += str(self.next_ack)
+        await self._send(prefix + json.dumps([event, data], ensure_ascii=False))
+        return await asyncio.wait_for(fut, 60) if fut else None
+
+    async def close(self):
+        if self.task:
+            self.task.cancel()
+        if self.writer:
+            self.writer.close()
+
+    async def _send(self, text: str):
+        payload = text.encode()
+        mask = os.urandom(4)
+        n = len(payload)
+        if n < 126:
+            header = struct.pack("!BB", 0x81, 0x80 | n)
+        elif n < 65536:
+            header = struct.pack("!BBH", 0x81, 0x80 | 126, n)
+        else:
+            header = struct.pack("!BBQ", 0x81, 0x80 | 127, n)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.writer.write(header + mask + masked)
+        await self.writer.drain()
+
+    async def _recv(self) -> str:
+        data = b""
+        while True:
+            b1, b2 = await self.reader.readexactly(2)
+            n = b2 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", await self.reader.readexactly(2))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", await self.reader.readexactly(8))[0]
+            chunk = await self.reader.readexactly(n)
+            opcode = b1 & 0x0F
+            if opcode == 8:
+                raise ConnectionError("closed")
+            if opcode == 9:
+                self.writer.write(struct.pack("!BB", 0x8A, 0x80) + b"\0\0\0\0")
+                continue
+            data += chunk
+            if b1 & 0x80:
+                return data.decode()
+
+    async def _loop(self):
+        try:
+            while True:
+                pkt = await self._recv()
+                if pkt == "2":
+                    await self._send("3")
+                    continue
+                if not pkt.startswith("4"):
+                    continue
+                kind, rest = pkt[1], pkt[2:]
+                ns = "/"
+                if rest.startswith("/"):
+                    ns, _, rest = rest.partition(",")
+                if kind == "0":
+                    fut = self.namespaces.get(ns)
+                    if fut and not fut.done():
+                        fut.set_result(True)
+                elif kind == "4":
+                    fut = self.namespaces.get(ns)
+                    if fut and not fut.done():
+                        fut.set_exception(ConnectionError(rest))
+                elif kind in "23":
+                    i = 0
+                    while i < len(rest) and rest[i].isdigit():
+                        i += 1
+                    ack_id, body = rest[:i], json.loads(rest[i:])
+                    if kind == "3":
+                        fut = self.acks.pop(int(ack_id), None)
+                        if fut and not fut.done():
+                            fut.set_result(body[0] if body else None)
+                    else:
+                        fn = self.handlers.get(body[0])
+                        if fn:
+                            fn(body[1] if len(body) > 1 else None)
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            return
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+
+def bare_app():
+    """The floor: python-socketio alone, same transport and threading mode, no app."""
+    import socketio
+
+    sio = socketio.Server(async_mode="threading", max_http_buffer_size=64 * 1024)
+
+    @sio.on("join", namespace="/lobby")
+    def join(sid, data):
+        sio.enter_room(sid, "fair", namespace="/lobby")
+        return {"ok": True}
+
+    @sio.on("announce", namespace="/lobby")
+    def announce(sid, data):
+        sio.emit("announcement", {"body": data["body"]}, room="fair", namespace="/lobby")
+        return {"ok": True}
+
+    @sio.on("join", namespace="/session")
+    def join_session(sid, data):
+        sio.enter_room(sid, "session", namespace="/session")
+        return {"ok": True}
+
+    @sio.on("send", namespace="/session")
+    def send(sid, data):
+        msg = {"id": time.time_ns(), "body": data["body"], "client_id": data["client_id"]}
+        sio.emit("message", msg, room="session", namespace="/session")
+        return {"ok": True, "message": msg}
+
+    return socketio.WSGIApp(sio)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(port: int, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", timeout=2
+            ):
+                return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def serve(kind: str, env: dict, threads: int):
+    port = free_port()
+    target = "wsgi:app" if kind == "app" else "bench.live:bare_app()"
+    cmd = [
+        GUNICORN,
+        "-k",
+        "gthread",
+        "-w",
+        "1",
+        "--threads",
+        str(threads),
+        "--worker-connections",
+        str(threads),
+        "--backlog",
+        "4096",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        target,
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=None, start_new_session=True
+    )
+    wait_http(port)
+    return proc, port
+
+
+def stop(proc) -> None:
+    """Stop gunicorn and its worker (a worker with thousands of threads may linger)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def login_cookie(port: int, phone: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    body = urllib.parse.urlencode({"login": phone, "password": PASSWORD}).encode()
+    opener.open(f"http://127.0.0.1:{port}/login", data=body, timeout=30).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+# --- measurements ----------------------------------------------------------------------------
+
+
+def pct(values, p):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+async def connect_many(port, n, namespace, join_event, join_data, cookie=""):
+    clients = []
+    sem = asyncio.Semaphore(50)
+
+    async def one():
+        async with sem:
+            c = SioClient("127.0.0.1", port, cookie)
+            await c.connect(namespace)
+            ack = await c.emit(namespace, join_event, join_data, ack=True)
+            assert ack and ack.get("ok"), ack
+            clients.append(c)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(n)))
+    return clients, time.perf_counter() - started
+
+
+async def broadcast_rounds(port, clients, announcer, rounds, kind, fair_id):
+    """Per round: the time until the last client has the announcement, and all latencies."""
+    arrivals = {}
+    for idx, c in enumerate(clients):
+
+        def handler(data, idx=idx):
+            body = (data or {}).get("body", "")
+            if body.startswith("bench-"):
+                arrivals.setdefault(body, {})[idx] = time.perf_counter()
+
+        c.on("announcement", handler)
+    lasts, every = [], []
+    for r in range(rounds):
+        body = f"bench-{kind}-{r}-{random.randrange(10**9)}"
+        t0 = time.perf_counter()
+        if kind == "app":
+            await announcer.emit(
+                "/console",
+                "announce",
+                {"fair_id": fair_id, "client_id": f"b{r}-{random.randrange(10**9)}", "body": body},
+            )
+        else:
+            await announcer.emit("/lobby", "announce", {"body": body})
+        deadline = t0 + 30
+        while len(arrivals.get(body, {})) < len(clients) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.002)
+        got = arrivals.get(body, {})
+        if len(got) < len(clients):
+            print(f"    round {r}: only {len(got)}/{len(clients)} clients got it in 30 s")
+        lat = [t - t0 for t in got.values()]
+        if lat:
+            lasts.append(max(lat))
+            every.extend(lat)
+        await asyncio.sleep(0.3)
+    return lasts, every
+
+
+async def chat_run(port, cookies, seconds, kind, session_id):
+    senders = []
+    for cookie in cookies:
+        c = SioClient("127.0.0.1", port, cookie)
+        await c.connect("/session")
+        data = {"session_id": session_id} if kind == "app" else {}
+        ack = await c.emit("/session", "join", data, ack=True)
+        assert ack and ack.get("ok"), ack
+        senders.append(c)
+    delivered = [0]
+    for c in senders:
+        c.on("message", lambda _m: delivered.__setitem__(0, delivered[0] + 1))
+    sent = [0]
+    stop_at = time.perf_counter() + seconds
+
+    async def pump(i, c):
+        n = 0
+        while time.perf_counter() < stop_at:
+            n += 1
+            ack = await c.emit(
+                "/session",
+                "send",
+                {
+                    "session_id": session_id,
+                    "client_id": f"{kind}-{i}-{n}-{random.randrange(10**9)}",
+                    "body": f"测试消息 {n}",
+                },
+                ack=True,
+            )
+            if ack and ack.get("ok"):
+                sent[0] += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(pump(i, c) for i, c in enumerate(senders)))
+    elapsed = time.perf_counter() - started
+    await asyncio.sleep(1)
+    for c in senders:
+        await c.close()
+    return sent[0] / elapsed, delivered[0] / elapsed
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def build_db(folder: Path) -> dict:
+    env = dict(
+        os.environ,
+        FLASK_APP="wsgi",
+        JOBFAIR_DATABASE_URL=f"sqlite:///{folder}/bench.sqlite",
+        JOBFAIR_SECRET_KEY="bench-live-secret",  # noqa: S106 - a throwaway database
+    )
+    subprocess.run(
+        [PY, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    subprocess.run([PY, "-m", "flask", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
+    import sqlite3
+
+    con = sqlite3.connect(f"{folder}/bench.sqlite")
+    fair_id = con.execute("SELECT id FROM fairs WHERE title LIKE '2027 年春风行动%'").fetchone()[0]
+    session_id = con.execute(
+        "SELECT id FROM live_sessions WHERE fair_id = ? ORDER BY id", (fair_id,)
+    ).fetchone()[0]
+    seekers = [
+        r[0]
+        for r in con.execute(
+            "SELECT u.phone FROM users u JOIN fair_registrations r ON r.seeker_user_id = u.id "
+            "WHERE r.fair_id = ? ORDER BY u.id LIMIT 20",
+            (fair_id,),
+        )
+    ]
+    con.close()
+    env.update(
+        JOBFAIR_WTF_CSRF_ENABLED="false",
+        JOBFAIR_RATELIMIT_ENABLED="false",
+        JOBFAIR_LIVE_MESSAGES_PER_WINDOW="1000000",
+        JOBFAIR_SOCKETIO_PING_INTERVAL="60",
+    )
+    return {"env": env, "fair_id": fair_id, "session_id": session_id, "seekers": seekers}
+
+
+async def measure(kind, setup, n, rounds):
+    threads = 2 * n + 200
+    proc, port = serve(kind, setup["env"], threads)
+    clients = []
+    try:
+        join = {"fair_id": setup["fair_id"]}
+        clients, took = await connect_many(port, n, "/lobby", "join", join)
+        if kind == "app":
+            announcer = SioClient("127.0.0.1", port, login_cookie(port, ORGANISER))
+            await announcer.connect("/console")
+            ack = await announcer.emit("/console", "join", join, ack=True)
+            assert ack and ack.get("ok"), ack
+        else:
+            announcer = SioClient("127.0.0.1", port)
+            await announcer.connect("/lobby")
+        await asyncio.sleep(2)  # let the joins' coalesced count updates go out first
+        lasts, every = await broadcast_rounds(
+            port, clients, announcer, rounds, kind, setup["fair_id"]
+        )
+        await announcer.close()
+        return {"connect_s": took, "lasts": lasts, "every": every}
+    finally:
+        for c in clients:
+            await c.close()
+        stop(proc)
+
+
+async def measure_chat(kind, setup, seconds):
+    proc, port = serve(kind, setup["env"], 300)
+    try:
+        if kind == "app":
+            cookies = [login_cookie(port, phone) for phone in setup["seekers"]]
+        else:
+            cookies = [""] * len(setup["seekers"])
+        return await chat_run(port, cookies, seconds, kind, setup["session_id"])
+    finally:
+        stop(proc)
+
+
+def ms(x):
+    return f"{x * 1000:7.1f} ms"
+
+
+async def main_async(args):
+    tmp = Path(tempfile.mkdtemp(prefix="jobfair-bench-live-"))
+    try:
+        print("building the database (migrations + demo seed)…", flush=True)
+        setup = build_db(tmp)
+        print(
+            f"fair {setup['fair_id']}, session {setup['session_id']}, {len(setup['seekers'])} seekers\n"
+        )
+        for n in [int(x) for x in args.clients.split(",") if x]:
+            print(f"== {n} clients in one fair lobby, {args.rounds} announcements ==", flush=True)
+            res = {}
+            for kind in ("app", "bare"):
+                try:
+                    res[kind] = await measure(kind, setup, n, args.rounds)
+                except Exception as exc:  # report how far it went
+                    print(f"  {kind}: failed at {n} clients: {exc!r}")
+            for kind, r in res.items():
+                label = "jobfair app " if kind == "app" else "bare server "
+                print(
+                    f"  {label} connect+join {r['connect_s']:.1f} s | last client p50 {ms(pct(r['lasts'], 50))}"
+                    f"  p99 {ms(pct(r['lasts'], 99))} | per client p50 {ms(pct(r['every'], 50))}"
+                    f"  p99 {ms(pct(r['every'], 99))}"
+                )
+            if len(res) == 2 and res["bare"]["lasts"] and res["app"]["lasts"]:
+                r50 = pct(res["app"]["lasts"], 50) / pct(res["bare"]["lasts"], 50)
+                r99 = pct(res["app"]["lasts"], 99) / pct(res["bare"]["lasts"], 99)
+                print(f"  ratio app/bare (last client): p50 {r50:.2f}x  p99 {r99:.2f}x")
+            print(flush=True)
+        if args.chat_seconds > 0:
+            print(
+                f"== sustained chat: {len(setup['seekers'])} senders in one live session, {args.chat_seconds} s =="
+            )
+            out = {}
+            for kind in ("app", "bare"):
+                out[kind] = await measure_chat(kind, setup, args.chat_seconds)
+                label = "jobfair app " if kind == "app" else "bare server "
+                print(
+                    f"  {label} {out[kind][0]:7.1f} messages/s stored+acked, {out[kind][1]:8.1f} deliveries/s"
+                )
+            print(f"  ratio app/bare messages/s: {out['app'][0] / out['bare'][0]:.2f}x")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", default="100,1000,5000")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--chat-seconds", type=float, default=10)
+    args = parser.parse_args()
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""`flask casework escalate`: escalate zero-employment households open past their deadline."""
+
+import click
+
+from jobfair.casework import bp, services
+from jobfair.database import writing
+
+
+@bp.cli.command("escalate", help="督办超过清零时限仍未清零的零就业家庭，并通知督导")
+def escalate_command():
+    with writing():
+        count = services.escalate_overdue()
+    click.echo(f"新督办零就业家庭 {count} 户。")

@@ -1,0 +1,427 @@
+"""Socket.IO namespaces of the live layer: one class per channel.
+
+Every handler re-reads who is asking (the login session behind the cookie, so a logout or a
+suspension takes effect on the next event), checks the right to that room and action, calls a
+service, and answers with an acknowledgement: {"ok": true, ...} or {"ok": false, "error":
+{"code", "message"}}; errors are also sent as a "live_error" event with the Chinese message.
+"""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import Namespace, emit, join_room, leave_room
+
+from jobfair.database import begin_write, set_write_intent
+from jobfair.errors import DomainError
+from jobfair.extensions import db
+from jobfair.live import presence, services
+from jobfair.live.broadcasts import (
+    counts_changed,
+    desk_changed,
+    desk_room,
+    queue_room,
+    session_counters,
+)
+from jobfair.live.realtime import (
+    allowed_origins,
+    chat_room,
+    console_room,
+    fair_room,
+    login_room,
+    session_room,
+    user_room,
+)
+from jobfair.models.live import RoomKind
+from jobfair.models.user import Role
+
+SERVER_ERROR = "服务器开小差了，请稍后再试。"
+
+
+def _same_origin() -> bool:
+    """Cookie-authenticated sockets must come from our own pages (the CSRF rule for sockets)."""
+    origin = request.headers.get("Origin")
+    if not origin:
+        return True  # not a browser: no ambient cookies to abuse
+    if origin in (allowed_origins(current_app) or []):
+        return True
+    host = request.headers.get("X-Forwarded-Host") or request.host
+    return urlsplit(origin).netloc == host
+
+
+def _login_session_id() -> int | None:
+    from flask import session
+
+    from jobfair.models.user import LoginSession
+    from jobfair.security import token_digest
+
+    token = session.get("sid")
+    if not token:
+        return None
+    return db.session.scalar(db.select(LoginSession.id).filter_by(token_hash=token_digest(token)))
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _error(err: DomainError, event: str) -> dict:
+    body = {"code": err.code, "message": err.message, "event": event}
+    if err.fields:
+        body["fields"] = err.fields
+    emit("live_error", body)
+    return {"ok": False, "error": body}
+
+
+def handler(*, write: bool = False, login: bool = True):
+    """Wrap an on_<event> method: payload check, auth, write transaction, error answer.
+
+    Write events take the write intent before anything is read, so on SQLite their whole
+    transaction is BEGIN IMMEDIATE (a read transaction cannot be upgraded under load).
+    """
+
+    def decorator(fn):
+        @wraps(fn)
+        def wrapped(self, data=None, *args):
+            event = fn.__name__[3:]
+            set_write_intent(write)
+            try:
+                if data is None:
+                    data = {}
+                if not isinstance(data, dict):
+                    raise DomainError("数据格式不正确。", code="bad_request", status=400)
+                user = _user()
+                if login and user is None:
+                    raise DomainError("请先登录。", code="unauthorized", status=401)
+                result = fn(self, user, data)
+                out = {"ok": True}
+                if result:
+                    out.update(result)
+                return out
+            except DomainError as err:
+                db.session.rollback()
+                return _error(err, event)
+            except Exception:
+                db.session.rollback()
+                current_app.logger.exception("live event %s failed", event)
+                return _error(DomainError(SERVER_ERROR, code="server_error", status=500), event)
+            finally:
+                set_write_intent(False)
+
+        return wrapped
+
+    return decorator
+
+
+class LiveNamespace(Namespace):
+    allow_anonymous = False
+
+    def on_connect(self, auth=None):
+        if not _same_origin():
+            raise ConnectionRefusedError("来源不明，已拒绝连接。")
+        user = _user()
+        if user is None:
+            if not self.allow_anonymous:
+                raise ConnectionRefusedError("请先登录。")
+            return True
+        join_room(user_room(user.id))
+        login_id = _login_session_id()
+        if login_id is not None:
+            join_room(login_room(login_id))
+        return True
+
+    def on_disconnect(self, reason=None):
+        keys = presence.remove_socket(self.namespace, request.sid)
+        self._presence_changed(keys)
+
+    def _presence_changed(self, keys) -> None:
+        for key in keys:
+            kind, ident = key.split(":")[0], int(key.split(":")[1])
+            if kind == "fair":
+                counts_changed(ident)
+            elif kind == "booth":
+                booth = db.session.get(services.Booth, ident)
+                if booth is not None:
+                    counts_changed(booth.fair_id)
+                    desk_changed(booth.id)
+            elif kind == "session":
+                session_counters(ident)
+
+    def _track(self, key: str, user) -> None:
+        if user is not None and presence.add(self.namespace, request.sid, key, user.id):
+            self._presence_changed([key])
+
+
+class UserNamespace(LiveNamespace):
+    """The root namespace: opened by every signed-in page; notifications and forced logout."""
+
+
+class LobbyNamespace(LiveNamespace):
+    """/lobby: a fair's live counts, announcements and pinned positions (counts are public)."""
+
+    allow_anonymous = True
+
+    @handler(login=False)
+    def on_join(self, user, data):
+        fair = services.public_fair(data.get("fair_id"))
+        services.check_not_banned(user, fair.id)
+        join_room(fair_room(fair.id))
+        if user is not None:
+            begin_write(db.session)
+            services.record_visit(user, fair)
+            if user.role == Role.SEEKER:
+                self._track(presence.fair_key(fair.id), user)
+        return services.lobby_snapshot(user, fair, data.get("last_announcement_id"))
+
+    @handler(login=False)
+    def on_leave(self, user, data):
+        fair = services.public_fair(data.get("fair_id"))
+        leave_room(fair_room(fair.id))
+        if user is not None:
+            presence.remove(self.namespace, request.sid, presence.fair_key(fair.id), user.id)
+            counts_changed(fair.id)
+        return None
+
+    @handler(login=False)
+    def on_counts(self, user, data):
+        fair = services.public_fair(data.get("fair_id"))
+        return {"counts": services.lobby_counts(fair.id)}
+
+    @handler(write=True)
+    def on_apply(self, user, data):
+        return services.apply_from_pin(user, data.get("pin_id"))
+
+
+class SessionNamespace(LiveNamespace):
+    """/session: a 直播带岗 room — chat, Q&A, pinned cards, counters."""
+
+    @handler()
+    def on_join(self, user, data):
+        ls = services.visible_session(user, data.get("session_id"))
+        services.check_not_banned(user, ls.fair_id)
+        join_room(session_room(ls.id))
+        if ls.fair_id is not None:
+            join_room(fair_room(ls.fair_id))
+        begin_write(db.session)
+        services.record_session_view(user, ls)
+        self._track(presence.session_key(ls.id), user)
+        if ls.fair_id is not None and user.role == Role.SEEKER:
+            self._track(presence.fair_key(ls.fair_id), user)
+        messages = services.backfill(RoomKind.SESSION, ls.id, data.get("last_message_id"))
+        return {
+            "session": {"id": ls.id, "status": ls.status, "fair_id": ls.fair_id},
+            "host": services.can_host(user, ls),
+            "messages": [services.message_dict(m) for m in messages],
+            "questions": services.session_questions(ls, user),
+            "pins": [services.pin_dict(p) for p in services.active_pins(session_id=ls.id)],
+            "announcements": [
+                services.announcement_dict(a)
+                for a in services.announcements(
+                    ls.fair_id, ls.id, after_id=data.get("last_announcement_id")
+                )
+            ],
+            "counters": services.session_counters(ls),
+        }
+
+    @handler(write=True)
+    def on_send(self, user, data):
+        msg = services.send_session_message(
+            user, data.get("session_id"), data.get("client_id"), data.get("body")
+        )
+        return {"message": msg}
+
+    @handler(write=True)
+    def on_ask(self, user, data):
+        q = services.ask_question(
+            user, data.get("session_id"), data.get("client_id"), data.get("body")
+        )
+        return {"question": q}
+
+    @handler(write=True)
+    def on_vote(self, user, data):
+        return {"question": services.vote_question(user, data.get("question_id"))}
+
+    @handler(write=True)
+    def on_answer(self, user, data):
+        return {"question": services.answer_question(user, data.get("question_id"))}
+
+    @handler(write=True)
+    def on_pin(self, user, data):
+        return {
+            "pin": services.pin_position(
+                user, data.get("position_id"), session_id=data.get("session_id") or -1
+            )
+        }
+
+    @handler(write=True)
+    def on_unpin(self, user, data):
+        services.unpin(user, data.get("pin_id"))
+        return None
+
+    @handler(write=True)
+    def on_apply(self, user, data):
+        return services.apply_from_pin(user, data.get("pin_id"))
+
+    @handler(write=True)
+    def on_report(self, user, data):
+        return services.report_message(user, data.get("message_id"), data.get("reason"))
+
+    @handler(write=True)
+    def on_delete(self, user, data):
+        return {"message": services.delete_message(user, data.get("message_id"))}
+
+
+class BoothNamespace(LiveNamespace):
+    """/booth: booth queues (seekers), the rep's desk, and the private 1:1 chats."""
+
+    @handler()
+    def on_watch_queues(self, user, data):
+        entries = services.my_queues(user)
+        for e in entries:
+            join_room(queue_room(e["booth_id"]))
+            join_room(fair_room(e["fair_id"]))
+            self._track(presence.fair_key(e["fair_id"]), user)
+        return {"entries": entries}
+
+    @handler(write=True)
+    def on_join_queue(self, user, data):
+        entry, created = services.join_queue(user, data.get("booth_id"))
+        join_room(queue_room(entry.booth_id))
+        join_room(fair_room(entry.booth.fair_id))
+        return {"entry": services.entry_dict(entry), "created": created}
+
+    @handler(write=True)
+    def on_leave_queue(self, user, data):
+        entry = services.leave_queue(user, data.get("entry_id"))
+        leave_room(queue_room(entry.booth_id))
+        return {"entry_id": entry.id}
+
+    @handler()
+    def on_desk(self, user, data):
+        booth = services.rep_booth(user, data.get("booth_id"))
+        join_room(desk_room(booth.id))
+        join_room(fair_room(booth.fair_id))
+        self._track(presence.booth_key(booth.id), user)
+        return {"desk": services.desk(user, booth.id)}
+
+    @handler(write=True)
+    def on_call_next(self, user, data):
+        chat = services.call_next(user, data.get("booth_id"), data.get("entry_id"))
+        join_room(chat_room(chat.id))
+        return {"chat": services.chat_dict(chat)}
+
+    @handler(write=True)
+    def on_open_chat(self, user, data):
+        chat = services.open_chat(user, data.get("chat_id"))
+        join_room(chat_room(chat.id))
+        join_room(fair_room(chat.booth.fair_id))
+        messages = services.backfill(RoomKind.CHAT, chat.id, data.get("last_message_id"))
+        return {
+            "chat": services.chat_dict(chat),
+            "messages": [services.message_dict(m) for m in messages],
+        }
+
+    @handler(write=True)
+    def on_chat_send(self, user, data):
+        msg = services.send_chat_message(
+            user, data.get("chat_id"), data.get("client_id"), data.get("body")
+        )
+        return {"message": msg}
+
+    @handler(write=True)
+    def on_end_chat(self, user, data):
+        chat = services.end_chat(user, data.get("chat_id"), data)
+        return {"chat": services.chat_dict(chat)}
+
+    @handler(write=True)
+    def on_report(self, user, data):
+        return services.report_message(user, data.get("message_id"), data.get("reason"))
+
+
+class ConsoleNamespace(LiveNamespace):
+    """/console: the organiser's live console of one fair."""
+
+    def on_connect(self, auth=None):
+        super().on_connect(auth)
+        user = _user()
+        if user.role != Role.ORGANISER:
+            raise ConnectionRefusedError("没有权限执行此操作。")
+        return True
+
+    @handler()
+    def on_join(self, user, data):
+        fair = services.organiser_fair(user, data.get("fair_id"))
+        join_room(console_room(fair.id))
+        join_room(fair_room(fair.id))
+        return self._state(fair)
+
+    def _state(self, fair):
+        return {
+            "counters": services.fair_counters(fair),
+            "reports": [report_dict(r) for r in services.open_reports(fair.id)],
+        }
+
+    @handler()
+    def on_refresh(self, user, data):
+        return self._state(services.organiser_fair(user, data.get("fair_id")))
+
+    @handler(write=True)
+    def on_announce(self, user, data):
+        a = services.announce(user, data.get("fair_id"), data.get("client_id"), data.get("body"))
+        return {"announcement": a}
+
+    @handler(write=True)
+    def on_pin(self, user, data):
+        return {
+            "pin": services.pin_position(user, data.get("position_id"), fair_id=data.get("fair_id"))
+        }
+
+    @handler(write=True)
+    def on_unpin(self, user, data):
+        services.unpin(user, data.get("pin_id"))
+        return None
+
+    @handler(write=True)
+    def on_session_status(self, user, data):
+        ls = services.set_session_status(user, data.get("session_id"), data.get("status"))
+        return {"session": {"id": ls.id, "status": ls.status}}
+
+    @handler(write=True)
+    def on_delete_message(self, user, data):
+        return {"message": services.delete_message(user, data.get("message_id"))}
+
+    @handler(write=True)
+    def on_restrict(self, user, data):
+        r = services.restrict_user(
+            user,
+            data.get("fair_id"),
+            data.get("user_id"),
+            data.get("kind"),
+            data.get("minutes"),
+            data.get("reason"),
+        )
+        return {"restriction": {"id": r.id, "until": services.iso(r.until), "kind": r.kind}}
+
+    @handler(write=True)
+    def on_dismiss_report(self, user, data):
+        services.dismiss_report(user, data.get("report_id"))
+        return None
+
+
+def report_dict(r) -> dict:
+    m = r.message
+    return {
+        "id": r.id,
+        "reason": r.reason,
+        "created_at": services.iso(r.created_at),
+        "message": services.message_dict(m) | {"body": m.body},
+    }
+
+
+def register_namespaces(socketio) -> None:
+    socketio.on_namespace(UserNamespace("/"))
+    socketio.on_namespace(LobbyNamespace("/lobby"))
+    socketio.on_namespace(SessionNamespace("/session"))
+    socketio.on_namespace(BoothNamespace("/booth"))
+    socketio.on_namespace(ConsoleNamespace("/console"))

@@ -1,0 +1,148 @@
+"""Broadcast helpers of the live layer: how services, views and other processes reach sockets.
+
+Every authenticated socket joins the room ``user:<id>`` in each namespace it connects to, so
+``emit_to_user`` reaches all of a user's tabs and ``disconnect_user`` closes them all. With a
+Redis message queue (JOBFAIR_SOCKETIO_MESSAGE_QUEUE, else JOBFAIR_REDIS_URL) both work from any
+process, including one that only emits (a CLI command or a worker).
+"""
+
+import logging
+
+import socketio as pysocketio
+from flask import Flask
+
+from jobfair.extensions import socketio
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "jobfair-socketio"
+NOTIFY_NAMESPACE = "/"
+NAMESPACES = ("/", "/lobby", "/session", "/booth", "/console")
+# Not a client event: the client managers below turn it into a server-side disconnect of
+# every socket in the room, in whichever process holds them.
+KICK_EVENT = "__jobfair_kick__"
+MAX_PAYLOAD = 64 * 1024
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def login_room(login_session_id: int) -> str:
+    return f"login:{login_session_id}"
+
+
+def fair_room(fair_id: int) -> str:
+    return f"fair:{fair_id}"
+
+
+def session_room(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def booth_room(booth_id: int) -> str:
+    return f"booth:{booth_id}"
+
+
+def chat_room(chat_id: int) -> str:
+    return f"chat:{chat_id}"
+
+
+def console_room(fair_id: int) -> str:
+    return f"console:{fair_id}"
+
+
+class _Kicks:
+    """Disconnect, server-side, every local socket in a ``user:<id>`` or ``login:<id>`` room."""
+
+    def _kick_local(self, room: str) -> None:
+        for namespace in list(self.rooms):
+            sids = [sid for sid, _eio in self.get_participants(namespace, room)]
+            for sid in sids:
+                try:
+                    self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+                except Exception:  # the socket may be gone already
+                    log.debug("kick of %s in %s failed", sid, namespace, exc_info=True)
+
+
+class LocalManager(_Kicks, pysocketio.Manager):
+    """One process, no message queue."""
+
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, **kw):
+        if event == KICK_EVENT:
+            return self._kick_local(kw.get("to") or room)
+        return super().emit(
+            event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, **kw
+        )
+
+
+class RedisQueueManager(_Kicks, pysocketio.RedisManager):
+    """Several processes: emits and kicks travel through Redis pub/sub to every process."""
+
+    def _handle_emit(self, message):
+        if message.get("event") == KICK_EVENT:
+            return self._kick_local(message.get("room"))
+        return super()._handle_emit(message)
+
+
+def message_queue_url(app: Flask) -> str:
+    return app.config.get("SOCKETIO_MESSAGE_QUEUE") or app.config.get("REDIS_URL") or ""
+
+
+def allowed_origins(app: Flask) -> list[str] | None:
+    """None: Engine.IO accepts only the page's own origin (the CSRF guard of cookie sockets)."""
+    raw = app.config.get("SOCKETIO_CORS_ORIGINS") or ""
+    origins = [o.strip() for o in raw.split(",") if o.strip()]
+    return origins or None
+
+
+def init_socketio(app: Flask) -> None:
+    url = message_queue_url(app)
+    channel = app.config.get("SOCKETIO_CHANNEL") or CHANNEL
+    manager = RedisQueueManager(url, channel=channel) if url else LocalManager()
+    socketio.init_app(
+        app,
+        client_manager=manager,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or None,
+        cors_allowed_origins=allowed_origins(app),
+        max_http_buffer_size=MAX_PAYLOAD,
+        ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 25),
+        logger=False,
+        engineio_logger=False,
+    )
+    from jobfair.live import presence
+    from jobfair.live.namespaces import register_namespaces
+
+    presence.configure(url, app.config["SQLALCHEMY_DATABASE_URI"])
+    register_namespaces(socketio)
+
+
+def _emit(event: str, payload, *, room: str, namespace: str) -> None:
+    if socketio.server is None:
+        return
+    try:
+        socketio.emit(event, payload, to=room, namespace=namespace)
+    except Exception:
+        # The data is already committed; a broken queue must not fail the request that saved it.
+        log.exception("socket emit %s to %s failed", event, room)
+
+
+def emit_to_user(user_id: int, event: str, payload: dict) -> None:
+    """Send an event to every open tab of a user (e.g. "notification" after a commit)."""
+    _emit(event, payload, room=user_room(user_id), namespace=NOTIFY_NAMESPACE)
+
+
+def broadcast(event: str, payload, *, room: str, namespace: str) -> None:
+    """Send an event to a room of one namespace; call after the data is committed."""
+    _emit(event, payload, room=room, namespace=namespace)
+
+
+def disconnect_user(user_id: int) -> None:
+    """Close every socket of a user in every process (logout, suspension, password change)."""
+    _emit(KICK_EVENT, {}, room=user_room(user_id), namespace=NOTIFY_NAMESPACE)
+
+
+def disconnect_login_sessions(login_session_ids: list[int]) -> None:
+    """Close the sockets opened with these login sessions (logout of one browser)."""
+    for ident in login_session_ids:
+        _emit(KICK_EVENT, {}, room=login_room(ident), namespace=NOTIFY_NAMESPACE)

@@ -1,0 +1,403 @@
+"""Occupation suggestion: the most likely level-4 occupations of the 2022 classification for a title.
+
+Posting titles are noisy ("高唐乐客咖啡店招聘咖啡师", "急招叉车司机月入过万", "诚聘包装工 长白班 包吃住"), so
+a title is first cleaned (clean_title): pay and numbers, hype and benefit phrases, company names
+before 招聘/诚聘, leading place names and bracketed notes are taken out, leaving segments that
+usually end with the role word (师/员/工/司机/经理...). Three signals are then combined:
+
+* dictionary hits: occupation names, the classification's job-board aliases and the project's
+  curated alias table (data/occupation-aliases-jobboard.csv) found in the segments; longer
+  hits, hits at the end of a segment (the head noun) and hits in the first segment weigh more;
+  a hit inside a longer hit is ignored (焊工 inside 氩弧焊工);
+* character 1-3-gram TF-IDF cosine against each occupation's names and aliases, and, with a
+  lower weight, its definition, which ranks everything the dictionary does not know;
+* plus a small prior for occupations that job boards actually post (those with aliases).
+
+Pure Python + scikit-learn; the catalogue is built once per process (about 0.3 s).
+"""
+
+import csv
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from jobfair.matching.text import DATA, OCCUPATIONS_CSV, REGIONS_CSV, normalise, stop_words
+
+ALIASES_CSV = DATA / "occupation-aliases-jobboard.csv"
+MAX_TITLE = 200  # titles are short; anything longer is a description pasted in the wrong box
+
+# Weights of the combination (documented in the module docstring).
+W_HIT = 1.0
+W_NAME_COS = 0.55
+W_DEF_COS = 0.15
+W_PRIOR = 0.04
+SOURCE_WEIGHT = {"name": 1.0, "curated": 1.0, "alias": 0.85}
+
+_MARKER_RE = re.compile(r"[A-Za-z/]+$")
+_BRACKETS_RE = re.compile(r"[（(【\[{<《「『]([^）)】\]}>》」』]*)[）)】\]}>》」』]?")
+_SEPARATORS_RE = re.compile(r"[\s,，、/／|｜;；:：!！?？。.·•\-—_~～+＝=*＊#＃\"“”'‘’&@…]+")
+_UNIT = r"(?:k|w|千|万|元|块|百)"
+_PER = r"(?:(?:/|每|一)?(?:月|天|日|小时|时|年|周|单|件))?"
+_SALARY_RES = [
+    re.compile(
+        r"(?:月入|月薪|收入|年薪|底薪|工资|时薪|日薪|薪资|待遇|综合)?\s*\d+(?:\.\d+)?\s*"
+        + _UNIT
+        + r"?\s*[-~～至到]\s*\d+(?:\.\d+)?\s*"
+        + _UNIT
+        + r"?\+?"
+        + _PER
+    ),
+    re.compile(
+        r"(?:月入|月薪|收入|年薪|底薪|工资|时薪|日薪|薪资|综合)\s*(?:过|上)?\s*\d*(?:\.\d+)?\s*"
+        + _UNIT
+        + r"?\+?(?:以上|起|左右)?"
+        + _PER
+    ),
+    re.compile(r"\d+(?:\.\d+)?\s*" + _UNIT + r"\+?(?:以上|起|左右)?" + _PER),
+    re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:岁|年经验|年以上|年|个月|人|名|位)"),
+]
+_DIGITS_RE = re.compile(r"(?<![a-z])\d+(?![a-z])")
+_HIRE_RE = re.compile(
+    r"(?:高薪诚聘|高薪招聘|紧急招聘|长期招聘|大量招聘|火热招聘|急招|急聘|诚聘|诚招|直招|直聘|"
+    r"招聘|招募|聘请|热招|现招|特招|长期招|大量招|高薪聘)"
+)
+_COMPANY_RE = re.compile(
+    r"^.{2,}?(?:有限责任公司|股份有限公司|有限公司|股份公司|集团|公司|工作室|事务所)"
+)
+_LEADING_HIRE_RE = re.compile(r"^(?:招|聘|急)(?![生商标投])")
+# fmt: off
+HYPE_PHRASES = (
+    "包吃包住", "包吃住", "包食宿", "管吃住", "包三餐", "包住", "包吃", "提供住宿", "免费住宿", "吃住全包",
+    "双休", "单休", "大小周", "做六休一", "做五休二", "做二休一", "做一休一", "月休四天", "月休",
+    "五险一金", "五险", "六险", "一金", "社保", "缴纳社保", "交社保", "长白班", "白班", "夜班", "晚班",
+    "早班", "两班倒", "三班倒", "倒班", "日结", "周结", "月结", "当天结", "计件", "多劳多得", "无责底薪",
+    "底薪", "高提成", "提成", "月入过万", "月薪过万", "收入过万", "月入上万", "过万", "上万", "年薪",
+    "月薪", "月入", "高薪", "薪资", "工资高", "工资", "待遇优", "待遇好", "待遇", "福利好", "福利",
+    "带薪年假", "年终奖", "奖金", "可兼职", "兼职", "全职", "临时工", "暑假工", "寒假工", "小时工",
+    "学徒可带", "可带徒", "包教包会", "可培训", "带薪培训", "无经验可培训", "无经验可", "无经验",
+    "经验不限", "无需经验", "有经验", "熟手", "熟练工", "新手", "男女不限", "限男", "限女", "男性",
+    "女性", "宝妈", "退休可", "应届生", "应届", "不限学历", "学历不限", "可居家", "居家", "远程",
+    "在编", "编制", "派遣", "外包", "朝九晚五", "不加班", "环境好", "稳定", "急需", "急缺", "若干",
+    "优先", "持证上岗", "持证", "有证", "上班", "轻松", "可学徒", "包教", "常年招", "班组直招",
+    "新人带教", "无责", "报销油费", "送社保", "管住", "管饭", "食宿", "大专以上", "本科以上",
+    "中专以上", "高中以上", "初中以上", "以上学历", "学历", "老板直招", "本地", "附近",
+    "实习生", "实习", "见习生", "见习", "学徒工", "学徒", "资深", "初级", "中级", "高级",
+)
+# Role words so general that a word before them decides the occupation (制药厂操作工, 足疗技师):
+# a hit on one of them counts less when the segment has more in front of it.
+GENERIC_HEADS = frozenset((
+    "普工", "操作工", "操作员", "作业员", "装配工", "装配员", "组装工", "工人", "生产工人", "技师",
+    "师傅", "学徒", "员工", "技术员", "维修工", "助理", "专员", "主管", "经理",
+))
+GENERIC_FACTOR = 0.55
+# fmt: on
+
+
+@dataclass(frozen=True)
+class OccupationSuggestion:
+    code: str
+    name: str
+    score: float
+
+
+def display_name(raw: str) -> str:
+    """Official name without the L/S/P markers (绿色/数字/新职业) the classification appends."""
+    return _MARKER_RE.sub("", raw.strip()) or raw.strip()
+
+
+def _strip_regions(segment: str, regions: tuple[str, ...], shorts: frozenset[str]) -> str:
+    for name in regions:  # full names (南京市, 江宁区) anywhere
+        if name in segment:
+            segment = segment.replace(name, " ")
+    segment = segment.strip()
+    changed = True
+    while changed and segment:  # short names (南京, 江宁) only at the start
+        changed = False
+        for n in (4, 3, 2):
+            head = segment[:n]
+            if len(segment) - n >= 2 and head in shorts:
+                segment = segment[n:]
+                changed = True
+                break
+    return "" if segment in shorts else segment
+
+
+class _Catalogue:
+    """Everything suggestion needs, loaded once."""
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+        self.names: list[str] = []
+        definitions: list[str] = []
+        aliases: list[list[str]] = []
+        seen: set[str] = set()
+        with open(OCCUPATIONS_CSV, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["level"] != "4" or row["code"] in seen:
+                    continue  # the source file repeats a few rows
+                seen.add(row["code"])
+                self.codes.append(row["code"])
+                self.names.append(display_name(row["name"]))
+                definitions.append(row["definition"] or "")
+                aliases.append([a for a in (row["alias"] or "").split(",") if a.strip()])
+        self.index = {code: i for i, code in enumerate(self.codes)}
+        self.terms: dict[str, dict[int, float]] = {}
+        alias_docs: list[list[str]] = [[] for _ in self.codes]
+        posted = np.zeros(len(self.codes), dtype=np.float64)
+        for i, name in enumerate(self.names):
+            self._add_term(name, i, "name")
+            # Names often end in 人员/工程技术人员; the short form is what people type.
+            for suffix in ("工程技术人员", "专业人员", "技术人员", "人员"):
+                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                    self._add_term(name[: -len(suffix)], i, "alias")
+                    break
+            for alias in aliases[i]:
+                if normalise(alias) != normalise(name):
+                    posted[i] = 1.0
+                for part in self._alias_parts(alias):
+                    self._add_term(part, i, "alias")
+                    alias_docs[i].append(part)
+        with open(ALIASES_CSV, encoding="utf-8") as fh:
+            lines = [line for line in fh if line.strip() and not line.startswith("#")]
+        curated: dict[str, int] = {}
+        for row in csv.DictReader(lines):
+            i = self.index.get(row["code"].strip())
+            alias = normalise(row["alias"]).strip()
+            if i is None or not alias:
+                continue
+            curated[alias] = i
+            alias_docs[i].append(alias)
+            posted[i] = 1.0
+        for alias, i in curated.items():
+            # The curated table decides over the classification's job-board aliases (which
+            # map 单证员 to 公证员, for one), but never hides an official name.
+            names = {j: w for j, w in self.terms.get(alias, {}).items() if w >= 1.0}
+            self.terms[alias] = names
+            self._add_term(alias, i, "curated")
+        self.max_term = max(len(t) for t in self.terms)
+        self.prior = posted
+        self.minor = [c.rsplit("-", 1)[0] for c in self.codes]
+
+        name_docs = [
+            " ".join([normalise(n)] * 3 + [normalise(a) for a in docs])
+            for n, docs in zip(self.names, alias_docs, strict=True)
+        ]
+        self.name_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        self.name_matrix = self.name_vec.fit_transform(name_docs).T.tocsr()
+        self.def_vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+        self.def_matrix = self.def_vec.fit_transform(
+            [normalise(n + " " + d) for n, d in zip(self.names, definitions, strict=True)]
+        ).T.tocsr()
+
+        regions: set[str] = set()
+        shorts: set[str] = set()
+        with open(REGIONS_CSV, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                name, short = normalise(row["name"]), normalise(row["short_name"] or "")
+                if len(name) >= 3 and name not in self.terms:
+                    regions.add(name)
+                if 2 <= len(short) <= 4 and short not in self.terms:
+                    shorts.add(short)
+        self.regions = tuple(sorted(regions, key=len, reverse=True))
+        self.shorts = frozenset(shorts)
+        hype = {normalise(w) for w in HYPE_PHRASES} | {
+            w for w in stop_words() if len(w) >= 2 and w not in self.terms
+        }
+        self.hype_re = re.compile(
+            "|".join(re.escape(w) for w in sorted(hype, key=len, reverse=True))
+        )
+
+    @staticmethod
+    def _alias_parts(alias: str) -> list[str]:
+        alias = normalise(alias).strip()
+        parts = [alias] if "/" not in alias else [alias.replace("/", "")]
+        parts += [p.strip() for p in alias.split("/") if len(p.strip()) >= 2]
+        return [p for p in dict.fromkeys(parts) if p]
+
+    def _add_term(self, term: str, i: int, source: str) -> None:
+        term = normalise(term).strip()
+        if len(term) < 2 and not term.isascii():
+            return
+        if not term:
+            return
+        bucket = self.terms.setdefault(term, {})
+        bucket[i] = max(bucket.get(i, 0.0), SOURCE_WEIGHT[source])
+
+
+_lock = threading.Lock()
+_catalogue: _Catalogue | None = None
+
+
+def catalogue() -> _Catalogue:
+    global _catalogue
+    if _catalogue is None:
+        with _lock:
+            if _catalogue is None:
+                _catalogue = _Catalogue()
+    return _catalogue
+
+
+def occupation_name(code: str) -> str:
+    """Display name of a level-4 code, or "" when unknown."""
+    cat = catalogue()
+    i = cat.index.get(code)
+    return cat.names[i] if i is not None else ""
+
+
+def clean_title(text: str) -> list[str]:
+    """The meaningful segments of a posting title, main part first, bracketed notes last."""
+    cat = catalogue()
+    text = normalise(text or "")[:MAX_TITLE]
+    notes = [m.group(1) for m in _BRACKETS_RE.finditer(text)]
+    main = _BRACKETS_RE.sub(" ", text)
+    segments: list[str] = []
+    for part in [main, *notes]:
+        for rx in _SALARY_RES:
+            part = rx.sub(" ", part)
+        part = _DIGITS_RE.sub(" ", part)
+        spans = _term_spans(part, min_len=3)
+
+        def drop(m: re.Match, spans=spans) -> str:
+            # Keep hype words that are part of a longer occupation term (劳务派遣专员, 高级中学教师).
+            if any(
+                a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in spans
+            ):
+                return m.group(0)
+            return " " if _HIRE_RE.fullmatch(m.group(0)) is None else " | "
+
+        part = cat.hype_re.sub(drop, part)
+        # "XX公司招聘YY": keep what follows the hiring verb.
+        pieces = _HIRE_RE.split(part)
+        tail = [p for p in pieces[1:] if p.strip()]
+        if tail:
+            part = " ".join(tail)
+        for seg in _SEPARATORS_RE.split(part):
+            seg = _COMPANY_RE.sub("", seg) if len(_COMPANY_RE.sub("", seg)) >= 2 else seg
+            seg = _strip_regions(seg, cat.regions, cat.shorts)
+            if len(seg) > 2:
+                seg = _LEADING_HIRE_RE.sub("", seg)
+            if seg and not (len(seg) == 1 and not seg.isascii()):
+                segments.append(seg)
+    return segments
+
+
+def _term_spans(text: str, min_len: int) -> list[tuple[int, int]]:
+    """Spans of dictionary terms of at least min_len characters in text."""
+    cat = catalogue()
+    spans = []
+    n = len(text)
+    for start in range(n):
+        for end in range(min(n, start + cat.max_term), start + min_len - 1, -1):
+            if text[start:end] in cat.terms:
+                spans.append((start, end))
+                break
+    return spans
+
+
+def _hits(segments: list[str]) -> dict[int, float]:
+    """Best dictionary-hit strength per occupation index."""
+    cat = catalogue()
+    best: dict[int, float] = {}
+    first_with_hit = True
+    for seg in segments:
+        found: list[tuple[int, int, str]] = []
+        n = len(seg)
+        for start in range(n):
+            for end in range(min(n, start + cat.max_term), start, -1):
+                term = seg[start:end]
+                if term in cat.terms:
+                    found.append((start, end, term))
+        if not found:
+            continue
+        # Ignore a hit inside a longer one (焊工 inside 氩弧焊工).
+        kept = [
+            h for h in found if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in found)
+        ]
+        seg_factor = 1.0 if first_with_hit else 0.8
+        first_with_hit = False
+        tail_end = max(h[1] for h in kept)
+        for start, end, term in kept:
+            length = end - start
+            strength = 0.55 + 0.35 * min(length, 5) / 5
+            if end == tail_end:
+                strength += 0.15  # the head noun ends the phrase
+            if term in GENERIC_HEADS and start > 0:
+                strength *= GENERIC_FACTOR
+            strength *= seg_factor
+            for i, w in cat.terms[term].items():
+                s = strength * w
+                if s > best.get(i, 0.0):
+                    best[i] = s
+    return best
+
+
+def _scores(segments: list[str], name_q, def_q) -> np.ndarray:
+    cat = catalogue()
+    scores = W_PRIOR * cat.prior
+    if name_q is not None and name_q.nnz:
+        scores = scores + W_NAME_COS * np.asarray((name_q @ cat.name_matrix).todense()).ravel()
+    if def_q is not None and def_q.nnz:
+        scores = scores + W_DEF_COS * np.asarray((def_q @ cat.def_matrix).todense()).ravel()
+    for i, s in _hits(segments).items():
+        scores[i] += W_HIT * s
+    return scores
+
+
+def _top(scores: np.ndarray, k: int) -> list[OccupationSuggestion]:
+    cat = catalogue()
+    k = max(0, min(int(k), len(scores)))
+    if k == 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    top = sorted(top, key=lambda i: (-scores[i], cat.codes[i]))
+    return [
+        OccupationSuggestion(cat.codes[i], cat.names[i], round(float(scores[i]), 4))
+        for i in top
+        if scores[i] > W_PRIOR + 1e-9
+    ]
+
+
+def suggest_occupations(text: str, k: int = 10) -> list[OccupationSuggestion]:
+    """The k most likely level-4 occupations for a posting title or a seeker's wish, best first.
+
+    Empty, whitespace-only or meaningless text (emoji, pay only) gives an empty list.
+    """
+    return suggest_occupations_for_many([text], k)[0]
+
+
+def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[OccupationSuggestion]]:
+    """suggest_occupations for many titles, vectorising the TF-IDF part."""
+    cat = catalogue()
+    cleaned = [clean_title(t) for t in texts]
+    joined = [" ".join(segs) for segs in cleaned]
+    name_q = cat.name_vec.transform(joined).tocsr()
+    def_q = cat.def_vec.transform(joined).tocsr()
+    out = []
+    for row, segs in enumerate(cleaned):
+        if not segs:
+            out.append([])
+            continue
+        scores = _scores(segs, name_q[row], def_q[row])
+        out.append(_top(scores, k))
+    return out
+
+
+def load_eval_rows(path: Path | None = None) -> list[dict]:
+    """Rows of the labelled title set (title, code, split)."""
+    path = path or DATA / "eval" / "occupation-titles.csv"
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def timed_suggestions(titles: list[str], k: int = 10) -> tuple[list, float]:
+    """Suggestions one query at a time (as the product calls it) and the mean ms per query."""
+    catalogue()
+    started = time.perf_counter()
+    results = [suggest_occupations(t, k) for t in titles]
+    elapsed = time.perf_counter() - started
+    return results, 1000.0 * elapsed / max(1, len(titles))

@@ -1,0 +1,37 @@
+"""In-site notifications (站内通知) for every role."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jobfair.extensions import db
+from jobfair.models.common import utcnow
+
+NOTIFICATION_KIND_LABELS = {
+    "position_push": "岗位推送",
+    "application_new": "新投递",
+    "application_status": "投递进度",
+    "queue_call": "排队叫号",
+    "casework": "就业帮扶",
+    "system": "系统通知",
+}
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # A path inside the site ("/positions/12"), never an external address.
+    link: Mapped[str | None] = mapped_column(String(300))
+    read_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

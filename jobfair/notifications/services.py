@@ -1,0 +1,174 @@
+"""Notification services: notify (delivered live after the commit), list, mark read.
+
+`notify()` only adds a row to the caller's session; the caller commits together with the
+change it announces. After that commit succeeds the notification is pushed to the user's open
+tabs through the live layer (jobfair.live.realtime.emit_to_user) when that layer is present;
+otherwise it simply waits in the list.
+"""
+
+import logging
+import re
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from jobfair.errors import DomainError, NotFound
+from jobfair.extensions import db
+from jobfair.models.common import utcnow
+from jobfair.models.notification import NOTIFICATION_KIND_LABELS, Notification
+
+log = logging.getLogger(__name__)
+
+MAX_ID = 2**31 - 1
+PAGE_SIZE = 30
+MAX_PAGE = 10_000
+TITLE_MAX = 200
+BODY_MAX = 2000
+# Links stay inside the site: a path, never a scheme or //host.
+_LINK_RE = re.compile(r"^/(?!/)[^\s\\]*$")
+
+
+def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None = None):
+    """Add a notification to the current session; the caller commits it with its change."""
+    if link is not None and not _LINK_RE.match(link):
+        raise ValueError(f"notification links must be site paths: {link!r}")
+    row = Notification(
+        user_id=user_id,
+        kind=kind[:30],
+        title=(title or "")[:TITLE_MAX],
+        body=(body or "")[:BODY_MAX],
+        link=link[:300] if link else None,
+        created_at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.info.setdefault("notify_pending", []).append(row)
+    return row
+
+
+def payload(n: Notification) -> dict:
+    from jobfair.seekers.services import iso
+
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "kind_label": NOTIFICATION_KIND_LABELS.get(n.kind, "通知"),
+        "title": n.title,
+        "body": n.body,
+        "link": n.link,
+        "read": n.read_at is not None,
+        "read_at": iso(n.read_at),
+        "created_at": iso(n.created_at),
+    }
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _collect(session, _ctx):
+    pending = session.info.get("notify_pending")
+    if not pending:
+        return
+    ready = session.info.setdefault("notify_ready", [])
+    still = []
+    for n in pending:
+        if n.id is not None:
+            ready.append((n.user_id, payload(n)))
+        else:
+            still.append(n)
+    session.info["notify_pending"] = still
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver(session):
+    ready = session.info.pop("notify_ready", None)
+    session.info.pop("notify_pending", None)
+    if not ready:
+        return
+    try:
+        from jobfair.live.realtime import emit_to_user
+    except ImportError:
+        return
+    for user_id, data in ready:
+        try:
+            emit_to_user(user_id, "notification", data)
+        except (AttributeError, RuntimeError):
+            # The live layer is not set up in this process (e.g. a CLI command).
+            return
+        except Exception:  # never fail the request whose data is already committed
+            if has_app_context():
+                current_app.logger.exception("live notification delivery failed")
+            return
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session):
+    session.info.pop("notify_ready", None)
+    session.info.pop("notify_pending", None)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def unread_count(user_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def list_for(user, *, page: int = 1, per_page: int = PAGE_SIZE, unread_only: bool = False):
+    """(notifications on this page, total, unread) — unread first, newest first."""
+    page = min(max(1, int(page or 1)), MAX_PAGE)
+    q = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        q = q.where(Notification.read_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = db.session.scalars(
+        q.order_by(
+            Notification.read_at.is_not(None),
+            Notification.created_at.desc(),
+            Notification.id.desc(),
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(rows), total, unread_count(user.id)
+
+
+def own(user, notification_id: int) -> Notification:
+    """The user's own notification; anybody else's is 404."""
+    if not 0 < notification_id <= MAX_ID:
+        raise NotFound("通知不存在。")
+    n = db.session.get(Notification, notification_id)
+    if n is None or n.user_id != user.id:
+        raise NotFound("通知不存在。")
+    return n
+
+
+def mark_read(user, notification_id: int) -> Notification:
+    n = own(user, notification_id)
+    if n.read_at is None:
+        n.read_at = utcnow()
+        db.session.commit()
+    return n
+
+
+def mark_all_read(user) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def parse_page(value) -> int:
+    try:
+        return min(max(1, int(value or 1)), MAX_PAGE)
+    except (TypeError, ValueError):
+        raise DomainError("页码应为正整数。", code="validation_error", status=400) from None

@@ -1,0 +1,80 @@
+"""`flask match …`: rebuild and persist the matching index, evaluate suggestion and recommendation."""
+
+import csv
+import time
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+EVAL_CSV = Path(__file__).resolve().parent.parent / "data" / "eval" / "occupation-titles.csv"
+
+match = AppGroup("match", help="岗位匹配：重建索引、评估效果")
+
+
+@match.command("rebuild", help="从已保存的分词重建匹配索引并保存到 instance/（其他进程会自动载入）")
+def rebuild():
+    from jobfair.database import writing
+    from jobfair.extensions import db
+    from jobfair.recommendations import index
+
+    started = time.perf_counter()
+    index.build()
+    holder = index._holder()
+    path = index.save(holder)
+    db.session.commit()
+    with writing():
+        pruned = index.prune_changes()
+        db.session.commit()
+    took = time.perf_counter() - started
+    click.echo(
+        f"匹配索引已重建：岗位 {holder.stats['positions']} 个，版本 {holder.version}，"
+        f"构建 {holder.stats['seconds']:.2f} 秒，合计 {took:.2f} 秒；已保存到 {path}"
+        + (f"；清理旧变更记录 {pruned} 条" if pruned else "")
+    )
+
+
+def _read_eval(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@match.command("evaluate", help="评估职业识别（hit@k）和岗位推荐（precision@10）")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="标注好的岗位名称文件（title,code[,split]），默认 jobfair/data/eval/occupation-titles.csv",
+)
+def evaluate(csv_path):
+    from sqlalchemy import select
+
+    from jobfair.extensions import db
+    from jobfair.matching.evaluation import evaluate_recommendations, evaluate_suggestions
+    from jobfair.models.seeker import SeekerProfile
+    from jobfair.recommendations.index import get_engine
+    from jobfair.recommendations.services import seeker_doc
+
+    rows = _read_eval(Path(csv_path) if csv_path else EVAL_CSV)
+    result = evaluate_suggestions(rows)
+    click.echo(f"职业识别（{result['n']} 条标注的岗位名称）：")
+    click.echo("  全部    " + _rates(result) + f"  每次 {result['ms_per_query']:.2f} ms")
+    for name, part in result.get("splits", {}).items():
+        click.echo(f"  {name:<6}" + _rates(part) + f"  （{part['n']} 条）")
+
+    engine = get_engine()
+    seekers = []
+    for profile in db.session.scalars(select(SeekerProfile).order_by(SeekerProfile.id)):
+        doc = seeker_doc(profile)
+        if doc is not None and profile.desired_occupations:
+            seekers.append((doc, set(profile.desired_occupations)))
+    precision = evaluate_recommendations(engine, seekers)
+    click.echo(
+        f"岗位推荐：precision@10 = {precision:.3f}"
+        f"（{len(seekers)} 位填写了期望职业的求职者，岗位 {len(engine)} 个）"
+    )
+
+
+def _rates(r: dict) -> str:
+    return f"  exact@1 {r['exact@1']:.3f}  exact@10 {r['exact@10']:.3f}  major@1 {r['major@1']:.3f}"

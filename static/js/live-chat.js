@@ -1,0 +1,113 @@
+/* 1:1 interview chat: messages with backfill after reconnects, countdown with a 1-minute warning. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var box = document.querySelector("[data-chat]");
+  if (!box || !window.LiveCore) return;
+  var L = window.LiveCore;
+  var NS = "/booth";
+  var chatId = parseInt(box.getAttribute("data-chat"), 10);
+  var isRep = box.getAttribute("data-rep") === "1";
+  var endsAt = new Date(box.getAttribute("data-ends-at"));
+  var ended = box.getAttribute("data-ended") === "1";
+  var lastId = parseInt(box.getAttribute("data-last-message"), 10) || 0;
+  var list = box.querySelector("[data-messages]");
+  var countdown = box.querySelector("[data-countdown]");
+  var form = box.querySelector("[data-send]");
+  var pending = {};
+  var warned = false;
+
+  function addMessage(m) {
+    if (list.querySelector('li[data-id="' + m.id + '"]')) return;
+    var li = L.el("li", "live-msg" + (m.deleted ? " is-deleted" : ""));
+    li.setAttribute("data-id", m.id);
+    var meta = L.el("span", "live-msg-meta");
+    meta.appendChild(L.el("span", "live-author", m.author));
+    meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(L.el("time", "", m.time));
+    li.appendChild(meta);
+    li.appendChild(L.el("span", "live-msg-body" + (m.deleted ? " muted" : ""), m.deleted ? "该消息已被主办方删除" : m.body));
+    list.appendChild(li);
+    if (m.id > lastId) lastId = m.id;
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function finish(text) {
+    ended = true;
+    countdown.textContent = text || "面谈已结束。";
+    countdown.className = "live-countdown is-over";
+    if (form) form.hidden = true;
+    var p = box.querySelector("[data-chat-ended]");
+    if (p) p.hidden = false;
+  }
+
+  function tick() {
+    if (ended) return;
+    var left = Math.round((endsAt.getTime() - Date.now()) / 1000);
+    if (left <= 0) { countdown.textContent = "面谈时间已到。"; countdown.className = "live-countdown is-over"; if (form) form.hidden = true; return; }
+    var mm = Math.floor(left / 60), ss = ("0" + (left % 60)).slice(-2);
+    countdown.textContent = "剩余时间 " + mm + ":" + ss + (left <= 60 ? "（还剩不到 1 分钟，请抓紧）" : "");
+    countdown.className = "live-countdown" + (left <= 60 ? " is-warning" : "");
+    if (left <= 60 && !warned) { warned = true; countdown.setAttribute("role", "alert"); }
+  }
+
+  var s = L.onConnect(NS, function () {
+    L.request(NS, "open_chat", { chat_id: chatId, last_message_id: lastId }, function (ack) {
+      if (!ack.ok) return;
+      ack.messages.forEach(addMessage);
+      endsAt = new Date(ack.chat.ends_at);
+      if (ack.chat.ended) finish();
+      Object.keys(pending).forEach(function (cid) { send(pending[cid], cid); });
+    });
+  });
+  if (!s) return;
+  s.on("chat_message", function (m) { if (m.room === "chat:" + chatId) addMessage(m); });
+  s.on("message_deleted", function (m) {
+    var li = list.querySelector('li[data-id="' + m.id + '"] .live-msg-body');
+    if (li) { li.textContent = "该消息已被主办方删除"; li.className = "live-msg-body muted"; }
+  });
+  s.on("chat_ended", function (c) {
+    if (c.id !== chatId) return;
+    if (!isRep && c.handed_to_chat_id) { window.location.href = "/live/chats/" + c.handed_to_chat_id; return; }
+    var text = "面谈已结束。";
+    if (!isRep && c.next_step === "interview") text = "面谈已结束：招聘方邀请你参加面试，请在“我的投递”查看。";
+    finish(text);
+  });
+  s.on("called", function (c) {
+    if (!isRep && c.id !== chatId && ended) window.location.href = "/live/chats/" + c.id;
+  });
+
+  s.on("announcement", function (a) {
+    var ul = box.querySelector("[data-announcements]");
+    if (!ul || ul.querySelector('li[data-id="' + a.id + '"]')) return;
+    var li = L.el("li", "is-new");
+    li.setAttribute("data-id", a.id);
+    li.appendChild(L.el("time", "", a.time));
+    li.appendChild(document.createTextNode(" " + a.body));
+    ul.appendChild(li);
+    box.querySelector("[data-announce-box]").hidden = false;
+  });
+
+  function send(body, cid) {
+    cid = cid || L.clientId();
+    pending[cid] = body;
+    L.request(NS, "chat_send", { chat_id: chatId, client_id: cid, body: body }, function (ack) {
+      if (ack.ok) { delete pending[cid]; addMessage(ack.message); }
+      else if (ack.error) { delete pending[cid]; }
+    });
+  }
+
+  if (form && !ended) {
+    form.hidden = false;
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var ta = form.querySelector("textarea");
+      var body = ta.value.trim();
+      if (!body) return;
+      if (body.length > 500) { L.showError("消息不能超过 500 个字。"); return; }
+      send(body);
+      ta.value = "";
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+});

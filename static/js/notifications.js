@@ -1,0 +1,57 @@
+/*
+ * notifications.js: keeps the unread badge in the navigation current.
+ *
+ * When the live layer has a Socket.IO connection on the page (window.jobfairSocket, or one
+ * announced with a "jobfair:socket" event whose detail is the socket), a "notification" event
+ * bumps the badge and is announced to screen readers. Without a socket nothing happens and
+ * the badge shows the count from the last page load; the /notifications page works as is.
+ */
+(function () {
+  "use strict";
+
+  var attached = [];
+
+  function badge() {
+    return document.querySelector("[data-notification-badge]");
+  }
+
+  function announce(text) {
+    var live = document.getElementById("notification-live");
+    if (!live) {
+      live = document.createElement("p");
+      live.id = "notification-live";
+      live.className = "sr-only";
+      live.setAttribute("aria-live", "polite");
+      document.body.appendChild(live);
+    }
+    live.textContent = text;
+  }
+
+  function onNotification(data) {
+    var b = badge();
+    if (b) {
+      var count = b.querySelector("[data-notification-count]");
+      var n = parseInt((count && count.textContent) || "0", 10) || 0;
+      if (count) count.textContent = String(n + 1);
+      b.hidden = false;
+    }
+    announce("新通知：" + ((data && data.title) || ""));
+  }
+
+  function attach(socket) {
+    if (!socket || typeof socket.on !== "function" || attached.indexOf(socket) >= 0) return;
+    attached.push(socket);
+    socket.on("notification", onNotification);
+  }
+
+  function start() {
+    if (!window.io) return;
+    attach(window.jobfairSocket);
+  }
+
+  document.addEventListener("jobfair:socket", function (ev) {
+    attach(ev.detail);
+  });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,47 @@
+"""Text for matching: normalisation, pay phrases, numbers, caps (no app needed)."""
+
+from jobfair.matching import text
+
+
+def test_full_width_and_case_are_normalised():
+    assert text.normalise("ＣＮＣ操作工　Ｊａｖａ") == "cnc操作工 java"
+    tokens = text.segment_for_index("ＣＮＣ操作工，ＪＡＶＡ开发").split()
+    assert "cnc操作工" in tokens and any(t.startswith("java") for t in tokens)
+    assert text.segment_for_index("ＣＮＣ操作工") == text.segment_for_index("cnc操作工")
+
+
+def test_pay_phrases_are_read_as_monthly_pay():
+    assert text.parse_salary("8k-12k") == (8000, 12000)
+    assert text.parse_salary("月入过万") == (10000, None)
+    assert text.parse_salary("5000-8000元/月") == (5000, 8000)
+    assert text.parse_salary("薪资6千-8千") == (6000, 8000)
+    assert text.parse_salary("1.2万") == (12000, None)
+    assert text.parse_salary("底薪3000+提成") == (3000, None)
+    assert text.parse_salary("月薪6000以上") == (6000, None)
+    assert text.parse_salary("18号厂房") == (None, None)
+    assert text.parse_salary("") == (None, None)
+
+
+def test_pay_and_bare_numbers_do_not_become_tokens():
+    tokens = text.segment_for_index("招聘电焊工8k-12k包吃住，月入过万，18号厂房").split()
+    assert "电焊工" in tokens and "厂房" in tokens
+    assert not any(t.isdigit() or t in ("8k", "12k", "月入过万") for t in tokens)
+    # Licence classes stay: they are skills.
+    assert "c1驾照" in text.segment_for_index("持C1驾照").split()
+
+
+def test_long_text_is_capped_and_says_so():
+    long = "电焊" * 10_000
+    capped, cut = text.cap_text(long)
+    assert cut and len(capped) == text.MAX_TEXT_CHARS
+    assert text.cap_text("电焊") == ("电焊", False)
+    assert len(text.segment_for_index(long).split()) <= text.MAX_TEXT_CHARS
+
+
+def test_mixed_chinese_english_emoji_and_blank():
+    assert text.segment_for_index("") == ""
+    assert text.segment_for_index("   \n\t") == ""
+    assert text.segment_for_index("😀🎉👍") == ""
+    tokens = text.segment_for_index("熟悉Python和SQL的数据分析师😀").split()
+    assert {"python", "sql"} <= set(tokens)
+    assert any("数据分析" in t for t in tokens)
