@@ -125,6 +125,13 @@ def test_fair_poster_and_qr(client, app, make_employer, make_position):
     assert qr.data == qr_png(f"http://localhost/fairs/{fair_id}")  # the fair's public page
 
 
+def test_fair_page_links_to_its_poster_and_feed(client, app, make_employer, make_position):
+    fair_id = _fair(app, make_employer, make_position)
+    html = client.get(f"/fairs/{fair_id}").data.decode()
+    assert f"/fairs/{fair_id}/poster" in html
+    assert f"/feeds/positions.rss?fair={fair_id}" in html
+
+
 def test_no_fair_poster_for_a_draft_fair(client, app, make_employer, make_position):
     fair_id = _fair(app, make_employer, make_position, status="draft")
     assert client.get(f"/fairs/{fair_id}/poster").status_code == 404

@@ -124,8 +124,9 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
         ApplicationEvent(from_status=None, to_status=S.SUBMITTED, actor_id=seeker.id, note="")
     ]
     db.session.add(application)
-    notify_events.application_submitted(position)
     try:
+        # Inside the try: the notification reads the employer, which autoflushes the insert.
+        notify_events.application_submitted(position)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

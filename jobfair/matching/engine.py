@@ -4,12 +4,12 @@ Build it from stored tokens (MatchingEngine.build), keep it current with add/rem
 under the app's instance/ folder and load it back. The score is documented in scoring.py.
 
 Layout: each position is one row of a sparse matrix whose columns are weighted TF-IDF word
-features, weighted TF-IDF character-bigram features and one-hot columns for its occupation,
-its minor group and its middle group. A seeker is a row over the same columns (unit TF-IDF
-vectors and 1s for the wished occupations and their groups), so one sparse product ranks every
-position by what the work is (text + occupation). The best `candidates` are then scored
-exactly with where, for whom and on what terms (district, priority group, form of work,
-salary, education), and only the final k get reasons. Vocabulary and IDF are fixed at build
+features, weighted TF-IDF character-bigram features and one-hot columns for its occupation
+and its minor group. A seeker is a row over the same columns (unit TF-IDF vectors and 1s for
+the wished occupations and their minor groups), so one sparse product ranks every position by
+what the work is (text + occupation). The best `candidates` are then scored exactly with the
+rest (middle group, district, priority group, form of work, salary, education), and only the
+final k get reasons. Vocabulary and IDF are fixed at build
 time: words first seen in positions added later count once the index is rebuilt (`flask match
 rebuild`; small indices refit themselves as they grow), while their occupation and the other
 fields count at once.
@@ -275,7 +275,6 @@ class _Seekers:
                     mine.add(base + engine._off_minor + mi)
                 if md >= 0:
                     middle_c.append((r, md))
-                    mine.add(base + engine._off_middle + md)
             for d in s.districts or ():
                 slot = engine._district_slot(d, create=False)
                 if slot >= 0:
@@ -461,11 +460,12 @@ class MatchingEngine:
     def _structured_rows(self, attrs: list[tuple]):
         w = self.weights
         rows, cols, vals = [], [], []
-        for r, (_, o, mi, md, _d, _f, _g, _s, _e) in enumerate(attrs):
+        for r, (_, o, mi, _md, _d, _f, _g, _s, _e) in enumerate(attrs):
             for col, val, ok in (
                 (self._off_occ + o, w.occupation - w.occupation_minor, o >= 0),
-                (self._off_minor + mi, w.occupation_minor - w.occupation_middle, mi >= 0),
-                (self._off_middle + md, w.occupation_middle, md >= 0),
+                # The middle group (6-18) is scored exactly among the candidates only: its
+                # column would touch a tenth of all positions and slow every product.
+                (self._off_minor + mi, w.occupation_minor, mi >= 0),
             ):
                 if ok and val > 0:
                     rows.append(r)
@@ -609,7 +609,8 @@ class MatchingEngine:
         district_hit = enc.district[srows, district]
         shared_groups = self._groups[prows] & enc.groups[srows]
         group_hit = shared_groups != 0
-        text = np.maximum(prior - occ_part, 0.0)
+        retrieved = w.occupation * occ_hit + w.occupation_minor * minor_hit  # in the product
+        text = np.maximum(prior - retrieved, 0.0)
         forms = enc.forms[srows]
         form_fit = (forms == 0) | ((self._form[prows] & forms) != 0)
         salary = enc.salary[srows]
