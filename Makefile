@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 SECRET_FILE := instance/secret_key
 
-.PHONY: run test install install-test vendor db seed lint bench-search clean
+.PHONY: run test install install-test vendor db seed lint bench-search bench-matching bench-live clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -63,6 +63,12 @@ lint: install-test
 
 bench-search: install-test
 	$(BIN)/python bench/search.py
+
+bench-matching: install-test
+	$(BIN)/python bench/matching.py
+
+bench-live: install-test
+	$(BIN)/python bench/live.py
 
 clean:
 	rm -rf $(VENV) instance/jobfair.sqlite*

@@ -1777,13 +1777,13 @@ def main() -> None:
             {
                 "login": "13900000001",
                 "name": "南京市就业服务中心（演示）",
-                "hint": "审核待认证单位和待审核岗位，查看重点群体、渠道和投递统计",
+                "hint": "审核单位和岗位，运行招聘会直播间，重点群体精准匹配与帮扶档案，数据看板",
             }
         ],
         "demo_employer": "13900000002",
-        "demo_employer_hint": "管理岗位（焊工、叉车司机等），查看投递人并推进面试、录用",
+        "demo_employer_hint": "管理岗位和投递人，查看推荐人才，在春风行动展位叫号面谈（招聘代表 13900000004）",
         "demo_seeker": DEMO_SEEKER["login"],
-        "demo_seeker_hint": "搜索“焊工”“叉车司机”并投递，查看我的投递进度",
+        "demo_seeker_hint": "看“为你推荐”，搜索“焊工”并投递，进招聘会展位排队、看直播带岗",
     }
     files = {
         "accounts.json": accounts,
