@@ -8,7 +8,11 @@ usually end with the role word (师/员/工/司机/经理...). Three signals are
 * dictionary hits: occupation names, the classification's job-board aliases and the project's
   curated alias table (data/occupation-aliases-jobboard.csv) found in the segments; longer
   hits, hits at the end of a segment (the head noun) and hits in the first segment weigh more;
-  a hit inside a longer hit is ignored (焊工 inside 氩弧焊工);
+  a hit inside a longer hit is ignored (焊工 inside 氩弧焊工); a trade or school level in
+  front of a general role word, or in another segment, is tried together with it
+  (轴承厂操作工 -> 轴承操作工, 语文老师（初中部） -> 初中老师), and the specialised term wins;
+  with a generic worker word (饲料厂操作工) the trade in front is also matched by TF-IDF
+  against production occupations;
 * character 1-3-gram TF-IDF cosine against each occupation's names and aliases, and, with a
   lower weight, its definition, which ranks everything the dictionary does not know;
 * plus a small prior for occupations that job boards actually post (those with aliases).
@@ -36,14 +40,18 @@ W_HIT = 1.0
 W_NAME_COS = 0.55
 W_DEF_COS = 0.15
 W_PRIOR = 0.04
+W_PREFIX_COS = 1.0  # trade words in front of a generic role word (GENERIC_HEADS)
 SOURCE_WEIGHT = {"name": 1.0, "curated": 1.0, "alias": 0.85}
 
 _MARKER_RE = re.compile(r"[A-Za-z/]+$")
 _BRACKETS_RE = re.compile(r"[（(【\[{<《「『]([^）)】\]}>》」』]*)[）)】\]}>》」』]?")
-_SEPARATORS_RE = re.compile(r"[\s,，、/／|｜;；:：!！?？。.·•\-—_~～+＝=*＊#＃\"“”'‘’&@…]+")
+_SEPARATORS_RE = re.compile(r"[\W_]+")  # any punctuation, symbol or emoji
 _UNIT = r"(?:k|w|千|万|元|块|百)"
 _PER = r"(?:(?:/|每|一)?(?:月|天|日|小时|时|年|周|单|件))?"
 _SALARY_RES = [
+    # Ages, experience, head counts and hours first, so "18-45岁" is not read as a pay range.
+    re.compile(r"(?:世界|中国)?\d+强"),
+    re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:周岁|岁|年经验|年以上|年|个月|人|名|位|个小时|小时|天)"),
     re.compile(
         r"(?:月入|月薪|收入|年薪|底薪|工资|时薪|日薪|薪资|待遇|综合)?\s*\d+(?:\.\d+)?\s*"
         + _UNIT
@@ -59,7 +67,6 @@ _SALARY_RES = [
         + _PER
     ),
     re.compile(r"\d+(?:\.\d+)?\s*" + _UNIT + r"\+?(?:以上|起|左右)?" + _PER),
-    re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:岁|年经验|年以上|年|个月|人|名|位)"),
 ]
 _DIGITS_RE = re.compile(r"(?<![a-z])\d+(?![a-z])")
 _HIRE_RE = re.compile(
@@ -83,6 +90,7 @@ HYPE_PHRASES = (
     "经验不限", "无需经验", "有经验", "熟手", "熟练工", "新手", "男女不限", "限男", "限女", "男性",
     "女性", "宝妈", "退休可", "应届生", "应届", "不限学历", "学历不限", "可居家", "居家", "远程",
     "在编", "编制", "派遣", "外包", "朝九晚五", "不加班", "环境好", "稳定", "急需", "急缺", "若干",
+    "数名", "多名", "若干名", "知名", "外企", "国企", "央企", "上市公司",
     "优先", "持证上岗", "持证", "有证", "上班", "轻松", "可学徒", "包教", "常年招", "班组直招",
     "新人带教", "无责", "报销油费", "送社保", "管住", "管饭", "食宿", "大专以上", "本科以上",
     "中专以上", "高中以上", "初中以上", "以上学历", "学历", "老板直招", "本地", "附近",
@@ -95,6 +103,7 @@ GENERIC_HEADS = frozenset((
     "师傅", "学徒", "员工", "技术员", "维修工", "助理", "专员", "主管", "经理",
 ))
 GENERIC_FACTOR = 0.55
+WORKER_HEADS = frozenset(("普工", "操作工", "操作员", "作业员", "工人", "生产工人"))
 # fmt: on
 
 
@@ -182,6 +191,7 @@ class _Catalogue:
         self.max_term = max(len(t) for t in self.terms)
         self.prior = posted
         self.minor = [c.rsplit("-", 1)[0] for c in self.codes]
+        self.production = np.array([c.startswith("6-") for c in self.codes], dtype=np.float64)
 
         name_docs = [
             " ".join([normalise(n)] * 3 + [normalise(a) for a in docs])
@@ -272,14 +282,23 @@ def clean_title(text: str) -> list[str]:
 
         part = cat.hype_re.sub(drop, part)
         # "XX公司招聘YY": keep what follows the hiring verb.
-        pieces = _HIRE_RE.split(part)
+        # A hiring verb inside an occupation term (招聘专员, 招聘经理) is not a verb.
+        inside = _term_spans(part, min_len=3)
+        pieces, last = [], 0
+        for m in _HIRE_RE.finditer(part):
+            if any(a <= m.start() and m.end() <= b for a, b in inside):
+                continue
+            pieces.append(part[last : m.start()])
+            last = m.end()
+        pieces.append(part[last:])
         tail = [p for p in pieces[1:] if p.strip()]
         if tail:
             part = " ".join(tail)
         for seg in _SEPARATORS_RE.split(part):
             seg = _COMPANY_RE.sub("", seg) if len(_COMPANY_RE.sub("", seg)) >= 2 else seg
-            seg = _strip_regions(seg, cat.regions, cat.shorts)
-            if len(seg) > 2:
+            if not any(a == 0 for a, _ in _term_spans(seg, min_len=3)):  # 路桥工程师 is no place
+                seg = _strip_regions(seg, cat.regions, cat.shorts)
+            if len(seg) > 2 and not any(a == 0 for a, _ in _term_spans(seg, min_len=3)):
                 seg = _LEADING_HIRE_RE.sub("", seg)
             if seg and not (len(seg) == 1 and not seg.isascii()):
                 segments.append(seg)
@@ -297,6 +316,105 @@ def _term_spans(text: str, min_len: int) -> list[tuple[int, int]]:
                 spans.append((start, end))
                 break
     return spans
+
+
+# Role words a qualifier in front of them can specialise (初中 + 数学老师 -> 初中老师).
+_COMPOUND_TAILS = (
+    "操作工",
+    "操作员",
+    "普工",
+    "工人",
+    "老师",
+    "教师",
+    "司机",
+    "服务员",
+    "前台",
+    "柜员",
+    "护士",
+    "医生",
+    "技师",
+    "师傅",
+    "学徒",
+    "店员",
+    "工程师",
+    "技术员",
+    "专员",
+    "主管",
+    "经理",
+    "设计师",
+)
+
+_CROSS_SEGMENT_TAILS = frozenset(
+    (
+        "操作工",
+        "操作员",
+        "普工",
+        "工人",
+        "老师",
+        "教师",
+        "司机",
+        "服务员",
+        "前台",
+        "店员",
+        "学徒",
+        "护士",
+        "医生",
+    )
+)
+_TAIL_SYNONYMS = {
+    "操作工": ("操作工", "操作员", "普工", "工"),
+    "操作员": ("操作员", "操作工", "普工", "工"),
+    "普工": ("普工", "操作工", "操作员", "工"),
+    "老师": ("老师", "教师"),
+    "教师": ("教师", "老师"),
+}
+
+
+def _compound_hits(
+    seg: str, kept: list[tuple[int, int, str]], others: str = ""
+) -> list[tuple[int, int, str, str]]:
+    """Terms formed by a qualifier in front of a hit plus the hit's role word.
+
+    Real titles put the trade or school level before a generic role, often with words in
+    between ("轴承厂操作工", "初中数学教师", "冷链运输司机"): qualifier + role word
+    (轴承操作工, 初中教师, 冷链司机) is looked up as if it had been written together; so is a
+    qualifier in another segment ("语文老师（初中部）"). The virtual hit ends with the role word
+    and is as long as the looked-up term; each comes with the term it specialises.
+    """
+    cat = catalogue()
+    extra = []
+    covered = {term for _, _, term in kept}
+    heads = [(start, end, term) for start, end, term in kept]
+    for t in _COMPOUND_TAILS:
+        at = seg.rfind(t)
+        if at > 0 and not any(b == at + len(t) for _, b, _ in heads):
+            heads.append((at, at + len(t), t))
+    for start, end, term in heads:
+        if start == 0 and not others:
+            continue  # nothing in front of it
+        tails = [t for t in _COMPOUND_TAILS if term.endswith(t)]
+        if not tails:
+            continue
+        alts = _TAIL_SYNONYMS.get(tails[0], (tails[0],))
+        # Only a short, general role (司机, 语文老师) takes a qualifier from another segment.
+        general = len(term) - len(tails[0]) <= 2 and tails[0] in _CROSS_SEGMENT_TAILS
+        prefix = seg[:start] + (" " + others if general else "")
+        prefix = prefix.replace("厂", " ").replace("店", " ")
+        best = None
+        for a in range(len(prefix)):
+            for b in range(min(len(prefix), a + 5), a + 1, -1):
+                word = prefix[a:b]
+                if " " in word:
+                    continue
+                for tail in alts:
+                    cand = word + tail
+                    longer = best is None or len(cand) > len(best[2])
+                    if cand in cat.terms and cand != term and longer:
+                        best = (max(0, end - len(cand)), end, cand)
+        if best and best[2] not in covered:
+            # A specific term (造价工程师) keeps its weight; a general one (语文老师) yields.
+            extra.append((*best, term if len(term) - len(tails[0]) <= 2 else ""))
+    return extra
 
 
 def _hits(segments: list[str]) -> dict[int, float]:
@@ -318,6 +436,11 @@ def _hits(segments: list[str]) -> dict[int, float]:
         kept = [
             h for h in found if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in found)
         ]
+        others = " ".join(o for o in segments if o != seg)
+        compounds = _compound_hits(seg, kept, others)
+        # The specialised term (初中老师) decides over the generic one it came from (语文老师).
+        specialised = {generic for _, _, cand, generic in compounds if cand != generic}
+        kept += [(a, b, cand) for a, b, cand, _ in compounds]
         seg_factor = 1.0 if first_with_hit else 0.8
         first_with_hit = False
         tail_end = max(h[1] for h in kept)
@@ -326,7 +449,7 @@ def _hits(segments: list[str]) -> dict[int, float]:
             strength = 0.55 + 0.35 * min(length, 5) / 5
             if end == tail_end:
                 strength += 0.15  # the head noun ends the phrase
-            if term in GENERIC_HEADS and start > 0:
+            if (term in GENERIC_HEADS and start > 0) or term in specialised:
                 strength *= GENERIC_FACTOR
             strength *= seg_factor
             for i, w in cat.terms[term].items():
@@ -345,6 +468,17 @@ def _scores(segments: list[str], name_q, def_q) -> np.ndarray:
         scores = scores + W_DEF_COS * np.asarray((def_q @ cat.def_matrix).todense()).ravel()
     for i, s in _hits(segments).items():
         scores[i] += W_HIT * s
+    # "饲料厂操作工": with a generic role word the trade in front of it decides.
+    for seg in segments[:1]:
+        head = next((g for g in GENERIC_HEADS if seg.endswith(g) and len(seg) > len(g) + 1), None)
+        if head:
+            prefix = seg[: -len(head)].replace("厂", "").replace("车间", "")
+            q = cat.name_vec.transform([prefix])
+            if q.nnz:
+                cos = np.asarray((q @ cat.name_matrix).todense()).ravel()
+                if head in WORKER_HEADS:  # 塑料厂普工 is a production worker, not an engineer
+                    cos = cos * cat.production
+                scores = scores + W_PREFIX_COS * cos
     return scores
 
 

@@ -62,6 +62,9 @@ def evaluate(csv_path):
     click.echo("  全部    " + _rates(result) + f"  每次 {result['ms_per_query']:.2f} ms")
     for name, part in result.get("splits", {}).items():
         click.echo(f"  {name:<6}" + _rates(part) + f"  （{part['n']} 条）")
+    if not csv_path:  # the independent messy set, a generalisation check (see data/eval/README)
+        messy = evaluate_suggestions(_read_eval(EVAL_CSV.with_name("occupation-titles-messy.csv")))
+        click.echo("  杂乱标题" + _rates(messy) + f"  （{messy['n']} 条，独立编写的泛化检查）")
 
     engine = get_engine()
     seekers = []
