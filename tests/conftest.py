@@ -126,6 +126,30 @@ def make_user(app):
     return make
 
 
+def sign_in(client, user):
+    """Sign a test client in as the login view does, minus the deliberately slow argon2 check.
+
+    The real login (with the password check) is covered by the auth tests and `login` below.
+    """
+    import secrets
+
+    from jobfair.models import LoginSession
+    from jobfair.security import token_digest
+
+    token = secrets.token_urlsafe(32)
+    with client.application.app_context(), writing():
+        db.session.add(
+            LoginSession(user_id=user.id, token_hash=token_digest(token), user_agent="test")
+        )
+        db.session.commit()
+    with client.session_transaction() as sess:
+        sess.permanent = True
+        sess["sid"] = token
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+    return client
+
+
 @pytest.fixture
 def login():
     """login(client, user_or_login, password=PASSWORD) -> response of the login POST."""

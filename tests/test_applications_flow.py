@@ -3,34 +3,12 @@
 from datetime import date, timedelta
 
 import pytest
+from conftest import sign_in
 from flask import render_template_string
 
 from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import Application, ApplicationEvent, Position, User
-
-
-def sign_in(client, user):
-    """Sign a test client in as the login view does, minus the deliberately slow argon2 check.
-
-    Used as this module's `login` fixture; the real login is covered by the auth tests.
-    """
-    import secrets
-
-    from jobfair.models import LoginSession
-    from jobfair.security import token_digest
-
-    token = secrets.token_urlsafe(32)
-    with client.application.app_context(), writing():
-        db.session.add(
-            LoginSession(user_id=user.id, token_hash=token_digest(token), user_agent="test")
-        )
-        db.session.commit()
-    with client.session_transaction() as sess:
-        sess.permanent = True
-        sess["sid"] = token
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from test_casework_support import bj_today, sign_in
+from conftest import sign_in
+from test_casework_support import bj_today
 
 from jobfair.extensions import db
 

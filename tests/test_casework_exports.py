@@ -3,8 +3,9 @@
 import csv
 import io
 
+from conftest import sign_in
 from openpyxl import load_workbook
-from test_casework_support import sign_in, this_year
+from test_casework_support import this_year
 
 from jobfair.extensions import db
 

@@ -4,7 +4,8 @@ recorded hire or placement, and the referral-round rule (≥3 rounds of ≥3 pos
 from datetime import UTC, date, datetime
 
 import time_machine
-from test_casework_support import bj_today, sign_in
+from conftest import sign_in
+from test_casework_support import bj_today
 
 from jobfair.extensions import db
 

@@ -1,6 +1,7 @@
 """The case worker's HTML forms: open a file, write the plan, contacts, placements, households."""
 
-from test_casework_support import bj_today, sign_in
+from conftest import sign_in
+from test_casework_support import bj_today
 
 from jobfair.extensions import db
 

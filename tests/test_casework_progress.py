@@ -2,7 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from test_casework_support import bj_today, sign_in, this_year
+from conftest import sign_in
+from test_casework_support import bj_today, this_year
 
 from jobfair.extensions import db
 

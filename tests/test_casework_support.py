@@ -1,31 +1,11 @@
 """Shared makers for the casework tests (imported by tests/test_casework_*.py)."""
 
-import secrets
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from jobfair.database import writing
 from jobfair.extensions import db
-
-
-def sign_in(client, user):
-    """Sign a client in without the deliberately slow password check (auth tests cover it)."""
-    from jobfair.models import LoginSession
-    from jobfair.security import token_digest
-
-    token = secrets.token_urlsafe(32)
-    with client.application.app_context(), writing():
-        db.session.add(
-            LoginSession(user_id=user.id, token_hash=token_digest(token), user_agent="test")
-        )
-        db.session.commit()
-    with client.session_transaction() as sess:
-        sess.permanent = True
-        sess["sid"] = token
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
-    return client
 
 
 @pytest.fixture

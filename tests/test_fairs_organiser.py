@@ -1,31 +1,15 @@
 """Fairs, organiser side: create/edit/publish/close with Chinese validation, booth review,
 live-session scheduling, registration list, audit log — through pages and the API."""
 
-import secrets
 from datetime import timedelta
 
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import AuditLog, Booth, Fair, FairRegistration, LiveSession
 from jobfair.models.common import utcnow
-
-
-def sign_in(client, user):
-    """Sign a client in as the login view does, without the deliberately slow argon2 check."""
-    from jobfair.models import LoginSession
-    from jobfair.security import token_digest
-
-    token = secrets.token_urlsafe(32)
-    with client.application.app_context(), writing():
-        db.session.add(LoginSession(user_id=user.id, token_hash=token_digest(token)))
-        db.session.commit()
-    with client.session_transaction() as sess:
-        sess.permanent = True
-        sess["sid"] = token
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 def local(dt):

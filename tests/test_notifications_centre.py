@@ -1,30 +1,15 @@
 """Notification centre: notify after commit, list (unread first), mark read, ownership, badge,
 application status hooks and live delivery through the live layer when it is present."""
 
-import secrets
 import sys
 import types
 
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.models import Application, LoginSession, Notification, User
-from jobfair.security import token_digest
-
-
-def sign_in(client, user):
-    token = secrets.token_urlsafe(32)
-    with client.application.app_context(), writing():
-        db.session.add(
-            LoginSession(user_id=user.id, token_hash=token_digest(token), user_agent="t")
-        )
-        db.session.commit()
-    with client.session_transaction() as sess:
-        sess.permanent = True
-        sess["sid"] = token
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
+from jobfair.models import Application, Notification, User
 
 
 @pytest.fixture

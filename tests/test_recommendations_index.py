@@ -1,31 +1,15 @@
 """Matching index lifecycle: publish, edit and close change recommendations at once, other
 processes follow the version stamp incrementally, `flask match rebuild` persists the index."""
 
-import secrets
 import time
 
 import pytest
+from conftest import sign_in
 
 from jobfair import create_app
 from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.models import LoginSession, MatchIndexState, User
-from jobfair.security import token_digest
-
-
-def sign_in(client, user):
-    """Sign a client in without the deliberately slow password check."""
-    token = secrets.token_urlsafe(32)
-    with client.application.app_context(), writing():
-        db.session.add(
-            LoginSession(user_id=user.id, token_hash=token_digest(token), user_agent="t")
-        )
-        db.session.commit()
-    with client.session_transaction() as sess:
-        sess.permanent = True
-        sess["sid"] = token
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
+from jobfair.models import MatchIndexState, User
 
 
 @pytest.fixture

@@ -1,36 +1,19 @@
 """为你推荐, 推荐人才, 重点群体精准匹配 and pushes, occupation suggestion: pages and API."""
 
-import secrets
-
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import (
     Application,
     AuditLog,
-    LoginSession,
     Notification,
     RecommendationLog,
     SeekerGroup,
     SeekerProfile,
     User,
 )
-from jobfair.security import token_digest
-
-
-def sign_in(client, user):
-    token = secrets.token_urlsafe(32)
-    with client.application.app_context(), writing():
-        db.session.add(
-            LoginSession(user_id=user.id, token_hash=token_digest(token), user_agent="t")
-        )
-        db.session.commit()
-    with client.session_transaction() as sess:
-        sess.permanent = True
-        sess["sid"] = token
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 @pytest.fixture
