@@ -446,8 +446,6 @@ FEATURE_DEMOS = (
     "jobfair.fairs.demo",
     "jobfair.live.demo",
     "jobfair.casework.demo",
-    "jobfair.reports.demo",
-    "jobfair.channels.demo",
 )
 
 

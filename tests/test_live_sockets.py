@@ -262,6 +262,12 @@ def test_call_chat_both_ways_and_invite_to_interview(app, world: World, sock):
         application = db.session.query(Application).filter_by(seeker_id=world.seekers[0].id).one()
         assert application.status == "interview"
         assert application.position_id == world.position_ids[0]
+        from jobfair.models import Notification
+
+        kinds = db.session.scalars(
+            db.select(Notification.kind).filter_by(user_id=world.seekers[0].id)
+        ).all()
+        assert "application_status" in kinds  # the seeker hears of the invitation
     assert (
         error_code(ack(seeker, B, "chat_send", chat_id=chat["id"], client_id="late", body="x"))
         == "chat_ended"

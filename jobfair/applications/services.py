@@ -362,7 +362,9 @@ def advance_to_interview(app: Application, actor: User, note: str = "") -> Appli
         raise Conflict("该投递已结束（未通过），不能邀请面试。", code="invalid_transition")
     if app.status == S.SUBMITTED:
         _move(app, S.SUBMITTED, S.VIEWED, actor, "")
-    _move(app, S.VIEWED, S.INTERVIEW, actor, clean_text(note))
+    note = clean_text(note)
+    _move(app, S.VIEWED, S.INTERVIEW, actor, note)
+    notify_events.application_status_changed(app, S.INTERVIEW, note)
     db.session.commit()
     return app
 
