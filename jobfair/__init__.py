@@ -1,10 +1,8 @@
 """jobfair: 云招聘 platform for a city's public employment service."""
 
-from pathlib import Path
-
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from jobfair.config import ROOT, load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -15,12 +13,12 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
-    from jobfair.config import load_config
-
     load_config(app, config)
     register_converters(app)
     register_extensions(app)
     register_security(app)
+    register_socketio(app)
+    register_subscribers(app)
     register_blueprints(app)
     register_cli(app)
     register_errorhandlers(app)
@@ -52,22 +50,50 @@ def register_security(app: Flask) -> None:
     init_security(app)
 
 
+def register_socketio(app: Flask) -> None:
+    """Socket.IO (with the Redis message queue when configured) and one Namespace per channel."""
+    from jobfair.extensions import socketio
+    from jobfair.live.namespaces import register_namespaces
+    from jobfair.live.realtime import init_socketio
+
+    init_socketio(app)
+    register_namespaces(socketio)
+
+
+def register_subscribers(app: Flask) -> None:
+    """Connect each feature's handlers to the signals of jobfair.events (idempotent)."""
+    from jobfair.casework import subscribers as casework_subscribers
+    from jobfair.live import subscribers as live_subscribers
+    from jobfair.notifications import subscribers as notifications_subscribers
+    from jobfair.positions import subscribers as search_cache_subscribers
+    from jobfair.recommendations import subscribers as match_index_subscribers
+
+    for module in (
+        notifications_subscribers,
+        casework_subscribers,
+        match_index_subscribers,
+        search_cache_subscribers,
+        live_subscribers,
+    ):
+        module.connect()
+
+
 def register_blueprints(app: Flask) -> None:
     from jobfair.api import init_api
-    from jobfair.applications import bp as applications_bp
-    from jobfair.auth import bp as auth_bp
-    from jobfair.casework import bp as casework_bp
-    from jobfair.channels import bp as channels_bp
-    from jobfair.employers import bp as employers_bp
-    from jobfair.fairs import bp as fairs_bp
-    from jobfair.live import bp as live_bp
-    from jobfair.main import bp as main_bp
-    from jobfair.notifications import bp as notifications_bp
-    from jobfair.organiser import bp as organiser_bp
-    from jobfair.positions import bp as positions_bp
-    from jobfair.recommendations import bp as recommendations_bp
-    from jobfair.reports import bp as reports_bp
-    from jobfair.seekers import bp as seekers_bp
+    from jobfair.applications.views import bp as applications_bp
+    from jobfair.auth.views import bp as auth_bp
+    from jobfair.casework.views import bp as casework_bp
+    from jobfair.channels.views import bp as channels_bp
+    from jobfair.employers.views import bp as employers_bp
+    from jobfair.fairs.views import bp as fairs_bp
+    from jobfair.live.views import bp as live_bp
+    from jobfair.main.views import bp as main_bp
+    from jobfair.notifications.views import bp as notifications_bp
+    from jobfair.organiser.views import bp as organiser_bp
+    from jobfair.positions.views import bp as positions_bp
+    from jobfair.recommendations.views import bp as recommendations_bp
+    from jobfair.reports.views import bp as reports_bp
+    from jobfair.seekers.views import bp as seekers_bp
 
     for bp in (
         main_bp,

@@ -8,13 +8,13 @@ from jobfair.errors import DomainError
 
 
 def init_cli(app: Flask) -> None:
+    """Every command group, in one place: each feature defines its AppGroup, this adds it."""
+    from jobfair.casework.commands import casework
+    from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
-    app.cli.add_command(users)
-    app.cli.add_command(seed_command)
-    from jobfair.recommendations.cli import match
-
-    app.cli.add_command(match)
+    for command in (users, seed_command, match, casework):
+        app.cli.add_command(command)
 
 
 @click.group(cls=AppGroup, help="管理账号")

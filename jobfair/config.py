@@ -2,9 +2,11 @@
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
 
+ROOT = Path(__file__).resolve().parent.parent  # the repository: templates/, static/, migrations/
 DEV_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - refused outside debug/testing
 
 

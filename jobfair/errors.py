@@ -4,6 +4,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from jobfair.extensions import db
+
 # Chinese messages for HTTP errors raised by the framework itself.
 HTTP_MESSAGES = {
     400: ("bad_request", "请求格式不正确。"),
@@ -78,8 +80,6 @@ def init_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain(err: DomainError):
-        from jobfair.extensions import db
-
         db.session.rollback()
         return render(err.status, err.code, err.message, err.fields)
 
@@ -110,8 +110,6 @@ def init_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(err: Exception):
-        from jobfair.extensions import db
-
         app.logger.exception("Unhandled error")
         db.session.rollback()
         code, message = HTTP_MESSAGES[500]

@@ -10,6 +10,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+from jobfair.config import ROOT
+from jobfair.database import configure_engine
+
 
 class Base(DeclarativeBase):
     pass
@@ -24,9 +27,6 @@ socketio = SocketIO()
 
 
 def init_extensions(app: Flask) -> None:
-    from jobfair import ROOT
-    from jobfair.database import configure_engine
-
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -34,6 +34,3 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    from jobfair.live.realtime import init_socketio
-
-    init_socketio(app)

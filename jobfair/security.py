@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from jobfair import events
 from jobfair.database import set_write_intent
 from jobfair.errors import DomainError
 from jobfair.extensions import csrf, db, login_manager
@@ -86,12 +87,10 @@ def end_all_sessions(user: User, keep_current: bool = False) -> None:
 
 
 def _close_sockets(login_session_ids: list[int]) -> None:
-    """Live layer: a socket lives no longer than the login session it was opened with."""
-    try:
-        from jobfair.live.realtime import disconnect_login_sessions
-    except ImportError:
-        return
-    disconnect_login_sessions(login_session_ids)
+    """A socket lives no longer than the login session it was opened with (the live layer
+    listens for this signal)."""
+    if login_session_ids:
+        events.login_sessions_ended.send(None, login_session_ids=login_session_ids)
 
 
 @login_manager.user_loader

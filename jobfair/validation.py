@@ -4,7 +4,7 @@ import re
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from jobfair.errors import DomainError
+from jobfair.errors import DomainError, flatten_messages
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
@@ -100,8 +100,6 @@ def load(schema: Schema, data, *, partial=False, form=False) -> dict:
     try:
         return schema.load(data, partial=partial, unknown=EXCLUDE if form else RAISE)
     except ValidationError as err:
-        from jobfair.errors import flatten_messages
-
         field_errors = flatten_messages({"json": err.messages})
         summary = "；".join(
             f"{FIELD_LABELS.get(k.split('.')[0], k)}：{v}" for k, v in field_errors.items()

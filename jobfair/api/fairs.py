@@ -468,7 +468,7 @@ def decline_booth(booth_id: int):
 @role_required("organiser")
 def registrations(fair_id: int):
     """报名名单与各重点群体人数（手机号打码）"""
-    from jobfair.templating import mask_phone
+    from jobfair.masking import mask_phone
 
     fair, rows, by_group = services.registrations(current_user, fair_id)
     return {

@@ -7,13 +7,13 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint
+from jobfair.formatting import label
 from jobfair.positions.search import (
     SearchQuerySchema,
     can_see_contact,
     get_public_position,
     search_positions,
 )
-from jobfair.templating import label
 
 bp = api_blueprint("api_positions", "/positions", "岗位浏览与搜索（公开）")
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.security import end_session, role_required
-from jobfair.seekers import services
+from jobfair.seekers import account, services
 
 bp = api_blueprint("api_seekers", "", "求职者资料、下载我的数据、注销账号")
 
@@ -103,7 +103,7 @@ def put_profile():
 @role_required("seeker")
 def export():
     """下载我的数据"""
-    data = services.export_data(current_user)
+    data = account.export_data(current_user)
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
@@ -120,5 +120,5 @@ def export():
 @role_required("seeker")
 def delete_me():
     """注销账号并删除全部求职数据（需要当前密码）"""
-    services.delete_account(current_user, json_body())
+    account.delete_account(current_user, json_body())
     end_session()

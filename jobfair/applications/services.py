@@ -6,9 +6,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from jobfair import events
 from jobfair.database import begin_write
 from jobfair.errors import Conflict, DomainError, NotFound
 from jobfair.extensions import db
+from jobfair.formatting import iso
 from jobfair.models.application import (
     APPLICATION_STATUS_LABELS,
     Application,
@@ -20,8 +22,7 @@ from jobfair.models.employer import Employer
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
-from jobfair.notifications import events as notify_events
-from jobfair.seekers.services import clean_text, get_profile, has_contact, iso, profile_dict
+from jobfair.seekers.services import clean_text, get_profile, has_contact, profile_dict
 from jobfair.validation import BaseSchema, Choice, Text, load
 
 S = ApplicationStatus
@@ -113,7 +114,7 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
         if existing.status != S.WITHDRAWN:
             raise Conflict(ALREADY_APPLIED, code="already_applied")
         _move(existing, S.WITHDRAWN, S.SUBMITTED, seeker, "重新投递", new_note=note)
-        notify_events.application_submitted(position, reopened=True)
+        events.application_submitted.send(position, reopened=True)
         db.session.commit()
         return existing, True
 
@@ -126,7 +127,7 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
     db.session.add(application)
     try:
         # Inside the try: the notification reads the employer, which autoflushes the insert.
-        notify_events.application_submitted(position)
+        events.application_submitted.send(position, reopened=False)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -308,7 +309,9 @@ def open_application(user: User, application_id: int) -> Application:
             except Conflict:
                 pass  # someone else opened it at the same moment; show the current state
             else:
-                notify_events.application_status_changed(app, S.VIEWED)
+                events.application_status_changed.send(
+                    app, to_status=S.VIEWED, note="", actor_id=user.id
+                )
                 db.session.commit()
             app = employer_application(user, application_id)
     return app
@@ -340,13 +343,8 @@ def change_status(user: User, application_id: int, data: dict, *, form: bool = F
             fields={"status": "不允许的状态变更"},
         )
     _move(app, app.status, to, user, note)
-    notify_events.application_status_changed(app, to, note)
-    if to in (S.HIRED, S.ONBOARDED):
-        # Casework: a recorded hire closes the member's zero-employment household and
-        # marks the case file employed, in the same transaction (imported lazily: optional).
-        from jobfair.casework.services import record_hire
-
-        record_hire(app.seeker_id, source="hire", actor_id=user.id)
+    # Notifications tell the seeker; case work records a hire in this same transaction.
+    events.application_status_changed.send(app, to_status=to, note=note, actor_id=user.id)
     db.session.commit()
     return employer_application(user, application_id)
 
@@ -364,7 +362,7 @@ def advance_to_interview(app: Application, actor: User, note: str = "") -> Appli
         _move(app, S.SUBMITTED, S.VIEWED, actor, "")
     note = clean_text(note)
     _move(app, S.VIEWED, S.INTERVIEW, actor, note)
-    notify_events.application_status_changed(app, S.INTERVIEW, note)
+    events.application_status_changed.send(app, to_status=S.INTERVIEW, note=note, actor_id=actor.id)
     db.session.commit()
     return app
 

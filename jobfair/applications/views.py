@@ -1,15 +1,17 @@
 """Application pages: apply, my applications, withdraw, and the employer's applicant pipeline."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from jobfair.applications import bp, services
+from jobfair.applications import services
 from jobfair.auth.views import safe_next
 from jobfair.errors import DomainError, wants_json
 from jobfair.models.application import APPLICATION_STATUS_LABELS, ApplicationStatus
 from jobfair.security import role_required
 from jobfair.seekers.services import get_profile, occupations_of
+
+bp = Blueprint("applications", __name__)
 
 
 def position_url(position_id: int) -> str | None:

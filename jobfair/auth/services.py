@@ -4,13 +4,13 @@ import secrets
 from pathlib import Path
 
 from marshmallow import fields
-from sqlalchemy.exc import IntegrityError
 
-from jobfair.errors import Conflict, DomainError
+from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.models.common import utcnow
 from jobfair.models.user import Role, User
 from jobfair.security import end_all_sessions, hash_password, verify_password
+from jobfair.transactions import commit_or_conflict
 from jobfair.validation import EMAIL_RE, PHONE_RE, BaseSchema, Choice, Text, load
 
 MIN_PASSWORD = 8
@@ -70,11 +70,7 @@ def register(data: dict, *, form: bool = False) -> User:
         password_hash=hash_password(values["password"]),
     )
     db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("该手机号或邮箱已注册，请直接登录。", code="already_registered") from None
+    commit_or_conflict("该手机号或邮箱已注册，请直接登录。", code="already_registered")
     return user
 
 
@@ -148,9 +144,5 @@ def create_organiser(login: str, name: str) -> tuple[User, str]:
         must_change_password=True,
     )
     db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("该手机号或邮箱已注册。", code="already_registered") from None
+    commit_or_conflict("该手机号或邮箱已注册。", code="already_registered")
     return user, password

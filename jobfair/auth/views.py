@@ -1,13 +1,15 @@
 """Auth pages: register, login, logout, change password, personal access tokens."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from jobfair.auth import bp, services
+from jobfair.auth import services
 from jobfair.errors import DomainError
 from jobfair.extensions import db, limiter
 from jobfair.models.user import ApiToken, Role
 from jobfair.security import create_api_token, end_session, login_required, start_session
+
+bp = Blueprint("auth", __name__)
 
 
 def login_account_key() -> str:

@@ -15,6 +15,8 @@ from jobfair import audit
 from jobfair.casework import services
 from jobfair.errors import DomainError
 from jobfair.extensions import db
+from jobfair.formatting import fmt_dt
+from jobfair.masking import mask_phone
 from jobfair.models.casework import (
     CASE_OUTCOME_LABELS,
     CASE_STATUS_LABELS,
@@ -22,7 +24,6 @@ from jobfair.models.casework import (
 )
 from jobfair.models.common import GROUP_LABELS
 from jobfair.models.user import Role
-from jobfair.templating import fmt_dt, mask_phone
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),

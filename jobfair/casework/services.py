@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from jobfair import audit, reference
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
+from jobfair.formatting import LOCAL_TZ
+from jobfair.masking import mask_phone
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.casework import (
     CASE_OUTCOME_LABELS,
@@ -47,8 +49,8 @@ from jobfair.models.common import GROUP_LABELS, PriorityGroup, utcnow
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
+from jobfair.notifications.services import notify
 from jobfair.seekers.services import clean_text
-from jobfair.templating import LOCAL_TZ, mask_phone
 from jobfair.validation import BaseSchema, Bool, Choice, ChoiceList, Date, Int, Text, load
 
 HIRED = (ApplicationStatus.HIRED, ApplicationStatus.ONBOARDED)
@@ -1545,10 +1547,6 @@ def escalate_overdue(today: date | None = None) -> int:
 
 
 def _notify_escalation(hh: Household, supervisors: list[int]) -> None:
-    try:
-        from jobfair.notifications.services import notify
-    except ImportError:  # the notification centre is optional; escalated_at is kept
-        return
     for uid in supervisors:
         notify(
             uid,

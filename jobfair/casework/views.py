@@ -2,12 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from jobfair import reference
 from jobfair.auth.views import safe_next
-from jobfair.casework import bp, exports, services
+from jobfair.casework import exports, services
 from jobfair.database import begin_write
 from jobfair.errors import DomainError, wants_json
 from jobfair.extensions import db
@@ -22,6 +22,8 @@ from jobfair.models.casework import (
     TARGET_KIND_LABELS,
 )
 from jobfair.security import role_required
+
+bp = Blueprint("casework", __name__)
 
 organiser_only = role_required("organiser")
 seeker_only = role_required("seeker")

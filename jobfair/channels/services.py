@@ -21,12 +21,12 @@ from sqlalchemy.orm import joinedload
 from jobfair import reference
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
+from jobfair.formatting import label, salary
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
 from jobfair.models.employer import Employer
 from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair, FairStatus
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.positions.search import china_today
-from jobfair.templating import label, salary
 
 FEED_LIMIT = 100
 SUMMARY_CHARS = 140

@@ -1,10 +1,12 @@
 """Public channel routes: printable posters with QR codes, QR images, RSS and JSON feeds."""
 
-from flask import Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
-from jobfair.channels import bp, services
+from jobfair.channels import services
 from jobfair.errors import DomainError, error_body
 from jobfair.positions.search import is_expired
+
+bp = Blueprint("channels", __name__)
 
 QR_MAX_AGE = 86400
 FEED_MAX_AGE = 300

@@ -11,7 +11,6 @@ import re
 
 from marshmallow import ValidationError, validates
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 
 from jobfair import reference
 from jobfair.errors import Conflict, DomainError
@@ -19,6 +18,7 @@ from jobfair.extensions import db
 from jobfair.models.application import Application, ApplicationStatus
 from jobfair.models.employer import Employer, EmployerStatus
 from jobfair.models.position import Position, PositionStatus
+from jobfair.transactions import commit_or_conflict
 from jobfair.validation import PHONE_RE, BaseSchema, Choice, Text, load
 
 INDUSTRIES = (
@@ -168,11 +168,7 @@ def save_profile(user, data: dict, *, form: bool = False) -> tuple[Employer, boo
             employer.status = EmployerStatus.PENDING
             employer.reviewed_at = None
             sent_for_review = True
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(CREDIT_CODE_TAKEN, code="credit_code_taken") from None
+    commit_or_conflict(CREDIT_CODE_TAKEN, code="credit_code_taken")
     return employer, sent_for_review
 
 

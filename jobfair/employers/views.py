@@ -1,15 +1,17 @@
 """Employer pages: dashboard, company profile, position list, form, detail, publish, close."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair import moderation, occupations
 from jobfair.applications import services as application_services
-from jobfair.employers import bp, services
+from jobfair.employers import services
 from jobfair.errors import DomainError
 from jobfair.models.position import PositionStatus
 from jobfair.positions import services as position_services
 from jobfair.security import role_required
+
+bp = Blueprint("employers", __name__)
 
 # Form fields that may be left empty and then fall back to the schema default.
 _OPTIONAL_POSITION_FIELDS = ("deadline", "requirements", "address", "education", "work_form")

@@ -25,7 +25,7 @@ from marshmallow import ValidationError, fields, validates, validates_schema
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from jobfair import audit
+from jobfair import audit, events
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.models.common import GROUP_LABELS, PriorityGroup, utcnow
@@ -1047,8 +1047,4 @@ def remove_rep(owner: User, rep_id: int) -> None:
     )
     db.session.delete(rep)
     db.session.commit()
-    try:
-        from jobfair.live.realtime import disconnect_user
-    except ImportError:  # the live layer is optional
-        return
-    disconnect_user(user_id)
+    events.user_access_revoked.send(None, user_id=user_id)

@@ -1,11 +1,11 @@
 """HTML routes of the fairs feature: public fair and booth pages, seeker registration,
 employer booth applications and rep accounts, organiser fair management."""
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair.errors import DomainError, error_body
-from jobfair.fairs import bp, services
+from jobfair.fairs import services
 from jobfair.models.common import GROUP_LABELS
 from jobfair.models.common import utcnow as _utcnow
 from jobfair.models.fair import (
@@ -17,6 +17,8 @@ from jobfair.models.fair import (
 )
 from jobfair.models.user import Role
 from jobfair.security import role_required
+
+bp = Blueprint("fairs", __name__)
 
 # --- rep guard ----------------------------------------------------------------------------
 

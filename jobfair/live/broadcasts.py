@@ -7,7 +7,7 @@ seekers arriving do not cause a million count messages.
 
 import threading
 
-from flask import current_app
+from flask import current_app, url_for
 
 from jobfair.extensions import db, socketio
 from jobfair.live.realtime import (
@@ -20,6 +20,7 @@ from jobfair.live.realtime import (
     session_room,
     user_room,
 )
+from jobfair.notifications.services import notify
 
 LOBBY, SESSION, BOOTH, CONSOLE = "/lobby", "/session", "/booth", "/console"
 
@@ -182,12 +183,6 @@ def seeker_called(chat, data: dict, *, handover: bool = False) -> None:
 
 def _notify_called(chat, handover: bool) -> None:
     """Also leave a notification, so a seeker on another page (or offline) learns of it."""
-    try:
-        from jobfair.notifications.services import notify
-    except ImportError:
-        return
-    from flask import url_for
-
     title = "招聘人员已换人，请继续面谈" if handover else "轮到你了：展位面谈已开始"
     try:
         notify(

@@ -12,6 +12,7 @@ import socketio as pysocketio
 from flask import Flask
 
 from jobfair.extensions import socketio
+from jobfair.live import presence
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,7 @@ def init_socketio(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
-    from jobfair.live import presence
-    from jobfair.live.namespaces import register_namespaces
-
     presence.configure(url, app.config["SQLALCHEMY_DATABASE_URI"])
-    register_namespaces(socketio)
 
 
 def _emit(event: str, payload, *, room: str, namespace: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
+from jobfair.formatting import hhmm, iso
 from jobfair.models.application import Application
 from jobfair.models.common import utcnow
 from jobfair.models.fair import (
@@ -49,6 +50,8 @@ from jobfair.models.live import (
 )
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
+from jobfair.recommendations.index import get_engine
+from jobfair.recommendations.services import percent, position_doc, seeker_doc
 
 MAX_QUEUES = 3
 MAX_ID = 2**31 - 1
@@ -92,18 +95,6 @@ def clean_client_id(value) -> str:
     if not isinstance(value, str) or not CLIENT_ID.match(value):
         raise DomainError("消息编号无效，请刷新页面后重试。", code="bad_request", status=400)
     return value
-
-
-def iso(value: datetime | None) -> str | None:
-    from jobfair.seekers.services import iso as _iso
-
-    return _iso(value)
-
-
-def hhmm(value: datetime | None) -> str:
-    from jobfair.templating import fmt_dt
-
-    return fmt_dt(value, "%H:%M")
 
 
 def display_name(user: User | None) -> str:
@@ -243,7 +234,7 @@ def check_can_write(user: User, fair_id: int | None) -> None:
 
 
 def _until(value: datetime) -> str:
-    from jobfair.templating import fmt_dt
+    from jobfair.formatting import fmt_dt
 
     return fmt_dt(value, "%m-%d %H:%M")
 
@@ -991,11 +982,6 @@ def match_scores(seeker_ids: list[int], position_ids: list[int]) -> dict[int, in
     engine is available; None (shown as "—") otherwise."""
     out: dict[int, int | None] = dict.fromkeys(seeker_ids)
     if not seeker_ids or not position_ids:
-        return out
-    try:
-        from jobfair.recommendations.index import get_engine
-        from jobfair.recommendations.services import percent, position_doc, seeker_doc
-    except ImportError:
         return out
     from jobfair.models.seeker import SeekerProfile
 

@@ -4,16 +4,27 @@ Pages render everything they show on the server (they read without JavaScript); 
 to the same services the sockets use; the page scripts add the live updates.
 """
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from jobfair.database import begin_write
 from jobfair.errors import DomainError
 from jobfair.extensions import db
-from jobfair.live import bp, services
+from jobfair.live import services
 from jobfair.models.fair import LIVE_SESSION_STATUS_LABELS, LiveSession
 from jobfair.models.live import NEXT_STEP_LABELS, RESTRICTION_LABELS, RoomKind
 from jobfair.security import CSP, login_required, role_required
+
+bp = Blueprint("live", __name__)
 
 
 @bp.app_context_processor

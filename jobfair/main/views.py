@@ -1,9 +1,10 @@
 """The public home page: search box, channels, priority groups and the newest positions."""
 
-from flask import render_template
+from flask import Blueprint, render_template
 
-from jobfair.main import bp
 from jobfair.positions.search import latest_positions
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

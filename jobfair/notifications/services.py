@@ -1,26 +1,25 @@
-"""Notification services: notify (delivered live after the commit), list, mark read.
+"""Notification services: notify, list, mark read.
 
 `notify()` only adds a row to the caller's session; the caller commits together with the
-change it announces. After that commit succeeds the notification is pushed to the user's open
-tabs through the live layer (jobfair.live.realtime.emit_to_user) when that layer is present;
-otherwise it simply waits in the list.
+change it announces. Once that commit succeeds, ``notifications.subscribers`` announces the
+row (``events.notification_created``) and the live layer pushes it to the user's open tabs;
+a user who is not online finds it in the list.
 """
 
 import logging
 import re
 
-from flask import current_app, has_app_context
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
+from jobfair.formatting import iso
+from jobfair.ids import is_id
 from jobfair.models.common import utcnow
 from jobfair.models.notification import NOTIFICATION_KIND_LABELS, Notification
 
 log = logging.getLogger(__name__)
 
-MAX_ID = 2**31 - 1
 PAGE_SIZE = 30
 MAX_PAGE = 10_000
 TITLE_MAX = 200
@@ -42,13 +41,10 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None
         created_at=utcnow(),
     )
     db.session.add(row)
-    db.session.info.setdefault("notify_pending", []).append(row)
     return row
 
 
 def payload(n: Notification) -> dict:
-    from jobfair.seekers.services import iso
-
     return {
         "id": n.id,
         "kind": n.kind,
@@ -60,49 +56,6 @@ def payload(n: Notification) -> dict:
         "read_at": iso(n.read_at),
         "created_at": iso(n.created_at),
     }
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _collect(session, _ctx):
-    pending = session.info.get("notify_pending")
-    if not pending:
-        return
-    ready = session.info.setdefault("notify_ready", [])
-    still = []
-    for n in pending:
-        if n.id is not None:
-            ready.append((n.user_id, payload(n)))
-        else:
-            still.append(n)
-    session.info["notify_pending"] = still
-
-
-@event.listens_for(Session, "after_commit")
-def _deliver(session):
-    ready = session.info.pop("notify_ready", None)
-    session.info.pop("notify_pending", None)
-    if not ready:
-        return
-    try:
-        from jobfair.live.realtime import emit_to_user
-    except ImportError:
-        return
-    for user_id, data in ready:
-        try:
-            emit_to_user(user_id, "notification", data)
-        except (AttributeError, RuntimeError):
-            # The live layer is not set up in this process (e.g. a CLI command).
-            return
-        except Exception:  # never fail the request whose data is already committed
-            if has_app_context():
-                current_app.logger.exception("live notification delivery failed")
-            return
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop("notify_ready", None)
-    session.info.pop("notify_pending", None)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -140,7 +93,7 @@ def list_for(user, *, page: int = 1, per_page: int = PAGE_SIZE, unread_only: boo
 
 def own(user, notification_id: int) -> Notification:
     """The user's own notification; anybody else's is 404."""
-    if not 0 < notification_id <= MAX_ID:
+    if not is_id(notification_id):
         raise NotFound("通知不存在。")
     n = db.session.get(Notification, notification_id)
     if n is None or n.user_id != user.id:

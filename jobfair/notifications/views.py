@@ -1,11 +1,13 @@
 """HTML routes of the notification centre, and the unread badge for the navigation bar."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair.models.notification import NOTIFICATION_KIND_LABELS
-from jobfair.notifications import bp, services
+from jobfair.notifications import services
 from jobfair.security import login_required
+
+bp = Blueprint("notifications", __name__)
 
 
 @bp.app_context_processor

@@ -6,7 +6,7 @@ same moment cannot both win) and writes an audit row in the same transaction.
 
 from sqlalchemy import func, update
 
-from jobfair import audit, moderation
+from jobfair import audit, events, moderation
 from jobfair.errors import Conflict, DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.models.application import Application, ApplicationStatus
@@ -150,9 +150,8 @@ def _decide_position(actor, position_id: int, *, approve: bool, note: str) -> Po
     if result.rowcount != 1:
         db.session.rollback()
         raise Conflict("该岗位不在待审核状态，可能已被处理或修改。", code="not_held")
-    from jobfair.recommendations.index import mark_positions_changed
-
-    mark_positions_changed([position_id])  # the bulk UPDATE above bypasses the ORM listeners
+    # The bulk UPDATE above bypasses the ORM's change tracking: say so, in this transaction.
+    events.positions_changed.send(None, position_ids={position_id})
     audit.record(
         actor.id,
         "position.approve" if approve else "position.reject",

@@ -1,13 +1,15 @@
 """Organiser console: queues, employer verification, held-position review, audit log, rules."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair import audit, moderation
 from jobfair.errors import DomainError
 from jobfair.models.employer import EmployerStatus
-from jobfair.organiser import bp, services
+from jobfair.organiser import services
 from jobfair.security import role_required
+
+bp = Blueprint("organiser", __name__)
 
 organiser_only = role_required("organiser")
 

@@ -19,6 +19,8 @@ from collections import OrderedDict
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from jobfair import events
+
 _generation = 0
 _generation_lock = threading.Lock()
 _WATCHED_TABLES = frozenset({"positions", "position_groups", "employers", "occupations"})
@@ -146,18 +148,16 @@ def _touches_watched(objects) -> bool:
     return any(getattr(obj, "__tablename__", None) in _WATCHED_TABLES for obj in objects)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session, _flush_context):
+def _on_flush(session, _flush_context) -> None:
     if (
         _touches_watched(session.new)
         or _touches_watched(session.dirty)
         or _touches_watched(session.deleted)
     ):
-        session.info["jobfair_positions_changed"] = True
+        session_changed(session)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state):
+def _on_execute(state) -> None:
     """update()/delete()/insert() statements and raw DML text run through the session."""
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
@@ -170,16 +170,12 @@ def _on_execute(state):
 
 
 def session_changed(session) -> None:
-    session.info["jobfair_positions_changed"] = True
+    """Clear this process's cache once the session's transaction commits."""
+    events.after_commit(invalidate, key="search-cache", session=session)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session):
-    if session.info.pop("jobfair_positions_changed", False):
-        invalidate()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session, _previous_transaction):
-    if not session.in_transaction():
-        session.info.pop("jobfair_positions_changed", None)
+def listen() -> None:
+    """Follow every session's writes to the watched tables (idempotent)."""
+    for name, fn in (("after_flush", _on_flush), ("do_orm_execute", _on_execute)):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)

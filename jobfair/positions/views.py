@@ -1,10 +1,9 @@
 """Public position pages: the searchable list and the position detail."""
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from jobfair.errors import DomainError
-from jobfair.positions import bp
 from jobfair.positions.search import (
     can_manage,
     can_see_contact,
@@ -15,6 +14,8 @@ from jobfair.positions.search import (
     parse_filters,
     search_positions,
 )
+
+bp = Blueprint("positions", __name__)
 
 FILTER_KEYS = ("q", "district", "occupation", "salary", "work_form", "channel", "group")
 

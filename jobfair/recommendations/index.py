@@ -24,9 +24,10 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from jobfair import events
 from jobfair.extensions import db
 from jobfair.models.common import utcnow
 from jobfair.models.position import Position, PositionGroup, PositionStatus
@@ -138,6 +139,9 @@ class IndexHolder:
         self.last_check = 0.0
         self.dirty = False
         self.stats: dict = {}
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
 
 
 def _holder(app=None) -> IndexHolder:
@@ -344,10 +348,19 @@ def mark_positions_changed(position_ids) -> None:
     ids = {int(i) for i in position_ids if i is not None}
     if ids:
         _bump(db.session.connection(), ids)
-        db.session.info["match_changed"] = True
+        _refresh_after_commit(db.session())
 
 
-def _changed_position_ids(session: Session) -> set[int]:
+def _refresh_after_commit(session) -> None:
+    if has_app_context():
+        holder = current_app.extensions.get("match_index")
+        if holder is not None:
+            # Apply on the next use, without waiting for the polling interval.
+            events.after_commit(holder.mark_dirty, key="match-index", session=session)
+
+
+def changed_position_ids(session: Session) -> set[int]:
+    """Positions (or their priority-group tags) this flush wrote, for the change log."""
     ids: set[int] = set()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Position):
@@ -358,22 +371,9 @@ def _changed_position_ids(session: Session) -> set[int]:
     return ids
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session, _flush_context):
-    ids = _changed_position_ids(session)
+def record_flush(session, _flush_context) -> None:
+    """Session hook: log changed positions in the flushing transaction (bumps the version)."""
+    ids = changed_position_ids(session)
     if ids:
         _bump(session.connection(), ids)
-        session.info["match_changed"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session):
-    if session.info.pop("match_changed", False) and has_app_context():
-        holder = current_app.extensions.get("match_index")
-        if holder is not None:
-            holder.dirty = True  # apply on the next use, without waiting for the interval
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session):
-    session.info.pop("match_changed", None)
+        _refresh_after_commit(session)

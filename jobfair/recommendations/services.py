@@ -19,6 +19,7 @@ from jobfair.extensions import db
 from jobfair.models.application import Application, ApplicationStatus
 from jobfair.models.common import GROUP_LABELS, PriorityGroup, utcnow
 from jobfair.models.employer import Employer
+from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair
 from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.recommendation import RecommendationLog
@@ -306,7 +307,7 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
 
 
 def _mask_phone(phone: str | None) -> str:
-    from jobfair.templating import mask_phone
+    from jobfair.masking import mask_phone
 
     return mask_phone(phone)
 
@@ -327,10 +328,6 @@ def _occupation_names(codes) -> dict[str, str]:
 
 def fair_choices() -> list[tuple[int, str]]:
     """Fairs to narrow the positions to, when the fairs feature is installed."""
-    try:
-        from jobfair.models.fair import Fair
-    except ImportError:
-        return []
     rows = db.session.execute(
         select(Fair.id, Fair.title).order_by(Fair.starts_at.desc(), Fair.id.desc()).limit(50)
     ).all()
@@ -338,10 +335,6 @@ def fair_choices() -> list[tuple[int, str]]:
 
 
 def _fair_position_ids(fair_id: int) -> set[int]:
-    try:
-        from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair
-    except ImportError:
-        raise NotFound("招聘会不存在。") from None
     if not 0 < fair_id <= MAX_ID or db.session.get(Fair, fair_id) is None:
         raise NotFound("招聘会不存在。")
     return set(

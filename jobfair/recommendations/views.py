@@ -1,13 +1,15 @@
 """HTML routes of the recommendations feature: 推荐人才, 重点群体精准匹配 (为你推荐 is a partial)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair import reference
 from jobfair.errors import DomainError
 from jobfair.models.common import GROUP_LABELS
-from jobfair.recommendations import bp, services
+from jobfair.recommendations import services
 from jobfair.security import role_required
+
+bp = Blueprint("recommendations", __name__)
 
 
 @bp.app_template_global()

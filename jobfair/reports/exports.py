@@ -14,13 +14,13 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import case, func, select
 
 from jobfair.extensions import db
+from jobfair.formatting import LOCAL_TZ
 from jobfair.models.application import Application
 from jobfair.models.employer import Employer
 from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair, FairRegistration
 from jobfair.models.live import FairVisit, InterviewChat, QueueEntry
 from jobfair.models.user import Role, User
 from jobfair.reports import funnel as funnel_mod
-from jobfair.templating import LOCAL_TZ
 
 NOTICE = "汇总统计，不含任何个人信息"
 BOOTH_COLUMNS = (

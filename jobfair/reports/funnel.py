@@ -40,6 +40,7 @@ from sqlalchemy import and_, or_, select, union
 from jobfair import reference
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
+from jobfair.formatting import LOCAL_TZ
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.casework import EmploymentFollowUp
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
@@ -54,7 +55,6 @@ from jobfair.models.fair import (
 from jobfair.models.live import FairVisit, InterviewChat, LiveApplication, QueueEntry
 from jobfair.models.seeker import SeekerGroup, SeekerProfile
 from jobfair.models.user import Role, User
-from jobfair.templating import LOCAL_TZ
 
 INVITED = (ApplicationStatus.INTERVIEW, ApplicationStatus.HIRED, ApplicationStatus.ONBOARDED)
 HIRED = (ApplicationStatus.HIRED, ApplicationStatus.ONBOARDED)

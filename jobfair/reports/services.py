@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
+from jobfair.casework import services as casework
 from jobfair.extensions import db
+from jobfair.formatting import LOCAL_TZ
 from jobfair.models.application import Application, ApplicationEvent
 from jobfair.models.employer import Employer, EmployerStatus
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
 from jobfair.reports import funnel as funnel_mod
-from jobfair.templating import LOCAL_TZ
 
 TREND_WEEKS = 12
 
@@ -125,14 +126,8 @@ def weekly_trend(now: datetime, weeks: int = TREND_WEEKS) -> dict:
     }
 
 
-def casework_figures(today: date) -> dict | None:
-    """Targets and households from the casework feature, or None if it is not installed."""
-    try:
-        from jobfair.casework import services as casework
-    except ImportError:
-        return None
-    if not hasattr(casework, "targets_with_progress") or not hasattr(casework, "household_summary"):
-        return None
+def casework_figures(today: date) -> dict:
+    """Targets and households from the casework feature."""
     targets = []
     for target, progress in casework.targets_with_progress(year=today.year):
         targets.append(

@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from flask import Response, render_template, request
+from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
 from jobfair.errors import DomainError
@@ -10,8 +10,10 @@ from jobfair.extensions import db
 from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.fair import FAIR_STATUS_LABELS, Fair
 from jobfair.reference import districts
-from jobfair.reports import bp, exports, fairness, funnel, services
+from jobfair.reports import exports, fairness, funnel, services
 from jobfair.security import role_required
+
+bp = Blueprint("reports", __name__)
 
 organiser_only = role_required("organiser")
 FORMATS = {

@@ -1,7 +1,7 @@
-"""Seeker services: the profile (with consented priority groups), data export, account deletion."""
+"""Seeker services: the profile, with consented priority groups (export and deletion: account.py)."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 
 from marshmallow import ValidationError as SchemaError
 from marshmallow import fields, pre_load, validates_schema
@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from jobfair import reference
 from jobfair.errors import Conflict, DomainError
 from jobfair.extensions import db
+from jobfair.formatting import iso
+from jobfair.masking import mask_phone
 from jobfair.matching.text import segment_for_index
-from jobfair.models.application import APPLICATION_STATUS_LABELS, Application
 from jobfair.models.common import (
     EDUCATION_LABELS,
     GROUP_LABELS,
@@ -23,9 +24,7 @@ from jobfair.models.common import (
 )
 from jobfair.models.occupation import Occupation
 from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
-from jobfair.models.user import ApiToken, LoginSession, Role, User
-from jobfair.security import verify_password
-from jobfair.templating import mask_phone
+from jobfair.models.user import Role, User
 from jobfair.validation import PHONE_RE, BaseSchema, Bool, Choice, Int, Text, load
 
 MAX_OCCUPATIONS = 5
@@ -347,14 +346,6 @@ def completeness(profile: SeekerProfile | None) -> tuple[int, list[str]]:
 # --- serialisation ----------------------------------------------------------------------
 
 
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC).isoformat()
-    return value.isoformat()
-
-
 def profile_dict(profile: SeekerProfile | None, *, owner: bool, reveal_contact: bool = False):
     """The profile as JSON. Only the owner sees priority groups; the full phone number is
     shown to the owner and, with reveal_contact, to an employer the seeker applied to."""
@@ -390,88 +381,3 @@ def profile_dict(profile: SeekerProfile | None, *, owner: bool, reveal_contact: 
         out["group_labels"] = [GROUP_LABELS.get(g, g) for g in out["groups"]]
         out["completeness"] = completeness(profile)[0]
     return out
-
-
-# --- download my data, delete my account ------------------------------------------------
-
-
-def export_data(user: User) -> dict:
-    """Everything held about the user, as plain JSON (no password hash, no token secrets)."""
-    from jobfair.applications.services import application_dict
-
-    profile = get_profile(user)
-    applications = db.session.scalars(
-        db.select(Application).filter_by(seeker_id=user.id).order_by(Application.id)
-    ).all()
-    sessions = db.session.scalars(
-        db.select(LoginSession).filter_by(user_id=user.id).order_by(LoginSession.id)
-    ).all()
-    tokens = db.session.scalars(
-        db.select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.id)
-    ).all()
-    prof = profile_dict(profile, owner=True)
-    return {
-        "exported_at": iso(utcnow()),
-        "account": {
-            "id": user.id,
-            "role": user.role,
-            "name": user.name,
-            "phone": user.phone,
-            "email": user.email,
-            "status": user.status,
-            "created_at": iso(user.created_at),
-            "password_changed_at": iso(user.password_changed_at),
-        },
-        "profile": prof,
-        "priority_groups": {
-            "consent": prof["group_consent"],
-            "consent_text": CONSENT_TEXT,
-            "consent_at": prof["group_consent_at"],
-            "groups": [{"code": g, "label": GROUP_LABELS.get(g, g)} for g in prof["groups"]],
-        },
-        "applications": [application_dict(a, for_seeker=True) for a in applications],
-        "login_sessions": [
-            {
-                "created_at": iso(s.created_at),
-                "last_seen_at": iso(s.last_seen_at),
-                "user_agent": s.user_agent,
-            }
-            for s in sessions
-        ],
-        "api_tokens": [
-            {
-                "name": t.name,
-                "prefix": t.prefix,
-                "created_at": iso(t.created_at),
-                "last_used_at": iso(t.last_used_at),
-            }
-            for t in tokens
-        ],
-        "status_labels": {str(k): v for k, v in APPLICATION_STATUS_LABELS.items()},
-    }
-
-
-class DeleteAccountSchema(BaseSchema):
-    password = fields.String(required=True, error_messages={"required": "请输入当前密码。"})
-
-
-def delete_account(user: User, data: dict, *, form: bool = False) -> None:
-    """Delete a seeker's account after the password is re-typed.
-
-    The database cascades to the profile, groups, applications (and their history),
-    login sessions and tokens, so employers' applicant lists no longer show the seeker.
-    """
-    if user.role != Role.SEEKER:
-        raise DomainError("只有求职者可以在这里注销账号。", code="forbidden", status=403)
-    if not isinstance(data, dict):
-        raise DomainError("请求体应为 JSON 对象。", code="bad_request", status=400)
-    values = load(DeleteAccountSchema(), data, form=form)
-    if not verify_password(user, values["password"]):
-        raise DomainError(
-            "密码不正确，账号未注销。",
-            code="invalid_credentials",
-            status=403,
-            fields={"password": "密码不正确"},
-        )
-    db.session.execute(db.delete(User).where(User.id == user.id))
-    db.session.commit()

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair import occupations, reference
@@ -11,7 +11,9 @@ from jobfair.auth.views import safe_next
 from jobfair.errors import DomainError
 from jobfair.models.common import EDUCATION_LABELS, GROUP_LABELS, WORK_FORM_LABELS
 from jobfair.security import end_session, role_required
-from jobfair.seekers import bp, services
+from jobfair.seekers import account, services
+
+bp = Blueprint("seekers", __name__)
 
 # Form fields that arrive once (text, selects) and those that arrive as lists (checkboxes).
 SCALAR_FIELDS = (
@@ -135,7 +137,7 @@ def _choices() -> dict:
 @bp.route("/me/export")
 @role_required("seeker")
 def export():
-    data = services.export_data(current_user)
+    data = account.export_data(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,
@@ -153,7 +155,7 @@ def delete():
     errors: dict = {}
     if request.method == "POST":
         try:
-            services.delete_account(current_user, request.form.to_dict(), form=True)
+            account.delete_account(current_user, request.form.to_dict(), form=True)
         except DomainError as err:
             flash(err.message, "error")
             errors = err.fields

@@ -1,0 +1,59 @@
+"""How stored values read to people: Beijing time, ISO timestamps, pay and labels."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from jobfair.models.application import APPLICATION_STATUS_LABELS
+from jobfair.models.common import CHANNEL_LABELS, EDUCATION_LABELS, GROUP_LABELS, WORK_FORM_LABELS
+from jobfair.models.employer import EMPLOYER_STATUS_LABELS
+from jobfair.models.position import POSITION_STATUS_LABELS
+from jobfair.models.user import ROLE_LABELS
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def fmt_dt(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored times are naive UTC; people read Beijing time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(LOCAL_TZ).strftime(fmt)
+    return value.strftime("%Y-%m-%d")
+
+
+def hhmm(value: datetime | None) -> str:
+    return fmt_dt(value, "%H:%M")
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """JSON timestamps: stored naive UTC made explicit (…+00:00); dates as YYYY-MM-DD."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC).isoformat()
+    return value.isoformat()
+
+
+def salary(pos) -> str:
+    def k(v: int) -> str:
+        return f"{v / 1000:g}千" if v < 10000 else f"{v / 10000:g}万"
+
+    return f"{k(pos.salary_min)}–{k(pos.salary_max)}元/月" if pos.salary_max else "面议"
+
+
+LABELS = {
+    "education": {str(k): v for k, v in EDUCATION_LABELS.items()},
+    "work_form": {str(k): v for k, v in WORK_FORM_LABELS.items()},
+    "channel": {str(k): v for k, v in CHANNEL_LABELS.items()},
+    "group": {str(k): v for k, v in GROUP_LABELS.items()},
+    "application_status": {str(k): v for k, v in APPLICATION_STATUS_LABELS.items()},
+    "position_status": {str(k): v for k, v in POSITION_STATUS_LABELS.items()},
+    "employer_status": {str(k): v for k, v in EMPLOYER_STATUS_LABELS.items()},
+    "role": {str(k): v for k, v in ROLE_LABELS.items()},
+}
+
+
+def label(value, kind: str) -> str:
+    return LABELS[kind].get(str(value), str(value))
