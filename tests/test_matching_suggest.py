@@ -70,7 +70,6 @@ def test_hit_rates_on_the_independent_messy_titles_stay_above_the_guard():
     result = evaluate_suggestions(rows)
     assert result["exact@1"] >= 0.90 and result["exact@10"] >= 0.97
     assert result["major@1"] >= 0.96
-    assert result["ms_per_query"] < 5
 
 
 def test_a_query_is_fast():

@@ -1,6 +1,6 @@
 """JSON API under /api/v1, documented by flask-smorest at /api/v1/openapi.json."""
 
-from flask import Flask, current_app, g, request
+from flask import Flask
 from flask_smorest import Api
 
 from jobfair.extensions import csrf
@@ -44,15 +44,3 @@ def init_api(app: Flask) -> None:
     for bp in blueprints:
         csrf.exempt(bp)
         api.register_blueprint(bp, url_prefix="/api/v1" + (bp.url_prefix or ""))
-
-
-def check_csrf():
-    """Cookie-authenticated writes need the CSRF header; Bearer-token clients do not."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and current_app.config.get(
-        "WTF_CSRF_ENABLED", True
-    ):
-        from flask_login import current_user
-
-        _ = current_user.is_authenticated  # load the user (sets g.auth_via_token)
-        if not g.get("auth_via_token"):
-            csrf.protect()

@@ -11,6 +11,7 @@ from jobfair.database import begin_write
 from jobfair.errors import Conflict, DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import iso
+from jobfair.ids import require_id
 from jobfair.models.application import (
     APPLICATION_STATUS_LABELS,
     Application,
@@ -45,14 +46,7 @@ PROFILE_INCOMPLETE = "投递前请先在求职资料中填写姓名和手机号�
 STALE = "投递状态刚刚发生了变化，请刷新页面后重试。"
 
 
-MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer cannot exist (and PostgreSQL would refuse them)
 MAX_PAGE = 10_000
-
-
-def _id(value: int, message: str = "页面或数据不存在。") -> int:
-    if not 0 < value <= MAX_ID:
-        raise NotFound(message)
-    return value
 
 
 def status_label(status: str | None) -> str:
@@ -101,7 +95,7 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
     if not isinstance(data, dict):
         raise DomainError("请求体应为 JSON 对象。", code="bad_request", status=400)
     note = clean_text(load(ApplySchema(), data, form=form)["note"])
-    position = db.session.get(Position, _id(position_id, "岗位不存在或尚未发布。"))
+    position = db.session.get(Position, require_id(position_id, "岗位不存在或尚未发布。"))
     if position is None or position.status not in (PositionStatus.PUBLISHED, PositionStatus.CLOSED):
         raise NotFound("岗位不存在或尚未发布。")
     if not position_open(position):
@@ -165,7 +159,7 @@ def _seeker_query():
 def own_application(seeker: User, application_id: int) -> Application:
     """The seeker's own application; anybody else's is 404."""
     _require_seeker(seeker)
-    _id(application_id, "投递记录不存在。")
+    require_id(application_id, "投递记录不存在。")
     app = db.session.scalar(_seeker_query().filter_by(id=application_id, seeker_id=seeker.id))
     if app is None:
         raise NotFound("投递记录不存在。")
@@ -219,7 +213,7 @@ def employer_of(user: User) -> Employer:
 def owned_position(user: User, position_id: int) -> Position:
     """One of the employer's own positions; any other id is 404."""
     employer = employer_of(user)
-    _id(position_id, "岗位不存在。")
+    require_id(position_id, "岗位不存在。")
     position = db.session.scalar(
         db.select(Position).filter_by(id=position_id, employer_id=employer.id)
     )
@@ -284,7 +278,7 @@ def applicant_counts(user: User, position_ids: list[int]) -> dict[int, dict[str,
 def employer_application(user: User, application_id: int) -> Application:
     """An application to one of the employer's own positions; anything else is 404."""
     employer = employer_of(user)
-    _id(application_id, "投递记录不存在。")
+    require_id(application_id, "投递记录不存在。")
     app = db.session.scalar(
         db.select(Application)
         .join(Position, Position.id == Application.position_id)

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
 import qrcode
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from qrcode.image.pil import PilImage
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -22,6 +22,7 @@ from jobfair import reference
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import label, salary
+from jobfair.ids import is_id, parse_id
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
 from jobfair.models.employer import Employer
 from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair, FairStatus
@@ -30,20 +31,19 @@ from jobfair.positions.search import china_today
 
 FEED_LIMIT = 100
 SUMMARY_CHARS = 140
-MAX_ID = 2**31 - 1
 
 
 # --- public URLs and QR codes --------------------------------------------------------------
 
 
-def public_base() -> str:
-    """JOBFAIR_PUBLIC_URL when set (what posters should print), else this request's host."""
-    base = (current_app.config.get("PUBLIC_URL") or "").strip() or request.host_url
-    return base if base.endswith("/") else base + "/"
-
-
 def public_url(endpoint: str, **values) -> str:
-    return urljoin(public_base(), url_for(endpoint, **values).lstrip("/"))
+    """Under JOBFAIR_PUBLIC_URL when set (what posters should print), else the site's own
+    external URL (in a request: the host it came in on)."""
+    base = (current_app.config.get("PUBLIC_URL") or "").strip()
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    base = base if base.endswith("/") else base + "/"
+    return urljoin(base, url_for(endpoint, **values).lstrip("/"))
 
 
 @lru_cache(maxsize=512)
@@ -62,7 +62,7 @@ def qr_png(text: str) -> bytes:
 
 def published_position(position_id: int) -> Position:
     """A published position, for anyone; anything else (draft, held, closed) is a 404."""
-    position = db.session.get(Position, position_id) if 0 < position_id <= MAX_ID else None
+    position = db.session.get(Position, position_id) if is_id(position_id) else None
     if position is None or position.status != PositionStatus.PUBLISHED:
         raise NotFound("岗位不存在或未公开。")
     return position
@@ -79,7 +79,7 @@ def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
 
 def published_fair(fair_id: int) -> Fair:
     """A published fair for anyone; drafts, closed fairs and unknown ids are a 404."""
-    fair = db.session.get(Fair, fair_id) if 0 < fair_id <= MAX_ID else None
+    fair = db.session.get(Fair, fair_id) if is_id(fair_id) else None
     if fair is None or fair.status != FairStatus.PUBLISHED:
         raise NotFound("招聘会不存在或未发布。")
     return fair
@@ -151,7 +151,7 @@ def parse_feed_filters(args) -> dict:
         out["group"] = group
     fair = (args.get("fair") or "").strip()
     if fair:
-        if not fair.isdigit() or not 0 < int(fair) <= MAX_ID:
+        if parse_id(fair) is None:
             raise DomainError(
                 "招聘会编号应为正整数。",
                 code="bad_filter",

@@ -8,8 +8,9 @@ used (seeker_profiles.group_consent); the caller (the app's adapter) is responsi
 
 from dataclasses import dataclass
 
-# Codes follow jobfair/models/common.py (Education, WorkForm, PriorityGroup); the labels are
-# repeated here so the library never imports the SQLAlchemy side of the app.
+# Codes follow jobfair/models/common.py (Education, WorkForm, PriorityGroup). The Chinese words
+# for forms of work and priority groups live here, once: the library may not import the app,
+# so the models take theirs from here (keyed by their enums).
 EDUCATION_RANK = {
     "none": 0,
     "primary": 1,

@@ -3,6 +3,9 @@
 import enum
 from datetime import UTC, datetime
 
+from jobfair.matching.docs import GROUP_LABELS as MATCHING_GROUP_LABELS
+from jobfair.matching.docs import WORK_FORM_LABELS as MATCHING_WORK_FORM_LABELS
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -40,13 +43,8 @@ class WorkForm(enum.StrEnum):
     FLEXIBLE = "flexible"
 
 
-WORK_FORM_LABELS = {
-    WorkForm.FULL_TIME: "全日制",
-    WorkForm.PART_TIME: "非全日制",
-    WorkForm.TEMPORARY: "临时性",
-    WorkForm.SEASONAL: "季节性",
-    WorkForm.FLEXIBLE: "弹性工作",
-}
+# The words live once, in the matching library (which may not import the app).
+WORK_FORM_LABELS = {WorkForm(code): text for code, text in MATCHING_WORK_FORM_LABELS.items()}
 
 
 class Channel(enum.StrEnum):
@@ -77,16 +75,7 @@ class PriorityGroup(enum.StrEnum):
     REGISTERED_POOR = "registered_poor"
 
 
-GROUP_LABELS = {
-    PriorityGroup.GRADUATE: "高校毕业生",
-    PriorityGroup.DISPLACED_WORKER: "去产能分流职工",
-    PriorityGroup.RURAL_MIGRANT: "农村转移劳动力",
-    PriorityGroup.VETERAN: "退役军人",
-    PriorityGroup.URBAN_HARDSHIP: "就业困难人员",
-    PriorityGroup.ZERO_EMPLOYMENT_HOUSEHOLD: "零就业家庭成员",
-    PriorityGroup.RETIRED_FISHER: "退捕渔民",
-    PriorityGroup.REGISTERED_POOR: "建档立卡贫困人员",
-}
+GROUP_LABELS = {PriorityGroup(code): text for code, text in MATCHING_GROUP_LABELS.items()}
 
 
 def enum_check(column: str, enum_cls: type[enum.StrEnum]) -> str:

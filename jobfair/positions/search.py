@@ -20,6 +20,7 @@ from sqlalchemy import Date, DateTime, bindparam, text
 from jobfair import reference
 from jobfair.errors import DomainError, NotFound, flatten_messages
 from jobfair.extensions import db
+from jobfair.ids import is_id
 from jobfair.matching.text import expand_terms, normalise, segment_query
 from jobfair.models.common import Channel, PriorityGroup, WorkForm
 from jobfair.models.occupation import Occupation
@@ -31,7 +32,6 @@ from jobfair.validation import BaseSchema
 MAX_QUERY_LEN = 100
 MAX_PAGE_SIZE = 50
 MAX_PAGE = 100_000  # deeper pages are clamped: nobody reads 5 million results
-MAX_ID = 2**31 - 1
 MAX_TERMS = 8  # query tokens beyond this are ignored, so a pasted paragraph stays cheap
 CHINA_TZ = timezone(timedelta(hours=8))
 OCCUPATION_RE = re.compile(r"[1-8](-\d{2}){0,3}")
@@ -478,7 +478,7 @@ def can_manage(user, position: Position) -> bool:
 
 def get_public_position(user, position_id: int) -> Position:
     """A published position for anyone; a draft, held or closed one only for its manager."""
-    if not 0 < position_id <= MAX_ID:  # a 20-digit id in a URL is not a database error
+    if not is_id(position_id):  # a 20-digit id in a URL is not a database error
         raise NotFound("岗位不存在或已下线。")
     position = db.session.get(Position, position_id)
     if position is None:

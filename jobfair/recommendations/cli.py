@@ -7,6 +7,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from jobfair.database import writing
+from jobfair.extensions import db
+from jobfair.matching.evaluation import evaluate_recommendations, evaluate_suggestions
+from jobfair.models.seeker import SeekerProfile
+from jobfair.recommendations import index
+from jobfair.recommendations.index import get_engine
+from jobfair.recommendations.services import seeker_doc
+
 EVAL_CSV = Path(__file__).resolve().parent.parent / "data" / "eval" / "occupation-titles.csv"
 
 match = AppGroup("match", help="岗位匹配：重建索引、评估效果")
@@ -14,10 +22,6 @@ match = AppGroup("match", help="岗位匹配：重建索引、评估效果")
 
 @match.command("rebuild", help="从已保存的分词重建匹配索引并保存到 instance/（其他进程会自动载入）")
 def rebuild():
-    from jobfair.database import writing
-    from jobfair.extensions import db
-    from jobfair.recommendations import index
-
     started = time.perf_counter()
     index.build()
     holder = index._holder()
@@ -49,12 +53,6 @@ def _read_eval(path: Path) -> list[dict]:
 )
 def evaluate(csv_path):
     from sqlalchemy import select
-
-    from jobfair.extensions import db
-    from jobfair.matching.evaluation import evaluate_recommendations, evaluate_suggestions
-    from jobfair.models.seeker import SeekerProfile
-    from jobfair.recommendations.index import get_engine
-    from jobfair.recommendations.services import seeker_doc
 
     rows = _read_eval(Path(csv_path) if csv_path else EVAL_CSV)
     result = evaluate_suggestions(rows)

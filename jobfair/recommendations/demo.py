@@ -14,12 +14,11 @@ from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models.recommendation import RecommendationLog
 from jobfair.models.seeker import SeekerProfile
+from jobfair.recommendations.index import get_engine
+from jobfair.recommendations.services import LOG_K, seeker_doc
 
 
 def seed_demo(now: datetime) -> dict[str, int]:
-    from jobfair.recommendations.index import get_engine
-    from jobfair.recommendations.services import LOG_K, seeker_doc
-
     if db.session.scalar(select(func.count(RecommendationLog.id))):
         return {"推荐记录": 0}
     engine = get_engine()

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from jobfair import events
 from jobfair.extensions import db
+from jobfair.matching import MatchingEngine, PositionDoc, ScoringWeights
+from jobfair.matching import engine as engine_module
 from jobfair.models.common import utcnow
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState
@@ -46,7 +48,6 @@ STATE_ID = 1
 
 def weights_from_config(app=None):
     """ScoringWeights from JOBFAIR_MATCH_WEIGHTS (a JSON object of its fields)."""
-    from jobfair.matching import ScoringWeights
 
     raw = (app or current_app).config.get("MATCH_WEIGHTS") or ""
     if isinstance(raw, dict):
@@ -92,7 +93,6 @@ def _open_filter():
 
 def load_position_docs(ids=None) -> list:
     """PositionDocs of open published positions (all, or those among ids) from stored tokens."""
-    from jobfair.matching import PositionDoc
 
     q = select(*_POSITION_COLUMNS).where(_open_filter())
     gq = select(PositionGroup.position_id, PositionGroup.group)
@@ -176,7 +176,6 @@ def _db_key(app=None) -> str:
 
 def _code_key() -> str:
     """Changes whenever the engine's code changes, so a file from older code is not loaded."""
-    from jobfair.matching import engine as engine_module
 
     source = Path(engine_module.__file__).read_bytes()
     return f"{engine_module.FORMAT_VERSION}-{hashlib.sha256(source).hexdigest()[:16]}"
@@ -193,7 +192,6 @@ def _stamp(version: int, weights) -> dict:
 
 def build(holder: IndexHolder | None = None):
     """Build the engine from the stored tokens of open published positions."""
-    from jobfair.matching import MatchingEngine
 
     holder = holder or _holder()
     started = time.perf_counter()
@@ -230,7 +228,6 @@ def save(holder: IndexHolder | None = None) -> str:
 
 def _try_load(holder: IndexHolder) -> bool:
     """Load the persisted engine when its stamp fits this database and these weights."""
-    from jobfair.matching import MatchingEngine
 
     path, meta_path = index_paths()
     if not (os.path.exists(path) and os.path.exists(meta_path)):

@@ -12,10 +12,13 @@ from flask import current_app
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from jobfair import audit
+from jobfair import audit, occupations, reference
 from jobfair.database import begin_write
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
+from jobfair.ids import is_id
+from jobfair.masking import mask_name, mask_phone
+from jobfair.matching import Match, PositionDoc, SeekerDoc, suggest_occupations
 from jobfair.models.application import Application, ApplicationStatus
 from jobfair.models.common import GROUP_LABELS, PriorityGroup, utcnow
 from jobfair.models.employer import Employer
@@ -37,7 +40,6 @@ PRIORITY_MAX_SEEKERS = 200
 PUSH_MAX_POSITIONS = 10
 PUSH_MAX_SEEKERS = 500
 FETCH_EXTRA = 10  # ask the engine for a few more: some may have closed or expired meanwhile
-MAX_ID = 2**31 - 1
 
 
 def good_score(app=None) -> float:
@@ -49,20 +51,11 @@ def percent(score: float) -> int:
     return max(0, min(100, round(float(score) * 100)))
 
 
-def mask_name(name: str | None) -> str:
-    """张三丰 → 张**: employers see the surname only until the seeker applies to them."""
-    name = (name or "").strip()
-    if not name:
-        return "求职者"
-    return name[0] + "*" * max(1, len(name) - 1)
-
-
 # --- models -> documents -----------------------------------------------------------------
 
 
 def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
     """The seeker as the engine sees it, or None when there is nothing to match on yet."""
-    from jobfair.matching import SeekerDoc
 
     if profile is None:
         return None
@@ -88,8 +81,6 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
 
 
 def position_doc(position: Position):
-    from jobfair.matching import PositionDoc
-
     return PositionDoc(
         id=position.id,
         title=position.title,
@@ -241,7 +232,7 @@ def log_home(seeker_user_id: int, items: list[dict]) -> bool:
 def _own_position(user: User, position_id: int) -> Position:
     if user.role != Role.EMPLOYER:
         raise DomainError("没有权限执行此操作。", code="forbidden", status=403)
-    if not 0 < position_id <= MAX_ID:
+    if not is_id(position_id):
         raise NotFound("岗位不存在。")
     employer = db.session.scalar(select(Employer).filter_by(user_id=user.id))
     position = db.session.get(Position, position_id) if employer is not None else None
@@ -289,7 +280,7 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
         rows.append(
             {
                 "seeker_id": m.seeker_id,
-                "name": p.name if reveal else mask_name(p.name),
+                "name": p.name if reveal else (mask_name(p.name) or "求职者"),
                 "phone": p.phone if reveal else _mask_phone(p.phone),
                 "applied": reveal,
                 "score": float(m.score),
@@ -307,8 +298,6 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
 
 
 def _mask_phone(phone: str | None) -> str:
-    from jobfair.masking import mask_phone
-
     return mask_phone(phone)
 
 
@@ -335,7 +324,7 @@ def fair_choices() -> list[tuple[int, str]]:
 
 
 def _fair_position_ids(fair_id: int) -> set[int]:
-    if not 0 < fair_id <= MAX_ID or db.session.get(Fair, fair_id) is None:
+    if not is_id(fair_id) or db.session.get(Fair, fair_id) is None:
         raise NotFound("招聘会不存在。")
     return set(
         db.session.scalars(
@@ -358,8 +347,6 @@ def _check_group(group: str | None) -> str:
 
 
 def _check_district(district: str | None) -> str | None:
-    from jobfair import reference
-
     if not district:
         return None
     if district not in reference.districts():
@@ -401,8 +388,6 @@ def priority_matching(
     docs = [seeker_doc(p) for p in profiles]
     present = [d for d in docs if d is not None]
     if allowed is not None:
-        from jobfair.matching import Match
-
         fair_positions = _positions_by_id(allowed)
         found = {d.id: [] for d in present}
         for pos in fair_positions.values():
@@ -564,7 +549,7 @@ def _ids(values, field: str, empty: str, cap: int) -> list[int]:
             raise DomainError(
                 "提交的数据有误。", code="validation_error", status=422, fields={field: "应为整数"}
             ) from None
-        if not 0 < i <= MAX_ID:
+        if not is_id(i):
             raise DomainError(
                 "提交的数据有误。",
                 code="validation_error",
@@ -604,8 +589,6 @@ def suggest(text: str | None, k: int = 5) -> dict:
     Empty, blank or symbol-only text gives an empty list; text longer than
     SUGGEST_MAX_CHARS is cut (titles are short) and the answer says so.
     """
-    from jobfair import occupations
-    from jobfair.matching import suggest_occupations
 
     text = " ".join((text or "").split())
     truncated = len(text) > SUGGEST_MAX_CHARS

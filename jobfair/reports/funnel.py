@@ -41,6 +41,7 @@ from jobfair import reference
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import LOCAL_TZ
+from jobfair.ids import is_id, parse_id
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.casework import EmploymentFollowUp
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
@@ -60,7 +61,6 @@ INVITED = (ApplicationStatus.INTERVIEW, ApplicationStatus.HIRED, ApplicationStat
 HIRED = (ApplicationStatus.HIRED, ApplicationStatus.ONBOARDED)
 DAY_MARKS = (30, 90, 180)
 NO_DISTRICT = "未填写"
-MAX_ID = 2**31 - 1
 
 STAGES = (
     ("registered", "报名参会"),
@@ -236,11 +236,7 @@ def _stages(population: set[int], sets: dict[str, set[int]], with_fair: bool) ->
 
 
 def get_fair(fair_id) -> Fair:
-    fair = (
-        db.session.get(Fair, fair_id)
-        if isinstance(fair_id, int) and 0 < fair_id <= MAX_ID
-        else None
-    )
+    fair = db.session.get(Fair, fair_id) if is_id(fair_id) else None
     if fair is None:
         raise NotFound("招聘会不存在。")
     return fair
@@ -251,7 +247,7 @@ def parse_filters(args) -> dict:
     out: dict = {"fair": None, "group": None, "district": None}
     fair = (args.get("fair") or "").strip()
     if fair:
-        if not fair.isdigit() or not 0 < int(fair) <= MAX_ID:
+        if parse_id(fair) is None:
             raise DomainError(
                 "招聘会编号应为正整数。",
                 code="bad_filter",

@@ -5,10 +5,9 @@ from datetime import date
 
 from marshmallow import ValidationError as SchemaError
 from marshmallow import fields, pre_load, validates_schema
-from sqlalchemy.exc import IntegrityError
 
 from jobfair import reference
-from jobfair.errors import Conflict, DomainError
+from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.formatting import iso
 from jobfair.masking import mask_phone
@@ -25,6 +24,7 @@ from jobfair.models.common import (
 from jobfair.models.occupation import Occupation
 from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
 from jobfair.models.user import Role, User
+from jobfair.transactions import commit_or_conflict
 from jobfair.validation import PHONE_RE, BaseSchema, Bool, Choice, Int, Text, load
 
 MAX_OCCUPATIONS = 5
@@ -288,14 +288,8 @@ def save_profile(user: User, data: dict, *, form: bool = False) -> SeekerProfile
 
     index_profile(profile, occupations)
     profile.updated_at = utcnow()
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two first saves at the same moment (two tabs): the unique user_id keeps one.
-        db.session.rollback()
-        raise Conflict(
-            "资料刚刚在别处保存过，请刷新页面后重试。", code="profile_conflict"
-        ) from None
+    # Two first saves at the same moment (two tabs): the unique user_id keeps one.
+    commit_or_conflict("资料刚刚在别处保存过，请刷新页面后重试。", code="profile_conflict")
     return profile
 
 
