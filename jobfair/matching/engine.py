@@ -866,34 +866,3 @@ class MatchingEngine:
         engine.__dict__.update(state)
         engine._lock = threading.RLock()
         return engine
-
-    # --- the floor, for the benchmark ----------------------------------------------------------
-
-    def bare_topk(self, seekers: Sequence[SeekerDoc], k: int = 20) -> list[np.ndarray]:
-        """Bare sparse product over the text columns + top-k (no structure, no reasons).
-
-        The benchmark's floor: what any TF-IDF recommender must at least do, on the same
-        matrices. Returns the top-k row numbers per seeker.
-        """
-        q_text, xt_text = self.floor_matrices(_Seekers(self, seekers).q)
-        return self.bare_topk_encoded(q_text, xt_text, k)
-
-    def floor_matrices(self, q):
-        """The text columns of a query matrix and of the index, as the floor multiplies them."""
-        return q[:, : self._n_text].tocsr(), self._XT_base[: self._n_text].tocsr()
-
-    @staticmethod
-    def bare_topk_encoded(q_text, xt_text, k: int = 20) -> list[np.ndarray]:
-        """The floor on prepared matrices: block sparse product, dense top-k, sorted."""
-        out = []
-        for start in range(0, q_text.shape[0], CHUNK):
-            p = (q_text[start : start + CHUNK] @ xt_text).toarray()
-            top = np.argpartition(-p, k - 1, axis=1)[:, :k]
-            vals = np.take_along_axis(p, top, axis=1)
-            order = np.argsort(-vals, axis=1, kind="stable")
-            out.extend(np.take_along_axis(top, order, axis=1))
-        return out
-
-    def encode_seekers(self, seekers: Sequence[SeekerDoc]):
-        """The seekers' query matrix (for the benchmark's floor)."""
-        return _Seekers(self, seekers).q
