@@ -10,12 +10,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from jobfair.matching import MatchingEngine, SeekerDoc
-from jobfair.matching.engine import CHUNK, _Seekers
+from jobfair.matching.index import SeekerBlock
+from jobfair.matching.ranking import CHUNK
 
 
 def encode_seekers(engine: MatchingEngine, seekers: Sequence[SeekerDoc]):
     """The seekers' query matrix, as recommend_many builds it."""
-    return _Seekers(engine, seekers).q
+    return SeekerBlock(engine, seekers).q
 
 
 def floor_matrices(engine: MatchingEngine, q):
