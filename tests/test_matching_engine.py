@@ -260,13 +260,13 @@ def test_weights_are_configuration():
 def test_stored_tokens_are_used_without_segmenting_again(monkeypatch):
     tokens = segment_for_index("电焊工", "氩弧焊 焊接")
     docs = [PositionDoc(1, title="(标题不再分词)", tokens=tokens), pos(2, "厨师", "炒菜")]
-    import jobfair.matching.engine as engine_module
+    import jobfair.matching.features as features_module
 
     def boom(*texts):
         raise AssertionError("segmented again")
 
     engine = MatchingEngine.build(docs[:1])
-    monkeypatch.setattr(engine_module, "segment_for_index", boom)
+    monkeypatch.setattr(features_module, "segment_for_index", boom)
     stored = SeekerDoc(1, text="ignored", tokens=segment_for_index("氩弧焊"))
     assert ids(engine.recommend(stored)) == [1]
 

@@ -1,7 +1,5 @@
 """Occupation suggestion: noisy job-board titles, hit rates on the labelled set, bad input."""
 
-import time
-
 import pytest
 
 from jobfair.matching import evaluate_suggestions, suggest_occupations, suggest_occupations_for_many
@@ -70,12 +68,3 @@ def test_hit_rates_on_the_independent_messy_titles_stay_above_the_guard():
     result = evaluate_suggestions(rows)
     assert result["exact@1"] >= 0.90 and result["exact@10"] >= 0.97
     assert result["major@1"] >= 0.96
-
-
-def test_a_query_is_fast():
-    suggest_occupations("预热")
-    # CPU time, so a busy shared machine does not fail the test; the target is < 5 ms.
-    started = time.process_time()
-    for _ in range(200):
-        suggest_occupations("急招电子厂普工 包吃住 月入8000")
-    assert (time.process_time() - started) / 200 < 0.005

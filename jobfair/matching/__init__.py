@@ -6,8 +6,8 @@ evaluate_suggestions, evaluate_recommendations.
 """
 
 from jobfair.matching.docs import Match, PositionDoc, SeekerDoc, SeekerMatch
-from jobfair.matching.engine import MatchingEngine, input_notes
 from jobfair.matching.evaluation import evaluate_recommendations, evaluate_suggestions
+from jobfair.matching.features import input_notes
 from jobfair.matching.occupations import (
     OccupationSuggestion,
     load_eval_rows,
@@ -15,6 +15,7 @@ from jobfair.matching.occupations import (
     suggest_occupations,
     suggest_occupations_for_many,
 )
+from jobfair.matching.ranking import MatchingEngine
 from jobfair.matching.scoring import ScoringWeights
 
 __all__ = [

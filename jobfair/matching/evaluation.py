@@ -4,8 +4,8 @@ import time
 from collections.abc import Iterable
 
 from jobfair.matching.docs import SeekerDoc
-from jobfair.matching.engine import MatchingEngine
 from jobfair.matching.occupations import load_eval_rows, suggest_occupations
+from jobfair.matching.ranking import MatchingEngine
 
 
 def _major(code: str) -> str:

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from jobfair import events
 from jobfair.extensions import db
-from jobfair.matching import MatchingEngine, PositionDoc, ScoringWeights
-from jobfair.matching import engine as engine_module
+from jobfair.matching import MatchingEngine, PositionDoc, ScoringWeights, features, ranking, reasons
+from jobfair.matching import index as match_index
 from jobfair.models.common import utcnow
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState
@@ -176,9 +176,10 @@ def _db_key(app=None) -> str:
 
 def _code_key() -> str:
     """Changes whenever the engine's code changes, so a file from older code is not loaded."""
-
-    source = Path(engine_module.__file__).read_bytes()
-    return f"{engine_module.FORMAT_VERSION}-{hashlib.sha256(source).hexdigest()[:16]}"
+    digest = hashlib.sha256()
+    for module in (features, match_index, ranking, reasons):
+        digest.update(Path(module.__file__).read_bytes())
+    return f"{match_index.FORMAT_VERSION}-{digest.hexdigest()[:16]}"
 
 
 def _stamp(version: int, weights) -> dict:

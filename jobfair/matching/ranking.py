@@ -1,0 +1,202 @@
+"""MatchingEngine: recommends positions to seekers and ranks seekers for a position.
+
+One sparse product of the seekers' query rows with the index (index.py) ranks every position
+by what the work is (text + occupation). The best `candidates` are then scored exactly with the
+rest (middle group, district, priority group, form of work, salary, education), and only the
+final k get reasons (reasons.py). The score is documented in scoring.py.
+"""
+
+import gc
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+import numpy as np
+
+from jobfair.matching.docs import Match, PositionDoc, SeekerDoc, SeekerMatch
+from jobfair.matching.index import PositionIndex, SeekerBlock
+from jobfair.matching.reasons import reasons_for
+
+CHUNK = 256  # seekers per block in batch recommendation
+
+
+@contextmanager
+def _no_gc_pauses():
+    """Pause the cyclic garbage collector while building many small acyclic results.
+
+    Millions of Match tuples would otherwise trigger full collections that rescan the whole
+    heap again and again (measured: more than half of a batch's time). Nothing built here
+    forms a cycle, and the collector's previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class MatchingEngine(PositionIndex):
+    """Positions in memory, ranked for seekers (recommend) and seekers for positions (rank_seekers).
+
+    Build it from stored tokens (MatchingEngine.build), keep it current with add/remove, save it
+    under the app's instance/ folder and load it back: all inherited from PositionIndex.
+    """
+
+    def _prior_block(self, q):
+        """Sparse-part scores of every row for a block of seekers (dense, rows x all positions)."""
+        p = (q @ self._XT_base).toarray()
+        if self._X_delta is not None:
+            p = np.hstack([p, (q @ self._X_delta.T).toarray()])
+        if not self._alive.all():
+            p[:, ~self._alive] = 0.0
+        return p
+
+    def _exact(self, enc: SeekerBlock, srows: np.ndarray, prows: np.ndarray, prior: np.ndarray):
+        """Exact raw scores and their parts for seeker rows x position rows (same shapes)."""
+        w = self.weights
+        occ = self._occ[prows]
+        minor = self._minor[prows]
+        middle = self._middle[prows]
+        district = self._district[prows]
+        occ_hit = enc.occ[srows, occ]  # index -1 reads the always-False last column
+        minor_hit = enc.minor[srows, minor] & ~occ_hit
+        middle_hit = enc.middle[srows, middle] & ~occ_hit & ~minor_hit
+        occ_part = (
+            w.occupation * occ_hit
+            + w.occupation_minor * minor_hit
+            + w.occupation_middle * middle_hit
+        )
+        district_hit = enc.district[srows, district]
+        shared_groups = self._groups[prows] & enc.groups[srows]
+        group_hit = shared_groups != 0
+        retrieved = w.occupation * occ_hit + w.occupation_minor * minor_hit  # in the product
+        text = np.maximum(prior - retrieved, 0.0)
+        forms = enc.forms[srows]
+        form_fit = (forms == 0) | ((self._form[prows] & forms) != 0)
+        salary = enc.salary[srows]
+        salary_fit = (salary == 0) | (self._sal_max[prows] >= salary)
+        edu_fit = enc.edu[srows] >= self._edu[prows]
+        raw = (
+            text
+            + occ_part
+            + w.district * district_hit
+            + w.priority_group * group_hit
+            + w.work_form * form_fit
+            + w.salary * salary_fit
+            + w.education * edu_fit
+        )
+        return raw, text
+
+    def recommend(self, seeker: SeekerDoc, k: int = 20) -> list[Match]:
+        """The k best positions for the seeker, best first, ties by position id."""
+        return self.recommend_many([seeker], k)[0]
+
+    def recommend_many(self, seekers: Sequence[SeekerDoc], k: int = 20) -> list[list[Match]]:
+        """recommend for many seekers at once (blocks of sparse products, vectorised scoring)."""
+        seekers = list(seekers)
+        k = max(0, int(k))
+        if not seekers:
+            return []
+        with self._lock, _no_gc_pauses():
+            if not len(self._row_of) or k == 0:
+                return [[] for _ in seekers]
+            out: list[list[Match]] = []
+            n_rows = len(self._alive)
+            pool = min(n_rows, max(int(self.weights.candidates), k))
+            for start in range(0, len(seekers), CHUNK):
+                enc = SeekerBlock(self, seekers[start : start + CHUNK])
+                prior = self._prior_block(enc.q)
+                if pool < n_rows:
+                    cand = np.argpartition(-prior, pool - 1, axis=1)[:, :pool]
+                else:
+                    cand = np.broadcast_to(np.arange(n_rows), prior.shape)
+                cand_prior = np.take_along_axis(prior, cand, axis=1)
+                srows = np.arange(prior.shape[0])[:, None]
+                raw, text = self._exact(enc, srows, cand, cand_prior)
+                scores = np.round(raw / self.weights.total, 4)
+                valid = (cand_prior > 1e-7) & enc.has_any[:, None]
+                scores = np.where(valid, scores, -1.0)
+                order = np.lexsort((self._ids[cand], -scores), axis=1)[:, :k]
+                top = np.take_along_axis(cand, order, axis=1)
+                top_scores = np.take_along_axis(scores, order, axis=1)
+                top_text = np.take_along_axis(text, order, axis=1)
+                keep = top_scores >= 0
+                s_flat = np.broadcast_to(srows, top.shape)[keep]
+                reasons = reasons_for(self, enc, s_flat, top[keep], top_text[keep])
+                ids = self._ids[top[keep]].tolist()
+                flat_scores = top_scores[keep].tolist()
+                pos = 0
+                for n in keep.sum(axis=1).tolist():
+                    out.append(
+                        [Match(ids[j], flat_scores[j], reasons[j]) for j in range(pos, pos + n)]
+                    )
+                    pos += n
+            return out
+
+    def _row_vector(self, position: PositionDoc):
+        """The position's feature row, from the index when it is there and current."""
+        r = self._row_of.get(int(position.id))
+        if r is not None:
+            if r < self._base_rows:
+                return self._X_base[r], r
+            return self._X_delta[r - self._base_rows], r
+        return None, None
+
+    def _pair_scores(self, position: PositionDoc, seekers: Sequence[SeekerDoc]):
+        enc = SeekerBlock(self, seekers)
+        x, row = self._row_vector(position)
+        if x is None:
+            # Not indexed (a draft, or a closed position): score it on the fly.
+            rows, attrs, tokens = self._position_rows([position])
+            x = rows
+            tmp = MatchingEngine.__new__(MatchingEngine)
+            tmp.__dict__.update(self.__dict__)
+            tmp._ids = np.array([attrs[0][0]])
+            tmp._occ, tmp._minor, tmp._middle, tmp._district = (
+                np.array([a], dtype=np.int32) for a in attrs[0][1:5]
+            )
+            tmp._form, tmp._groups, tmp._sal_max, tmp._edu = (
+                np.array([a], dtype=np.int64) for a in attrs[0][5:9]
+            )
+            tmp._alive = np.ones(1, dtype=bool)
+            tmp._X_base, tmp._base_rows, tmp._X_delta = x, 1, None
+            tmp._tokens = tokens
+            owner, row = tmp, 0
+        else:
+            owner = self
+        prior = np.asarray((enc.q @ x.T).toarray()).ravel()
+        srows = np.arange(len(seekers))
+        prows = np.full(len(seekers), row)
+        raw, text = owner._exact(enc, srows, prows, prior)
+        scores = np.round(raw / self.weights.total, 4)
+        return owner, enc, row, prior, scores, text
+
+    def rank_seekers(
+        self, position: PositionDoc, seekers: Sequence[SeekerDoc], k: int = 20
+    ) -> list[SeekerMatch]:
+        """The k seekers (of those given) who fit the position best, ties by seeker id."""
+        seekers = list(seekers)
+        if not seekers or k <= 0:
+            return []
+        with self._lock:
+            owner, enc, row, prior, scores, text = self._pair_scores(position, seekers)
+            ids = np.array([int(s.id) for s in seekers], dtype=np.int64)
+            ok = np.flatnonzero((prior > 1e-7) & enc.has_any)
+            order = ok[np.lexsort((ids[ok], -scores[ok]))][:k]
+            reasons = reasons_for(owner, enc, order, np.full(len(order), row), text[order])
+            return [
+                SeekerMatch(int(ids[i]), float(scores[i]), why)
+                for i, why in zip(order, reasons, strict=True)
+            ]
+
+    def score(self, seeker: SeekerDoc, position: PositionDoc) -> Match:
+        """The score and reasons of one seeker-position pair (0 and no reasons when nothing fits)."""
+        with self._lock:
+            if self._X_base is None:
+                return Match(int(position.id), 0.0, ())
+            owner, enc, row, prior, scores, text = self._pair_scores(position, [seeker])
+            if prior[0] <= 1e-7 or not enc.has_any[0]:
+                return Match(int(position.id), 0.0, ())
+            reasons = reasons_for(owner, enc, np.zeros(1, dtype=np.int64), np.array([row]), text)
+            return Match(int(position.id), float(scores[0]), reasons[0])
