@@ -279,3 +279,16 @@ def test_precision_at_10_counts_wished_occupations(engine):
     p = evaluate_recommendations(engine, seekers, k=10)
     assert 0 < p <= 1
     assert evaluate_recommendations(engine, [], k=10) == 0.0
+
+
+def test_a_position_outside_the_index_gives_reasons_from_its_own_words(engine):
+    # A draft (not indexed) welder post: its skill reason names its words, not those of
+    # whichever position happens to be first in the index.
+    draft = pos(99, "钢结构焊工", "钢结构件焊接", occupation_code=WELDER)
+    seeker = SeekerDoc(12, "会氩弧焊、二保焊，做过钢结构焊接", desired_occupations=(WELDER,))
+    match = engine.score(seeker, draft)
+    skills = next(r for r in match.reasons if r.startswith("技能匹配："))
+    assert "焊接" in skills
+    assert "氩弧焊" not in skills and "二保焊" not in skills
+    (ranked,) = engine.rank_seekers(draft, [seeker], k=1)
+    assert next(r for r in ranked.reasons if r.startswith("技能匹配：")) == skills

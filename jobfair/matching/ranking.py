@@ -161,6 +161,8 @@ class MatchingEngine(PositionIndex):
             )
             tmp._alive = np.ones(1, dtype=bool)
             tmp._X_base, tmp._base_rows, tmp._X_delta = x, 1, None
+            # The 技能匹配 words must come from this position, not from the index's first row.
+            tmp._XW_base = x[:, : self._n_words].tocsr()
             tmp._tokens = tokens
             owner, row = tmp, 0
         else:
