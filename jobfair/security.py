@@ -206,3 +206,10 @@ def init_security(app: Flask) -> None:
     # The API checks CSRF itself: required for cookie sessions, not for Bearer tokens.
     app.extensions["csrf_exempt_api"] = True
     _ = csrf
+
+
+def safe_next(target: str | None) -> str | None:
+    """A ?next= target only if it stays on this site (a path, never //host or a scheme)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

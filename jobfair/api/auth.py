@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.auth import services
-from jobfair.auth.views import login_limits
+from jobfair.auth.limits import login_limits
 from jobfair.errors import DomainError
 from jobfair.security import create_api_token, end_session, login_required, start_session
 

@@ -10,7 +10,7 @@ from jobfair.api.registry import api_blueprint
 from jobfair.errors import DomainError
 from jobfair.models.common import utcnow
 from jobfair.reports import exports, fairness, funnel, services
-from jobfair.reports.views import download, fair_export_tables, funnel_export_tables
+from jobfair.reports.downloads import download, fair_export_tables, funnel_export_tables
 from jobfair.security import role_required
 
 bp = api_blueprint("api_reports", "/reports", "统计与报表")

@@ -5,10 +5,9 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from jobfair.applications import services
-from jobfair.auth.views import safe_next
 from jobfair.errors import DomainError, wants_json
 from jobfair.models.application import APPLICATION_STATUS_LABELS, ApplicationStatus
-from jobfair.security import role_required
+from jobfair.security import role_required, safe_next
 from jobfair.seekers.services import get_profile, occupations_of
 
 bp = Blueprint("applications", __name__)

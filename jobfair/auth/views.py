@@ -4,41 +4,19 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user
 
 from jobfair.auth import services
+from jobfair.auth.limits import login_limits
 from jobfair.errors import DomainError
-from jobfair.extensions import db, limiter
+from jobfair.extensions import db
 from jobfair.models.user import ApiToken, Role
-from jobfair.security import create_api_token, end_session, login_required, start_session
+from jobfair.security import (
+    create_api_token,
+    end_session,
+    login_required,
+    safe_next,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
-
-
-def login_account_key() -> str:
-    """Rate-limit key for the account being tried (phone or e-mail as typed)."""
-    data = request.get_json(silent=True) if request.is_json else request.form
-    value = str((data or {}).get("login", "")).strip().lower()[:254]
-    return "login-account:" + value
-
-
-def login_failed(_response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def login_limits(view):
-    """Ten failed attempts per 5 minutes per account and per address; the 11th gets 429."""
-    from flask import current_app
-
-    limit = lambda: current_app.config["LOGIN_FAILURE_LIMIT"]  # noqa: E731
-    view = limiter.shared_limit(limit, scope="login-ip", deduct_when=login_failed)(view)
-    view = limiter.shared_limit(
-        limit, scope="login-account", key_func=login_account_key, deduct_when=login_failed
-    )(view)
-    return view
-
-
-def safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def home_for(user) -> str:

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from jobfair import reference
-from jobfair.auth.views import safe_next
 from jobfair.casework import exports, services
 from jobfair.database import begin_write
 from jobfair.errors import DomainError, wants_json
@@ -21,7 +20,7 @@ from jobfair.models.casework import (
     RESPONSE_LABELS,
     TARGET_KIND_LABELS,
 )
-from jobfair.security import role_required
+from jobfair.security import role_required, safe_next
 
 bp = Blueprint("casework", __name__)
 

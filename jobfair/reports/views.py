@@ -1,8 +1,6 @@
 """Organiser dashboard, funnel and fairness pages, fair summaries and CSV / Excel exports."""
 
-from urllib.parse import quote
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from jobfair.errors import DomainError
@@ -11,44 +9,16 @@ from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.fair import FAIR_STATUS_LABELS, Fair
 from jobfair.reference import districts
 from jobfair.reports import exports, fairness, funnel, services
+from jobfair.reports.downloads import download, fair_export_tables, funnel_export_tables
 from jobfair.security import role_required
 
 bp = Blueprint("reports", __name__)
 
 organiser_only = role_required("organiser")
-FORMATS = {
-    "csv": ("text/csv", exports.to_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.to_xlsx,
-    ),
-}
 
 
 def fair_choices() -> list[Fair]:
     return list(db.session.scalars(select(Fair).order_by(Fair.starts_at.desc(), Fair.id.desc())))
-
-
-def download(tables, stem: str, fmt: str, ascii_stem: str = "jobfair-report") -> Response:
-    mimetype, build = FORMATS[fmt]
-    resp = Response(build(tables), mimetype=mimetype)
-    # Chinese file name for browsers (RFC 6266 filename*), ASCII fallback for old clients.
-    resp.headers.set(
-        "Content-Disposition",
-        "attachment",
-        filename=f"{ascii_stem}.{fmt}",
-        **{"filename*": "UTF-8''" + quote(f"{stem}.{fmt}")},
-    )
-    return resp
-
-
-def funnel_export_tables(filters: dict):
-    data = funnel.report(filters["fair"], filters["group"], filters["district"])
-    return exports.funnel_tables(data, data["by_group"], data["by_district"])
-
-
-def fair_export_tables(fair: Fair):
-    return exports.fair_tables(exports.fair_results(fair), funnel.funnel(fair))
 
 
 @bp.route("/organiser/dashboard")

@@ -7,10 +7,9 @@ from flask_login import current_user
 
 from jobfair import occupations, reference
 from jobfair.applications import services as applications
-from jobfair.auth.views import safe_next
 from jobfair.errors import DomainError
 from jobfair.models.common import EDUCATION_LABELS, GROUP_LABELS, WORK_FORM_LABELS
-from jobfair.security import end_session, role_required
+from jobfair.security import end_session, role_required, safe_next
 from jobfair.seekers import account, services
 
 bp = Blueprint("seekers", __name__)

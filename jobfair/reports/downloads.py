@@ -1,0 +1,38 @@
+"""Report downloads: the same tables as CSV or Excel, with a Chinese file name."""
+
+from urllib.parse import quote
+
+from flask import Response
+
+from jobfair.models.fair import Fair
+from jobfair.reports import exports, funnel
+
+FORMATS = {
+    "csv": ("text/csv", exports.to_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.to_xlsx,
+    ),
+}
+
+
+def download(tables, stem: str, fmt: str, ascii_stem: str = "jobfair-report") -> Response:
+    mimetype, build = FORMATS[fmt]
+    resp = Response(build(tables), mimetype=mimetype)
+    # Chinese file name for browsers (RFC 6266 filename*), ASCII fallback for old clients.
+    resp.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=f"{ascii_stem}.{fmt}",
+        **{"filename*": "UTF-8''" + quote(f"{stem}.{fmt}")},
+    )
+    return resp
+
+
+def funnel_export_tables(filters: dict):
+    data = funnel.report(filters["fair"], filters["group"], filters["district"])
+    return exports.funnel_tables(data, data["by_group"], data["by_district"])
+
+
+def fair_export_tables(fair: Fair):
+    return exports.fair_tables(exports.fair_results(fair), funnel.funnel(fair))
