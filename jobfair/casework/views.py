@@ -8,6 +8,7 @@ from flask_login import current_user
 from jobfair import reference
 from jobfair.auth.views import safe_next
 from jobfair.casework import access, campaign, exports, followups, queries, serializers
+
 # Aliased because views named targets, cases, households and placements are endpoints.
 from jobfair.casework import cases as case_files
 from jobfair.casework import households as zero_households
