@@ -192,7 +192,7 @@ def test_follow_ups_by_worker_and_seeker_confirmation(
     seeker = make_seeker("回访对象")
     hired_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=95)
     make_hire(seeker, make_position(), at=hired_at)
-    from jobfair.casework.services import local_date
+    from jobfair.casework.queries import local_date
 
     hired_on = local_date(hired_at).isoformat()
 
@@ -223,10 +223,10 @@ def test_follow_ups_by_worker_and_seeker_confirmation(
     )
     assert resp.status_code == 201 and resp.get_json()["source"] == "case_worker"
 
-    from jobfair.casework import services
+    from jobfair.casework import followups
 
     with app.app_context():
-        counts = services.follow_up_counts()
+        counts = followups.follow_up_counts()
     assert counts[30] == {"confirmed": 1, "still_employed": 1}
     assert counts[90] == {"confirmed": 1, "still_employed": 0}
     assert counts[180] == {"confirmed": 0, "still_employed": 0}

@@ -44,19 +44,19 @@ def test_household_escalates_only_after_the_deadline_with_a_frozen_clock(app, cl
         )
         assert hh["deadline"] == "2026-03-31" and hh["open"] and not hh["overdue"]
 
-    from jobfair.casework import services
+    from jobfair.casework import households
 
     with (
         time_machine.travel(datetime(2026, 3, 31, 2, 0, tzinfo=UTC), tick=False),
         app.app_context(),
     ):
-        assert services.escalate_overdue() == 0  # the last day is still in time
-        assert services.household_summary()["overdue"] == 0
+        assert households.escalate_overdue() == 0  # the last day is still in time
+        assert households.household_summary()["overdue"] == 0
 
     with time_machine.travel(datetime(2026, 4, 1, 2, 0, tzinfo=UTC), tick=False):
         sign_in(client, worker)
         with app.app_context():
-            assert services.household_summary() == {
+            assert households.household_summary() == {
                 "open": 1,
                 "closed_this_month": 0,
                 "overdue": 1,
@@ -67,8 +67,8 @@ def test_household_escalates_only_after_the_deadline_with_a_frozen_clock(app, cl
         row = _row(app, hh["id"])
         assert row.escalated_at == datetime(2026, 4, 1, 2, 0)
         with app.app_context():
-            assert services.escalate_overdue() == 0  # only once
-            assert services.household_summary()["escalated"] == 1
+            assert households.escalate_overdue() == 0  # only once
+            assert households.household_summary()["escalated"] == 1
             from jobfair.models import AuditLog
 
             actions = db.session.scalars(
@@ -130,12 +130,12 @@ def test_household_closes_when_a_member_is_hired_through_the_employer_pipeline(
     assert resp.status_code == 200
     row = _row(app, hh["id"])
     assert row.closed_on == bj_today() and row.closed_reason == "成员通过平台录用"
-    from jobfair.casework import services
+    from jobfair.casework import households
     from jobfair.models import CaseFile
 
     with app.app_context():
-        assert services.household_summary()["closed_this_month"] == 1
-        assert services.household_summary()["open"] == 0
+        assert households.household_summary()["closed_this_month"] == 1
+        assert households.household_summary()["open"] == 0
         assert db.session.get(CaseFile, case["id"]).status == "employed"
         assert db.session.get(CaseFile, case["id"]).outcome == "platform_hire"
 

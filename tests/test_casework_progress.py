@@ -13,10 +13,10 @@ pytest_plugins = ("test_casework_support",)
 
 def _progress(app, target_id):
     with app.app_context():
-        from jobfair.casework import services
+        from jobfair.casework import targets
         from jobfair.models import Target
 
-        return services.target_progress(db.session.get(Target, target_id))
+        return targets.target_progress(db.session.get(Target, target_id))
 
 
 def _create_target(client, worker, kind="hardship", goal=4, district="江宁区", year=None):

@@ -9,8 +9,20 @@ from flask import Response, request
 from flask_login import current_user
 
 from jobfair.api.registry import api_blueprint, json_body
-from jobfair.casework import exports, services
+from jobfair.casework import (
+    access,
+    campaign,
+    cases,
+    exports,
+    followups,
+    households,
+    placements,
+    queries,
+    serializers,
+    targets,
+)
 from jobfair.database import begin_write
+from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.security import role_required
 
@@ -22,8 +34,8 @@ REASON_PARAMS = [
         "name": "reason",
         "in": "query",
         "required": True,
-        "schema": {"type": "string", "enum": list(services.REASONS)},
-        "description": "查看事由：" + "，".join(f"{k} {v}" for k, v in services.REASONS.items()),
+        "schema": {"type": "string", "enum": list(access.REASONS)},
+        "description": "查看事由：" + "，".join(f"{k} {v}" for k, v in access.REASONS.items()),
     },
     {"name": "reason_text", "in": "query", "schema": {"type": "string"}},
 ]
@@ -35,12 +47,12 @@ FORMAT_PARAM = {
 
 
 def _reason() -> str:
-    return services.check_reason(request.args.get("reason"), request.args.get("reason_text"))
+    return access.check_reason(request.args.get("reason"), request.args.get("reason_text"))
 
 
 def _year() -> int:
     year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else services.local_today().year
+    return year if year and 2000 <= year <= 2100 else queries.local_today().year
 
 
 def _file(body: bytes, name: str, mimetype: str) -> Response:
@@ -56,11 +68,11 @@ def _file(body: bytes, name: str, mimetype: str) -> Response:
 @organiser_only
 def summary():
     """本年度目标进度与零就业家庭统计（不含个人信息）"""
-    services.lazy_escalate()
+    households.lazy_escalate()
     return {
-        "year": services.local_today().year,
-        "targets": [services.target_dict(t, p) for t, p in services.targets_with_progress()],
-        "households": services.household_summary(),
+        "year": queries.local_today().year,
+        "targets": [serializers.target_dict(t, p) for t, p in targets.targets_with_progress()],
+        "households": households.household_summary(),
     }
 
 
@@ -70,27 +82,27 @@ def summary():
 def list_targets():
     """年度目标及完成进度（只按登记的录用和平台外就业计算）"""
     district = request.args.get("district") or None
-    pairs = services.targets_with_progress(_year(), district)
-    return {"items": [services.target_dict(t, p) for t, p in pairs]}
+    pairs = targets.targets_with_progress(_year(), district)
+    return {"items": [serializers.target_dict(t, p) for t, p in pairs]}
 
 
 @bp.route("/targets", methods=["POST"])
 @organiser_only
 def create_target():
     """新增年度目标：year, district, kind, goal, worker_id（负责该区的个案工作人员）, note"""
-    target = services.save_target(current_user, json_body())
-    return services.target_dict(target), 201
+    target = targets.save_target(current_user, json_body())
+    return serializers.target_dict(target), 201
 
 
 @bp.route("/targets/<int:target_id>", methods=["GET"])
 @organiser_only
 def get_target(target_id: int):
     """目标详情与计入的就业记录（非本区个案工作人员看到的姓名、手机号已脱敏）"""
-    target = services.get_target(target_id)
-    counted = services.target_outcomes(target)
-    reveal = services.covers(current_user, target.district)
-    out = services.target_dict(target, services._progress(target, counted))
-    out["outcomes"] = [services.outcome_dict(r, reveal) for r in counted]
+    target = targets.get_target(target_id)
+    counted = targets.target_outcomes(target)
+    reveal = access.covers(current_user, target.district)
+    out = serializers.target_dict(target, targets.progress_of(target, counted))
+    out["outcomes"] = [serializers.outcome_dict(r, reveal) for r in counted]
     out["masked"] = not reveal
     return out
 
@@ -99,15 +111,15 @@ def get_target(target_id: int):
 @organiser_only
 def update_target(target_id: int):
     """修改年度目标"""
-    target = services.save_target(current_user, json_body(), target=services.get_target(target_id))
-    return services.target_dict(target)
+    target = targets.save_target(current_user, json_body(), target=targets.get_target(target_id))
+    return serializers.target_dict(target)
 
 
 @bp.route("/targets/<int:target_id>/progress", methods=["GET"])
 @organiser_only
 def target_progress(target_id: int):
     """目标完成进度：done, goal, pct, by_source"""
-    return services.target_progress(services.get_target(target_id))
+    return targets.target_progress(targets.get_target(target_id))
 
 
 @bp.route("/targets/export", methods=["GET"])
@@ -125,14 +137,16 @@ def export_targets():
 @organiser_only
 def list_placements():
     """本人负责区域的平台外就业登记"""
-    return {"items": [services.placement_dict(p) for p in services.list_placements(current_user)]}
+    return {
+        "items": [serializers.placement_dict(p) for p in placements.list_placements(current_user)]
+    }
 
 
 @bp.route("/placements", methods=["POST"])
 @organiser_only
 def create_placement():
     """登记平台外就业：seeker_id, employer_name, job_title, placed_on, evidence（佐证，必填）"""
-    return services.placement_dict(services.create_placement(current_user, json_body())), 201
+    return serializers.placement_dict(placements.create_placement(current_user, json_body())), 201
 
 
 # --- case files ----------------------------------------------------------------------------
@@ -142,21 +156,21 @@ def create_placement():
 @organiser_only
 def list_cases():
     """本人负责区域的帮扶档案列表（status, group, district 可筛选）"""
-    rows = services.list_cases(
+    rows = cases.list_cases(
         current_user,
         status=request.args.get("status") or None,
         group=request.args.get("group") or None,
         district=request.args.get("district") or None,
     )
-    return {"items": [services.case_dict(c, full=False) for c in rows]}
+    return {"items": [serializers.case_dict(c, full=False) for c in rows]}
 
 
 @bp.route("/cases", methods=["POST"])
 @organiser_only
 def create_case():
     """为同意提供重点群体身份的求职者建档：seeker_id, worker_id（可选）, needs"""
-    case = services.create_case(current_user, json_body())
-    return services.case_dict(case), 201
+    case = cases.create_case(current_user, json_body())
+    return serializers.case_dict(case), 201
 
 
 @bp.route("/cases/export", methods=["GET"])
@@ -164,7 +178,7 @@ def create_case():
 @organiser_only
 def export_cases():
     """导出帮扶档案（须填写事由，记入查阅记录）"""
-    services.require_case_worker(current_user)
+    access.require_case_worker(current_user)
     reason = _reason()
     return _file(
         *exports.export_cases(
@@ -183,18 +197,18 @@ def export_cases():
 @organiser_only
 def get_case(case_id: int):
     """打开帮扶档案（须填写查看事由，记入查阅记录）"""
-    services.case_for_update(current_user, case_id)
+    cases.case_for_update(current_user, case_id)
     reason = _reason()
     begin_write(db.session)
-    return services.case_dict(services.open_case(current_user, case_id, reason))
+    return serializers.case_dict(cases.open_case(current_user, case_id, reason))
 
 
 @bp.route("/cases/<int:case_id>", methods=["PATCH"])
 @organiser_only
 def update_case(case_id: int):
     """修改档案：status, worker_id, needs, plan_paths, plan_note, outcome, outcome_note, outcome_on"""
-    case = services.update_case(current_user, case_id, json_body())
-    return services.case_dict(case)
+    case = cases.update_case(current_user, case_id, json_body())
+    return serializers.case_dict(case)
 
 
 @bp.route("/cases/<int:case_id>/contacts", methods=["GET"])
@@ -202,25 +216,25 @@ def update_case(case_id: int):
 @organiser_only
 def list_contacts(case_id: int):
     """档案的联系记录（须填写查看事由）"""
-    services.case_for_update(current_user, case_id)
+    cases.case_for_update(current_user, case_id)
     reason = _reason()
     begin_write(db.session)
-    case = services.open_case(current_user, case_id, reason)
-    return {"items": [services.contact_dict(c) for c in case.contacts]}
+    case = cases.open_case(current_user, case_id, reason)
+    return {"items": [serializers.contact_dict(c) for c in case.contacts]}
 
 
 @bp.route("/cases/<int:case_id>/contacts", methods=["POST"])
 @organiser_only
 def add_contact(case_id: int):
     """添加联系记录：contact_on, channel, summary"""
-    return services.contact_dict(services.add_contact(current_user, case_id, json_body())), 201
+    return serializers.contact_dict(cases.add_contact(current_user, case_id, json_body())), 201
 
 
 @bp.route("/cases/<int:case_id>/recommendations", methods=["POST"])
 @organiser_only
 def add_recommendation(case_id: int):
     """记录推荐岗位：position_id, recommended_on, response, note"""
-    row = services.add_recommendation(current_user, case_id, json_body())
+    row = cases.add_recommendation(current_user, case_id, json_body())
     return {"id": row.id, "position_id": row.position_id, "response": row.response}, 201
 
 
@@ -228,7 +242,7 @@ def add_recommendation(case_id: int):
 @organiser_only
 def add_training(case_id: int):
     """记录培训推荐：course, provider, referred_on, result"""
-    row = services.add_training(current_user, case_id, json_body())
+    row = cases.add_training(current_user, case_id, json_body())
     return {"id": row.id, "course": row.course}, 201
 
 
@@ -239,7 +253,7 @@ def add_training(case_id: int):
 @organiser_only
 def fishers():
     """退捕渔民百日攻坚：建档覆盖、方案按期情况、剩余天数"""
-    c = services.fisher_campaign(current_user)
+    c = campaign.fisher_campaign(current_user)
     return {
         "registered": c["registered"],
         "with_file": c["with_file"],
@@ -264,29 +278,29 @@ def fishers():
 def list_households():
     """本人负责区域的零就业家庭"""
     state = request.args.get("state") or None
-    rows = services.list_households(current_user, state=state)
-    return {"items": [services.household_dict(hh) for hh, _st in rows]}
+    rows = households.list_households(current_user, state=state)
+    return {"items": [serializers.household_dict(hh) for hh, _st in rows]}
 
 
 @bp.route("/households", methods=["POST"])
 @organiser_only
 def create_household():
     """登记零就业家庭：district, label, identified_on, deadline_days（可选）, members"""
-    return services.household_dict(services.create_household(current_user, json_body())), 201
+    return serializers.household_dict(households.create_household(current_user, json_body())), 201
 
 
 @bp.route("/households/<int:household_id>", methods=["GET"])
 @organiser_only
 def get_household(household_id: int):
     """零就业家庭详情"""
-    return services.household_dict(services.get_household(current_user, household_id))
+    return serializers.household_dict(households.get_household(current_user, household_id))
 
 
 @bp.route("/households/<int:household_id>/referrals", methods=["POST"])
 @organiser_only
 def add_referral(household_id: int):
     """记录一轮岗位推荐：referred_on, position_ids（至少 3 个招聘中岗位）, note"""
-    ref = services.add_referral(current_user, household_id, json_body())
+    ref = households.add_referral(current_user, household_id, json_body())
     return {
         "round_no": ref.round_no,
         "referred_on": ref.referred_on.isoformat(),
@@ -302,8 +316,8 @@ def add_referral(household_id: int):
 def list_follow_ups():
     """本人负责区域的就业回访记录"""
     return {
-        "items": [services.follow_up_dict(f) for f in services.list_follow_ups(current_user)],
-        "counts": {str(k): v for k, v in services.follow_up_counts().items()},
+        "items": [serializers.follow_up_dict(f) for f in followups.list_follow_ups(current_user)],
+        "counts": {str(k): v for k, v in followups.follow_up_counts().items()},
     }
 
 
@@ -316,13 +330,11 @@ def record_follow_up():
     if current_user.role == "seeker":
         seeker_id = current_user.id
     else:
-        services.require_case_worker(current_user)
+        access.require_case_worker(current_user)
     if not isinstance(seeker_id, int):
-        from jobfair.errors import DomainError
-
         raise DomainError("请指定求职者（seeker_id）。", fields={"seeker_id": "此项必填。"})
-    row = services.record_follow_up(current_user, seeker_id, data)
-    return services.follow_up_dict(row), 201
+    row = followups.record_follow_up(current_user, seeker_id, data)
+    return serializers.follow_up_dict(row), 201
 
 
 @bp.route("/me", methods=["GET"])
@@ -330,10 +342,10 @@ def record_follow_up():
 def mine():
     """我的帮扶档案摘要（负责人、方案、推荐岗位）与就业回访"""
     begin_write(db.session)
-    case = services.own_case(current_user)
+    case = cases.own_case(current_user)
     summary = None
     if case is not None:
-        full = services.case_dict(case)
+        full = serializers.case_dict(case)
         summary = {
             "worker_name": full["worker"]["name"],
             "status": full["status"],
@@ -359,6 +371,6 @@ def mine():
                 for m in h["marks"]
             ],
         }
-        for h in services.follow_up_schedule(current_user.id)
+        for h in followups.follow_up_schedule(current_user.id)
     ]
     return {"case": summary, "follow_ups": schedule}

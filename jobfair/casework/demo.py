@@ -9,8 +9,27 @@ open, overdue and escalated, and closed. Running it twice creates nothing new.
 
 from datetime import date, datetime, timedelta
 
+from jobfair.casework import households, placements, queries
 from jobfair.database import writing
 from jobfair.extensions import db
+from jobfair.models import (
+    CaseContact,
+    CaseFile,
+    CaseRecommendation,
+    CaseTraining,
+    CaseWorker,
+    CaseworkSettings,
+    EmploymentFollowUp,
+    Household,
+    HouseholdMember,
+    HouseholdReferral,
+    Placement,
+    Position,
+    SeekerProfile,
+    Target,
+    User,
+)
+from jobfair.security import hash_password
 
 SUPERVISOR = "13900000001"
 LIUHE_WORKER = {"login": "13900000005", "name": "六合区就业服务站（演示）"}
@@ -311,11 +330,8 @@ def seed_demo(now: datetime) -> dict[str, int]:
 
 class _Demo:
     def __init__(self, now: datetime):
-        from jobfair.casework import services
-
-        self.services = services
         self.now = now
-        self.today = services.local_date(now)
+        self.today = queries.local_date(now)
         self.made = {
             "个案工作人员（六合区演示账号 13900000005）": 0,
             "年度目标": 0,
@@ -326,8 +342,6 @@ class _Demo:
         }
 
     def run(self) -> dict[str, int]:
-        from jobfair.models import User
-
         users = {
             u.phone: u
             for u in db.session.scalars(db.select(User).where(User.phone.like("13%")))
@@ -350,9 +364,6 @@ class _Demo:
 
     # --- people and settings ---------------------------------------------------------------
     def _liuhe_worker(self):
-        from jobfair.models import User
-        from jobfair.security import hash_password
-
         user = self.users.get(LIUHE_WORKER["login"])
         if user is None:
             # Same demo password as the core accounts (reuse their hash: argon2 is slow).
@@ -370,8 +381,6 @@ class _Demo:
         return user if user.role == "organiser" else self.supervisor
 
     def _workers(self):
-        from jobfair.models import CaseWorker
-
         for user, districts, sup in (
             (self.supervisor, [], True),
             (self.liuhe, ["六合区"], False),
@@ -382,8 +391,6 @@ class _Demo:
         db.session.flush()
 
     def _settings(self):
-        from jobfair.models import CaseworkSettings
-
         if db.session.get(CaseworkSettings, 1) is None:
             start = self.today - timedelta(days=40)
             db.session.add(
@@ -412,8 +419,6 @@ class _Demo:
 
     # --- targets, placements -----------------------------------------------------------------
     def _targets(self):
-        from jobfair.models import Target
-
         year = self.today.year
         have = set(db.session.execute(db.select(Target.district, Target.kind).filter_by(year=year)))
         for district, kind, goal, login in TARGETS:
@@ -434,8 +439,6 @@ class _Demo:
             self.made["年度目标"] += 1
 
     def _placements(self):
-        from jobfair.models import Placement, SeekerProfile
-
         for login, employer, job, days, evidence in PLACEMENTS:
             seeker = self._seeker(login)
             if seeker is None:
@@ -448,7 +451,7 @@ class _Demo:
             if exists is not None:
                 continue
             profile = db.session.scalar(db.select(SeekerProfile).filter_by(user_id=seeker.id))
-            district = self.services.seeker_district(profile)
+            district = queries.seeker_district(profile)
             if district is None:
                 continue
             recorder = self.liuhe if district == "六合区" else self.supervisor
@@ -469,8 +472,6 @@ class _Demo:
 
     # --- case files --------------------------------------------------------------------------
     def _positions(self, district: str, n: int):
-        from jobfair.models import Position
-
         return list(
             db.session.scalars(
                 db.select(Position)
@@ -481,14 +482,6 @@ class _Demo:
         )
 
     def _cases(self):
-        from jobfair.models import (
-            CaseContact,
-            CaseFile,
-            CaseRecommendation,
-            CaseTraining,
-            SeekerProfile,
-        )
-
         for rec in CASES:
             seeker = self._seeker(rec["seeker"])
             if seeker is None:
@@ -496,8 +489,8 @@ class _Demo:
             if db.session.scalar(db.select(CaseFile).filter_by(seeker_id=seeker.id)) is not None:
                 continue
             profile = db.session.scalar(db.select(SeekerProfile).filter_by(user_id=seeker.id))
-            district = self.services.seeker_district(profile)
-            if not district or not self.services.consented_groups(profile):
+            district = queries.seeker_district(profile)
+            if not district or not queries.consented_groups(profile):
                 continue
             worker = self._worker(rec["worker"])
             created = self._ago(rec["created"])
@@ -557,11 +550,9 @@ class _Demo:
 
     # --- follow-ups --------------------------------------------------------------------------
     def _follow_ups(self):
-        from jobfair.models import EmploymentFollowUp
-
         rows = list(FOLLOW_UPS)
         # A seeded platform hire old enough for its 30-day follow-up, confirmed by the seeker.
-        for hire in self.services._hires(until=self._day(31)):
+        for hire in queries.hire_rows(until=self._day(31)):
             rows.append((hire["seeker_id"], hire["date"], 30, True, "seeker", "本人在线确认"))
             break
         for seeker_ref, hired, mark, still, source, note in rows:
@@ -599,8 +590,6 @@ class _Demo:
 
     # --- households --------------------------------------------------------------------------
     def _households(self):
-        from jobfair.models import Household, HouseholdMember, HouseholdReferral
-
         have = set(db.session.scalars(db.select(Household.label)))
         for rec in HOUSEHOLDS:
             if rec["label"] in have:
@@ -640,7 +629,7 @@ class _Demo:
             db.session.add(hh)
             db.session.flush()
             if hh.escalated_at is not None:
-                self.services._notify_escalation(hh, [self.supervisor.id])
+                households.notify_escalation(hh, [self.supervisor.id])
             self._close_if_employed(hh, rec)
             self.made["零就业家庭"] += 1
 
@@ -651,10 +640,10 @@ class _Demo:
         if seeker is None:
             return
         if rec.get("closed_by_placement"):
-            dates = [p["date"] for p in self.services._placements(seeker_ids=[seeker.id])]
+            dates = [p["date"] for p in queries.placement_rows(seeker_ids=[seeker.id])]
             source = "placement"
         else:
-            dates = [h["date"] for h in self.services._hires(seeker_ids=[seeker.id])]
+            dates = [h["date"] for h in queries.hire_rows(seeker_ids=[seeker.id])]
             source = "hire"
         if dates:
-            self.services.record_hire(seeker.id, max(dates), source=source)
+            placements.record_hire(seeker.id, max(dates), source=source)

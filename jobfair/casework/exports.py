@@ -12,11 +12,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jobfair import audit
-from jobfair.casework import services
+from jobfair.casework.access import case_worker_of, require_case_worker
+from jobfair.casework.cases import list_cases
+from jobfair.casework.queries import consented_groups, local_today
+from jobfair.casework.serializers import outcome_dict
+from jobfair.casework.targets import target_outcomes, targets_with_progress
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.formatting import fmt_dt
-from jobfair.masking import mask_phone
+from jobfair.masking import mask_name, mask_phone
 from jobfair.models.casework import (
     CASE_OUTCOME_LABELS,
     CASE_STATUS_LABELS,
@@ -109,8 +113,8 @@ def export_targets(actor, year: int | None, fmt: str) -> tuple[bytes, str, str]:
     _check_format(fmt)
     if actor.role != Role.ORGANISER:
         raise DomainError("没有权限执行此操作。", code="forbidden", status=403)
-    year = year or services.local_today().year
-    pairs = services.targets_with_progress(year)
+    year = year or local_today().year
+    pairs = targets_with_progress(year)
     summary = [
         [
             t.year,
@@ -125,12 +129,12 @@ def export_targets(actor, year: int | None, fmt: str) -> tuple[bytes, str, str]:
         ]
         for t, p in pairs
     ]
-    cw = services.case_worker_of(actor)
+    cw = case_worker_of(actor)
     people = []
     for t, _p in pairs:
         reveal = cw is not None and cw.covers(t.district)
-        for r in services.target_outcomes(t):
-            o = services.outcome_dict(r, reveal)
+        for r in target_outcomes(t):
+            o = outcome_dict(r, reveal)
             people.append(
                 [
                     t.year,
@@ -159,10 +163,10 @@ def _case_row(case, cw) -> list:
     name = profile.name if profile else ""
     phone = profile.phone if profile else ""
     contacts = case.contacts
-    groups = services.consented_groups(profile)
+    groups = consented_groups(profile)
     return [
         case.id,
-        name if reveal else services.mask_name(name),
+        name if reveal else mask_name(name),
         phone if reveal else mask_phone(phone),
         case.district,
         "、".join(label for g, label in GROUP_LABELS.items() if g in groups) if reveal else "",
@@ -184,8 +188,8 @@ def _case_row(case, cw) -> list:
 def export_cases(actor, reason: str, fmt: str, *, status=None, group=None, district=None):
     """The case files the worker may see, with a required reason in the audit log."""
     _check_format(fmt)
-    cw = services.require_case_worker(actor)
-    cases = services.list_cases(actor, status=status, group=group, district=district)
+    cw = require_case_worker(actor)
+    cases = list_cases(actor, status=status, group=group, district=district)
     rows = [_case_row(c, cw) for c in cases]
     audit.record(
         actor.id,
@@ -196,7 +200,7 @@ def export_cases(actor, reason: str, fmt: str, *, status=None, group=None, distr
         note=f"{len(rows)} 份 {fmt}",
     )
     db.session.commit()
-    stamp = services.local_today().isoformat()
+    stamp = local_today().isoformat()
     name = f"case-files-{stamp}.{FORMATS[fmt][1]}"
     if fmt == "csv":
         return _csv(CASE_HEADER, rows), name, FORMATS[fmt][0]

@@ -1,7 +1,7 @@
 """Case work listens to the application pipeline: a hire closes the loop on the case file."""
 
 from jobfair import events
-from jobfair.casework.services import record_hire
+from jobfair.casework.placements import record_hire
 from jobfair.models.application import ApplicationStatus
 
 HIRE_STATUSES = (ApplicationStatus.HIRED, ApplicationStatus.ONBOARDED)

@@ -6,7 +6,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from jobfair import reference
-from jobfair.casework import exports, services
+from jobfair.casework import access, campaign, exports, followups, queries, serializers
+
+# Aliased because views named targets, cases, households and placements are endpoints.
+from jobfair.casework import cases as case_files
+from jobfair.casework import households as zero_households
+from jobfair.casework import placements as placement_records
+from jobfair.casework import targets as yearly_targets
 from jobfair.database import begin_write
 from jobfair.errors import DomainError, wants_json
 from jobfair.extensions import db
@@ -33,7 +39,7 @@ REASON_TTL = timedelta(hours=4)
 @bp.app_template_global()
 def casework_nav_allowed() -> bool:
     """Whether the signed-in organiser is a case worker (for links to case-file pages)."""
-    return services.case_worker_of(current_user) is not None
+    return access.case_worker_of(current_user) is not None
 
 
 @bp.app_template_filter("cw_path")
@@ -51,7 +57,7 @@ def _form_error(err: DomainError):
 def _year_arg() -> int:
     year = request.args.get("year", type=int)
     if year is None or not 2000 <= year <= 2100:
-        return services.local_today().year
+        return queries.local_today().year
     return year
 
 
@@ -78,7 +84,7 @@ def _reason_from_request() -> str | None:
     """A reason given with this request (stored for the visit), else the visit's reason."""
     code = request.values.get("reason")
     if code:
-        text = services.check_reason(code, request.values.get("reason_text"))
+        text = access.check_reason(code, request.values.get("reason_text"))
         session["casework_reason"] = {"text": text, "at": datetime.now(UTC).isoformat()}
         return text
     return _session_reason()
@@ -87,7 +93,7 @@ def _reason_from_request() -> str | None:
 def _reason_page(status: int = 200):
     return render_template(
         "casework/reason.html",
-        reasons=services.REASONS,
+        reasons=access.REASONS,
         next_url=request.full_path.rstrip("?"),
         action=request.path,
         keep={k: v for k, v in request.args.items() if k not in ("reason", "reason_text")},
@@ -100,9 +106,9 @@ def _reason_page(status: int = 200):
 @bp.route("/casework")
 @organiser_only
 def home():
-    services.lazy_escalate()
-    cw = services.case_worker_of(current_user)
-    pairs = services.targets_with_progress()
+    zero_households.lazy_escalate()
+    cw = access.case_worker_of(current_user)
+    pairs = yearly_targets.targets_with_progress()
     district = None
     if cw is not None and not cw.is_supervisor and len(cw.districts or []) == 1:
         district = cw.districts[0]
@@ -110,8 +116,8 @@ def home():
         "casework/home.html",
         cw=cw,
         pairs=pairs,
-        year=services.local_today().year,
-        households=services.household_summary(district),
+        year=queries.local_today().year,
+        households=zero_households.household_summary(district),
         household_district=district,
     )
 
@@ -120,7 +126,7 @@ def home():
 
 
 def _target_form_context(target=None, values=None, errors=None):
-    workers = services.list_case_workers()
+    workers = access.list_case_workers()
     return {
         "target": target,
         "values": values or {},
@@ -128,7 +134,7 @@ def _target_form_context(target=None, values=None, errors=None):
         "kinds": list(TARGET_KIND_LABELS.items()),
         "districts": reference.districts(),
         "workers": workers,
-        "this_year": services.local_today().year,
+        "this_year": queries.local_today().year,
     }
 
 
@@ -141,9 +147,9 @@ def targets():
         district = None
     return render_template(
         "casework/targets.html",
-        pairs=services.targets_with_progress(year, district),
+        pairs=yearly_targets.targets_with_progress(year, district),
         year=year,
-        years=services.target_years(),
+        years=yearly_targets.target_years(),
         district=district,
     )
 
@@ -153,7 +159,7 @@ def targets():
 def new_target():
     if request.method == "POST":
         try:
-            target = services.save_target(current_user, request.form.to_dict(), form=True)
+            target = yearly_targets.save_target(current_user, request.form.to_dict(), form=True)
         except DomainError as err:
             _form_error(err)
             ctx = _target_form_context(values=request.form, errors=err.fields)
@@ -166,14 +172,14 @@ def new_target():
 @bp.route("/casework/targets/<int:target_id>")
 @organiser_only
 def target_detail(target_id: int):
-    target = services.get_target(target_id)
-    counted = services.target_outcomes(target)
-    reveal = services.covers(current_user, target.district)
+    target = yearly_targets.get_target(target_id)
+    counted = yearly_targets.target_outcomes(target)
+    reveal = access.covers(current_user, target.district)
     return render_template(
         "casework/target_detail.html",
         target=target,
-        progress=services._progress(target, counted),
-        outcomes=[services.outcome_dict(r, reveal) for r in counted],
+        progress=yearly_targets.progress_of(target, counted),
+        outcomes=[serializers.outcome_dict(r, reveal) for r in counted],
         reveal=reveal,
     )
 
@@ -181,13 +187,15 @@ def target_detail(target_id: int):
 @bp.route("/casework/targets/<int:target_id>/edit", methods=["GET", "POST"])
 @organiser_only
 def edit_target(target_id: int):
-    target = services.get_target(target_id)
+    target = yearly_targets.get_target(target_id)
     if request.method == "POST":
         try:
-            services.save_target(current_user, request.form.to_dict(), target=target, form=True)
+            yearly_targets.save_target(
+                current_user, request.form.to_dict(), target=target, form=True
+            )
         except DomainError as err:
             _form_error(err)
-            target = services.get_target(target_id)
+            target = yearly_targets.get_target(target_id)
             ctx = _target_form_context(target, request.form, err.fields)
             return render_template("casework/target_form.html", **ctx), err.status
         flash("目标已更新。", "success")
@@ -217,11 +225,11 @@ def export_targets():
 @bp.route("/casework/cases")
 @organiser_only
 def cases():
-    cw = services.require_case_worker(current_user)
+    cw = access.require_case_worker(current_user)
     status = request.args.get("status") or None
     group = request.args.get("group") or None
     district = request.args.get("district") or None
-    rows = services.list_cases(current_user, status=status, group=group, district=district)
+    rows = case_files.list_cases(current_user, status=status, group=group, district=district)
     return render_template(
         "casework/cases.html",
         cw=cw,
@@ -230,8 +238,8 @@ def cases():
         group=group,
         district=district,
         status_labels=CASE_STATUS_LABELS,
-        group_options=services.GROUP_OPTIONS,
-        reasons=services.REASONS,
+        group_options=case_files.GROUP_OPTIONS,
+        reasons=access.REASONS,
         reason=_session_reason(),
         districts=reference.districts() if cw.is_supervisor else cw.districts,
     )
@@ -240,10 +248,10 @@ def cases():
 @bp.route("/casework/cases/new", methods=["GET", "POST"])
 @organiser_only
 def new_case():
-    cw = services.require_case_worker(current_user)
+    cw = access.require_case_worker(current_user)
     if request.method == "POST":
         try:
-            case = services.create_case(current_user, request.form.to_dict(), form=True)
+            case = case_files.create_case(current_user, request.form.to_dict(), form=True)
         except DomainError as err:
             _form_error(err)
         else:
@@ -253,18 +261,18 @@ def new_case():
     return render_template(
         "casework/case_new.html",
         cw=cw,
-        seekers=services.eligible_seekers(current_user, district),
+        seekers=case_files.eligible_seekers(current_user, district),
         district=district,
         districts=reference.districts() if cw.is_supervisor else cw.districts,
-        seeker_district=services.seeker_district,
-        consented_groups=services.consented_groups,
+        seeker_district=queries.seeker_district,
+        consented_groups=queries.consented_groups,
     )
 
 
 @bp.route("/casework/cases/export")
 @organiser_only
 def export_cases():
-    services.require_case_worker(current_user)
+    access.require_case_worker(current_user)
     reason = _reason_from_request()
     if not reason:
         return _reason_page()
@@ -281,17 +289,17 @@ def export_cases():
 
 def _render_case(case_id: int, reason: str, errors=None, status=200):
     begin_write(db.session)
-    case = services.open_case(current_user, case_id, reason)
-    profile = services.profile_of(case)
-    conf = services.settings()
-    today = services.local_today()
-    workers = [w for w in services.list_case_workers() if w.covers(case.district)]
+    case = case_files.open_case(current_user, case_id, reason)
+    profile = case_files.profile_of(case)
+    conf = campaign.settings()
+    today = queries.local_today()
+    workers = [w for w in access.list_case_workers() if w.covers(case.district)]
     return render_template(
         "casework/case_detail.html",
         case=case,
         profile=profile,
-        groups=sorted(services.consented_groups(profile)),
-        plan=services.plan_state(case, conf["plan_days"], today),
+        groups=sorted(queries.consented_groups(profile)),
+        plan=campaign.plan_state(case, conf["plan_days"], today),
         workers=workers,
         reason=reason,
         errors=errors or {},
@@ -301,8 +309,8 @@ def _render_case(case_id: int, reason: str, errors=None, status=200):
         channel_labels=CONTACT_CHANNEL_LABELS,
         response_labels=RESPONSE_LABELS,
         source_labels=FOLLOW_UP_SOURCE_LABELS,
-        positions=services.suitable_positions(case.district),
-        schedule=services.follow_up_schedule(case.seeker_id, today),
+        positions=zero_households.suitable_positions(case.district),
+        schedule=followups.follow_up_schedule(case.seeker_id, today),
         today=today,
     ), status
 
@@ -310,7 +318,7 @@ def _render_case(case_id: int, reason: str, errors=None, status=200):
 @bp.route("/casework/cases/<int:case_id>")
 @organiser_only
 def case_detail(case_id: int):
-    services.case_for_update(current_user, case_id)  # 403/404 before asking for a reason
+    case_files.case_for_update(current_user, case_id)  # 403/404 before asking for a reason
     try:
         reason = _reason_from_request()
     except DomainError as err:
@@ -338,7 +346,7 @@ def update_case(case_id: int):
     data["plan_paths"] = request.form.getlist("plan_paths")
     return _case_post(
         case_id,
-        lambda: services.update_case(current_user, case_id, data, form=True),
+        lambda: case_files.update_case(current_user, case_id, data, form=True),
         "档案已更新。",
         "#plan",
     )
@@ -349,7 +357,7 @@ def update_case(case_id: int):
 def add_contact(case_id: int):
     return _case_post(
         case_id,
-        lambda: services.add_contact(current_user, case_id, request.form.to_dict(), form=True),
+        lambda: case_files.add_contact(current_user, case_id, request.form.to_dict(), form=True),
         "联系记录已添加。",
         "#contacts",
     )
@@ -360,7 +368,7 @@ def add_contact(case_id: int):
 def add_recommendation(case_id: int):
     return _case_post(
         case_id,
-        lambda: services.add_recommendation(
+        lambda: case_files.add_recommendation(
             current_user, case_id, request.form.to_dict(), form=True
         ),
         "推荐岗位已记录。",
@@ -373,7 +381,7 @@ def add_recommendation(case_id: int):
 def set_response(case_id: int, rec_id: int):
     return _case_post(
         case_id,
-        lambda: services.set_response(
+        lambda: case_files.set_response(
             current_user, case_id, rec_id, request.form.to_dict(), form=True
         ),
         "答复已更新。",
@@ -386,7 +394,7 @@ def set_response(case_id: int, rec_id: int):
 def add_training(case_id: int):
     return _case_post(
         case_id,
-        lambda: services.add_training(current_user, case_id, request.form.to_dict(), form=True),
+        lambda: case_files.add_training(current_user, case_id, request.form.to_dict(), form=True),
         "培训推荐已记录。",
         "#trainings",
     )
@@ -395,12 +403,12 @@ def add_training(case_id: int):
 @bp.route("/casework/cases/<int:case_id>/placements", methods=["POST"])
 @organiser_only
 def add_placement(case_id: int):
-    case = services.case_for_update(current_user, case_id)
+    case = case_files.case_for_update(current_user, case_id)
     data = request.form.to_dict()
     data["seeker_id"] = case.seeker_id
     return _case_post(
         case_id,
-        lambda: services.create_placement(current_user, data, form=True),
+        lambda: placement_records.create_placement(current_user, data, form=True),
         "平台外就业已登记，计入目标进度。",
         "#outcome",
     )
@@ -409,10 +417,10 @@ def add_placement(case_id: int):
 @bp.route("/casework/cases/<int:case_id>/follow-ups", methods=["POST"])
 @organiser_only
 def add_follow_up(case_id: int):
-    case = services.case_for_update(current_user, case_id)
+    case = case_files.case_for_update(current_user, case_id)
     return _case_post(
         case_id,
-        lambda: services.record_follow_up(
+        lambda: followups.record_follow_up(
             current_user, case.seeker_id, request.form.to_dict(), form=True
         ),
         "回访已记录。",
@@ -425,8 +433,8 @@ def add_follow_up(case_id: int):
 def placements():
     return render_template(
         "casework/placements.html",
-        placements=services.list_placements(current_user),
-        follow_ups=services.list_follow_ups(current_user, limit=100),
+        placements=placement_records.list_placements(current_user),
+        follow_ups=followups.list_follow_ups(current_user, limit=100),
     )
 
 
@@ -436,7 +444,7 @@ def placements():
 @bp.route("/casework/fishers")
 @organiser_only
 def fishers():
-    return render_template("casework/fishers.html", campaign=services.fisher_campaign(current_user))
+    return render_template("casework/fishers.html", campaign=campaign.fisher_campaign(current_user))
 
 
 # --- households ----------------------------------------------------------------------------
@@ -445,17 +453,17 @@ def fishers():
 @bp.route("/casework/households")
 @organiser_only
 def households():
-    cw = services.require_case_worker(current_user)
-    services.lazy_escalate()
+    cw = access.require_case_worker(current_user)
+    zero_households.lazy_escalate()
     state = request.args.get("state") or None
     if state not in ("open", "closed", "overdue"):
         state = None
     district = None if cw.is_supervisor or len(cw.districts) != 1 else cw.districts[0]
     return render_template(
         "casework/households.html",
-        rows=services.list_households(current_user, state=state),
+        rows=zero_households.list_households(current_user, state=state),
         state=state,
-        summary=services.household_summary(district),
+        summary=zero_households.household_summary(district),
     )
 
 
@@ -473,7 +481,7 @@ def _household_members_from_form(form) -> list[dict]:
 @bp.route("/casework/households/new", methods=["GET", "POST"])
 @organiser_only
 def new_household():
-    cw = services.require_case_worker(current_user)
+    cw = access.require_case_worker(current_user)
     districts = reference.districts() if cw.is_supervisor else cw.districts
     errors, values, status = {}, {}, 200
     if request.method == "POST":
@@ -486,7 +494,7 @@ def new_household():
             "members": _household_members_from_form(request.form),
         }
         try:
-            hh = services.create_household(current_user, data)
+            hh = zero_households.create_household(current_user, data)
         except DomainError as err:
             _form_error(err)
             errors, status = err.fields, err.status
@@ -498,21 +506,21 @@ def new_household():
         districts=districts,
         values=values,
         errors=errors,
-        default_days=services.settings()["household_deadline_days"],
-        today=services.local_today(),
+        default_days=campaign.settings()["household_deadline_days"],
+        today=queries.local_today(),
     ), status
 
 
 @bp.route("/casework/households/<int:household_id>")
 @organiser_only
 def household_detail(household_id: int):
-    hh = services.get_household(current_user, household_id)
+    hh = zero_households.get_household(current_user, household_id)
     return render_template(
         "casework/household_detail.html",
         hh=hh,
-        st=services.household_status(hh),
-        positions=services.suitable_positions(hh.district),
-        today=services.local_today(),
+        st=zero_households.household_status(hh),
+        positions=zero_households.suitable_positions(hh.district),
+        today=queries.local_today(),
     )
 
 
@@ -531,7 +539,7 @@ def add_referral(household_id: int):
         "note": request.form.get("note", ""),
     }
     try:
-        ref = services.add_referral(current_user, household_id, data)
+        ref = zero_households.add_referral(current_user, household_id, data)
     except DomainError as err:
         _form_error(err)
     else:
@@ -545,13 +553,13 @@ def add_referral(household_id: int):
 @bp.route("/casework/workers", methods=["GET", "POST"])
 @organiser_only
 def workers():
-    services.require_supervisor(current_user)
+    access.require_supervisor(current_user)
     errors, status = {}, 200
     if request.method == "POST":
         data = request.form.to_dict()
         data["districts"] = request.form.getlist("districts")
         try:
-            services.save_case_worker(current_user, data, form=True)
+            access.save_case_worker(current_user, data, form=True)
         except DomainError as err:
             _form_error(err)
             errors, status = err.fields, err.status
@@ -560,8 +568,8 @@ def workers():
             return redirect(url_for("casework.workers"))
     return render_template(
         "casework/workers.html",
-        workers=services.list_case_workers(),
-        organisers=services.organisers(),
+        workers=access.list_case_workers(),
+        organisers=access.organisers(),
         districts=reference.districts(),
         errors=errors,
     ), status
@@ -571,7 +579,7 @@ def workers():
 @organiser_only
 def remove_worker(worker_id: int):
     try:
-        services.remove_case_worker(current_user, worker_id)
+        access.remove_case_worker(current_user, worker_id)
     except DomainError as err:
         _form_error(err)
     else:
@@ -582,11 +590,11 @@ def remove_worker(worker_id: int):
 @bp.route("/casework/settings", methods=["GET", "POST"])
 @organiser_only
 def settings():
-    services.require_supervisor(current_user)
-    errors, status, values = {}, 200, services.settings()
+    access.require_supervisor(current_user)
+    errors, status, values = {}, 200, campaign.settings()
     if request.method == "POST":
         try:
-            services.save_settings(current_user, request.form.to_dict(), form=True)
+            campaign.save_settings(current_user, request.form.to_dict(), form=True)
         except DomainError as err:
             _form_error(err)
             errors, status, values = err.fields, err.status, request.form
@@ -601,8 +609,8 @@ def settings():
 def access_log():
     return render_template(
         "casework/access_log.html",
-        rows=services.access_log(current_user),
-        labels=services.ACTION_LABELS,
+        rows=access.access_log(current_user),
+        labels=access.ACTION_LABELS,
     )
 
 
@@ -613,11 +621,11 @@ def access_log():
 @seeker_only
 def mine():
     begin_write(db.session)
-    case = services.own_case(current_user)
+    case = case_files.own_case(current_user)
     return render_template(
         "casework/mine.html",
         case=case,
-        schedule=services.follow_up_schedule(current_user.id),
+        schedule=followups.follow_up_schedule(current_user.id),
         path_labels=PLAN_PATH_LABELS,
         response_labels=RESPONSE_LABELS,
         status_labels=CASE_STATUS_LABELS,
@@ -629,7 +637,7 @@ def mine():
 @seeker_only
 def confirm_follow_up():
     try:
-        services.record_follow_up(current_user, current_user.id, request.form.to_dict(), form=True)
+        followups.record_follow_up(current_user, current_user.id, request.form.to_dict(), form=True)
     except DomainError as err:
         _form_error(err)
     else:

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
-from jobfair.casework import services as casework
+from jobfair.casework.households import household_summary
+from jobfair.casework.targets import targets_with_progress
 from jobfair.extensions import db
 from jobfair.formatting import LOCAL_TZ
 from jobfair.models.application import Application, ApplicationEvent
@@ -129,7 +130,7 @@ def weekly_trend(now: datetime, weeks: int = TREND_WEEKS) -> dict:
 def casework_figures(today: date) -> dict:
     """Targets and households from the casework feature."""
     targets = []
-    for target, progress in casework.targets_with_progress(year=today.year):
+    for target, progress in targets_with_progress(year=today.year):
         targets.append(
             {
                 "id": target.id,
@@ -145,7 +146,7 @@ def casework_figures(today: date) -> dict:
                 "by_source": progress.get("by_source", {}),
             }
         )
-    return {"targets": targets, "households": casework.household_summary(today=today)}
+    return {"targets": targets, "households": household_summary(today=today)}
 
 
 def dashboard(now: datetime) -> dict:
