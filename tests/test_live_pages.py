@@ -79,12 +79,12 @@ def test_another_employer_cannot_open_the_desk_or_the_chat(app, login, world: Wo
 
 
 def test_session_room_reads_without_javascript(app, login, world: World):
-    from jobfair.live import services
+    from jobfair.live import chat
     from jobfair.models import User
 
     with app.app_context():
         user = db.session.get(User, world.seekers[1].id)
-        services.send_session_message(user, world.session_id, "x1", "<b>请问有夜班吗</b>")
+        chat.send_session_message(user, world.session_id, "x1", "<b>请问有夜班吗</b>")
     seeker = _client(app, login, world.seekers[0])
     page = seeker.get(f"/live/sessions/{world.session_id}").get_data(as_text=True)
     assert "直播带岗：智能制造专场" in page

@@ -9,7 +9,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint
-from jobfair.live import services
+from jobfair.live import access, queries, queues, serializers
 from jobfair.models.live import RoomKind
 from jobfair.security import login_required, role_required
 
@@ -77,7 +77,7 @@ def _after() -> int:
 @bp.response(200, LiveCountsOut)
 def fair_counts(fair_id: int):
     """招聘会现场实况：在线求职者、各展位在线招聘人员、排队人数与预计等待"""
-    return services.lobby_counts(services.public_fair(fair_id).id)
+    return queries.lobby_counts(access.public_fair(fair_id).id)
 
 
 @bp.route("/sessions/<int:session_id>/messages", methods=["GET"])
@@ -86,10 +86,10 @@ def fair_counts(fair_id: int):
 @login_required
 def session_messages(session_id: int, after_id: int = 0):
     """直播间聊天记录（按编号升序；带 after_id 时只返回之后的消息）"""
-    ls = services.visible_session(current_user, session_id)
-    services.check_not_banned(current_user, ls.fair_id)
-    rows = services.backfill(RoomKind.SESSION, ls.id, after_id)
-    return [services.message_dict(m) for m in rows]
+    ls = access.visible_session(current_user, session_id)
+    access.check_not_banned(current_user, ls.fair_id)
+    rows = queries.backfill(RoomKind.SESSION, ls.id, after_id)
+    return [serializers.message_dict(m) for m in rows]
 
 
 @bp.route("/chats/<int:chat_id>/messages", methods=["GET"])
@@ -98,9 +98,10 @@ def session_messages(session_id: int, after_id: int = 0):
 @login_required
 def chat_messages(chat_id: int, after_id: int = 0):
     """一对一面谈的消息（仅面谈双方可见）"""
-    chat = services.chat_for(current_user, chat_id)
+    chat = access.chat_for(current_user, chat_id)
     return [
-        services.message_dict(m) for m in services.messages_after(RoomKind.CHAT, chat.id, after_id)
+        serializers.message_dict(m)
+        for m in queries.messages_after(RoomKind.CHAT, chat.id, after_id)
     ]
 
 
@@ -109,7 +110,7 @@ def chat_messages(chat_id: int, after_id: int = 0):
 @role_required("seeker")
 def my_queues():
     """我的排队：位置、预计等待和已开始的面谈"""
-    return services.my_queues(current_user)
+    return queries.my_queues(current_user)
 
 
 @bp.route("/booths/<int:booth_id>/queue", methods=["POST"])
@@ -117,8 +118,8 @@ def my_queues():
 @role_required("seeker")
 def join_queue(booth_id: int):
     """加入展位排队（最多同时 3 个展位；重复加入返回原来的位置）"""
-    entry, _created = services.join_queue(current_user, booth_id)
-    return services.entry_dict(entry)
+    entry, _created = queues.join_queue(current_user, booth_id)
+    return queries.entry_dict(entry)
 
 
 @bp.route("/queue/<int:entry_id>/leave", methods=["POST"])
@@ -126,4 +127,4 @@ def join_queue(booth_id: int):
 @role_required("seeker")
 def leave_queue(entry_id: int):
     """离开队列"""
-    return services.entry_dict(services.leave_queue(current_user, entry_id))
+    return queries.entry_dict(queues.leave_queue(current_user, entry_id))

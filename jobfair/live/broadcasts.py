@@ -1,4 +1,8 @@
-"""What the live services announce after a commit, and to which rooms.
+"""What the live operations announce after a commit, and to which rooms.
+
+The operations (chat, sessions, announcements, queues, desk, moderation) call these once
+their write is committed; the payloads are built from ``jobfair.live.queries``, never from
+the operations, so this module sits between the two.
 
 Frequent, cheap-to-recompute state (lobby counts, viewer counters, console counters) is
 coalesced: a change marks the room dirty and one emit follows shortly after, so a thousand
@@ -6,10 +10,12 @@ seekers arriving do not cause a million count messages.
 """
 
 import threading
+import time
 
 from flask import current_app, url_for
 
 from jobfair.extensions import db, socketio
+from jobfair.live import queries
 from jobfair.live.realtime import (
     booth_room,
     broadcast,
@@ -20,6 +26,8 @@ from jobfair.live.realtime import (
     session_room,
     user_room,
 )
+from jobfair.live.serializers import pin_dict
+from jobfair.models.fair import Fair, LiveSession
 from jobfair.notifications.services import notify
 
 LOBBY, SESSION, BOOTH, CONSOLE = "/lobby", "/session", "/booth", "/console"
@@ -70,8 +78,6 @@ def _coalesce(kind: str, ident: int, job) -> None:
 
 def drain(timeout: float = 10.0) -> bool:
     """Wait until the coalesced updates scheduled so far have run (tests, shutdown)."""
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with _lock:
@@ -85,9 +91,7 @@ def drain(timeout: float = 10.0) -> bool:
 
 
 def _emit_counts(fair_id: int) -> None:
-    from jobfair.live.services import lobby_counts
-
-    broadcast("counts", lobby_counts(fair_id), room=fair_room(fair_id), namespace=LOBBY)
+    broadcast("counts", queries.lobby_counts(fair_id), room=fair_room(fair_id), namespace=LOBBY)
 
 
 def counts_changed(fair_id: int) -> None:
@@ -104,16 +108,17 @@ def announcement(a, data: dict) -> None:
 
 
 def pins(fair_id: int | None, session_id: int | None) -> None:
-    from jobfair.live.services import active_pins, pin_dict
-
     if session_id is not None:
         data = {
             "session_id": session_id,
-            "pins": [pin_dict(p) for p in active_pins(session_id=session_id)],
+            "pins": [pin_dict(p) for p in queries.active_pins(session_id=session_id)],
         }
         broadcast("pins", data, room=session_room(session_id), namespace=SESSION)
     else:
-        data = {"fair_id": fair_id, "pins": [pin_dict(p) for p in active_pins(fair_id=fair_id)]}
+        data = {
+            "fair_id": fair_id,
+            "pins": [pin_dict(p) for p in queries.active_pins(fair_id=fair_id)],
+        }
         broadcast("pins", data, room=fair_room(fair_id), namespace=LOBBY)
 
 
@@ -139,12 +144,11 @@ def session_status(ls) -> None:
 
 
 def _emit_session_counters(session_id: int) -> None:
-    from jobfair.live.services import session_counters
-    from jobfair.models.fair import LiveSession
-
     ls = db.session.get(LiveSession, session_id)
     if ls is not None:
-        broadcast("counters", session_counters(ls), room=session_room(ls.id), namespace=SESSION)
+        broadcast(
+            "counters", queries.session_counters(ls), room=session_room(ls.id), namespace=SESSION
+        )
 
 
 def session_counters(session_id: int) -> None:
@@ -162,9 +166,7 @@ def message_deleted(msg, data: dict) -> None:
 
 
 def queue_changed(booth) -> None:
-    from jobfair.live.services import queue_state
-
-    broadcast("queue", queue_state(booth), room=queue_room(booth.id), namespace=BOOTH)
+    broadcast("queue", queries.queue_state(booth), room=queue_room(booth.id), namespace=BOOTH)
     desk_changed(booth.id)
     counts_changed(booth.fair_id)
 
@@ -212,14 +214,11 @@ def chat_ended(chat, data: dict) -> None:
 
 
 def _emit_console(fair_id: int) -> None:
-    from jobfair.live.services import fair_counters, open_reports
-    from jobfair.models.fair import Fair
-
     fair = db.session.get(Fair, fair_id)
     if fair is None:
         return
-    data = fair_counters(fair)
-    data["open_reports"] = len(open_reports(fair_id))
+    data = queries.fair_counters(fair)
+    data["open_reports"] = len(queries.open_reports(fair_id))
     broadcast("console", data, room=console_room(fair_id), namespace=CONSOLE)
 
 

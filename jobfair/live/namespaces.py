@@ -9,14 +9,26 @@ service, and answers with an acknowledgement: {"ok": true, ...} or {"ok": false,
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room, leave_room
 
 from jobfair.database import begin_write, set_write_intent
 from jobfair.errors import DomainError
 from jobfair.extensions import db
-from jobfair.live import presence, services
+from jobfair.formatting import iso
+from jobfair.live import (
+    access,
+    announcements,
+    chat,
+    desk,
+    moderation,
+    presence,
+    queries,
+    queues,
+    serializers,
+    sessions,
+)
 from jobfair.live.broadcasts import (
     counts_changed,
     desk_changed,
@@ -33,8 +45,10 @@ from jobfair.live.realtime import (
     session_room,
     user_room,
 )
+from jobfair.models.fair import Booth
 from jobfair.models.live import RoomKind
-from jobfair.models.user import Role
+from jobfair.models.user import LoginSession, Role
+from jobfair.security import token_digest
 
 SERVER_ERROR = "服务器开小差了，请稍后再试。"
 
@@ -51,11 +65,6 @@ def _same_origin() -> bool:
 
 
 def _login_session_id() -> int | None:
-    from flask import session
-
-    from jobfair.models.user import LoginSession
-    from jobfair.security import token_digest
-
     token = session.get("sid")
     if not token:
         return None
@@ -141,7 +150,7 @@ class LiveNamespace(Namespace):
             if kind == "fair":
                 counts_changed(ident)
             elif kind == "booth":
-                booth = db.session.get(services.Booth, ident)
+                booth = db.session.get(Booth, ident)
                 if booth is not None:
                     counts_changed(booth.fair_id)
                     desk_changed(booth.id)
@@ -164,19 +173,19 @@ class LobbyNamespace(LiveNamespace):
 
     @handler(login=False)
     def on_join(self, user, data):
-        fair = services.public_fair(data.get("fair_id"))
-        services.check_not_banned(user, fair.id)
+        fair = access.public_fair(data.get("fair_id"))
+        access.check_not_banned(user, fair.id)
         join_room(fair_room(fair.id))
         if user is not None:
             begin_write(db.session)
-            services.record_visit(user, fair)
+            queues.record_visit(user, fair)
             if user.role == Role.SEEKER:
                 self._track(presence.fair_key(fair.id), user)
-        return services.lobby_snapshot(user, fair, data.get("last_announcement_id"))
+        return queries.lobby_snapshot(user, fair, data.get("last_announcement_id"))
 
     @handler(login=False)
     def on_leave(self, user, data):
-        fair = services.public_fair(data.get("fair_id"))
+        fair = access.public_fair(data.get("fair_id"))
         leave_room(fair_room(fair.id))
         if user is not None:
             presence.remove(self.namespace, request.sid, presence.fair_key(fair.id), user.id)
@@ -185,12 +194,12 @@ class LobbyNamespace(LiveNamespace):
 
     @handler(login=False)
     def on_counts(self, user, data):
-        fair = services.public_fair(data.get("fair_id"))
-        return {"counts": services.lobby_counts(fair.id)}
+        fair = access.public_fair(data.get("fair_id"))
+        return {"counts": queries.lobby_counts(fair.id)}
 
     @handler(write=True)
     def on_apply(self, user, data):
-        return services.apply_from_pin(user, data.get("pin_id"))
+        return announcements.apply_from_pin(user, data.get("pin_id"))
 
 
 class SessionNamespace(LiveNamespace):
@@ -198,78 +207,78 @@ class SessionNamespace(LiveNamespace):
 
     @handler()
     def on_join(self, user, data):
-        ls = services.visible_session(user, data.get("session_id"))
-        services.check_not_banned(user, ls.fair_id)
+        ls = access.visible_session(user, data.get("session_id"))
+        access.check_not_banned(user, ls.fair_id)
         join_room(session_room(ls.id))
         if ls.fair_id is not None:
             join_room(fair_room(ls.fair_id))
         begin_write(db.session)
-        services.record_session_view(user, ls)
+        sessions.record_session_view(user, ls)
         self._track(presence.session_key(ls.id), user)
         if ls.fair_id is not None and user.role == Role.SEEKER:
             self._track(presence.fair_key(ls.fair_id), user)
-        messages = services.backfill(RoomKind.SESSION, ls.id, data.get("last_message_id"))
+        messages = queries.backfill(RoomKind.SESSION, ls.id, data.get("last_message_id"))
         return {
             "session": {"id": ls.id, "status": ls.status, "fair_id": ls.fair_id},
-            "host": services.can_host(user, ls),
-            "messages": [services.message_dict(m) for m in messages],
-            "questions": services.session_questions(ls, user),
-            "pins": [services.pin_dict(p) for p in services.active_pins(session_id=ls.id)],
+            "host": access.can_host(user, ls),
+            "messages": [serializers.message_dict(m) for m in messages],
+            "questions": queries.session_questions(ls, user),
+            "pins": [serializers.pin_dict(p) for p in queries.active_pins(session_id=ls.id)],
             "announcements": [
-                services.announcement_dict(a)
-                for a in services.announcements(
+                serializers.announcement_dict(a)
+                for a in queries.announcements(
                     ls.fair_id, ls.id, after_id=data.get("last_announcement_id")
                 )
             ],
-            "counters": services.session_counters(ls),
+            "counters": queries.session_counters(ls),
         }
 
     @handler(write=True)
     def on_send(self, user, data):
-        msg = services.send_session_message(
+        msg = chat.send_session_message(
             user, data.get("session_id"), data.get("client_id"), data.get("body")
         )
         return {"message": msg}
 
     @handler(write=True)
     def on_ask(self, user, data):
-        q = services.ask_question(
+        q = sessions.ask_question(
             user, data.get("session_id"), data.get("client_id"), data.get("body")
         )
         return {"question": q}
 
     @handler(write=True)
     def on_vote(self, user, data):
-        return {"question": services.vote_question(user, data.get("question_id"))}
+        return {"question": sessions.vote_question(user, data.get("question_id"))}
 
     @handler(write=True)
     def on_answer(self, user, data):
-        return {"question": services.answer_question(user, data.get("question_id"))}
+        return {"question": sessions.answer_question(user, data.get("question_id"))}
 
     @handler(write=True)
     def on_pin(self, user, data):
         return {
-            "pin": services.pin_position(
+            "pin": announcements.pin_position(
                 user, data.get("position_id"), session_id=data.get("session_id") or -1
             )
         }
 
     @handler(write=True)
     def on_unpin(self, user, data):
-        services.unpin(user, data.get("pin_id"))
+        announcements.unpin(user, data.get("pin_id"))
         return None
 
     @handler(write=True)
     def on_apply(self, user, data):
-        return services.apply_from_pin(user, data.get("pin_id"))
+        return announcements.apply_from_pin(user, data.get("pin_id"))
 
     @handler(write=True)
     def on_report(self, user, data):
-        return services.report_message(user, data.get("message_id"), data.get("reason"))
+        return moderation.report_message(user, data.get("message_id"), data.get("reason"))
 
     @handler(write=True)
     def on_delete(self, user, data):
-        return {"message": services.delete_message(user, data.get("message_id"))}
+        return {"message": moderation.delete_message(user, data.get("message_id"))}
 
 
 class BoothNamespace(LiveNamespace):
@@ -277,7 +286,7 @@ class BoothNamespace(LiveNamespace):
 
     @handler()
     def on_watch_queues(self, user, data):
-        entries = services.my_queues(user)
+        entries = queries.my_queues(user)
         for e in entries:
             join_room(queue_room(e["booth_id"]))
             join_room(fair_room(e["fair_id"]))
@@ -286,57 +295,57 @@ class BoothNamespace(LiveNamespace):
 
     @handler(write=True)
     def on_join_queue(self, user, data):
-        entry, created = services.join_queue(user, data.get("booth_id"))
+        entry, created = queues.join_queue(user, data.get("booth_id"))
         join_room(queue_room(entry.booth_id))
         join_room(fair_room(entry.booth.fair_id))
-        return {"entry": services.entry_dict(entry), "created": created}
+        return {"entry": queries.entry_dict(entry), "created": created}
 
     @handler(write=True)
     def on_leave_queue(self, user, data):
-        entry = services.leave_queue(user, data.get("entry_id"))
+        entry = queues.leave_queue(user, data.get("entry_id"))
         leave_room(queue_room(entry.booth_id))
         return {"entry_id": entry.id}
 
     @handler()
     def on_desk(self, user, data):
-        booth = services.rep_booth(user, data.get("booth_id"))
+        booth = access.rep_booth(user, data.get("booth_id"))
         join_room(desk_room(booth.id))
         join_room(fair_room(booth.fair_id))
         self._track(presence.booth_key(booth.id), user)
-        return {"desk": services.desk(user, booth.id)}
+        return {"desk": desk.desk(user, booth.id)}
 
     @handler(write=True)
     def on_call_next(self, user, data):
-        chat = services.call_next(user, data.get("booth_id"), data.get("entry_id"))
+        chat = desk.call_next(user, data.get("booth_id"), data.get("entry_id"))
         join_room(chat_room(chat.id))
-        return {"chat": services.chat_dict(chat)}
+        return {"chat": serializers.chat_dict(chat)}
 
     @handler(write=True)
     def on_open_chat(self, user, data):
-        chat = services.open_chat(user, data.get("chat_id"))
+        chat = desk.open_chat(user, data.get("chat_id"))
         join_room(chat_room(chat.id))
         join_room(fair_room(chat.booth.fair_id))
-        messages = services.backfill(RoomKind.CHAT, chat.id, data.get("last_message_id"))
+        messages = queries.backfill(RoomKind.CHAT, chat.id, data.get("last_message_id"))
         return {
-            "chat": services.chat_dict(chat),
-            "messages": [services.message_dict(m) for m in messages],
+            "chat": serializers.chat_dict(chat),
+            "messages": [serializers.message_dict(m) for m in messages],
         }
 
     @handler(write=True)
     def on_chat_send(self, user, data):
-        msg = services.send_chat_message(
+        msg = chat.send_chat_message(
             user, data.get("chat_id"), data.get("client_id"), data.get("body")
         )
         return {"message": msg}
 
     @handler(write=True)
     def on_end_chat(self, user, data):
-        chat = services.end_chat(user, data.get("chat_id"), data)
-        return {"chat": services.chat_dict(chat)}
+        chat = desk.end_chat(user, data.get("chat_id"), data)
+        return {"chat": serializers.chat_dict(chat)}
 
     @handler(write=True)
     def on_report(self, user, data):
-        return services.report_message(user, data.get("message_id"), data.get("reason"))
+        return moderation.report_message(user, data.get("message_id"), data.get("reason"))
 
 
 class ConsoleNamespace(LiveNamespace):
@@ -351,49 +360,53 @@ class ConsoleNamespace(LiveNamespace):
 
     @handler()
     def on_join(self, user, data):
-        fair = services.organiser_fair(user, data.get("fair_id"))
+        fair = access.organiser_fair(user, data.get("fair_id"))
         join_room(console_room(fair.id))
         join_room(fair_room(fair.id))
         return self._state(fair)
 
     def _state(self, fair):
         return {
-            "counters": services.fair_counters(fair),
-            "reports": [report_dict(r) for r in services.open_reports(fair.id)],
+            "counters": queries.fair_counters(fair),
+            "reports": [report_dict(r) for r in queries.open_reports(fair.id)],
         }
 
     @handler()
     def on_refresh(self, user, data):
-        return self._state(services.organiser_fair(user, data.get("fair_id")))
+        return self._state(access.organiser_fair(user, data.get("fair_id")))
 
     @handler(write=True)
     def on_announce(self, user, data):
-        a = services.announce(user, data.get("fair_id"), data.get("client_id"), data.get("body"))
+        a = announcements.announce(
+            user, data.get("fair_id"), data.get("client_id"), data.get("body")
+        )
         return {"announcement": a}
 
     @handler(write=True)
     def on_pin(self, user, data):
         return {
-            "pin": services.pin_position(user, data.get("position_id"), fair_id=data.get("fair_id"))
+            "pin": announcements.pin_position(
+                user, data.get("position_id"), fair_id=data.get("fair_id")
+            )
         }
 
     @handler(write=True)
     def on_unpin(self, user, data):
-        services.unpin(user, data.get("pin_id"))
+        announcements.unpin(user, data.get("pin_id"))
         return None
 
     @handler(write=True)
     def on_session_status(self, user, data):
-        ls = services.set_session_status(user, data.get("session_id"), data.get("status"))
+        ls = sessions.set_session_status(user, data.get("session_id"), data.get("status"))
         return {"session": {"id": ls.id, "status": ls.status}}
 
     @handler(write=True)
     def on_delete_message(self, user, data):
-        return {"message": services.delete_message(user, data.get("message_id"))}
+        return {"message": moderation.delete_message(user, data.get("message_id"))}
 
     @handler(write=True)
     def on_restrict(self, user, data):
-        r = services.restrict_user(
+        r = moderation.restrict_user(
             user,
             data.get("fair_id"),
             data.get("user_id"),
@@ -401,11 +414,11 @@ class ConsoleNamespace(LiveNamespace):
             data.get("minutes"),
             data.get("reason"),
         )
-        return {"restriction": {"id": r.id, "until": services.iso(r.until), "kind": r.kind}}
+        return {"restriction": {"id": r.id, "until": iso(r.until), "kind": r.kind}}
 
     @handler(write=True)
     def on_dismiss_report(self, user, data):
-        services.dismiss_report(user, data.get("report_id"))
+        moderation.dismiss_report(user, data.get("report_id"))
         return None
 
 
@@ -414,8 +427,8 @@ def report_dict(r) -> dict:
     return {
         "id": r.id,
         "reason": r.reason,
-        "created_at": services.iso(r.created_at),
-        "message": services.message_dict(m) | {"body": m.body},
+        "created_at": iso(r.created_at),
+        "message": serializers.message_dict(m) | {"body": m.body},
     }
 
 

@@ -4,6 +4,9 @@ Pages render everything they show on the server (they read without JavaScript); 
 to the same services the sockets use; the page scripts add the live updates.
 """
 
+import secrets
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -19,7 +22,17 @@ from flask_login import current_user
 from jobfair.database import begin_write
 from jobfair.errors import DomainError
 from jobfair.extensions import db
-from jobfair.live import services
+from jobfair.fairs.services import (
+    approved_booths,
+    booth_reps,
+    fair_sessions,
+    shown_positions,
+    stream_kind,
+)
+from jobfair.ids import require_id
+from jobfair.live import access, announcements, moderation, queries, queues, serializers, sessions
+from jobfair.live import desk as booth_desk  # the name desk is the rep's page below
+from jobfair.models.common import utcnow
 from jobfair.models.fair import LIVE_SESSION_STATUS_LABELS, LiveSession
 from jobfair.models.live import NEXT_STEP_LABELS, RESTRICTION_LABELS, RoomKind
 from jobfair.security import CSP, login_required, role_required
@@ -30,12 +43,10 @@ bp = Blueprint("live", __name__)
 @bp.app_context_processor
 def _live_template_helpers():
     """Callables for the live includes that other features' templates pull in."""
-    from jobfair.models.common import utcnow
-
     return {
         "live_now": utcnow,
-        "live_lobby": lambda fair: services.lobby_snapshot(None, fair),
-        "live_pins": lambda fair: services.active_pins(fair_id=fair.id),
+        "live_lobby": lambda fair: queries.lobby_snapshot(None, fair),
+        "live_pins": lambda fair: queries.active_pins(fair_id=fair.id),
     }
 
 
@@ -61,17 +72,15 @@ def _flash_error(err: DomainError) -> None:
 @bp.get("/live/sessions/<int:session_id>")
 @login_required
 def session_room(session_id: int):
-    from jobfair.fairs.services import stream_kind
-
-    ls = services.visible_session(current_user, session_id)
+    ls = access.visible_session(current_user, session_id)
     try:
-        services.check_not_banned(current_user, ls.fair_id)
+        access.check_not_banned(current_user, ls.fair_id)
         banned = None
     except DomainError as err:
         banned = err.message
     begin_write(db.session)
-    services.record_session_view(current_user, ls)
-    messages = [] if banned else services.recent_messages(RoomKind.SESSION, ls.id)
+    sessions.record_session_view(current_user, ls)
+    messages = [] if banned else queries.recent_messages(RoomKind.SESSION, ls.id)
     kind = stream_kind(ls.stream_url)
     origin = _embed_origin(ls.stream_url) if kind == "embed" else None
     html = render_template(
@@ -80,12 +89,12 @@ def session_room(session_id: int):
         status_label=LIVE_SESSION_STATUS_LABELS.get(ls.status, ls.status),
         stream_kind=kind,
         embed=bool(origin),
-        messages=[services.message_dict(m) for m in messages],
-        questions=services.session_questions(ls, current_user),
-        pins=services.active_pins(session_id=ls.id),
-        announcements=services.announcements(ls.fair_id, ls.id),
-        counters=services.session_counters(ls),
-        host=services.can_host(current_user, ls),
+        messages=[serializers.message_dict(m) for m in messages],
+        questions=queries.session_questions(ls, current_user),
+        pins=queries.active_pins(session_id=ls.id),
+        announcements=queries.announcements(ls.fair_id, ls.id),
+        counters=queries.session_counters(ls),
+        host=access.can_host(current_user, ls),
         banned=banned,
     )
     resp = make_response(html)
@@ -96,8 +105,6 @@ def session_room(session_id: int):
 
 
 def _embed_origin(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url or "")
     if parts.scheme != "https" or not parts.netloc or any(c in parts.netloc for c in " ;'\""):
         return None
@@ -108,7 +115,7 @@ def _embed_origin(url: str) -> str | None:
 @role_required("seeker")
 def apply_pin(pin_id: int):
     try:
-        services.apply_from_pin(current_user, pin_id)
+        announcements.apply_from_pin(current_user, pin_id)
         flash("投递成功，可在“我的投递”查看进度。", "success")
     except DomainError as err:
         _flash_error(err)
@@ -119,7 +126,7 @@ def apply_pin(pin_id: int):
 @login_required
 def report_message(message_id: int):
     try:
-        services.report_message(current_user, message_id, request.form.get("reason", ""))
+        moderation.report_message(current_user, message_id, request.form.get("reason", ""))
         flash("已举报，主办方会尽快处理。", "success")
     except DomainError as err:
         _flash_error(err)
@@ -133,7 +140,7 @@ def report_message(message_id: int):
 @role_required("seeker")
 def my_queues():
     return render_template(
-        "live/queues.html", entries=services.my_queues(current_user), max_queues=services.MAX_QUEUES
+        "live/queues.html", entries=queries.my_queues(current_user), max_queues=queues.MAX_QUEUES
     )
 
 
@@ -141,7 +148,7 @@ def my_queues():
 @role_required("seeker")
 def join_queue(booth_id: int):
     try:
-        entry, created = services.join_queue(current_user, booth_id)
+        entry, created = queues.join_queue(current_user, booth_id)
         flash("已加入排队。" if created else "你已在这个展位的队列中。", "success")
     except DomainError as err:
         _flash_error(err)
@@ -152,7 +159,7 @@ def join_queue(booth_id: int):
 @role_required("seeker")
 def leave_queue(entry_id: int):
     try:
-        services.leave_queue(current_user, entry_id)
+        queues.leave_queue(current_user, entry_id)
         flash("已离开队列。", "success")
     except DomainError as err:
         _flash_error(err)
@@ -165,8 +172,8 @@ def leave_queue(entry_id: int):
 @bp.get("/live/booths/<int:booth_id>/desk")
 @role_required("employer")
 def desk(booth_id: int):
-    data = services.desk(current_user, booth_id)
-    booth = services.rep_booth(current_user, booth_id)
+    data = booth_desk.desk(current_user, booth_id)
+    booth = access.rep_booth(current_user, booth_id)
     return render_template("live/desk.html", desk=data, booth=booth, fair=booth.fair)
 
 
@@ -174,7 +181,7 @@ def desk(booth_id: int):
 @role_required("employer")
 def call_next(booth_id: int):
     try:
-        chat = services.call_next(current_user, booth_id, request.form.get("entry_id") or None)
+        chat = booth_desk.call_next(current_user, booth_id, request.form.get("entry_id") or None)
     except DomainError as err:
         _flash_error(err)
         return redirect(url_for("live.desk", booth_id=booth_id))
@@ -184,24 +191,22 @@ def call_next(booth_id: int):
 @bp.get("/live/chats/<int:chat_id>")
 @login_required
 def chat_page(chat_id: int):
-    from jobfair.fairs.services import booth_reps, shown_positions
-
     begin_write(db.session)
-    chat = services.open_chat(current_user, chat_id)
+    chat = booth_desk.open_chat(current_user, chat_id)
     is_rep = current_user.id == chat.rep_user_id
     booth = chat.booth
     return render_template(
         "live/chat.html",
         chat=chat,
-        info=services.chat_dict(chat),
+        info=serializers.chat_dict(chat),
         booth=booth,
         is_rep=is_rep,
         messages=[
-            services.message_dict(m) for m in services.messages_after(RoomKind.CHAT, chat.id, 0)
+            serializers.message_dict(m) for m in queries.messages_after(RoomKind.CHAT, chat.id, 0)
         ],
         positions=shown_positions(booth) if is_rep else [],
         colleagues=[u for u in booth_reps(booth) if u.id != current_user.id] if is_rep else [],
-        profile=services.profile_summary(chat.seeker_user_id) if is_rep else None,
+        profile=booth_desk.profile_summary(chat.seeker_user_id) if is_rep else None,
         next_steps=NEXT_STEP_LABELS,
     )
 
@@ -210,7 +215,7 @@ def chat_page(chat_id: int):
 @role_required("employer")
 def end_chat(chat_id: int):
     try:
-        chat = services.end_chat(current_user, chat_id, request.form.to_dict())
+        chat = booth_desk.end_chat(current_user, chat_id, request.form.to_dict())
     except DomainError as err:
         _flash_error(err)
         return redirect(url_for("live.chat_page", chat_id=chat_id))
@@ -224,22 +229,20 @@ def end_chat(chat_id: int):
 @bp.get("/live/console/<int:fair_id>")
 @role_required("organiser")
 def console(fair_id: int):
-    from jobfair.fairs.services import approved_booths, fair_sessions, shown_positions
-
-    fair = services.organiser_fair(current_user, fair_id)
+    fair = access.organiser_fair(current_user, fair_id)
     booths = approved_booths(fair)
     return render_template(
         "live/console.html",
         fair=fair,
-        counters=services.fair_counters(fair),
+        counters=queries.fair_counters(fair),
         sessions=fair_sessions(fair),
         session_labels=LIVE_SESSION_STATUS_LABELS,
-        pins=services.active_pins(fair_id=fair.id),
+        pins=queries.active_pins(fair_id=fair.id),
         positions=[(b, p) for b in booths for p in shown_positions(b)],
-        reports=services.open_reports(fair.id),
-        announcements=list(reversed(services.announcements(fair.id))),
+        reports=queries.open_reports(fair.id),
+        announcements=list(reversed(queries.announcements(fair.id))),
         restriction_labels=RESTRICTION_LABELS,
-        restrict_minutes=services.RESTRICT_MINUTES,
+        restrict_minutes=moderation.RESTRICT_MINUTES,
         announce_client_id=_form_id(),
     )
 
@@ -259,29 +262,29 @@ CONSOLE_DONE = {
 @bp.post("/live/console/<int:fair_id>/action")
 @role_required("organiser")
 def console_action(fair_id: int):
-    fair = services.organiser_fair(current_user, fair_id)
+    fair = access.organiser_fair(current_user, fair_id)
     f = request.form
     action = f.get("action", "")
     try:
         if action == "announce":
-            services.announce(
+            announcements.announce(
                 current_user, fair.id, f.get("client_id") or _form_id(), f.get("body")
             )
         elif action == "pin":
-            services.pin_position(current_user, f.get("position_id"), fair_id=fair.id)
+            announcements.pin_position(current_user, f.get("position_id"), fair_id=fair.id)
         elif action == "unpin":
-            services.unpin(current_user, f.get("pin_id"))
+            announcements.unpin(current_user, f.get("pin_id"))
         elif action in ("session_live", "session_ended"):
-            ls = db.session.get(LiveSession, services._int(f.get("session_id"), "直播不存在。"))
+            ls = db.session.get(LiveSession, require_id(f.get("session_id"), "直播不存在。"))
             if ls is None or ls.fair_id != fair.id:
                 abort(404)
-            services.set_session_status(current_user, ls.id, action.split("_", 1)[1])
+            sessions.set_session_status(current_user, ls.id, action.split("_", 1)[1])
         elif action == "delete_message":
-            services.delete_message(current_user, f.get("message_id"))
+            moderation.delete_message(current_user, f.get("message_id"))
         elif action == "dismiss_report":
-            services.dismiss_report(current_user, f.get("report_id"))
+            moderation.dismiss_report(current_user, f.get("report_id"))
         elif action == "restrict":
-            services.restrict_user(
+            moderation.restrict_user(
                 current_user,
                 fair.id,
                 f.get("user_id"),
@@ -298,6 +301,4 @@ def console_action(fair_id: int):
 
 
 def _form_id() -> str:
-    import secrets
-
     return "form-" + secrets.token_hex(8)

@@ -1,0 +1,184 @@
+"""Who may see and do what in the live layer, and the checks on what people send."""
+
+import re
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func
+
+from jobfair.errors import DomainError, Forbidden, NotFound
+from jobfair.extensions import db
+from jobfair.fairs.services import is_rep_of
+from jobfair.formatting import fmt_dt
+from jobfair.ids import require_id
+from jobfair.models.common import utcnow
+from jobfair.models.fair import Booth, BoothStatus, Fair, FairStatus, LiveSession
+from jobfair.models.live import (
+    MAX_BODY,
+    InterviewChat,
+    LiveMessage,
+    LiveRestriction,
+    Question,
+    QueueEntry,
+    RestrictionKind,
+    RoomKind,
+)
+from jobfair.models.user import Role, User
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+RATE_LIMITED = "发言太频繁了：每 {window} 秒最多 {n} 条，请稍后再发。"
+
+
+def clean_body(value, what: str = "消息") -> str:
+    if not isinstance(value, str):
+        raise DomainError(f"{what}内容应为文字。", code="bad_request", status=400)
+    text = _CONTROL.sub("", value).strip()
+    if not text:
+        raise DomainError(f"请输入{what}内容。", fields={"body": f"请输入{what}内容"})
+    if len(text) > MAX_BODY:
+        raise DomainError(
+            f"{what}不能超过 {MAX_BODY} 个字（现在 {len(text)} 个）。",
+            fields={"body": f"不超过 {MAX_BODY} 个字"},
+        )
+    return text
+
+
+def clean_client_id(value) -> str:
+    if not isinstance(value, str) or not CLIENT_ID.match(value):
+        raise DomainError("消息编号无效，请刷新页面后重试。", code="bad_request", status=400)
+    return value
+
+
+def is_organiser(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.ORGANISER)
+
+
+def public_fair(fair_id) -> Fair:
+    fair = db.session.get(Fair, require_id(fair_id, "招聘会不存在。"))
+    if fair is None or fair.status not in (FairStatus.PUBLISHED, FairStatus.CLOSED):
+        raise NotFound("招聘会不存在。")
+    return fair
+
+
+def organiser_fair(user: User, fair_id) -> Fair:
+    if not is_organiser(user):
+        raise Forbidden()
+    fair = db.session.get(Fair, require_id(fair_id, "招聘会不存在。"))
+    if fair is None:
+        raise NotFound("招聘会不存在。")
+    return fair
+
+
+def visible_session(user: User, session_id) -> LiveSession:
+    """A session anyone signed in may watch: its fair is public (or it has no fair)."""
+    ls = db.session.get(LiveSession, require_id(session_id, "直播不存在。"))
+    if ls is None:
+        raise NotFound("直播不存在。")
+    if ls.fair_id is not None:
+        fair = ls.fair
+        if fair.status not in (FairStatus.PUBLISHED, FairStatus.CLOSED) and not is_organiser(user):
+            raise NotFound("直播不存在。")
+    return ls
+
+
+def can_host(user: User, ls: LiveSession) -> bool:
+    return is_organiser(user) or (ls.host_user_id is not None and ls.host_user_id == user.id)
+
+
+def approved_booth(booth_id) -> Booth:
+    booth = db.session.get(Booth, require_id(booth_id, "展位不存在。"))
+    if booth is None or booth.status != BoothStatus.APPROVED:
+        raise NotFound("展位不存在。")
+    if booth.fair.status not in (FairStatus.PUBLISHED, FairStatus.CLOSED):
+        raise NotFound("展位不存在。")
+    return booth
+
+
+def rep_booth(user: User, booth_id) -> Booth:
+    """A booth of the rep's own employer; another employer's booth is 404."""
+    if user.role != Role.EMPLOYER:
+        raise Forbidden("只有用人单位的招聘人员可以使用展位工作台。")
+    booth = approved_booth(booth_id)
+    if not is_rep_of(user, booth.employer_id):
+        raise NotFound("展位不存在。")
+    return booth
+
+
+def chat_for(user: User, chat_id) -> InterviewChat:
+    """A chat the user takes part in (its seeker or its rep); anything else is 404."""
+    chat = db.session.get(InterviewChat, require_id(chat_id, "面谈不存在。"))
+    if chat is None or user.id not in (chat.seeker_user_id, chat.rep_user_id):
+        raise NotFound("面谈不存在。")
+    return chat
+
+
+def own_entry(user: User, entry_id) -> QueueEntry:
+    entry = db.session.get(QueueEntry, require_id(entry_id, "排队记录不存在。"))
+    if entry is None or entry.seeker_user_id != user.id:
+        raise NotFound("排队记录不存在。")
+    return entry
+
+
+def visible_message(user: User, message_id) -> LiveMessage:
+    """A message the user could see: in a session they may watch, or their own 1:1 chat."""
+    msg = db.session.get(LiveMessage, require_id(message_id, "消息不存在。"))
+    if msg is None:
+        raise NotFound("消息不存在。")
+    if msg.room_kind == RoomKind.SESSION:
+        visible_session(user, msg.room_id)
+    elif msg.room_kind == RoomKind.CHAT and not is_organiser(user):
+        chat_for(user, msg.room_id)
+    return msg
+
+
+def active_restriction(user_id: int, fair_id: int | None, kinds=None) -> LiveRestriction | None:
+    now = utcnow()
+    q = db.select(LiveRestriction).filter(
+        LiveRestriction.user_id == user_id, LiveRestriction.until > now
+    )
+    if fair_id is None:
+        q = q.filter(LiveRestriction.fair_id.is_(None))
+    else:
+        q = q.filter((LiveRestriction.fair_id == fair_id) | LiveRestriction.fair_id.is_(None))
+    if kinds:
+        q = q.filter(LiveRestriction.kind.in_(list(kinds)))
+    return db.session.scalar(q.order_by(LiveRestriction.until.desc()).limit(1))
+
+
+def check_not_banned(user: User, fair_id: int | None) -> None:
+    if user is None or not user.is_authenticated:
+        return
+    r = active_restriction(user.id, fair_id, [RestrictionKind.BAN])
+    if r is not None:
+        raise Forbidden(f"你已被主办方移出本场直播互动，{_until(r.until)}后可再进入。")
+
+
+def check_can_write(user: User, fair_id: int | None) -> None:
+    r = active_restriction(user.id, fair_id)
+    if r is not None:
+        what = "移出" if r.kind == RestrictionKind.BAN else "禁言"
+        raise Forbidden(f"你已被主办方{what}，{_until(r.until)}后可再发言。")
+
+
+def _until(value: datetime) -> str:
+    return fmt_dt(value, "%m-%d %H:%M")
+
+
+def check_rate(user: User) -> None:
+    """5 chat messages or questions per 10 seconds per user, counted in the database so the
+    limit holds across processes and restarts."""
+    cfg = current_app.config
+    n, window = int(cfg["LIVE_MESSAGES_PER_WINDOW"]), int(cfg["LIVE_RATE_WINDOW_SECONDS"])
+    since = utcnow() - timedelta(seconds=window)
+    sent = db.session.scalar(
+        db.select(func.count())
+        .select_from(LiveMessage)
+        .filter(LiveMessage.user_id == user.id, LiveMessage.created_at > since)
+    ) + db.session.scalar(
+        db.select(func.count())
+        .select_from(Question)
+        .filter(Question.user_id == user.id, Question.created_at > since)
+    )
+    if sent >= n:
+        raise DomainError(RATE_LIMITED.format(window=window, n=n), code="rate_limited", status=429)

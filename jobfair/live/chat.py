@@ -1,0 +1,78 @@
+"""Chat messages in 直播 rooms and 1:1 chats: stored once per client id, then broadcast."""
+
+from sqlalchemy.exc import IntegrityError
+
+from jobfair.errors import Conflict
+from jobfair.extensions import db
+from jobfair.live import broadcasts
+from jobfair.live.access import (
+    chat_for,
+    check_can_write,
+    check_rate,
+    clean_body,
+    clean_client_id,
+    visible_session,
+)
+from jobfair.live.serializers import message_dict
+from jobfair.models.common import utcnow
+from jobfair.models.fair import LiveSessionStatus
+from jobfair.models.live import LiveMessage, RoomKind
+from jobfair.models.user import User
+
+
+def _existing_message(user: User, client_id: str) -> LiveMessage | None:
+    return db.session.scalar(db.select(LiveMessage).filter_by(user_id=user.id, client_id=client_id))
+
+
+def _store_message(user: User, kind: str, room_id: int, client_id: str, body) -> tuple:
+    """(message, created). A resend with the same client id returns the stored message."""
+    client_id = clean_client_id(client_id)
+    existing = _existing_message(user, client_id)
+    if existing is not None:
+        if existing.room_kind != kind or existing.room_id != room_id:
+            raise Conflict("消息编号重复，请刷新页面后重试。", code="duplicate_client_id")
+        return existing, False
+    body = clean_body(body)
+    check_rate(user)
+    msg = LiveMessage(
+        room_kind=kind, room_id=room_id, user_id=user.id, client_id=client_id, body=body
+    )
+    db.session.add(msg)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing_message(user, client_id)
+        if existing is None:
+            raise
+        return existing, False
+    return msg, True
+
+
+def send_session_message(user: User, session_id, client_id, body):
+    ls = visible_session(user, session_id)
+    if ls.status == LiveSessionStatus.ENDED:
+        raise Conflict("直播已结束，不能再发言。", code="session_ended")
+    check_can_write(user, ls.fair_id)
+    msg, created = _store_message(user, RoomKind.SESSION, ls.id, client_id, body)
+    data = message_dict(msg)
+    if created:
+        broadcasts.session_message(ls.id, data)
+    return data
+
+
+def send_chat_message(user: User, chat_id, client_id, body) -> dict:
+    chat = chat_for(user, chat_id)
+    client_id = clean_client_id(client_id)
+    existing = _existing_message(user, client_id)
+    if existing is None:
+        if chat.ended_at is not None:
+            raise Conflict("面谈已结束，不能再发送消息。", code="chat_ended")
+        if utcnow() > chat.ends_at:
+            raise Conflict("面谈时间已到，不能再发送消息。", code="chat_timeout")
+        check_can_write(user, chat.booth.fair_id)
+    msg, created = _store_message(user, RoomKind.CHAT, chat.id, client_id, body)
+    data = message_dict(msg)
+    if created:
+        broadcasts.chat_message(chat.id, data)
+    return data

@@ -1,0 +1,347 @@
+"""Reads of the live layer: backfill, lobby and queue state, counters, open reports."""
+
+from sqlalchemy import func
+
+from jobfair.errors import Forbidden
+from jobfair.extensions import db
+from jobfair.formatting import iso
+from jobfair.live import presence
+from jobfair.live.serializers import announcement_dict, pin_dict, question_dict
+from jobfair.models.application import Application
+from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair, LiveSession
+from jobfair.models.live import (
+    ACTIVE_QUEUE,
+    QUEUE_STATUS_LABELS,
+    Announcement,
+    FairVisit,
+    InterviewChat,
+    LiveApplication,
+    LiveMessage,
+    MessageReport,
+    NextStep,
+    PinnedPosition,
+    Question,
+    QuestionVote,
+    QueueEntry,
+    QueueStatus,
+    ReportStatus,
+    RoomKind,
+    SessionView,
+)
+from jobfair.models.user import Role, User
+
+BACKFILL_LIMIT = 500
+RECENT = 50
+
+
+def _after(value) -> int:
+    """A client's "last id I have": anything unreadable means "I have nothing yet"."""
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def fair_id_of_room(kind: str, room_id: int) -> int | None:
+    """The fair a session or 1:1 chat belongs to (None for a session without a fair)."""
+    if kind == RoomKind.SESSION:
+        ls = db.session.get(LiveSession, room_id)
+        return ls.fair_id if ls else None
+    if kind == RoomKind.CHAT:
+        chat = db.session.get(InterviewChat, room_id)
+        return chat.booth.fair_id if chat else None
+    return None
+
+
+def messages_after(kind: str, room_id: int, after_id=0, limit: int = BACKFILL_LIMIT) -> list:
+    """Messages of a room with id > after_id, oldest first (reconnect backfill)."""
+    after = _after(after_id)
+    rows = db.session.scalars(
+        db.select(LiveMessage)
+        .filter(
+            LiveMessage.room_kind == kind, LiveMessage.room_id == room_id, LiveMessage.id > after
+        )
+        .order_by(LiveMessage.id)
+        .limit(limit)
+    ).all()
+    return list(rows)
+
+
+def recent_messages(kind: str, room_id: int, limit: int = RECENT) -> list:
+    rows = db.session.scalars(
+        db.select(LiveMessage)
+        .filter(LiveMessage.room_kind == kind, LiveMessage.room_id == room_id)
+        .order_by(LiveMessage.id.desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))
+
+
+def backfill(kind: str, room_id: int, last_id) -> list:
+    """What a (re)joining client needs: the missed messages, or the recent ones on first join."""
+    if last_id:
+        return messages_after(kind, room_id, last_id)
+    return recent_messages(kind, room_id)
+
+
+def session_questions(ls: LiveSession, viewer: User | None = None) -> list[dict]:
+    rows = db.session.scalars(
+        db.select(Question)
+        .filter(Question.session_id == ls.id, Question.deleted_at.is_(None))
+        .order_by(Question.answered_at.is_not(None), Question.votes.desc(), Question.id)
+        .limit(200)
+    ).all()
+    voted: set[int] = set()
+    if viewer is not None and viewer.is_authenticated and rows:
+        voted = set(
+            db.session.scalars(
+                db.select(QuestionVote.question_id).filter(
+                    QuestionVote.user_id == viewer.id,
+                    QuestionVote.question_id.in_([q.id for q in rows]),
+                )
+            )
+        )
+    return [question_dict(q, voted=voted) for q in rows]
+
+
+def session_counters(ls: LiveSession) -> dict:
+    return {
+        "session_id": ls.id,
+        "viewers_online": presence.count(presence.session_key(ls.id)),
+        "viewers_total": db.session.scalar(
+            db.select(func.count()).select_from(SessionView).filter_by(session_id=ls.id)
+        ),
+        "applications": db.session.scalar(
+            db.select(func.count()).select_from(LiveApplication).filter_by(session_id=ls.id)
+        ),
+    }
+
+
+def announcements(fair_id: int | None = None, session_id: int | None = None, after_id=0, limit=20):
+    q = db.select(Announcement)
+    conds = []
+    if fair_id is not None:
+        conds.append(Announcement.fair_id == fair_id)
+    if session_id is not None:
+        conds.append(Announcement.session_id == session_id)
+    if not conds:
+        return []
+    q = q.filter(conds[0] if len(conds) == 1 else (conds[0] | conds[1]))
+    after = _after(after_id)
+    if after:
+        rows = db.session.scalars(
+            q.filter(Announcement.id > after).order_by(Announcement.id).limit(BACKFILL_LIMIT)
+        ).all()
+        return list(rows)
+    rows = db.session.scalars(q.order_by(Announcement.id.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
+def active_pins(fair_id: int | None = None, session_id: int | None = None) -> list[PinnedPosition]:
+    q = db.select(PinnedPosition).filter(PinnedPosition.unpinned_at.is_(None))
+    if session_id is not None:
+        q = q.filter(PinnedPosition.session_id == session_id)
+    else:
+        q = q.filter(PinnedPosition.fair_id == fair_id, PinnedPosition.session_id.is_(None))
+    return list(db.session.scalars(q.order_by(PinnedPosition.id.desc())).unique())
+
+
+def fair_booths(fair_id: int) -> list[Booth]:
+    return list(
+        db.session.scalars(
+            db.select(Booth)
+            .filter_by(fair_id=fair_id, status=BoothStatus.APPROVED)
+            .order_by(Booth.id)
+        ).unique()
+    )
+
+
+def waiting_ids(booth_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            db.select(QueueEntry.id)
+            .filter_by(booth_id=booth_id, status=QueueStatus.WAITING)
+            .order_by(QueueEntry.id)
+        )
+    )
+
+
+def wait_minutes(place: int, chat_minutes: int, reps_online: int) -> int:
+    """Estimated wait: place × booth chat minutes / reps online (at least one rep assumed)."""
+    if place <= 0:
+        return 0
+    return -(-place * chat_minutes // max(1, reps_online))
+
+
+def lobby_counts(fair_id: int) -> dict:
+    booths = fair_booths(fair_id)
+    lengths = dict(
+        db.session.execute(
+            db.select(QueueEntry.booth_id, func.count())
+            .filter(
+                QueueEntry.booth_id.in_([b.id for b in booths]),
+                QueueEntry.status == QueueStatus.WAITING,
+            )
+            .group_by(QueueEntry.booth_id)
+        ).all()
+    )
+    out = []
+    for b in booths:
+        reps = presence.count(presence.booth_key(b.id))
+        n = lengths.get(b.id, 0)
+        out.append(
+            {
+                "booth_id": b.id,
+                "employer": b.employer.name,
+                "reps_online": reps,
+                "queue_length": n,
+                "wait_minutes": wait_minutes(n, b.chat_minutes, reps),
+            }
+        )
+    return {
+        "fair_id": fair_id,
+        "seekers_online": presence.count(presence.fair_key(fair_id)),
+        "booths": out,
+    }
+
+
+def lobby_snapshot(user, fair: Fair, last_announcement_id=0) -> dict:
+    return {
+        "fair_id": fair.id,
+        "counts": lobby_counts(fair.id),
+        "announcements": [
+            announcement_dict(a) for a in announcements(fair.id, after_id=last_announcement_id)
+        ],
+        "pins": [pin_dict(p) for p in active_pins(fair_id=fair.id)],
+    }
+
+
+def active_entries(seeker_id: int) -> list[QueueEntry]:
+    return list(
+        db.session.scalars(
+            db.select(QueueEntry)
+            .filter(QueueEntry.seeker_user_id == seeker_id, QueueEntry.status.in_(ACTIVE_QUEUE))
+            .order_by(QueueEntry.id)
+        ).unique()
+    )
+
+
+def open_chat_of_entry(entry_id: int) -> InterviewChat | None:
+    return db.session.scalar(
+        db.select(InterviewChat)
+        .filter(InterviewChat.queue_entry_id == entry_id, InterviewChat.ended_at.is_(None))
+        .order_by(InterviewChat.id.desc())
+        .limit(1)
+    )
+
+
+def entry_dict(entry: QueueEntry, reps_online: int | None = None) -> dict:
+    booth = entry.booth
+    place = 0
+    if entry.status == QueueStatus.WAITING:
+        place = 1 + db.session.scalar(
+            db.select(func.count())
+            .select_from(QueueEntry)
+            .filter(
+                QueueEntry.booth_id == entry.booth_id,
+                QueueEntry.status == QueueStatus.WAITING,
+                QueueEntry.id < entry.id,
+            )
+        )
+    if reps_online is None:
+        reps_online = presence.count(presence.booth_key(booth.id))
+    chat = None
+    if entry.status in (QueueStatus.CALLED, QueueStatus.IN_CHAT):
+        c = open_chat_of_entry(entry.id)
+        chat = {"id": c.id, "ends_at": iso(c.ends_at)} if c else None
+    return {
+        "id": entry.id,
+        "booth_id": booth.id,
+        "fair_id": booth.fair_id,
+        "employer": booth.employer.name,
+        "status": entry.status,
+        "status_label": QUEUE_STATUS_LABELS.get(entry.status, entry.status),
+        "place": place,
+        "chat_minutes": booth.chat_minutes,
+        "reps_online": reps_online,
+        "wait_minutes": wait_minutes(place, booth.chat_minutes, reps_online),
+        "chat": chat,
+    }
+
+
+def my_queues(user: User) -> list[dict]:
+    if user.role != Role.SEEKER:
+        raise Forbidden("只有求职者有排队记录。")
+    return [entry_dict(e) for e in active_entries(user.id)]
+
+
+def queue_state(booth: Booth) -> dict:
+    """What every seeker in a booth's queue needs to compute their own place and wait."""
+    return {
+        "booth_id": booth.id,
+        "waiting": waiting_ids(booth.id),
+        "chat_minutes": booth.chat_minutes,
+        "reps_online": presence.count(presence.booth_key(booth.id)),
+    }
+
+
+def busy_seekers(seeker_ids: list[int]) -> set[int]:
+    if not seeker_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(QueueEntry.seeker_user_id).filter(
+                QueueEntry.seeker_user_id.in_(seeker_ids),
+                QueueEntry.status.in_([QueueStatus.CALLED, QueueStatus.IN_CHAT]),
+            )
+        )
+    )
+
+
+def open_reports(fair_id: int) -> list[MessageReport]:
+    reports = db.session.scalars(
+        db.select(MessageReport)
+        .filter(MessageReport.status == ReportStatus.OPEN)
+        .order_by(MessageReport.id)
+        .limit(500)
+    ).unique()
+    return [
+        r for r in reports if fair_id_of_room(r.message.room_kind, r.message.room_id) == fair_id
+    ]
+
+
+def fair_counters(fair: Fair) -> dict:
+    """The organiser console's counters for one fair."""
+    booth_ids = db.select(Booth.id).filter(Booth.fair_id == fair.id)
+    position_ids = db.select(BoothPosition.position_id).filter(
+        BoothPosition.booth_id.in_(booth_ids)
+    )
+
+    def count(q):
+        return db.session.scalar(db.select(func.count()).select_from(q.subquery()))
+
+    return {
+        "fair_id": fair.id,
+        "online": presence.count(presence.fair_key(fair.id)),
+        "visitors": count(db.select(FairVisit.user_id).filter_by(fair_id=fair.id)),
+        "queue_joins": count(db.select(QueueEntry.id).filter(QueueEntry.booth_id.in_(booth_ids))),
+        "waiting": count(
+            db.select(QueueEntry.id).filter(
+                QueueEntry.booth_id.in_(booth_ids), QueueEntry.status == QueueStatus.WAITING
+            )
+        ),
+        "chats": count(db.select(InterviewChat.id).filter(InterviewChat.booth_id.in_(booth_ids))),
+        "interviews": count(
+            db.select(InterviewChat.id).filter(
+                InterviewChat.booth_id.in_(booth_ids),
+                InterviewChat.next_step == NextStep.INTERVIEW,
+            )
+        ),
+        "applications": count(
+            db.select(Application.id).filter(
+                Application.position_id.in_(position_ids),
+                Application.created_at >= fair.starts_at,
+                Application.created_at <= fair.ends_at,
+            )
+        ),
+    }

@@ -1,0 +1,100 @@
+"""Live rows as the dicts that pages, sockets and the API send."""
+
+from flask import url_for
+
+from jobfair.formatting import hhmm, iso
+from jobfair.models.live import Announcement, InterviewChat, LiveMessage, PinnedPosition, Question
+from jobfair.models.position import Position, PositionStatus
+from jobfair.models.user import Role, User
+
+
+def display_name(user: User | None) -> str:
+    """What others see: seekers by surname only (privacy), staff by name and role."""
+    if user is None:
+        return "已注销用户"
+    name = (user.name or "").strip()
+    if user.role == Role.SEEKER:
+        return (name[:1] + "同学") if name else "求职者"
+    if user.role == Role.ORGANISER:
+        return (name or "组织方") + "（主办方）"
+    return (name or "招聘方") + "（招聘方）"
+
+
+def message_dict(m: LiveMessage) -> dict:
+    deleted = m.deleted_at is not None
+    return {
+        "id": m.id,
+        "room": f"{m.room_kind}:{m.room_id}",
+        "client_id": m.client_id,
+        "user_id": m.user_id,
+        "author": display_name(m.user),
+        "role": m.user.role if m.user else "",
+        "body": "" if deleted else m.body,
+        "deleted": deleted,
+        "created_at": iso(m.created_at),
+        "time": hhmm(m.created_at),
+    }
+
+
+def question_dict(q: Question, viewer_id: int | None = None, voted: set[int] | None = None):
+    deleted = q.deleted_at is not None
+    return {
+        "id": q.id,
+        "session_id": q.session_id,
+        "client_id": q.client_id,
+        "author": display_name(q.user),
+        "body": "" if deleted else q.body,
+        "deleted": deleted,
+        "votes": q.votes,
+        "voted": bool(voted and q.id in voted),
+        "answered": q.answered_at is not None,
+        "created_at": iso(q.created_at),
+    }
+
+
+def announcement_dict(a: Announcement) -> dict:
+    return {
+        "id": a.id,
+        "fair_id": a.fair_id,
+        "session_id": a.session_id,
+        "body": a.body,
+        "created_at": iso(a.created_at),
+        "time": hhmm(a.created_at),
+    }
+
+
+def position_card(p: Position) -> dict:
+    return {
+        "id": p.id,
+        "url": url_for("positions.detail", position_id=p.id),
+        "title": p.title,
+        "employer": p.employer.name if p.employer else "",
+        "salary_min": p.salary_min,
+        "salary_max": p.salary_max,
+        "district": p.district,
+        "open": p.status == PositionStatus.PUBLISHED,
+    }
+
+
+def pin_dict(pin: PinnedPosition) -> dict:
+    return {"id": pin.id, "position": position_card(pin.position), "pinned_at": iso(pin.pinned_at)}
+
+
+def chat_dict(chat: InterviewChat) -> dict:
+    booth = chat.booth
+    return {
+        "id": chat.id,
+        "booth_id": chat.booth_id,
+        "fair_id": booth.fair_id,
+        "employer": booth.employer.name,
+        "seeker_id": chat.seeker_user_id,
+        "seeker": display_name(chat.seeker),
+        "rep_id": chat.rep_user_id,
+        "rep": display_name(chat.rep),
+        "started_at": iso(chat.started_at),
+        "ends_at": iso(chat.ends_at),
+        "ended": chat.ended_at is not None,
+        "ended_at": iso(chat.ended_at),
+        "next_step": chat.next_step,
+        "chat_minutes": booth.chat_minutes,
+    }
