@@ -74,7 +74,8 @@ RULES = {
     "cli": "factory",
     "": "factory",
 }
-# Per-package modules that are entry points whatever the package's layer.
+# Per-package modules that are entry points whatever the package's layer (and `demo`
+# modules, which sit with the features).
 INTERFACE_MODULES = {"views", "commands", "cli"}
 
 
@@ -91,6 +92,8 @@ def layer_of(name: str) -> str:
     last = rel.rsplit(".", 1)[-1]
     if "." in rel and last in INTERFACE_MODULES:
         return "interfaces"
+    if "." in rel and last == "demo":
+        return "features"  # demo data builds on a package's services, like a feature
     if rel == "cli":
         return "factory"
     best = ""
