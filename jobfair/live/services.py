@@ -169,7 +169,7 @@ def approved_booth(booth_id) -> Booth:
 
 def rep_booth(user: User, booth_id) -> Booth:
     """A booth of the rep's own employer; another employer's booth is 404."""
-    from jobfair.fairs.services import is_rep_of
+    from jobfair.employers.acting import is_rep_of
 
     if user.role != Role.EMPLOYER:
         raise Forbidden("只有用人单位的招聘人员可以使用展位工作台。")
@@ -180,7 +180,7 @@ def rep_booth(user: User, booth_id) -> Booth:
 
 
 def my_rep_booths(user: User) -> list[Booth]:
-    from jobfair.fairs.services import employer_of
+    from jobfair.employers.acting import employer_of
 
     if user.role != Role.EMPLOYER:
         return []
@@ -1245,7 +1245,7 @@ def end_chat(user: User, chat_id, data: dict) -> InterviewChat:
     booth = chat.booth
     handed_to = None
     if step == NextStep.HANDOVER:
-        from jobfair.fairs.services import booth_reps
+        from jobfair.fairs.booths import booth_reps
 
         try:
             handed_to = int(data.get("handed_to_user_id") or 0)

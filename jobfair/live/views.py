@@ -61,7 +61,7 @@ def _flash_error(err: DomainError) -> None:
 @bp.get("/live/sessions/<int:session_id>")
 @login_required
 def session_room(session_id: int):
-    from jobfair.fairs.services import stream_kind
+    from jobfair.fairs.schedule import stream_kind
 
     ls = services.visible_session(current_user, session_id)
     try:
@@ -184,7 +184,7 @@ def call_next(booth_id: int):
 @bp.get("/live/chats/<int:chat_id>")
 @login_required
 def chat_page(chat_id: int):
-    from jobfair.fairs.services import booth_reps, shown_positions
+    from jobfair.fairs.booths import booth_reps, shown_positions
 
     begin_write(db.session)
     chat = services.open_chat(current_user, chat_id)
@@ -224,7 +224,8 @@ def end_chat(chat_id: int):
 @bp.get("/live/console/<int:fair_id>")
 @role_required("organiser")
 def console(fair_id: int):
-    from jobfair.fairs.services import approved_booths, fair_sessions, shown_positions
+    from jobfair.fairs.booths import approved_booths, shown_positions
+    from jobfair.fairs.schedule import fair_sessions
 
     fair = services.organiser_fair(current_user, fair_id)
     booths = approved_booths(fair)
