@@ -152,7 +152,9 @@ def test_other_employers_reps_are_not_found(app, client, login, owner, make_empl
 
 
 def test_service_helpers(app, owner, booth_id, make_user, make_employer):
-    from jobfair.fairs import services
+    from jobfair.employers import acting
+    from jobfair.fairs.booths import booth_reps
+    from jobfair.fairs.schedule import stream_kind
 
     rep_user = make_user(role="employer", name="王小凤")
     stranger = make_employer()
@@ -162,17 +164,17 @@ def test_service_helpers(app, owner, booth_id, make_user, make_employer):
         db.session.commit()
         rep = db.session.get(User, rep_user.id)
         own = db.session.get(User, owner.user.id)
-        assert services.employer_of(rep).id == owner.id
-        assert services.employer_of(own).id == owner.id
-        assert services.employer_of(db.session.get(User, seeker.id)) is None
-        assert services.is_rep_of(rep, owner.id) and services.is_rep_of(own, owner.id)
-        assert not services.is_rep_of(rep, stranger.id)
-        assert services.is_extra_rep(rep) and not services.is_extra_rep(own)
+        assert acting.employer_of(rep).id == owner.id
+        assert acting.employer_of(own).id == owner.id
+        assert acting.employer_of(db.session.get(User, seeker.id)) is None
+        assert acting.is_rep_of(rep, owner.id) and acting.is_rep_of(own, owner.id)
+        assert not acting.is_rep_of(rep, stranger.id)
+        assert acting.is_extra_rep(rep) and not acting.is_extra_rep(own)
         booth = db.session.get(Booth, booth_id)
-        assert [u.id for u in services.booth_reps(booth)] == sorted([own.id, rep.id])
-        assert services.stream_kind("https://x.cn/live/a.m3u8?t=1") == "hls"
-        assert services.stream_kind("https://x.cn/a.flv") == "flv"
-        assert services.stream_kind("https://x.cn/embed/1") == "embed"
+        assert [u.id for u in booth_reps(booth)] == sorted([own.id, rep.id])
+        assert stream_kind("https://x.cn/live/a.m3u8?t=1") == "hls"
+        assert stream_kind("https://x.cn/a.flv") == "flv"
+        assert stream_kind("https://x.cn/embed/1") == "embed"
 
 
 def test_owner_password_is_unchanged_by_rep_creation(app, client, login, owner):

@@ -5,7 +5,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint, json_body
-from jobfair.employers import services
+from jobfair.employers import acting, services
 from jobfair.errors import NotFound
 from jobfair.positions import services as positions
 from jobfair.security import role_required
@@ -90,7 +90,7 @@ def _body(schema_cls):
 @employer_only
 def get_profile():
     """本单位信息（含审核状态）"""
-    employer = services.get_profile(current_user)
+    employer = acting.owned_employer(current_user)
     if employer is None:
         raise NotFound("还没有填写单位信息。")
     return employer

@@ -7,7 +7,12 @@ from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.errors import DomainError
-from jobfair.fairs import services
+from jobfair.fairs import booths as booth_ops
+from jobfair.fairs import fairs as fair_ops
+from jobfair.fairs import registrations as registration_ops
+from jobfair.fairs import schedule as schedule_ops
+from jobfair.formatting import iso
+from jobfair.masking import mask_phone
 from jobfair.models.common import utcnow
 from jobfair.models.fair import Booth, Fair, LiveSession
 from jobfair.models.user import Role
@@ -174,12 +179,12 @@ def fair_dict(fair: Fair, now=None, count: int | None = None) -> dict:
         "description": fair.description,
         "status": fair.status,
         "phase": fair.phase(now or utcnow()),
-        "starts_at": services.iso(fair.starts_at),
-        "ends_at": services.iso(fair.ends_at),
+        "starts_at": iso(fair.starts_at),
+        "ends_at": iso(fair.ends_at),
         "capacity": fair.capacity,
         "eligibility_group": fair.eligibility_group,
         "groups": fair.group_codes,
-        "registration_count": services.registration_count(fair.id) if count is None else count,
+        "registration_count": fair_ops.registration_count(fair.id) if count is None else count,
     }
 
 
@@ -211,7 +216,7 @@ def booth_dict(booth: Booth, *, private: bool = False) -> dict:
     positions = (
         [link.position for link in booth.position_links]
         if private
-        else services.shown_positions(booth)
+        else booth_ops.shown_positions(booth)
     )
     out = {
         "id": booth.id,
@@ -221,8 +226,8 @@ def booth_dict(booth: Booth, *, private: bool = False) -> dict:
         "chat_minutes": booth.chat_minutes,
         "employer": employer,
         "positions": [_position_dict(p) for p in positions],
-        "created_at": services.iso(booth.created_at),
-        "decided_at": services.iso(booth.decided_at),
+        "created_at": iso(booth.created_at),
+        "decided_at": iso(booth.decided_at),
     }
     if private:
         out["decline_reason"] = booth.decline_reason
@@ -238,9 +243,9 @@ def session_dict(ls: LiveSession) -> dict:
         "host_user_id": ls.host_user_id,
         "host_name": ls.host.name if ls.host else "",
         "stream_url": ls.stream_url,
-        "stream_kind": services.stream_kind(ls.stream_url),
-        "starts_at": services.iso(ls.starts_at),
-        "ends_at": services.iso(ls.ends_at),
+        "stream_kind": schedule_ops.stream_kind(ls.stream_url),
+        "starts_at": iso(ls.starts_at),
+        "ends_at": iso(ls.ends_at),
         "status": ls.status,
         "employer_ids": ls.employer_ids,
     }
@@ -265,12 +270,12 @@ def _no_body() -> None:
 def list_fairs(phase: str | None = None):
     """已发布的招聘会（可按 upcoming 即将开始 / ongoing 进行中 / past 已结束 筛选）"""
     now = utcnow()
-    phases = services.public_fairs(now)
+    phases = fair_ops.public_fairs(now)
     if phase in phases:
         fairs = phases[phase]
     else:
         fairs = phases["ongoing"] + phases["upcoming"] + phases["past"]
-    counts = services.fair_counts([f.id for f in fairs])
+    counts = fair_ops.fair_counts([f.id for f in fairs])
     return [fair_dict(f, now, counts[f.id]["registrations"]) for f in fairs]
 
 
@@ -278,11 +283,11 @@ def list_fairs(phase: str | None = None):
 @bp.response(200, FairDetailOut)
 def get_fair(fair_id: int):
     """招聘会详情：已通过的展位及其岗位、直播带岗日程（草稿仅组织方可见）"""
-    fair = services.get_fair(fair_id) if _is_organiser() else services.public_fair_or_404(fair_id)
+    fair = fair_ops.get_fair(fair_id) if _is_organiser() else fair_ops.public_fair_or_404(fair_id)
     out = fair_dict(fair)
-    out["registered"] = services.registration_of(current_user, fair.id) is not None
-    out["booths"] = [booth_dict(b) for b in services.approved_booths(fair)]
-    out["sessions"] = [session_dict(s) for s in services.fair_sessions(fair)]
+    out["registered"] = registration_ops.registration_of(current_user, fair.id) is not None
+    out["booths"] = [booth_dict(b) for b in booth_ops.approved_booths(fair)]
+    out["sessions"] = [session_dict(s) for s in schedule_ops.fair_sessions(fair)]
     return out
 
 
@@ -290,15 +295,15 @@ def get_fair(fair_id: int):
 @bp.response(200, BoothOut(many=True))
 def list_booths(fair_id: int):
     """已通过的展位及其在招岗位"""
-    fair = services.public_fair_or_404(fair_id)
-    return [booth_dict(b) for b in services.approved_booths(fair)]
+    fair = fair_ops.public_fair_or_404(fair_id)
+    return [booth_dict(b) for b in booth_ops.approved_booths(fair)]
 
 
 @bp.route("/<int:fair_id>/booths/<int:booth_id>", methods=["GET"])
 @bp.response(200, BoothOut)
 def get_booth(fair_id: int, booth_id: int):
     """展位：单位信息（联系方式仅登录用户可见）与展示的在招岗位"""
-    _fair, booth = services.public_booth(fair_id, booth_id)
+    _fair, booth = booth_ops.public_booth(fair_id, booth_id)
     return booth_dict(booth)
 
 
@@ -306,8 +311,8 @@ def get_booth(fair_id: int, booth_id: int):
 @bp.response(200, SessionOut(many=True))
 def list_sessions(fair_id: int):
     """直播带岗日程"""
-    fair = services.get_fair(fair_id) if _is_organiser() else services.public_fair_or_404(fair_id)
-    return [session_dict(s) for s in services.fair_sessions(fair)]
+    fair = fair_ops.get_fair(fair_id) if _is_organiser() else fair_ops.public_fair_or_404(fair_id)
+    return [session_dict(s) for s in schedule_ops.fair_sessions(fair)]
 
 
 # --- seeker ---------------------------------------------------------------------------------
@@ -320,7 +325,7 @@ def list_sessions(fair_id: int):
 @role_required("seeker")
 def register(fair_id: int):
     """报名招聘会"""
-    services.register(current_user, fair_id)
+    registration_ops.register(current_user, fair_id)
     return {"fair_id": fair_id, "registered": True}
 
 
@@ -329,7 +334,7 @@ def register(fair_id: int):
 @role_required("seeker")
 def unregister(fair_id: int):
     """取消报名（未报名时也返回 registered: false）"""
-    services.unregister(current_user, fair_id)
+    registration_ops.unregister(current_user, fair_id)
     return {"fair_id": fair_id, "registered": False}
 
 
@@ -339,7 +344,7 @@ def unregister(fair_id: int):
 def mine():
     """我报名的招聘会"""
     now = utcnow()
-    return [fair_dict(f, now) for f in services.my_fairs(current_user)]
+    return [fair_dict(f, now) for f in registration_ops.my_fairs(current_user)]
 
 
 # --- employer -------------------------------------------------------------------------------
@@ -350,7 +355,7 @@ def mine():
 @role_required("employer")
 def my_booths():
     """本单位的展位申请及审核结果（招聘代表也可查看）"""
-    return [booth_dict(b, private=True) for b in services.employer_booths(current_user)]
+    return [booth_dict(b, private=True) for b in booth_ops.employer_booths(current_user)]
 
 
 @bp.route("/<int:fair_id>/booth", methods=["POST"])
@@ -360,7 +365,7 @@ def my_booths():
 @role_required("employer")
 def apply_booth(fair_id: int):
     """申请展位（单位须已认证；未通过的申请可以修改后重新提交）"""
-    return booth_dict(services.apply_booth(current_user, fair_id, json_body()), private=True)
+    return booth_dict(booth_ops.apply_booth(current_user, fair_id, json_body()), private=True)
 
 
 @bp.route("/booths/<int:booth_id>", methods=["PATCH"])
@@ -369,14 +374,14 @@ def apply_booth(fair_id: int):
 @role_required("employer")
 def update_booth(booth_id: int):
     """修改展位的展示岗位、介绍和洽谈时长（待审核或已通过时）"""
-    booth = services.employer_booth(current_user, booth_id)
+    booth = booth_ops.employer_booth(current_user, booth_id)
     data = {
         "position_ids": booth.position_ids,
         "intro": booth.intro,
         "chat_minutes": booth.chat_minutes,
         **json_body(),
     }
-    return booth_dict(services.update_booth(current_user, booth.id, data), private=True)
+    return booth_dict(booth_ops.update_booth(current_user, booth.id, data), private=True)
 
 
 # --- organiser ------------------------------------------------------------------------------
@@ -388,8 +393,8 @@ def update_booth(booth_id: int):
 def manage_list():
     """全部招聘会（含草稿）及报名、展位、直播场次计数"""
     now = utcnow()
-    fairs = services.all_fairs()
-    counts = services.fair_counts([f.id for f in fairs])
+    fairs = fair_ops.all_fairs()
+    counts = fair_ops.fair_counts([f.id for f in fairs])
     out = []
     for f in fairs:
         row = fair_dict(f, now, counts[f.id]["registrations"])
@@ -404,7 +409,7 @@ def manage_list():
 @role_required("organiser")
 def create_fair():
     """新建招聘会（草稿）"""
-    return fair_dict(services.create_fair(current_user, json_body()))
+    return fair_dict(fair_ops.create_fair(current_user, json_body()))
 
 
 @bp.route("/<int:fair_id>", methods=["PATCH"])
@@ -413,7 +418,7 @@ def create_fair():
 @role_required("organiser")
 def update_fair(fair_id: int):
     """修改招聘会；只需提交要修改的字段"""
-    return fair_dict(services.update_fair(current_user, fair_id, json_body(), partial=True))
+    return fair_dict(fair_ops.update_fair(current_user, fair_id, json_body(), partial=True))
 
 
 @bp.route("/<int:fair_id>/publish", methods=["POST"])
@@ -422,7 +427,7 @@ def update_fair(fair_id: int):
 def publish_fair(fair_id: int):
     """发布招聘会"""
     _no_body()
-    return fair_dict(services.publish_fair(current_user, fair_id))
+    return fair_dict(fair_ops.publish_fair(current_user, fair_id))
 
 
 @bp.route("/<int:fair_id>/close", methods=["POST"])
@@ -431,7 +436,7 @@ def publish_fair(fair_id: int):
 def close_fair(fair_id: int):
     """关闭招聘会（不再接受报名和展位申请）"""
     _no_body()
-    return fair_dict(services.close_fair(current_user, fair_id))
+    return fair_dict(fair_ops.close_fair(current_user, fair_id))
 
 
 @bp.route("/<int:fair_id>/booth-applications", methods=["GET"])
@@ -441,7 +446,7 @@ def close_fair(fair_id: int):
 def booth_applications(fair_id: int, status: str | None = None):
     """本场全部展位申请（可按状态筛选）"""
     return [
-        booth_dict(b, private=True) for b in services.fair_booths(current_user, fair_id, status)
+        booth_dict(b, private=True) for b in booth_ops.fair_booths(current_user, fair_id, status)
     ]
 
 
@@ -451,7 +456,7 @@ def booth_applications(fair_id: int, status: str | None = None):
 def approve_booth(booth_id: int):
     """通过展位申请"""
     _no_body()
-    return booth_dict(services.approve_booth(current_user, booth_id), private=True)
+    return booth_dict(booth_ops.approve_booth(current_user, booth_id), private=True)
 
 
 @bp.route("/booths/<int:booth_id>/decline", methods=["POST"])
@@ -460,7 +465,7 @@ def approve_booth(booth_id: int):
 @role_required("organiser")
 def decline_booth(booth_id: int):
     """驳回展位申请（原因必填，用人单位可见）"""
-    return booth_dict(services.decline_booth(current_user, booth_id, json_body()), private=True)
+    return booth_dict(booth_ops.decline_booth(current_user, booth_id, json_body()), private=True)
 
 
 @bp.route("/<int:fair_id>/registrations", methods=["GET"])
@@ -468,9 +473,7 @@ def decline_booth(booth_id: int):
 @role_required("organiser")
 def registrations(fair_id: int):
     """报名名单与各重点群体人数（手机号打码）"""
-    from jobfair.masking import mask_phone
-
-    fair, rows, by_group = services.registrations(current_user, fair_id)
+    fair, rows, by_group = registration_ops.registrations(current_user, fair_id)
     return {
         "fair": fair_dict(fair, count=len(rows)),
         "total": len(rows),
@@ -479,7 +482,7 @@ def registrations(fair_id: int):
             {
                 **r,
                 "phone": mask_phone(r["phone"]),
-                "created_at": services.iso(r["created_at"]),
+                "created_at": iso(r["created_at"]),
             }
             for r in rows
         ],
@@ -492,7 +495,7 @@ def registrations(fair_id: int):
 @role_required("organiser")
 def create_session(fair_id: int):
     """安排直播带岗"""
-    return session_dict(services.create_session(current_user, fair_id, json_body()))
+    return session_dict(schedule_ops.create_session(current_user, fair_id, json_body()))
 
 
 @bp.route("/<int:fair_id>/sessions/<int:session_id>", methods=["PATCH"])
@@ -502,7 +505,7 @@ def create_session(fair_id: int):
 def update_session(fair_id: int, session_id: int):
     """修改直播安排（仅未开始的场次）；只需提交要修改的字段"""
     return session_dict(
-        services.update_session(current_user, fair_id, session_id, json_body(), partial=True)
+        schedule_ops.update_session(current_user, fair_id, session_id, json_body(), partial=True)
     )
 
 
@@ -511,5 +514,5 @@ def update_session(fair_id: int, session_id: int):
 @role_required("organiser")
 def delete_session(fair_id: int, session_id: int):
     """删除直播安排（仅未开始的场次）"""
-    services.delete_session(current_user, fair_id, session_id)
+    schedule_ops.delete_session(current_user, fair_id, session_id)
     return ""

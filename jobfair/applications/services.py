@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from jobfair import events
 from jobfair.database import begin_write
+from jobfair.employers.acting import require_employer
 from jobfair.errors import Conflict, DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import iso
@@ -201,18 +202,14 @@ def application_for(seeker: User | None, position_id: int) -> Application | None
 # --- employer side -------------------------------------------------------------------------
 
 
-def employer_of(user: User) -> Employer:
-    if user.role != Role.EMPLOYER:
-        raise DomainError("没有权限执行此操作。", code="forbidden", status=403)
-    employer = db.session.scalar(db.select(Employer).filter_by(user_id=user.id))
-    if employer is None:
-        raise NotFound("请先填写单位信息。")
-    return employer
+def _employer(user: User) -> Employer:
+    """The owner's company whose applicants these are (see employers.acting)."""
+    return require_employer(user, NotFound("请先填写单位信息。"))
 
 
 def owned_position(user: User, position_id: int) -> Position:
     """One of the employer's own positions; any other id is 404."""
-    employer = employer_of(user)
+    employer = _employer(user)
     require_id(position_id, "岗位不存在。")
     position = db.session.scalar(
         db.select(Position).filter_by(id=position_id, employer_id=employer.id)
@@ -259,7 +256,7 @@ def status_counts(user: User, position_id: int) -> dict[str, int]:
 
 def applicant_counts(user: User, position_ids: list[int]) -> dict[int, dict[str, int]]:
     """{position_id: {"total": n, "new": m}} for the employer's own positions in the list."""
-    employer = employer_of(user)
+    employer = _employer(user)
     rows = db.session.execute(
         db.select(Application.position_id, Application.status, func.count())
         .join(Position, Position.id == Application.position_id)
@@ -277,7 +274,7 @@ def applicant_counts(user: User, position_ids: list[int]) -> dict[int, dict[str,
 
 def employer_application(user: User, application_id: int) -> Application:
     """An application to one of the employer's own positions; anything else is 404."""
-    employer = employer_of(user)
+    employer = _employer(user)
     require_id(application_id, "投递记录不存在。")
     app = db.session.scalar(
         db.select(Application)

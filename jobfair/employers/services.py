@@ -13,6 +13,7 @@ from marshmallow import ValidationError, validates
 from sqlalchemy import func
 
 from jobfair import reference
+from jobfair.employers.acting import owned_employer
 from jobfair.errors import Conflict, DomainError
 from jobfair.extensions import db
 from jobfair.models.application import Application, ApplicationStatus
@@ -114,10 +115,6 @@ class ProfileSchema(BaseSchema):
             raise ValidationError("请填写 11 位手机号或带区号的固定电话，如 025-12345678。")
 
 
-def get_profile(user) -> Employer | None:
-    return db.session.scalar(db.select(Employer).filter_by(user_id=user.id))
-
-
 def _load_profile(data: dict, form: bool) -> dict:
     try:
         values = load(ProfileSchema(), data, form=form)
@@ -142,7 +139,7 @@ def save_profile(user, data: dict, *, form: bool = False) -> tuple[Employer, boo
     sent_for_review is True when this save put the profile (back) in the review queue.
     """
     values = _load_profile(data, form)
-    employer = get_profile(user)
+    employer = owned_employer(user)
     taken = db.session.scalar(
         db.select(Employer.id).filter(
             Employer.credit_code == values["credit_code"],
@@ -174,7 +171,7 @@ def save_profile(user, data: dict, *, form: bool = False) -> tuple[Employer, boo
 
 def dashboard(user) -> dict:
     """What the employer's home page shows: profile status and counts of positions."""
-    employer = get_profile(user)
+    employer = owned_employer(user)
     counts = {str(s): 0 for s in PositionStatus}
     new_applications = 0
     if employer is not None:

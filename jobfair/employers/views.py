@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from jobfair import moderation, occupations
 from jobfair.applications import services as application_services
-from jobfair.employers import services
+from jobfair.employers import acting, services
 from jobfair.errors import DomainError
 from jobfair.models.position import PositionStatus
 from jobfair.positions import services as position_services
@@ -40,7 +40,7 @@ def dashboard():
 @bp.route("/employer/profile", methods=["GET", "POST"])
 @role_required("employer")
 def profile():
-    employer = services.get_profile(current_user)
+    employer = acting.owned_employer(current_user)
     errors: dict = {}
     status = 200
     form = request.form if request.method == "POST" else None
@@ -68,7 +68,7 @@ def profile():
 
 
 def _require_profile():
-    if services.get_profile(current_user) is None:
+    if acting.owned_employer(current_user) is None:
         flash("请先填写单位信息，再发布岗位。", "info")
         return redirect(url_for("employers.profile"))
     return None
@@ -87,7 +87,7 @@ def positions():
         # One grouped query for the whole list, not one per row.
         applicant_counts=application_services.applicant_counts(current_user, [p.id for p in rows]),
         status=status,
-        employer=services.get_profile(current_user),
+        employer=acting.owned_employer(current_user),
         statuses=[str(s) for s in PositionStatus],
     )
 
@@ -99,7 +99,7 @@ def _render_form(position, values, errors, status=200):
         values=values,
         errors=errors,
         occupation_groups=occupations.grouped_choices(),
-        employer=services.get_profile(current_user),
+        employer=acting.owned_employer(current_user),
     ), status
 
 

@@ -4,8 +4,13 @@ employer booth applications and rep accounts, organiser fair management."""
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from jobfair.employers import acting
+from jobfair.employers import reps as rep_accounts
 from jobfair.errors import DomainError, error_body
-from jobfair.fairs import services
+from jobfair.fairs import booths as booth_ops
+from jobfair.fairs import fairs as fair_ops
+from jobfair.fairs import registrations as registration_ops
+from jobfair.fairs import schedule as schedule_ops
 from jobfair.models.common import GROUP_LABELS
 from jobfair.models.common import utcnow as _utcnow
 from jobfair.models.fair import (
@@ -37,7 +42,7 @@ def keep_reps_out_of_company_pages():
         return None
     if not current_user.is_authenticated or current_user.role != Role.EMPLOYER:
         return None
-    if not services.is_extra_rep(current_user):
+    if not acting.is_extra_rep(current_user):
         return None
     message = "招聘代表账号不能管理单位信息、岗位和投递，请联系本单位管理员。"
     if path.startswith("/api/"):
@@ -76,27 +81,27 @@ def _group_options():
 
 @bp.route("/fairs")
 def index():
-    return render_template("fairs/index.html", phases=services.public_fairs(), now=_utcnow())
+    return render_template("fairs/index.html", phases=fair_ops.public_fairs(), now=_utcnow())
 
 
 @bp.route("/fairs/<int:fair_id>")
 def detail(fair_id: int):
-    fair = services.public_fair_or_404(fair_id)
-    booths = services.approved_booths(fair)
-    registration = services.registration_of(current_user, fair.id)
+    fair = fair_ops.public_fair_or_404(fair_id)
+    booths = booth_ops.approved_booths(fair)
+    registration = registration_ops.registration_of(current_user, fair.id)
     own_booth = None
-    employer = services.employer_of(current_user)
+    employer = acting.employer_of(current_user)
     if employer is not None:
-        own_booth = services.booth_of(employer.id, fair.id)
-    is_rep = services.is_extra_rep(current_user)
+        own_booth = booth_ops.booth_of(employer.id, fair.id)
+    is_rep = acting.is_extra_rep(current_user)
     return render_template(
         "fairs/fair.html",
         fair=fair,
         booths=booths,
-        positions={b.id: services.shown_positions(b) for b in booths},
-        live_sessions=services.fair_sessions(fair),
+        positions={b.id: booth_ops.shown_positions(b) for b in booths},
+        live_sessions=schedule_ops.fair_sessions(fair),
         registered=registration is not None,
-        registration_count=services.registration_count(fair.id),
+        registration_count=fair_ops.registration_count(fair.id),
         own_booth=own_booth,
         is_rep=is_rep,
         now=_utcnow(),
@@ -105,14 +110,14 @@ def detail(fair_id: int):
 
 @bp.route("/fairs/<int:fair_id>/booths/<int:booth_id>")
 def booth(fair_id: int, booth_id: int):
-    fair, booth = services.public_booth(fair_id, booth_id)
+    fair, booth = booth_ops.public_booth(fair_id, booth_id)
     return render_template(
         "fairs/booth.html",
         fair=fair,
         booth=booth,
         employer=booth.employer,
-        positions=services.shown_positions(booth),
-        registered=services.registration_of(current_user, fair.id) is not None,
+        positions=booth_ops.shown_positions(booth),
+        registered=registration_ops.registration_of(current_user, fair.id) is not None,
         now=_utcnow(),
     )
 
@@ -121,7 +126,7 @@ def booth(fair_id: int, booth_id: int):
 @role_required("seeker")
 def register(fair_id: int):
     try:
-        services.register(current_user, fair_id)
+        registration_ops.register(current_user, fair_id)
     except DomainError as err:
         if err.status == 404:
             raise
@@ -134,9 +139,9 @@ def register(fair_id: int):
 @bp.route("/fairs/<int:fair_id>/unregister", methods=["POST"])
 @role_required("seeker")
 def unregister(fair_id: int):
-    fair = services.public_fair_or_404(fair_id)
+    fair = fair_ops.public_fair_or_404(fair_id)
     try:
-        removed = services.unregister(current_user, fair.id)
+        removed = registration_ops.unregister(current_user, fair.id)
     except DomainError as err:
         flash(err.message, "error")
     else:
@@ -152,7 +157,9 @@ def unregister(fair_id: int):
 @bp.route("/fairs/mine")
 @role_required("seeker")
 def mine():
-    return render_template("fairs/mine.html", fairs=services.my_fairs(current_user), now=_utcnow())
+    return render_template(
+        "fairs/mine.html", fairs=registration_ops.my_fairs(current_user), now=_utcnow()
+    )
 
 
 # --- employer (owner and reps) --------------------------------------------------------------
@@ -162,12 +169,12 @@ def mine():
 @role_required("employer")
 def my_booths():
     """Where a rep lands: the approved booths of their employer."""
-    employer = services.employer_of(current_user)
+    employer = acting.employer_of(current_user)
     return render_template(
         "fairs/rep_home.html",
         employer=employer,
-        is_rep=services.is_extra_rep(current_user),
-        booths=services.employer_booths(current_user, approved_only=True),
+        is_rep=acting.is_extra_rep(current_user),
+        booths=booth_ops.employer_booths(current_user, approved_only=True),
         now=_utcnow(),
     )
 
@@ -175,10 +182,10 @@ def my_booths():
 @bp.route("/employer/fairs")
 @role_required("employer")
 def employer_fairs():
-    employer = services.employer_of(current_user)
-    booths = services.employer_booths(current_user)
+    employer = acting.employer_of(current_user)
+    booths = booth_ops.employer_booths(current_user)
     applied = {b.fair_id for b in booths}
-    phases = services.public_fairs()
+    phases = fair_ops.public_fairs()
     open_fairs = [
         f
         for f in phases["ongoing"] + phases["upcoming"]
@@ -202,14 +209,14 @@ def _booth_form_data() -> dict:
 
 
 def _render_booth_form(fair, booth, values, errors, status=200):
-    employer = services.employer_of(current_user)
+    employer = acting.employer_of(current_user)
     return render_template(
         "fairs/booth_form.html",
         fair=fair,
         booth=booth,
         values=values,
         errors=errors,
-        positions=services.own_published_positions(employer) if employer else [],
+        positions=booth_ops.own_published_positions(employer) if employer else [],
         employer=employer,
     ), status
 
@@ -217,15 +224,15 @@ def _render_booth_form(fair, booth, values, errors, status=200):
 @bp.route("/employer/fairs/<int:fair_id>/booth", methods=["GET", "POST"])
 @role_required("employer")
 def apply_booth(fair_id: int):
-    fair = services.public_fair_or_404(fair_id)
-    employer = services.employer_of(current_user)
-    existing = services.booth_of(employer.id, fair.id) if employer else None
+    fair = fair_ops.public_fair_or_404(fair_id)
+    employer = acting.employer_of(current_user)
+    existing = booth_ops.booth_of(employer.id, fair.id) if employer else None
     if existing is not None and existing.status != BoothStatus.DECLINED:
         return redirect(url_for("fairs.edit_booth", booth_id=existing.id))
     if request.method == "POST":
         data = _booth_form_data()
         try:
-            services.apply_booth(current_user, fair.id, data, form=True)
+            booth_ops.apply_booth(current_user, fair.id, data, form=True)
         except DomainError as err:
             if err.status == 404:
                 raise
@@ -244,13 +251,13 @@ def apply_booth(fair_id: int):
 @bp.route("/employer/booths/<int:booth_id>/edit", methods=["GET", "POST"])
 @role_required("employer")
 def edit_booth(booth_id: int):
-    booth = services.employer_booth(current_user, booth_id)
+    booth = booth_ops.employer_booth(current_user, booth_id)
     if booth.status == BoothStatus.DECLINED:
         return redirect(url_for("fairs.apply_booth", fair_id=booth.fair_id))
     if request.method == "POST":
         data = _booth_form_data()
         try:
-            services.update_booth(current_user, booth.id, data, form=True)
+            booth_ops.update_booth(current_user, booth.id, data, form=True)
         except DomainError as err:
             if err.status == 404:
                 raise
@@ -275,7 +282,7 @@ def reps():
     if request.method == "POST":
         form = _form()
         try:
-            rep = services.create_rep(current_user, form, form=True)
+            rep = rep_accounts.create_rep(current_user, form, form=True)
         except DomainError as err:
             if err.status == 403:
                 raise
@@ -289,7 +296,7 @@ def reps():
             )
             return redirect(url_for("fairs.reps"))
     try:
-        rows = services.reps(current_user)
+        rows = rep_accounts.reps(current_user)
     except DomainError as err:
         if err.code != "no_profile":
             raise
@@ -301,7 +308,7 @@ def reps():
 @bp.route("/employer/reps/<int:rep_id>/remove", methods=["POST"])
 @role_required("employer")
 def remove_rep(rep_id: int):
-    services.remove_rep(current_user, rep_id)
+    rep_accounts.remove_rep(current_user, rep_id)
     flash("已移除招聘代表，该账号已停用并退出登录。", "success")
     return redirect(url_for("fairs.reps"))
 
@@ -312,11 +319,11 @@ def remove_rep(rep_id: int):
 @bp.route("/organiser/fairs")
 @role_required("organiser")
 def manage_list():
-    fairs = services.all_fairs()
+    fairs = fair_ops.all_fairs()
     return render_template(
         "fairs/manage_list.html",
         fairs=fairs,
-        counts=services.fair_counts([f.id for f in fairs]),
+        counts=fair_ops.fair_counts([f.id for f in fairs]),
         now=_utcnow(),
     )
 
@@ -343,23 +350,23 @@ def new_fair():
     if request.method == "POST":
         data = _fair_form_data()
         try:
-            fair = services.create_fair(current_user, data, form=True)
+            fair = fair_ops.create_fair(current_user, data, form=True)
         except DomainError as err:
             flash(err.message, "error")
             return _render_fair_form(None, data, err.fields or {}, err.status)
         flash("招聘会草稿已保存。确认无误后点击“发布”。", "success")
         return redirect(url_for("fairs.manage_fair", fair_id=fair.id))
-    return _render_fair_form(None, services.fair_form_values(None), {})
+    return _render_fair_form(None, fair_ops.fair_form_values(None), {})
 
 
 @bp.route("/organiser/fairs/<int:fair_id>/edit", methods=["GET", "POST"])
 @role_required("organiser")
 def edit_fair(fair_id: int):
-    fair = services.get_fair(fair_id)
+    fair = fair_ops.get_fair(fair_id)
     if request.method == "POST":
         data = _fair_form_data()
         try:
-            services.update_fair(current_user, fair.id, data, form=True)
+            fair_ops.update_fair(current_user, fair.id, data, form=True)
         except DomainError as err:
             if err.status == 404:
                 raise
@@ -367,18 +374,18 @@ def edit_fair(fair_id: int):
             return _render_fair_form(fair, data, err.fields or {}, err.status)
         flash("招聘会信息已保存。", "success")
         return redirect(url_for("fairs.manage_fair", fair_id=fair.id))
-    return _render_fair_form(fair, services.fair_form_values(fair), {})
+    return _render_fair_form(fair, fair_ops.fair_form_values(fair), {})
 
 
 def _render_manage(fair, status=200):
-    booths = services.fair_booths(current_user, fair.id)
+    booths = booth_ops.fair_booths(current_user, fair.id)
     return render_template(
         "fairs/manage_fair.html",
         fair=fair,
         booths=booths,
         labels=BOOTH_STATUS_LABELS,
-        live_sessions=services.fair_sessions(fair),
-        counts=services.fair_counts([fair.id])[fair.id],
+        live_sessions=schedule_ops.fair_sessions(fair),
+        counts=fair_ops.fair_counts([fair.id])[fair.id],
         now=_utcnow(),
     ), status
 
@@ -386,14 +393,14 @@ def _render_manage(fair, status=200):
 @bp.route("/organiser/fairs/<int:fair_id>")
 @role_required("organiser")
 def manage_fair(fair_id: int):
-    return _render_manage(services.get_fair(fair_id))
+    return _render_manage(fair_ops.get_fair(fair_id))
 
 
 @bp.route("/organiser/fairs/<int:fair_id>/publish", methods=["POST"])
 @role_required("organiser")
 def publish_fair(fair_id: int):
     try:
-        services.publish_fair(current_user, fair_id)
+        fair_ops.publish_fair(current_user, fair_id)
     except DomainError as err:
         if err.status == 404:
             raise
@@ -406,7 +413,7 @@ def publish_fair(fair_id: int):
 @bp.route("/organiser/fairs/<int:fair_id>/close", methods=["POST"])
 @role_required("organiser")
 def close_fair(fair_id: int):
-    services.close_fair(current_user, fair_id)
+    fair_ops.close_fair(current_user, fair_id)
     flash("招聘会已关闭，不再接受报名和展位申请。", "success")
     return redirect(url_for("fairs.manage_fair", fair_id=fair_id))
 
@@ -427,13 +434,13 @@ def _render_booth_review(booth, errors=None, reason="", status=200):
 @bp.route("/organiser/booths/<int:booth_id>")
 @role_required("organiser")
 def booth_review(booth_id: int):
-    return _render_booth_review(services._organiser_booth(booth_id))
+    return _render_booth_review(booth_ops.organiser_booth(booth_id))
 
 
 @bp.route("/organiser/booths/<int:booth_id>/approve", methods=["POST"])
 @role_required("organiser")
 def approve_booth(booth_id: int):
-    booth = services.approve_booth(current_user, booth_id)
+    booth = booth_ops.approve_booth(current_user, booth_id)
     flash(f"已通过“{booth.employer.name}”的展位申请。", "success")
     return redirect(url_for("fairs.manage_fair", fair_id=booth.fair_id))
 
@@ -442,13 +449,13 @@ def approve_booth(booth_id: int):
 @role_required("organiser")
 def decline_booth(booth_id: int):
     try:
-        booth = services.decline_booth(current_user, booth_id, _form(), form=True)
+        booth = booth_ops.decline_booth(current_user, booth_id, _form(), form=True)
     except DomainError as err:
         if err.status == 404:
             raise
         flash(err.message, "error")
         return _render_booth_review(
-            services._organiser_booth(booth_id),
+            booth_ops.organiser_booth(booth_id),
             err.fields,
             request.form.get("reason", ""),
             err.status,
@@ -460,7 +467,7 @@ def decline_booth(booth_id: int):
 @bp.route("/organiser/fairs/<int:fair_id>/registrations")
 @role_required("organiser")
 def registrations(fair_id: int):
-    fair, rows, by_group = services.registrations(current_user, fair_id)
+    fair, rows, by_group = registration_ops.registrations(current_user, fair_id)
     return render_template("fairs/registrations.html", fair=fair, rows=rows, by_group=by_group)
 
 
@@ -477,19 +484,19 @@ def _render_session_form(fair, ls, values, errors, status=200):
         live_session=ls,
         values=values,
         errors=errors,
-        host_options=[(u.id, u.name or u.login_name) for u in services.organisers()],
-        booths=services.approved_booths(fair),
+        host_options=[(u.id, u.name or u.login_name) for u in schedule_ops.organisers()],
+        booths=booth_ops.approved_booths(fair),
     ), status
 
 
 @bp.route("/organiser/fairs/<int:fair_id>/sessions/new", methods=["GET", "POST"])
 @role_required("organiser")
 def new_session(fair_id: int):
-    fair = services.get_fair(fair_id)
+    fair = fair_ops.get_fair(fair_id)
     if request.method == "POST":
         data = _session_form_data()
         try:
-            services.create_session(current_user, fair.id, data, form=True)
+            schedule_ops.create_session(current_user, fair.id, data, form=True)
         except DomainError as err:
             if err.status == 404:
                 raise
@@ -497,7 +504,7 @@ def new_session(fair_id: int):
             return _render_session_form(fair, None, data, err.fields or {}, err.status)
         flash("直播场次已安排。", "success")
         return redirect(url_for("fairs.manage_fair", fair_id=fair.id))
-    values = services.session_form_values(None, fair)
+    values = schedule_ops.session_form_values(None, fair)
     values["host_user_id"] = current_user.id
     return _render_session_form(fair, None, values, {})
 
@@ -505,12 +512,12 @@ def new_session(fair_id: int):
 @bp.route("/organiser/fairs/<int:fair_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @role_required("organiser")
 def edit_session(fair_id: int, session_id: int):
-    fair = services.get_fair(fair_id)
-    ls = services.get_session(fair.id, session_id)
+    fair = fair_ops.get_fair(fair_id)
+    ls = schedule_ops.get_session(fair.id, session_id)
     if request.method == "POST":
         data = _session_form_data()
         try:
-            services.update_session(current_user, fair.id, ls.id, data, form=True)
+            schedule_ops.update_session(current_user, fair.id, ls.id, data, form=True)
         except DomainError as err:
             if err.status == 404:
                 raise
@@ -518,14 +525,14 @@ def edit_session(fair_id: int, session_id: int):
             return _render_session_form(fair, ls, data, err.fields or {}, err.status)
         flash("直播安排已保存。", "success")
         return redirect(url_for("fairs.manage_fair", fair_id=fair.id))
-    return _render_session_form(fair, ls, services.session_form_values(ls, fair), {})
+    return _render_session_form(fair, ls, schedule_ops.session_form_values(ls, fair), {})
 
 
 @bp.route("/organiser/fairs/<int:fair_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @role_required("organiser")
 def delete_session(fair_id: int, session_id: int):
     try:
-        services.delete_session(current_user, fair_id, session_id)
+        schedule_ops.delete_session(current_user, fair_id, session_id)
     except DomainError as err:
         if err.status == 404:
             raise

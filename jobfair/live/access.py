@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func
 
+from jobfair.employers.acting import is_rep_of
 from jobfair.errors import DomainError, Forbidden, NotFound
 from jobfair.extensions import db
-from jobfair.fairs.services import is_rep_of
 from jobfair.formatting import fmt_dt
 from jobfair.ids import require_id
 from jobfair.models.common import utcnow
-from jobfair.models.fair import Booth, BoothStatus, Fair, FairStatus, LiveSession
+from jobfair.models.fair import Booth, BoothStatus, Fair, LiveSession
 from jobfair.models.live import (
     MAX_BODY,
     InterviewChat,
@@ -56,7 +56,7 @@ def is_organiser(user: User | None) -> bool:
 
 def public_fair(fair_id) -> Fair:
     fair = db.session.get(Fair, require_id(fair_id, "招聘会不存在。"))
-    if fair is None or fair.status not in (FairStatus.PUBLISHED, FairStatus.CLOSED):
+    if fair is None or not fair.is_public:
         raise NotFound("招聘会不存在。")
     return fair
 
@@ -77,7 +77,7 @@ def visible_session(user: User, session_id) -> LiveSession:
         raise NotFound("直播不存在。")
     if ls.fair_id is not None:
         fair = ls.fair
-        if fair.status not in (FairStatus.PUBLISHED, FairStatus.CLOSED) and not is_organiser(user):
+        if not fair.is_public and not is_organiser(user):
             raise NotFound("直播不存在。")
     return ls
 
@@ -90,7 +90,7 @@ def approved_booth(booth_id) -> Booth:
     booth = db.session.get(Booth, require_id(booth_id, "展位不存在。"))
     if booth is None or booth.status != BoothStatus.APPROVED:
         raise NotFound("展位不存在。")
-    if booth.fair.status not in (FairStatus.PUBLISHED, FairStatus.CLOSED):
+    if not booth.fair.is_public:
         raise NotFound("展位不存在。")
     return booth
 

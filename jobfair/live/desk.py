@@ -7,7 +7,7 @@ from flask import current_app
 from jobfair.applications.services import advance_to_interview, apply
 from jobfair.errors import Conflict, DomainError, Forbidden
 from jobfair.extensions import db
-from jobfair.fairs.services import booth_reps
+from jobfair.fairs.booths import booth_reps
 from jobfair.formatting import iso
 from jobfair.ids import parse_id, require_id
 from jobfair.live import broadcasts

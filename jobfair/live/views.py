@@ -22,13 +22,8 @@ from flask_login import current_user
 from jobfair.database import begin_write
 from jobfair.errors import DomainError
 from jobfair.extensions import db
-from jobfair.fairs.services import (
-    approved_booths,
-    booth_reps,
-    fair_sessions,
-    shown_positions,
-    stream_kind,
-)
+from jobfair.fairs.booths import approved_booths, booth_reps, shown_positions
+from jobfair.fairs.schedule import fair_sessions, stream_kind
 from jobfair.ids import require_id
 from jobfair.live import access, announcements, moderation, queries, queues, serializers, sessions
 from jobfair.live import desk as booth_desk  # the name desk is the rep's page below

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobfair.extensions import db
@@ -24,6 +25,10 @@ FAIR_STATUS_LABELS = {
     FairStatus.PUBLISHED: "已发布",
     FairStatus.CLOSED: "已关闭",
 }
+
+# The public-fair rule: a fair is visible to everyone once published and stays readable after
+# it is closed; drafts are seen by organisers only. Used through ``Fair.is_public``.
+PUBLIC_FAIR_STATUSES = (FairStatus.PUBLISHED, FairStatus.CLOSED)
 
 
 class BoothStatus(enum.StrEnum):
@@ -89,6 +94,16 @@ class Fair(db.Model):
     @property
     def group_codes(self) -> list[str]:
         return sorted(g.group for g in self.groups)
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Visible to the public (published or closed); usable in queries as ``Fair.is_public``."""
+        return self.status in PUBLIC_FAIR_STATUSES
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        return cls.status.in_(PUBLIC_FAIR_STATUSES)
 
     def phase(self, now: datetime) -> str:
         """'upcoming', 'ongoing' or 'past' relative to naive-UTC ``now``."""

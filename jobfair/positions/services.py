@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from marshmallow import ValidationError, validates
 
 from jobfair import moderation, occupations, reference
+from jobfair.employers.acting import owned_employer, require_employer
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.models.common import Channel, Education, PriorityGroup, WorkForm, utcnow
@@ -71,17 +72,16 @@ class PositionSchema(BaseSchema):
 WRITABLE_FIELDS = tuple(PositionSchema().fields)
 
 
-def employer_of(user) -> Employer:
-    """The acting user's employer profile; positions need one."""
-    employer = db.session.scalar(db.select(Employer).filter_by(user_id=user.id))
-    if employer is None:
-        raise DomainError("请先填写单位信息，再管理岗位。", code="profile_required", status=409)
-    return employer
+def _employer(user) -> Employer:
+    """The owner's company; positions need one (reps own none: see employers.acting)."""
+    return require_employer(
+        user, DomainError("请先填写单位信息，再管理岗位。", code="profile_required", status=409)
+    )
 
 
 def get_own_position(user, position_id: int) -> Position:
     """The position if it belongs to the acting employer; anything else is 404."""
-    employer = db.session.scalar(db.select(Employer).filter_by(user_id=user.id))
+    employer = owned_employer(user)
     position = db.session.get(Position, position_id) if employer is not None else None
     if position is None or position.employer_id != employer.id:
         raise NotFound("岗位不存在。")
@@ -89,7 +89,7 @@ def get_own_position(user, position_id: int) -> Position:
 
 
 def list_own_positions(user, status: str | None = None) -> list[Position]:
-    employer = employer_of(user)
+    employer = _employer(user)
     q = db.select(Position).filter_by(employer_id=employer.id)
     if status in {str(s) for s in PositionStatus}:
         q = q.filter_by(status=status)
@@ -174,7 +174,7 @@ def _moderate(position: Position) -> None:
 
 def create_position(user, data: dict, *, form: bool = False) -> Position:
     """A new draft. Unverified employers may draft; publishing is a separate step."""
-    employer = employer_of(user)
+    employer = _employer(user)
     values = _load(data, form=form, partial=False)
     _check_cross_fields(values, None)
     position = Position(employer_id=employer.id, status=PositionStatus.DRAFT, review_flags=[])
