@@ -14,7 +14,7 @@ import random
 import sys
 
 from gen.applications import build_applications, demo_seeker_applications
-from gen.common import SEED, level4_codes
+from gen.common import REFERENCE_YEAR, SEED, level4_codes
 from gen.employers import build_employers, public
 from gen.positions import build_positions
 from gen.seekers import build_seekers, demo_seeker
@@ -26,7 +26,9 @@ def build() -> dict[str, list]:
     rng = random.Random(RANDOM_SEED)
     occupations = level4_codes()
     employers = build_employers()
-    positions = build_positions(employers, {})
+    # Template text that depends on the year: the classes a 见习 post is open to.
+    fill = {"recent_classes": f"{REFERENCE_YEAR - 1}、{REFERENCE_YEAR} 届"}
+    positions = build_positions(employers, fill)
     for p in positions:
         assert p["occupation_code"] in occupations, p["occupation_code"]
         assert p["salary_min"] <= p["salary_max"], p

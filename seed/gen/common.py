@@ -69,3 +69,8 @@ def level4_codes() -> dict[str, str]:
             if r["code"] not in best or lvl > best[r["code"]][0]:
                 best[r["code"]] = (lvl, r["name"])
     return {code: name for code, (lvl, name) in best.items() if lvl == 4}
+
+
+# The year the stories are told in: graduation and job years never pass it. Bump it (and
+# check the stories still read well) when the demo is refreshed for a new year.
+REFERENCE_YEAR = 2026
