@@ -13,8 +13,37 @@ def init_cli(app: Flask) -> None:
     from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
-    for command in (users, seed_command, match, casework):
+    for command in (users, seed_command(demo_hooks()), match, casework):
         app.cli.add_command(command)
+
+
+def demo_hooks() -> tuple:
+    """Every feature's demo loader, in dependency order, for `flask seed`: accounts before the
+    employers and seekers that use them, positions before applications, fairs before the live
+    layer and case work that build on them."""
+    from jobfair.applications import demo as applications
+    from jobfair.auth import demo as auth
+    from jobfair.casework import demo as casework
+    from jobfair.employers import demo as employers
+    from jobfair.fairs import demo as fairs
+    from jobfair.live import demo as live
+    from jobfair.notifications import demo as notifications
+    from jobfair.positions import demo as positions
+    from jobfair.recommendations import demo as recommendations
+    from jobfair.seekers import demo as seekers
+
+    return (
+        auth.seed_demo,
+        employers.seed_demo,
+        positions.seed_demo,
+        seekers.seed_demo,
+        applications.seed_demo,
+        recommendations.seed_demo,
+        notifications.seed_demo,
+        fairs.seed_demo,
+        live.seed_demo,
+        casework.seed_demo,
+    )
 
 
 @click.group(cls=AppGroup, help="管理账号")

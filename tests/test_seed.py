@@ -1,8 +1,16 @@
 """Demo data: `flask seed` loads the seed/ files idempotently, in volume, searchable, usable."""
 
+import ast
 import json
+import re
+import subprocess
+import sys
 from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select, text
 
 from jobfair.extensions import db
@@ -13,6 +21,8 @@ from jobfair.models import (
     ApplicationStatus,
     AuditLog,
     Employer,
+    Fair,
+    LiveSession,
     Position,
     PositionGroup,
     SeekerGroup,
@@ -20,7 +30,7 @@ from jobfair.models import (
     SeekerProfile,
     User,
 )
-from jobfair.models.common import Channel, PriorityGroup, WorkForm
+from jobfair.models.common import Channel, PriorityGroup, WorkForm, utcnow
 from jobfair.seeding import SEED_DIR
 
 DEMO_PASSWORD = "jobfair-demo-2026"
@@ -198,3 +208,226 @@ def test_seed_files_are_consistent_and_clean(app):
         assert len(set(logins)) == len(logins)
         phones = [s["phone"] for s in data["seekers"]] + [e["login"] for e in data["employers"]]
         assert all(ph.startswith(("1390000", "1370000")) for ph in phones)
+
+
+# --- believability: what a person looking at the demo would notice ---------------------------
+BEIJING = ZoneInfo("Asia/Shanghai")
+OPENS, CLOSES = time(9, 0), time(17, 0)
+# Age on leaving school: 小学 12–14, 初中 15–17, 高中/中专 18–20, 大专 21–23, 本科 22–24, 硕士 25–27.
+SCHOOL_AGE = {
+    "primary": 12,
+    "junior": 15,
+    "senior": 18,
+    "college": 21,
+    "bachelor": 22,
+    "master": 25,
+}
+
+
+def beijing(utc_naive: datetime) -> datetime:
+    return utc_naive.replace(tzinfo=UTC).astimezone(BEIJING)
+
+
+def test_fairs_and_sessions_start_in_beijing_working_hours(app, runner):
+    seed(runner)
+    with app.app_context():
+        now = utcnow()
+        fairs = db.session.scalars(select(Fair)).all()
+        sessions = db.session.scalars(select(LiveSession)).all()
+        assert len(fairs) >= 4 and len(sessions) >= 5
+        for f in fairs:
+            assert beijing(f.starts_at).time() == OPENS, (f.title, beijing(f.starts_at))
+            assert beijing(f.ends_at).time() == CLOSES, (f.title, beijing(f.ends_at))
+        for s in sessions:
+            start = beijing(s.starts_at)
+            assert OPENS <= start.time() < CLOSES, (s.title, start)
+            assert s.fair.starts_at <= s.starts_at < s.fair.ends_at, s.title
+            assert (s.status == "live") == (s.starts_at <= now < s.ends_at), (s.title, s.status)
+        assert any(f.phase(now) == "ongoing" for f in fairs)
+        assert any(f.phase(now) == "upcoming" for f in fairs)
+
+
+@pytest.mark.parametrize(
+    "clock", ["03:00", "08:59", "09:00", "09:10", "12:45", "16:59", "17:00", "23:30"]
+)
+def test_the_on_air_session_is_live_only_in_working_hours(clock):
+    from jobfair.fairs.demo import Calendar
+    from jobfair.seeding import read_seed
+
+    spec = read_seed("fairs")
+    local = datetime.combine(date(2026, 12, 7), time.fromisoformat(clock), tzinfo=BEIJING)
+    now = local.astimezone(UTC).replace(tzinfo=None)
+    current = next(f for f in spec["fairs"] if f.get("campaign") == "current")
+    on_air = next(s for s in current["sessions"] if s.get("on_air"))
+    calendar = Calendar(spec, now)
+    first = calendar.first_day(current)
+    starts, status = calendar.session(first, on_air)
+    ends = starts + timedelta(minutes=on_air["minutes"])
+    assert OPENS <= beijing(starts).time() < CLOSES, beijing(starts)
+    working = OPENS <= local.time() < CLOSES
+    assert status == ("live" if working else "scheduled")
+    if working:
+        assert starts <= now < ends and now - starts <= timedelta(minutes=50)
+    else:
+        assert starts > now and starts - now < timedelta(hours=25)
+    fair_starts, fair_ends = calendar.window(first, current["days"])
+    assert fair_starts <= now < fair_ends and fair_starts <= starts < fair_ends
+
+
+@pytest.mark.parametrize(
+    ("today", "current", "following", "following_starts"),
+    [
+        ("2026-12-06", "2026 年冬季线上招聘会", "2027 年春风行动线上招聘会", "2027-01-11"),
+        ("2027-01-01", "2026 年冬季线上招聘会", "2027 年春风行动线上招聘会", "2027-01-11"),
+        ("2027-02-20", "2027 年春风行动线上招聘会", "2027 年春季线上招聘会", "2027-04-12"),
+        (
+            "2027-07-15",
+            "2027 年百日千万招聘专项行动线上专场",
+            "2027 年金秋招聘月线上专场",
+            "2027-09-13",
+        ),
+    ],
+)
+def test_campaign_fairs_are_named_after_when_they_run(today, current, following, following_starts):
+    from jobfair.fairs.demo import Calendar
+    from jobfair.seeding import read_seed
+
+    spec = read_seed("fairs")
+    local = datetime.combine(date.fromisoformat(today), time(10, 0), tzinfo=BEIJING)
+    calendar = Calendar(spec, local.astimezone(UTC).replace(tzinfo=None))
+    by_kind = {f["campaign"]: f for f in spec["fairs"] if "campaign" in f}
+    first = calendar.first_day(by_kind["current"])
+    assert calendar.title_and_theme(by_kind["current"], first)[0] == current
+    first = calendar.first_day(by_kind["next"])
+    assert calendar.title_and_theme(by_kind["next"], first)[0] == following
+    assert first.isoformat() == following_starts and first.weekday() == 0
+
+
+def test_seeded_campaign_names_match_their_dates(app, runner):
+    from jobfair.seeding import read_seed
+
+    campaigns = read_seed("fairs")["campaigns"]
+    seed(runner)
+    with app.app_context():
+        for f in db.session.scalars(select(Fair)):
+            start = beijing(f.starts_at)
+            year = re.search(r"(\d{4}) 年", f.title)
+            if year:
+                assert int(year.group(1)) == start.year, (f.title, start)
+            for c in campaigns:
+                name = c["title"].removeprefix("{year} 年")
+                if f.title.endswith(name):
+                    assert start.month in c["months"], (f.title, start)
+
+
+def _seekers() -> list[dict]:
+    return json.loads((SEED_DIR / "seekers.json").read_text(encoding="utf-8"))
+
+
+def test_seekers_tell_different_stories():
+    seekers = _seekers()
+    stories = [s["experience"] for s in seekers]
+    assert len(set(stories)) > 0.9 * len(stories)
+    assert len({s["name"] for s in seekers}) > 0.95 * len(seekers)
+    for group in ("zero_employment_household", "retired_fisher", "urban_hardship", "graduate"):
+        told = [s["experience"] for s in seekers if group in s["groups"]]
+        assert len(set(told)) == len(told), group
+        openings = Counter(t.split("，")[0] for t in told)
+        assert openings.most_common(1)[0][1] <= max(2, len(told) // 4), (group, openings)
+    zero = [s["experience"] for s in seekers if "zero_employment_household" in s["groups"]]
+    assert sum("饭店" in t for t in zero) <= len(zero) // 4, zero
+
+
+def test_education_fits_the_birth_year_and_the_story():
+    this_year = date.today().year
+    for s in _seekers():
+        who = (s["login"], s["birth_year"], s["education"], s["graduated"], s["experience"])
+        age = s["graduated"] - s["birth_year"]
+        assert SCHOOL_AGE[s["education"]] <= age <= SCHOOL_AGE[s["education"]] + 2, who
+        assert s["graduated"] <= this_year, who
+        if s["education"] == "primary":
+            assert s["birth_year"] < 1985, who  # nine years of school are compulsory
+        story = s["experience"]
+        for said in re.findall(r"(\d{4}) (?:年[^，。\d]{0,12}毕业|届)", story):
+            assert int(said) == s["graduated"], who
+        for year in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", story):
+            assert s["graduated"] <= int(year) <= this_year, who
+
+
+def test_demo_records_refer_to_each_other_consistently():
+    from jobfair.seeding import read_seed
+
+    seekers = {s["login"]: s for s in _seekers()}
+    employers = {e["login"]: e for e in read_seed("employers")}
+    casework = read_seed("casework")
+    for hh in casework["households"]:
+        head = hh["members"][0]
+        assert head["relation"] == "户主" and hh["label"].endswith(head["name"][0] + "家"), hh
+        for m in hh["members"]:
+            if m["login"]:
+                seeker = seekers[m["login"]]
+                assert seeker["name"] == m["name"], (hh["label"], m, seeker["name"])
+                assert "zero_employment_household" in seeker["groups"], m
+                assert seeker["districts"][0] == hh["district"], (hh["label"], seeker["districts"])
+    for case in casework["cases"]:
+        seeker = seekers[case["seeker"]]
+        assert seeker["groups"] and seeker["group_consent"], case["seeker"]
+        if case["worker"] == "district":
+            assert seeker["districts"][0] in casework["district_worker"]["districts"], case
+    fairs = read_seed("fairs")
+    for fair in fairs["fairs"]:
+        for login in [*fair["approved"], fair["pending"], fair["declined"][0]]:
+            assert employers[login]["status"] == "verified", login
+        for session in fair["sessions"]:
+            assert set(session["employers"]) <= set(employers), session["title"]
+    current = next(f for f in fairs["fairs"] if f.get("campaign") == "current")
+    live = read_seed("live")
+    assert live["booth"] in current["approved"]
+    assert live["session"] in [s["title"] for s in current["sessions"] if s.get("on_air")]
+    assert fairs["rep"]["employer"] in current["approved"]
+    accounts = read_seed("accounts")
+    assert accounts["demo_seeker"] in seekers and accounts["demo_employer"] in employers
+    assert set(read_seed("notifications")["by_login"]) <= {
+        accounts["organisers"][0]["login"],
+        accounts["demo_employer"],
+        accounts["demo_seeker"],
+    }
+
+
+def test_generated_files_are_up_to_date():
+    result = subprocess.run(
+        [sys.executable, str(SEED_DIR / "generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_loader_with_an_explicit_list_of_feature_hooks():
+    import jobfair
+    from jobfair.cli import demo_hooks
+
+    root = Path(jobfair.__file__).parent
+    source = (root / "seeding.py").read_text(encoding="utf-8")
+    assert "importlib" not in source
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert {m for m in imported if m.startswith("jobfair.")} <= {
+        "jobfair.database",
+        "jobfair.extensions",
+        "jobfair.models",
+        "jobfair.models.common",
+        "jobfair.models.user",
+    }
+    hooks = demo_hooks()
+    modules = [h.__module__ for h in hooks]
+    assert sorted(modules) == sorted(
+        f"jobfair.{p.parent.name}.demo" for p in root.glob("*/demo.py")
+    )
+    assert modules[0] == "jobfair.auth.demo" and modules.index(
+        "jobfair.fairs.demo"
+    ) < modules.index("jobfair.live.demo")

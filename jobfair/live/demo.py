@@ -1,20 +1,19 @@
-"""Demo data of the live feature, loaded by `flask seed` after the fairs demo.
+"""Demo data of the live feature (seed/live.json), loaded by `flask seed` after the fairs demo.
 
-In the ongoing 春风行动 fair: an announcement, pinned positions in the lobby and in the live
-session, a little chat and Q&A in the session, and three registered seekers waiting at the
+Around the on-air 直播带岗 session of the demo's current fair: announcements, pinned positions
+in the lobby and in the session, a little chat and Q&A, and registered seekers waiting at the
 demo employer's booth. Keyed by client ids, positions and seekers, so a second run adds nothing.
+Message times fall inside the session if it is on air, or in the last hour before it starts.
 """
 
 from datetime import datetime, timedelta
 
-from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import (
     Announcement,
     Booth,
     BoothPosition,
     Employer,
-    Fair,
     FairRegistration,
     LiveMessage,
     LiveSession,
@@ -24,93 +23,103 @@ from jobfair.models import (
     QueueEntry,
     User,
 )
+from jobfair.seeding import local_clock, read_seed, write_transaction
 
-FAIR_TITLE = "2027 年春风行动线上招聘会"
-SESSION_TITLE = "直播带岗：制造业普工专场"
-ORGANISER = "13900000001"
-DEMO_EMPLOYER = "13900000002"
-DEMO_SEEKER = "13900000003"
-
-ANNOUNCEMENTS = [
-    (
-        "demo-ann-1",
-        "欢迎参加春风行动线上招聘会！各展位 9:00–17:00 有招聘人员在线，排队后请留意“我的排队”页面。",
-    ),
-    ("demo-ann-2", "今天 14:00 直播带岗：制造业普工专场，主播现场讲解薪资、住宿和班车。"),
-]
-# (client id, index of the speaker among the fair's registered seekers, or None for the host)
-CHAT = [
-    ("demo-msg-1", None, "大家好，欢迎来到直播间！有问题可以在右侧提问，我们逐一解答。"),
-    ("demo-msg-2", 0, "请问普工岗位包吃住吗？"),
-    ("demo-msg-3", 1, "班车从哪里发车？"),
-    ("demo-msg-4", None, "包住宿，四人间有空调；班车从地铁站发车，详细线路在岗位介绍里。"),
-    ("demo-msg-5", 2, "我没有经验可以报名吗？"),
-]
-QUESTIONS = [
-    ("demo-q-1", 3, "夜班补贴每天多少？", [4, 5, 6]),
-    ("demo-q-2", 4, "试用期多久，工资打几折？", [5]),
-]
-QUEUE_SEEKERS = (6, 7, 8)
+DAY_WORDS = {0: "今天", 1: "明天", 2: "后天"}
 
 
 def _user(phone: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(phone=phone))
 
 
-def seed_demo(now: datetime) -> dict[str, int]:
-    """Create this feature's demo records idempotently; return {中文标签: 新增条数}."""
-    made = {"现场公告": 0, "置顶岗位": 0, "直播间消息": 0, "直播间提问": 0, "展位排队": 0}
-    with writing():
-        fair = db.session.scalar(db.select(Fair).filter_by(title=FAIR_TITLE))
-        organiser, employer_user = _user(ORGANISER), _user(DEMO_EMPLOYER)
-        if fair is None or organiser is None or employer_user is None:
-            return {}
+def _when(starts: datetime, said: datetime) -> str:
+    """'今天 14:00': the session's start in Beijing time, as said at `said`."""
+    start, day = local_clock(starts), local_clock(said).date()
+    word = DAY_WORDS.get((start.date() - day).days, f"{start.month} 月 {start.day} 日")
+    return f"{word} {start:%H:%M}"
+
+
+def _spread(first: datetime, last: datetime, n: int) -> list[datetime]:
+    step = (last - first) / (n + 1)
+    return [first + step * (i + 1) for i in range(n)]
+
+
+class _Demo:
+    def __init__(self, spec: dict, now: datetime):
+        self.spec = spec
+        self.now = now
+        self.made = {"现场公告": 0, "置顶岗位": 0, "直播间消息": 0, "直播间提问": 0, "展位排队": 0}
+
+    def find(self) -> bool:
+        accounts = read_seed("accounts")
+        self.organiser = _user(accounts["organisers"][0]["login"])
+        employer_user = _user(self.spec["booth"])
+        self.session = db.session.scalar(
+            db.select(LiveSession)
+            .filter_by(title=self.spec["session"])
+            .order_by(LiveSession.starts_at.desc())
+        )
+        if self.organiser is None or employer_user is None or self.session is None:
+            return False
+        self.fair = self.session.fair
         employer = db.session.scalar(db.select(Employer).filter_by(user_id=employer_user.id))
-        booth = db.session.scalar(
-            db.select(Booth).filter_by(fair_id=fair.id, employer_id=employer.id)
+        self.booth = db.session.scalar(
+            db.select(Booth).filter_by(fair_id=self.fair.id, employer_id=employer.id)
         )
-        session = db.session.scalar(
-            db.select(LiveSession).filter_by(fair_id=fair.id, title=SESSION_TITLE)
-        )
-        if booth is None or session is None:
-            return {}
-        demo_seeker = _user(DEMO_SEEKER)
-        seekers = list(
+        if self.booth is None:
+            return False
+        demo_seeker = _user(accounts["demo_seeker"])
+        self.seekers = list(
             db.session.scalars(
                 db.select(User)
                 .join(FairRegistration, FairRegistration.seeker_user_id == User.id)
-                .filter(FairRegistration.fair_id == fair.id)
+                .filter(FairRegistration.fair_id == self.fair.id)
                 .filter(User.id != (demo_seeker.id if demo_seeker else 0))
                 .order_by(User.id)
             )
         )
-        position_ids = list(
-            db.session.scalars(
-                db.select(BoothPosition.position_id)
-                .filter_by(booth_id=booth.id)
-                .order_by(BoothPosition.position_id)
-            )
-        )
+        return True
 
-        for i, (cid, body) in enumerate(ANNOUNCEMENTS):
+    def seeker(self, index: int | None) -> User | None:
+        if index is None:
+            return self.organiser
+        return self.seekers[index] if index < len(self.seekers) else None
+
+    def talk_window(self) -> tuple[datetime, datetime]:
+        """When the chat happened: since the start if on air, else in the last hour before it."""
+        starts, hour_ago = self.session.starts_at, self.now - timedelta(minutes=60)
+        first = max(starts, hour_ago) if starts <= self.now else hour_ago
+        return first, max(first, self.now - timedelta(minutes=1))
+
+    def announcements(self) -> None:
+        fair, session = self.fair, self.session
+        for a in self.spec["announcements"]:
             if db.session.scalar(
-                db.select(Announcement.id).filter_by(author_id=organiser.id, client_id=cid)
+                db.select(Announcement.id).filter_by(author_id=self.organiser.id, client_id=a["id"])
             ):
                 continue
+            if "after_opening_minutes" in a:
+                at = fair.starts_at + timedelta(minutes=a["after_opening_minutes"])
+            else:
+                at = session.starts_at - timedelta(minutes=a["before_session_minutes"])
+                at = max(min(at, self.now - timedelta(minutes=45)), fair.starts_at)
+            body = a["body"].format(fair=fair.title, when=_when(session.starts_at, at))
             db.session.add(
                 Announcement(
                     fair_id=fair.id,
-                    author_id=organiser.id,
-                    client_id=cid,
+                    author_id=self.organiser.id,
+                    client_id=a["id"],
                     body=body,
-                    created_at=now - timedelta(minutes=50 - i * 20),
+                    created_at=min(at, self.now),
                 )
             )
-            made["现场公告"] += 1
+            self.made["现场公告"] += 1
 
+    def pins(self, position_ids: list[int]) -> None:
+        counts = self.spec["pinned"]
         for scope, pids in (
-            ({"fair_id": fair.id}, position_ids[:2]),
-            ({"session_id": session.id}, position_ids[:1]),
+            ({"fair_id": self.fair.id}, position_ids[: counts["lobby"]]),
+            ({"session_id": self.session.id}, position_ids[: counts["session"]]),
         ):
             for pid in pids:
                 exists = db.session.scalar(
@@ -119,66 +128,88 @@ def seed_demo(now: datetime) -> dict[str, int]:
                     )
                 )
                 if exists is None:
-                    db.session.add(PinnedPosition(position_id=pid, pinned_by=organiser.id, **scope))
-                    made["置顶岗位"] += 1
+                    db.session.add(
+                        PinnedPosition(position_id=pid, pinned_by=self.organiser.id, **scope)
+                    )
+                    self.made["置顶岗位"] += 1
 
-        for i, (cid, who, body) in enumerate(CHAT):
-            speaker = organiser if who is None else (seekers[who] if who < len(seekers) else None)
+    def chat(self) -> None:
+        chat, questions = self.spec["chat"], self.spec["questions"]
+        times = _spread(*self.talk_window(), len(chat) + len(questions))
+        for m, at in zip(chat, times, strict=False):
+            speaker = self.seeker(m["by"])
             if speaker is None or db.session.scalar(
-                db.select(LiveMessage.id).filter_by(user_id=speaker.id, client_id=cid)
+                db.select(LiveMessage.id).filter_by(user_id=speaker.id, client_id=m["id"])
             ):
                 continue
             db.session.add(
                 LiveMessage(
                     room_kind="session",
-                    room_id=session.id,
+                    room_id=self.session.id,
                     user_id=speaker.id,
-                    client_id=cid,
-                    body=body,
-                    created_at=now - timedelta(minutes=25 - i * 4),
+                    client_id=m["id"],
+                    body=m["body"],
+                    created_at=at,
                 )
             )
-            made["直播间消息"] += 1
-
-        for cid, who, body, voters in QUESTIONS:
-            if who >= len(seekers):
+            self.made["直播间消息"] += 1
+        for q, at in zip(questions, times[len(chat) :], strict=False):
+            asker = self.seeker(q["by"])
+            if asker is None or db.session.scalar(
+                db.select(Question.id).filter_by(user_id=asker.id, client_id=q["id"])
+            ):
                 continue
-            asker = seekers[who]
-            if db.session.scalar(db.select(Question.id).filter_by(user_id=asker.id, client_id=cid)):
-                continue
-            q = Question(
-                session_id=session.id,
+            question = Question(
+                session_id=self.session.id,
                 user_id=asker.id,
-                client_id=cid,
-                body=body,
+                client_id=q["id"],
+                body=q["body"],
                 votes=0,
-                created_at=now - timedelta(minutes=12),
+                created_at=at,
             )
-            db.session.add(q)
+            db.session.add(question)
             db.session.flush()
-            for v in voters:
-                if v < len(seekers):
-                    db.session.add(QuestionVote(question_id=q.id, user_id=seekers[v].id))
-                    q.votes += 1
-            made["直播间提问"] += 1
+            for voter in filter(None, map(self.seeker, q["votes"])):
+                db.session.add(QuestionVote(question_id=question.id, user_id=voter.id))
+                question.votes += 1
+            self.made["直播间提问"] += 1
 
-        for n, idx in enumerate(QUEUE_SEEKERS):
-            if idx >= len(seekers):
+    def queue(self) -> None:
+        for n, index in enumerate(self.spec["queue"]):
+            seeker = self.seeker(index)
+            if seeker is None:
                 continue
-            seeker = seekers[idx]
             queued_before = db.session.scalar(
                 db.select(QueueEntry.id).filter(
-                    QueueEntry.booth_id == booth.id, QueueEntry.seeker_user_id == seeker.id
+                    QueueEntry.booth_id == self.booth.id, QueueEntry.seeker_user_id == seeker.id
                 )
             )
             if queued_before is None:
                 db.session.add(
                     QueueEntry(
-                        booth_id=booth.id,
+                        booth_id=self.booth.id,
                         seeker_user_id=seeker.id,
-                        joined_at=now - timedelta(minutes=15 - n * 3),
+                        joined_at=self.now - timedelta(minutes=15 - n * 3),
                     )
                 )
-                made["展位排队"] += 1
-        db.session.commit()
-    return {k: v for k, v in made.items() if v}
+                self.made["展位排队"] += 1
+
+
+def seed_demo(now: datetime) -> dict[str, int]:
+    """Create this feature's demo records idempotently; return {中文标签: 新增条数}."""
+    demo = _Demo(read_seed("live"), now)
+    with write_transaction():
+        if not demo.find():
+            return {}
+        position_ids = list(
+            db.session.scalars(
+                db.select(BoothPosition.position_id)
+                .filter_by(booth_id=demo.booth.id)
+                .order_by(BoothPosition.position_id)
+            )
+        )
+        demo.announcements()
+        demo.pins(position_ids)
+        demo.chat()
+        demo.queue()
+    return {k: v for k, v in demo.made.items() if v}

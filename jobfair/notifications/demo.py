@@ -1,81 +1,25 @@
-"""Demo notifications for the three demo accounts, loaded by `flask seed` after the core records."""
+"""Demo notifications for the three demo accounts (seed/notifications.json), loaded by
+`flask seed` after the core records; keyed by user, kind and title."""
 
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models.notification import Notification
 from jobfair.models.user import User
-
-DEMO = {
-    "13900000003": [
-        (
-            "system",
-            "欢迎使用云招聘平台",
-            "完善求职资料（期望职业、技能、工作经历）后，“我的求职”页会为你推荐合适的岗位。",
-            "/me/profile",
-            3,
-            True,
-        ),
-        (
-            "application_status",
-            "用人单位已查看你的投递",
-            "你投递的岗位已被用人单位查看，请留意后续进展。",
-            "/me/applications",
-            1,
-            False,
-        ),
-        (
-            "position_push",
-            "就业服务中心为你推荐了岗位",
-            "根据你的求职意向，就业服务中心为你挑选了几个焊接和叉车岗位，去“我的求职”看看吧。",
-            "/me",
-            0.2,
-            False,
-        ),
-    ],
-    "13900000002": [
-        (
-            "system",
-            "单位认证已通过",
-            "贵单位已通过认证，可以发布岗位、查看推荐人才。",
-            "/employer",
-            5,
-            True,
-        ),
-        (
-            "application_new",
-            "收到新投递",
-            "有求职者投递了贵单位的岗位，请及时查看并处理。",
-            "/employer/positions",
-            0.5,
-            False,
-        ),
-    ],
-    "13900000001": [
-        (
-            "system",
-            "重点群体精准匹配已开放",
-            "选择重点群体和区域，查看每位求职者最匹配的岗位，并推送给他们。",
-            "/organiser/priority-matching",
-            1,
-            False,
-        ),
-    ],
-}
+from jobfair.seeding import read_seed, write_transaction
 
 
 def seed_demo(now: datetime) -> dict[str, int]:
     """Create the demo notifications once (natural key: user, kind, title)."""
+    demo = read_seed("notifications")["by_login"]
     made = 0
-    db.session.commit()  # end any read transaction so the writes below take the lock first
-    with writing():
+    with write_transaction():
         users = {
-            u.phone: u for u in db.session.scalars(select(User).where(User.phone.in_(list(DEMO))))
+            u.phone: u for u in db.session.scalars(select(User).where(User.phone.in_(list(demo))))
         }
-        for login, items in DEMO.items():
+        for login, items in demo.items():
             user = users.get(login)
             if user is None:
                 continue
@@ -86,21 +30,20 @@ def seed_demo(now: datetime) -> dict[str, int]:
                     )
                 ).all()
             )
-            for kind, title, body, link, days, read in items:
-                if (kind, title) in have:
+            for item in items:
+                if (item["kind"], item["title"]) in have:
                     continue
-                created = now - timedelta(days=days)
+                created = now - timedelta(days=item["days_ago"])
                 db.session.add(
                     Notification(
                         user_id=user.id,
-                        kind=kind,
-                        title=title,
-                        body=body,
-                        link=link,
+                        kind=item["kind"],
+                        title=item["title"],
+                        body=item["body"],
+                        link=item["link"],
                         created_at=created,
-                        read_at=created + timedelta(hours=2) if read else None,
+                        read_at=created + timedelta(hours=2) if item["read"] else None,
                     )
                 )
                 made += 1
-        db.session.commit()
     return {"站内通知": made}

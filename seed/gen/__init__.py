@@ -1,0 +1,1 @@
+"""The demo data generator, split by aggregate; `python seed/generate.py` runs it."""

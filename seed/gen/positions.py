@@ -1,0 +1,126 @@
+"""Positions: each employer's templates from data/position_templates.csv, varied per employer,
+plus the few held for review (data/held_positions.json)."""
+
+from .common import read_csv, read_json, stable, words
+
+ENTERPRISE = "enterprise"
+INTS = ("salary_min", "salary_max", "headcount")
+
+
+def templates() -> dict[str, dict]:
+    out = {}
+    for row in read_csv("position_templates.csv"):
+        t = {k: v for k, v in row.items() if k != "key"}
+        for k in INTS:
+            t[k] = int(t[k])
+        t["groups"] = words(t["groups"])
+        out[row["key"]] = t
+    return out
+
+
+def short_name(name: str) -> str:
+    for prefix in ("南京市", "南京"):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    return name
+
+
+def _status(emp: dict, t_key: str, seq: int) -> str:
+    if (
+        emp["status"] != "verified"
+        or seq % 13 == 0
+        or (emp["key"], t_key) == ("ninggang", "m_paint")
+    ):
+        return "draft"
+    if seq % 23 == 0 or (emp["key"], t_key) == ("ninggang", "m_mill"):
+        return "closed"
+    return "published"
+
+
+def build_positions(employers: list[dict], fill: dict) -> list[dict]:
+    """`fill` holds the values of the {placeholders} in the templates' text."""
+    tpl = templates()
+    out = []
+    seq = 0
+    for emp in employers:
+        titles = set()
+        for t_key in emp["positions"]:
+            t = tpl[t_key]
+            seq += 1
+            assert t["title"] not in titles, (emp["key"], t["title"])
+            titles.add(t["title"])
+            h = stable(emp["key"], t_key)
+            smin, smax = t["salary_min"], t["salary_max"]
+            if t["channel"] == ENTERPRISE:
+                shift = (h % 5 - 2) * 200
+                smin, smax = max(1000, smin + shift), smax + shift
+            heads = max(1, t["headcount"] + (h // 7) % 3 - 1)
+            status = _status(emp, t_key, seq)
+            published = None
+            if status == "published":
+                published = 1 + h % 40
+                deadline = 20 + h % 70
+            elif status == "closed":
+                published = 60 + h % 30
+                deadline = -(3 + h % 20)
+            else:
+                deadline = 30 + h % 60
+            values = dict(fill, short=short_name(emp["name"]), name=emp["name"])
+            desc = t["description"].format(**values)
+            if emp["benefits"]:
+                desc += "\n\n福利待遇：" + emp["benefits"]
+            desc += f"\n工作地点：南京市{emp['address']}。"
+            out.append(
+                {
+                    "employer": emp["credit_code"],
+                    "title": t["title"],
+                    "description": desc,
+                    "requirements": t["requirements"].format(**values),
+                    "occupation_code": t["occupation_code"],
+                    "salary_min": smin,
+                    "salary_max": smax,
+                    "headcount": heads,
+                    "district": emp["district"],
+                    "address": emp["address"],
+                    "education": t["education"],
+                    "work_form": t["work_form"],
+                    "channel": t["channel"],
+                    "groups": t["groups"],
+                    "status": status,
+                    "review_flags": [],
+                    "published_days_ago": published,
+                    "deadline_in_days": deadline,
+                }
+            )
+    return out + held_positions(employers)
+
+
+def held_positions(employers: list[dict]) -> list[dict]:
+    """Positions held for organiser review: discriminatory wording in the text, flagged."""
+    by_key = {e["key"]: e for e in employers}
+    out = []
+    for h in read_json("held_positions.json"):
+        emp = by_key[h["employer"]]
+        out.append(
+            {
+                "employer": emp["credit_code"],
+                "title": h["title"],
+                "description": h["description"] + f"\n工作地点：南京市{emp['address']}。",
+                "requirements": h["requirements"],
+                "occupation_code": h["occupation_code"],
+                "salary_min": h["salary_min"],
+                "salary_max": h["salary_max"],
+                "headcount": 3,
+                "district": emp["district"],
+                "address": emp["address"],
+                "education": h["education"],
+                "work_form": "full_time",
+                "channel": ENTERPRISE,
+                "groups": [],
+                "status": "held",
+                "review_flags": h["review_flags"],
+                "published_days_ago": None,
+                "deadline_in_days": 45,
+            }
+        )
+    return out
