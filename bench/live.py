@@ -402,7 +402,10 @@ def build_db(folder: Path) -> dict:
     import sqlite3
 
     con = sqlite3.connect(f"{folder}/bench.sqlite")
-    fair_id = con.execute("SELECT id FROM fairs WHERE title LIKE '2027 年春风行动%'").fetchone()[0]
+    # The campaign fair running now (its name follows the season), by its showcase session.
+    fair_id = con.execute(
+        "SELECT fair_id FROM live_sessions WHERE title = '直播带岗：制造业普工专场'"
+    ).fetchone()[0]
     session_id = con.execute(
         "SELECT id FROM live_sessions WHERE fair_id = ? ORDER BY id", (fair_id,)
     ).fetchone()[0]

@@ -31,6 +31,7 @@ from jobfair.models import (
     SeekerProfile,
     User,
 )
+from jobfair.security import hash_password
 from jobfair.seeding import at_local, local_clock, local_day, read_seed, write_transaction
 
 
@@ -219,7 +220,6 @@ class _Demo:
         emp = self.employers.get(rep["employer"])
         if emp is None or db.session.scalar(select(User.id).filter_by(phone=rep["phone"])):
             return
-        from jobfair.security import hash_password
 
         user = User(
             role=Role.EMPLOYER,
