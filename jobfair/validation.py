@@ -1,6 +1,7 @@
 """Marshmallow helpers with Chinese messages; services validate input with these schemas."""
 
 import re
+from collections.abc import Mapping
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
@@ -95,14 +96,26 @@ def Date(**kw) -> fields.Date:  # noqa: N802
     return fields.Date(error_messages=_msgs({"invalid": "日期格式应为 YYYY-MM-DD。"}), **kw)
 
 
-def load(schema: Schema, data, *, partial=False, form=False) -> dict:
-    """Validate input; raise one DomainError with per-field Chinese messages."""
+def body(data):
+    """The request body as an object, or a 400 (a JSON list or string is not a request)."""
+    if not isinstance(data, Mapping):
+        raise DomainError("请求体应为 JSON 对象。", code="bad_request", status=400)
+    return data
+
+
+def load(schema: Schema, data, *, partial=False, form=False, labels=None) -> dict:
+    """Validate input; raise one DomainError with per-field Chinese messages.
+
+    ``labels`` names a form's own fields in the summary (falling back to FIELD_LABELS).
+    """
+    data = body(data)
+    names = {**FIELD_LABELS, **(labels or {})}
     try:
         return schema.load(data, partial=partial, unknown=EXCLUDE if form else RAISE)
     except ValidationError as err:
         field_errors = flatten_messages({"json": err.messages})
         summary = "；".join(
-            f"{FIELD_LABELS.get(k.split('.')[0], k)}：{v}" for k, v in field_errors.items()
+            f"{names.get(k.split('.')[0], k)}：{v}" for k, v in field_errors.items()
         )
         raise DomainError(
             "提交的数据有误：" + summary, code="validation_error", fields=field_errors

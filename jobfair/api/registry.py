@@ -4,8 +4,8 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from jobfair.errors import DomainError
 from jobfair.extensions import csrf
+from jobfair.validation import body
 
 blueprints: list[Blueprint] = []
 
@@ -30,6 +30,5 @@ def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
 def json_body() -> dict:
     """The request's JSON object, or a clear 400."""
     data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise DomainError("请求体应为 JSON 对象。", code="bad_request", status=400)
+    body(data)
     return data

@@ -4,7 +4,7 @@ rule, the management of case workers and the audit trail of case-file access."""
 from sqlalchemy import or_
 
 from jobfair import audit, reference
-from jobfair.casework.schemas import CaseWorkerSchema, body
+from jobfair.casework.schemas import CaseWorkerSchema
 from jobfair.errors import DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
@@ -12,7 +12,7 @@ from jobfair.models.audit import AuditLog
 from jobfair.models.casework import CaseWorker
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
-from jobfair.validation import load
+from jobfair.validation import body, load
 
 NOT_CASE_WORKER = "只有负责该区的个案工作人员才能查看重点群体帮扶档案和身份信息。"
 NOT_SUPERVISOR = "只有督导（主管）个案工作人员可以进行此操作。"

@@ -9,13 +9,13 @@ from flask import current_app
 from jobfair import audit
 from jobfair.casework.access import require_supervisor, scope
 from jobfair.casework.queries import local_date, local_today, seeker_district
-from jobfair.casework.schemas import SettingsSchema, body
+from jobfair.casework.schemas import SettingsSchema
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.models.casework import CaseFile, CaseworkSettings
 from jobfair.models.common import PriorityGroup
 from jobfair.models.seeker import SeekerProfile
-from jobfair.validation import load
+from jobfair.validation import body, load
 
 # --- settings ------------------------------------------------------------------------------
 

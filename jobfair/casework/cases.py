@@ -20,8 +20,6 @@ from jobfair.casework.schemas import (
     RecommendSchema,
     ResponseSchema,
     TrainingSchema,
-    body,
-    labelled_load,
 )
 from jobfair.errors import DomainError, Forbidden, NotFound
 from jobfair.extensions import db
@@ -40,7 +38,7 @@ from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
 from jobfair.transactions import conflict_as
-from jobfair.validation import load
+from jobfair.validation import body, load
 
 # The group filter of the case list (only groups a seeker consented to count).
 GROUP_OPTIONS = [(str(g), label) for g, label in GROUP_LABELS.items()]
@@ -167,7 +165,7 @@ def update_case(actor, case_id: int, data, *, form: bool = False) -> CaseFile:
         for key in ("worker_id", "outcome_on"):
             if not data.get(key):
                 data[key] = None
-    values = labelled_load(CaseUpdateSchema(), data, CASE_LABELS, form)
+    values = load(CaseUpdateSchema(), data, labels=CASE_LABELS, form=form)
     values["worker_id"] = _check_worker(values["worker_id"], case.district)
     if values["status"] == CaseStatus.EMPLOYED and not values["outcome"]:
         raise DomainError("标记为“已就业”时请选择就业结果。", fields={"outcome": "请选择就业结果"})
@@ -191,7 +189,7 @@ def update_case(actor, case_id: int, data, *, form: bool = False) -> CaseFile:
 
 def add_contact(actor, case_id: int, data, *, form: bool = False) -> CaseContact:
     case = case_for_update(actor, case_id)
-    values = labelled_load(ContactSchema(), data, CONTACT_LABELS, form)
+    values = load(ContactSchema(), data, labels=CONTACT_LABELS, form=form)
     values["summary"] = clean_text(values["summary"])
     if not values["summary"]:
         raise DomainError("请填写联系内容。", fields={"summary": "此项必填。"})
@@ -210,7 +208,7 @@ def add_contact(actor, case_id: int, data, *, form: bool = False) -> CaseContact
 
 def add_recommendation(actor, case_id: int, data, *, form=False) -> CaseRecommendation:
     case = case_for_update(actor, case_id)
-    values = labelled_load(RecommendSchema(), data, RECOMMEND_LABELS, form)
+    values = load(RecommendSchema(), data, labels=RECOMMEND_LABELS, form=form)
     pos = db.session.get(Position, values["position_id"])
     if pos is None or pos.status != PositionStatus.PUBLISHED:
         raise DomainError(
@@ -242,7 +240,7 @@ def set_response(actor, case_id: int, rec_id: int, data, *, form=False) -> CaseR
 
 def add_training(actor, case_id: int, data, *, form=False) -> CaseTraining:
     case = case_for_update(actor, case_id)
-    values = labelled_load(TrainingSchema(), data, TRAINING_LABELS, form)
+    values = load(TrainingSchema(), data, labels=TRAINING_LABELS, form=form)
     values = {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
     for key in ("course", "provider"):
         if not values[key]:

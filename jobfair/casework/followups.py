@@ -14,13 +14,14 @@ from jobfair.casework.queries import (
     profiles_by_user,
     seeker_district,
 )
-from jobfair.casework.schemas import FOLLOW_UP_LABELS, FollowUpSchema, body, labelled_load
+from jobfair.casework.schemas import FOLLOW_UP_LABELS, FollowUpSchema
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
 from jobfair.models.casework import DAY_MARKS, EmploymentFollowUp, FollowUpSource
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
+from jobfair.validation import body, load
 
 
 def hires_of(seeker_id: int) -> list[dict]:
@@ -58,7 +59,7 @@ def record_follow_up(actor, seeker_id: int, data, *, form=False) -> EmploymentFo
     data = dict(body(data))
     if form and "still_employed" in data:
         data["still_employed"] = data["still_employed"] in ("1", "true", "yes", "on")
-    values = labelled_load(FollowUpSchema(), data, FOLLOW_UP_LABELS, form)
+    values = load(FollowUpSchema(), data, labels=FOLLOW_UP_LABELS, form=form)
     if actor.role == Role.SEEKER:
         if actor.id != seeker_id:
             raise NotFound()

@@ -14,7 +14,6 @@ from jobfair.casework.schemas import (
     REFERRAL_LABELS,
     HouseholdSchema,
     ReferralSchema,
-    labelled_load,
 )
 from jobfair.database import begin_write
 from jobfair.errors import DomainError, NotFound
@@ -27,6 +26,7 @@ from jobfair.models.user import Role, User
 from jobfair.notifications.services import notify
 from jobfair.seekers.services import clean_text
 from jobfair.transactions import conflict_as
+from jobfair.validation import load
 
 
 def household_status(hh: Household, today: date | None = None) -> dict:
@@ -96,7 +96,7 @@ def get_household(actor, household_id: int) -> Household:
 
 def create_household(actor, data, *, form: bool = False) -> Household:
     require_case_worker(actor)
-    values = labelled_load(HouseholdSchema(), data, HOUSEHOLD_LABELS, form)
+    values = load(HouseholdSchema(), data, labels=HOUSEHOLD_LABELS, form=form)
     if values["district"] not in reference.districts():
         raise DomainError("区不在本市范围内。", fields={"district": "请选择本市的区"})
     require_case_worker(actor, values["district"])
@@ -139,7 +139,7 @@ def create_household(actor, data, *, form: bool = False) -> Household:
 def add_referral(actor, household_id: int, data, *, form=False) -> HouseholdReferral:
     """One referral round of at least three distinct suitable (published) positions."""
     hh = get_household(actor, household_id)
-    values = labelled_load(ReferralSchema(), data, REFERRAL_LABELS, form)
+    values = load(ReferralSchema(), data, labels=REFERRAL_LABELS, form=form)
     if hh.closed_on is not None:
         raise DomainError("该家庭已实现就业清零，无需再推荐岗位。", code="household_closed")
     ids = sorted(set(values["position_ids"]))

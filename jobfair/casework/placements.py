@@ -5,7 +5,7 @@ from datetime import date
 from jobfair import audit
 from jobfair.casework.access import require_case_worker, scope
 from jobfair.casework.queries import local_today, profiles_by_user, seeker_district
-from jobfair.casework.schemas import PLACEMENT_LABELS, PlacementSchema, labelled_load
+from jobfair.casework.schemas import PLACEMENT_LABELS, PlacementSchema
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.models.casework import (
@@ -18,11 +18,12 @@ from jobfair.models.casework import (
 )
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
+from jobfair.validation import load
 
 
 def create_placement(actor, data, *, form: bool = False) -> Placement:
     require_case_worker(actor)
-    values = labelled_load(PlacementSchema(), data, PLACEMENT_LABELS, form)
+    values = load(PlacementSchema(), data, labels=PLACEMENT_LABELS, form=form)
     for key in ("employer_name", "job_title", "evidence"):
         values[key] = clean_text(values[key])
         if not values[key]:

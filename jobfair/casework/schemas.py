@@ -2,7 +2,6 @@
 
 from marshmallow import fields, validate
 
-from jobfair.errors import DomainError
 from jobfair.ids import MAX_ID
 from jobfair.models.casework import (
     CaseOutcome,
@@ -12,26 +11,7 @@ from jobfair.models.casework import (
     RecommendationResponse,
     TargetKind,
 )
-from jobfair.validation import BaseSchema, Bool, Choice, ChoiceList, Date, Int, Text, load
-
-
-def body(data) -> dict:
-    """The JSON body as a dict, or a 400 (a list or a string is not a request)."""
-    if not isinstance(data, dict):
-        raise DomainError("请求体应为 JSON 对象。", code="bad_request", status=400)
-    return data
-
-
-def labelled_load(schema, data, labels: dict, form: bool) -> dict:
-    """Load, and on failure name each bad field in Chinese in one summary message."""
-    try:
-        return load(schema, body(data), form=form)
-    except DomainError as err:
-        summary = "；".join(f"{labels.get(k, k)}：{v}" for k, v in err.fields.items())
-        raise DomainError(
-            "提交的数据有误：" + summary, code="validation_error", fields=err.fields
-        ) from None
-
+from jobfair.validation import BaseSchema, Bool, Choice, ChoiceList, Date, Int, Text
 
 # --- case workers and settings ------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from jobfair.casework.queries import (
     profiles_by_user,
     seeker_district,
 )
-from jobfair.casework.schemas import TARGET_FIELD_LABELS, TargetSchema, body, labelled_load
+from jobfair.casework.schemas import TARGET_FIELD_LABELS, TargetSchema
 from jobfair.errors import DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
@@ -22,6 +22,7 @@ from jobfair.models.casework import TARGET_KIND_LABELS, Target
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
 from jobfair.transactions import conflict_as
+from jobfair.validation import load
 
 
 def _year_outcomes(year: int) -> list[dict]:
@@ -100,7 +101,7 @@ def get_target(target_id: int) -> Target:
 
 def _load_target(data, form: bool) -> dict:
     # A body that is not an object is a 400 of its own, not a validation summary.
-    values = labelled_load(TargetSchema(), body(data), TARGET_FIELD_LABELS, form)
+    values = load(TargetSchema(), data, labels=TARGET_FIELD_LABELS, form=form)
     if values["district"] not in reference.districts():
         raise DomainError(
             "区不在本市范围内。", code="validation_error", fields={"district": "请选择本市的区"}

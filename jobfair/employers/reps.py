@@ -14,13 +14,12 @@ from jobfair.auth.services import check_password_policy
 from jobfair.employers.acting import require_owner
 from jobfair.errors import Conflict, DomainError, NotFound
 from jobfair.extensions import db
-from jobfair.fairs.schemas import load_labelled
 from jobfair.ids import require_id
 from jobfair.models.fair import EmployerRep
 from jobfair.models.user import Role, User, UserStatus
 from jobfair.security import end_all_sessions, hash_password
 from jobfair.transactions import commit_or_conflict
-from jobfair.validation import PHONE_RE, BaseSchema, Text
+from jobfair.validation import PHONE_RE, BaseSchema, Text, load
 
 MAX_REPS = 20
 PHONE_TAKEN = "该手机号已注册，请换一个手机号。"
@@ -59,7 +58,7 @@ def reps(user: User) -> list[EmployerRep]:
 def create_rep(owner: User, data: dict, *, form: bool = False) -> EmployerRep:
     """A rep account with an initial password that must be changed at first login."""
     employer = require_owner(owner)
-    values = load_labelled(RepSchema(), data, REP_FIELD_LABELS, form=form)
+    values = load(RepSchema(), data, labels=REP_FIELD_LABELS, form=form)
     try:
         check_password_policy(values["password"])
     except DomainError as err:

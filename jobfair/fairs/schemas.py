@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from marshmallow import ValidationError, fields, validates, validates_schema
 
-from jobfair.errors import DomainError
 from jobfair.formatting import LOCAL_TZ
 from jobfair.ids import MAX_ID
 from jobfair.models.common import PriorityGroup
@@ -75,20 +74,8 @@ class LocalDateTime(fields.Field):
 # --- loading -------------------------------------------------------------------------------
 
 
-def load_labelled(schema, data, labels: dict[str, str], *, form: bool, partial=False) -> dict:
-    """``validation.load``, with the error summary worded with this form's field names."""
-    try:
-        return load(schema, data, form=form, partial=partial)
-    except DomainError as err:
-        if err.fields:
-            err.message = "提交的数据有误：" + "；".join(
-                f"{labels.get(k.split('.')[0], k)}：{v}" for k, v in err.fields.items()
-            )
-        raise err from None
-
-
 def load_fair_input(schema, data, *, form: bool, partial=False) -> dict:
-    return load_labelled(schema, data, FAIR_FIELD_LABELS, form=form, partial=partial)
+    return load(schema, data, labels=FAIR_FIELD_LABELS, form=form, partial=partial)
 
 
 def _optional(value):

@@ -24,6 +24,7 @@ from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import User
 from jobfair.recommendations.index import get_engine
 from jobfair.recommendations.services import percent, position_doc, seeker_doc
+from jobfair.validation import body
 
 
 def match_scores(seeker_ids: list[int], position_ids: list[int]) -> dict[int, int | None]:
@@ -212,8 +213,7 @@ def end_chat(user: User, chat_id, data: dict) -> InterviewChat:
         raise Forbidden("只有负责该面谈的招聘人员可以结束面谈。")
     if chat.ended_at is not None:
         raise Conflict("面谈已结束。", code="chat_ended")
-    if not isinstance(data, dict):
-        raise DomainError("请求体应为 JSON 对象。", code="bad_request", status=400)
+    body(data)
     notes = data.get("notes") or ""
     if not isinstance(notes, str) or len(notes) > 2000:
         raise DomainError("面谈记录不能超过 2000 个字。", fields={"notes": "不超过 2000 个字"})
