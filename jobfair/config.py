@@ -27,6 +27,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     SESSION_IDLE_MINUTES = 120
+    # argon2id cost: "strong" (argon2-cffi's defaults, the only choice outside TESTING) or
+    # "fast" (minimal cost, for test suites); empty: "fast" under TESTING, else "strong".
+    PASSWORD_HASHER = ""
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = True
@@ -80,6 +83,12 @@ def load_config(app: Flask, override: dict | None) -> None:
     if url.startswith("postgresql"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    hasher = app.config["PASSWORD_HASHER"] or ("fast" if app.testing else "strong")
+    if hasher not in ("strong", "fast") or (hasher == "fast" and not app.testing):
+        raise RuntimeError(
+            f"PASSWORD_HASHER={hasher!r}: use 'strong' ('fast' is only for TESTING apps)."
+        )
+    app.config["PASSWORD_HASHER"] = hasher
     if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise RuntimeError(
             "Refusing to start with the development secret key: set JOBFAIR_SECRET_KEY "

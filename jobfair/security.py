@@ -1,13 +1,14 @@
 """Passwords, server-side login sessions, API tokens, access decorators and response headers."""
 
 import contextlib
+import functools
 import hashlib
 import secrets
 from functools import wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, g, has_app_context, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from jobfair import events
@@ -17,23 +18,40 @@ from jobfair.extensions import csrf, db, login_manager
 from jobfair.models.common import utcnow
 from jobfair.models.user import ApiToken, LoginSession, User, UserStatus
 
-_hasher = PasswordHasher()
-# Verified against when the account does not exist, so both paths cost the same.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+# argon2id with argon2-cffi's defaults (RFC 9106 "low memory": 3 passes over 64 MiB, 4 lanes).
+STRONG_HASHER = PasswordHasher()
+# Same algorithm at the lowest cost; only ever chosen for apps created with TESTING
+# (config PASSWORD_HASHER = "fast", refused otherwise in load_config).
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+HASHERS = {"strong": STRONG_HASHER, "fast": FAST_HASHER}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def password_hasher() -> PasswordHasher:
+    """The current app's hasher (strong unless a TESTING app chose "fast")."""
+    if has_app_context():
+        return current_app.extensions.get("password_hasher", STRONG_HASHER)
+    return STRONG_HASHER
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the account does not exist, so both paths cost the same."""
+    return hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return password_hasher().hash(password)
 
 
 def verify_password(user: User | None, password: str) -> bool:
+    hasher = password_hasher()
     if user is None:
         with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
+            hasher.verify(_dummy_hash(hasher), password)
         return False
     try:
-        return _hasher.verify(user.password_hash, password)
+        return hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -173,6 +191,7 @@ CSP = (
 
 
 def init_security(app: Flask) -> None:
+    app.extensions["password_hasher"] = HASHERS[app.config["PASSWORD_HASHER"]]
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
     app.permanent_session_lifetime = app.config["PERMANENT_SESSION_LIFETIME"]

@@ -1,4 +1,6 @@
-"""Run the suite on SQLite, then again on a fresh PostgreSQL database when one is reachable."""
+"""Run the suite on SQLite, then its database tests again on a fresh PostgreSQL database
+when one is reachable (tests that never touch the database run once: they would only repeat).
+"""
 
 import os
 import subprocess
@@ -10,11 +12,29 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
-def pytest(extra_env: dict, label: str) -> int:
+def pytest(extra_env: dict, label: str, marker: str = "") -> int:
     print(f"\n=== 测试套件 / test suite on {label} ===", flush=True)
     env = dict(os.environ, **extra_env)
-    code = subprocess.call([sys.executable, "-m", "pytest", *sys.argv[1:]], env=env)
+    args = sys.argv[1:]
+    if marker:
+        args = with_marker(args, marker)
+    code = subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
     return code
+
+
+def with_marker(args: list[str], marker: str) -> list[str]:
+    """Add `-m marker`, combined with the caller's own -m expression if any."""
+    out, given = [], []
+    it = iter(args)
+    for arg in it:
+        if arg == "-m":
+            given.append(next(it, ""))
+        elif arg.startswith("-m") and len(arg) > 2:
+            given.append(arg[2:])
+        else:
+            out.append(arg)
+    expr = " and ".join(f"({e})" for e in [*given, marker])
+    return ["-m", expr, *out]
 
 
 def postgres_run() -> int:
@@ -37,7 +57,7 @@ def postgres_run() -> int:
     )
     try:
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-        return pytest({"JOBFAIR_TEST_DATABASE_URL": url}, f"PostgreSQL ({name})")
+        return pytest({"JOBFAIR_TEST_DATABASE_URL": url}, f"PostgreSQL ({name})", marker="db")
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.close()

@@ -1,42 +1,26 @@
 """Who may see and change applications: other employers and other seekers get 404; XSS escaped."""
 
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import Application, ApplicationEvent, User
-from tests.test_applications_flow import sign_in
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def login():
-    """Fast sign-in (no argon2); the login form itself is tested in the auth tests."""
-    return sign_in
-
-
-@pytest.fixture
-def world(app, make_user, make_employer, make_position, login):
+def world(app, make_seeker, make_employer, make_position):
     """E1 owns a position S1 applied to; E2 owns another position; S2 applied to nothing of E1."""
-    from jobfair.seekers import services
-
-    def seeker(name, **extra):
-        user = make_user()
-        with app.app_context(), writing():
-            services.save_profile(
-                db.session.get(User, user.id), {"name": name, "phone": user.phone, **extra}
-            )
-        return user
-
-    s1 = seeker("张三" + XSS[:20], intro="自我介绍" + XSS, experience=XSS)
-    s2 = seeker("李四")
+    s1 = make_seeker("张三" + XSS[:20], intro="自我介绍" + XSS, experience=XSS)
+    s2 = make_seeker("李四")
     e1, e2 = make_employer(), make_employer()
     p1, p2 = make_position(employer=e1), make_position(employer=e2, title="叉车司机")
     clients = {}
     for key, user in (("s1", s1), ("s2", s2), ("e1", e1.user), ("e2", e2.user)):
         clients[key] = app.test_client()
-        login(clients[key], user)
+        sign_in(clients[key], user)
     a1 = clients["s1"].post(f"/api/v1/positions/{p1.id}/applications", json={"note": XSS})
     a2 = clients["s2"].post(f"/api/v1/positions/{p2.id}/applications", json={"note": "二号"})
     return {
@@ -129,7 +113,7 @@ def test_user_text_is_escaped_on_employer_pages(app, world):
     assert "<script>alert" not in mine and "&lt;script&gt;" in mine
 
 
-def test_forms_and_cookie_api_need_the_csrf_token(app, make_user, make_position, login):
+def test_forms_and_cookie_api_need_the_csrf_token(app, make_user, make_position):
     from jobfair.seekers import services
 
     seeker = make_user()
@@ -139,7 +123,7 @@ def test_forms_and_cookie_api_need_the_csrf_token(app, make_user, make_position,
         )
     pos = make_position()
     client = app.test_client()
-    login(client, seeker)
+    sign_in(client, seeker)
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(f"/positions/{pos.id}/apply", data={"note": "x"}).status_code == 400
     assert client.post(f"/api/v1/positions/{pos.id}/applications", json={}).status_code == 400

@@ -3,37 +3,23 @@
 import threading
 
 import pytest
+from conftest import sign_in
 
-from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.models import Application, ApplicationEvent, User
-from tests.test_applications_flow import sign_in
+from jobfair.models import Application, ApplicationEvent
 
 N = 20
 
 
 @pytest.fixture
-def login():
-    """Fast sign-in (no argon2); the login form itself is tested in the auth tests."""
-    return sign_in
+def seeker(make_seeker):
+    return make_seeker("并发求职者")
 
 
-@pytest.fixture
-def seeker(app, make_user):
-    from jobfair.seekers import services
-
-    user = make_user()
-    with app.app_context(), writing():
-        services.save_profile(
-            db.session.get(User, user.id), {"name": "并发求职者", "phone": user.phone}
-        )
-    return user
-
-
-def clients_for(app, user, login):
-    """N clients sharing one signed-in session (one argon2 check, not twenty)."""
+def clients_for(app, user):
+    """N clients sharing one signed-in session, like the tabs of one browser."""
     first = app.test_client()
-    login(first, user)
+    sign_in(first, user)
     cookie = first.get_cookie("session").value
     out = []
     for _ in range(N):
@@ -71,9 +57,9 @@ def rows(app):
         )
 
 
-def test_twenty_simultaneous_api_applications(app, seeker, make_position, login):
+def test_twenty_simultaneous_api_applications(app, seeker, make_position):
     pos = make_position()
-    clients = clients_for(app, seeker, login)
+    clients = clients_for(app, seeker)
 
     def apply(c):
         resp = c.post(f"/api/v1/positions/{pos.id}/applications", json={"note": "并发"})
@@ -90,9 +76,9 @@ def test_twenty_simultaneous_api_applications(app, seeker, make_position, login)
     assert rows(app) == (1, 1)
 
 
-def test_twenty_simultaneous_form_applications(app, seeker, make_position, login):
+def test_twenty_simultaneous_form_applications(app, seeker, make_position):
     pos = make_position()
-    clients = clients_for(app, seeker, login)
+    clients = clients_for(app, seeker)
 
     def apply(c):
         resp = c.post(f"/positions/{pos.id}/apply", data={"note": "并发"})
@@ -107,15 +93,13 @@ def test_twenty_simultaneous_form_applications(app, seeker, make_position, login
     assert rows(app) == (1, 1)
 
 
-def test_employer_opening_at_once_marks_viewed_once(
-    app, seeker, make_employer, make_position, login
-):
+def test_employer_opening_at_once_marks_viewed_once(app, seeker, make_employer, make_position):
     emp = make_employer()
     pos = make_position(employer=emp)
     s = app.test_client()
-    login(s, seeker)
+    sign_in(s, seeker)
     app_id = s.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
-    clients = clients_for(app, emp.user, login)[:8]
+    clients = clients_for(app, emp.user)[:8]
     results = run_together(clients, lambda c: c.get(f"/employer/applications/{app_id}").status_code)
     assert results == [200] * 8
     assert rows(app) == (1, 2)  # submitted, then exactly one 已查看

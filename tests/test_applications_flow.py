@@ -2,34 +2,12 @@
 
 from datetime import date, timedelta
 
-import pytest
 from conftest import sign_in
 from flask import render_template_string
 
 from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import Application, ApplicationEvent, Position, User
-
-
-@pytest.fixture
-def login():
-    return sign_in
-
-
-@pytest.fixture
-def make_seeker(app, make_user):
-    """make_seeker(name="李建国", **profile) -> User with a saved profile (phone = login)."""
-    from jobfair.seekers import services
-
-    def make(name="李建国", **profile):
-        user = make_user()
-        with app.app_context(), writing():
-            services.save_profile(
-                db.session.get(User, user.id), {"name": name, "phone": user.phone, **profile}
-            )
-        return user
-
-    return make
 
 
 def application_rows(app, position_id=None):
@@ -51,11 +29,11 @@ def application_rows(app, position_id=None):
 
 
 def test_seeker_applies_with_a_note_and_sees_it_in_my_applications(
-    client, app, make_seeker, make_position, login
+    client, app, make_seeker, make_position
 ):
     seeker = make_seeker()
     pos = make_position()
-    login(client, seeker)
+    sign_in(client, seeker)
     resp = client.post(f"/positions/{pos.id}/apply", data={"note": "下周可到岗"})
     assert resp.status_code == 302
     assert application_rows(app) == [(1, "submitted", "下周可到岗", [(None, "submitted")])]
@@ -63,10 +41,10 @@ def test_seeker_applies_with_a_note_and_sees_it_in_my_applications(
     assert "电焊工" in page and pos.employer.name in page and "新投递" in page
 
 
-def test_duplicate_application_is_a_clear_409(client, app, make_seeker, make_position, login):
+def test_duplicate_application_is_a_clear_409(client, app, make_seeker, make_position):
     seeker = make_seeker()
     pos = make_position()
-    login(client, seeker)
+    sign_in(client, seeker)
     assert client.post(f"/api/v1/positions/{pos.id}/applications", json={}).status_code == 201
     resp = client.post(f"/api/v1/positions/{pos.id}/applications", json={"note": "再投一次"})
     assert resp.status_code == 409
@@ -78,8 +56,8 @@ def test_duplicate_application_is_a_clear_409(client, app, make_seeker, make_pos
     assert len(application_rows(app)) == 1
 
 
-def test_apply_without_body_works_and_note_is_limited(client, make_seeker, make_position, login):
-    login(client, make_seeker())
+def test_apply_without_body_works_and_note_is_limited(client, make_seeker, make_position):
+    sign_in(client, make_seeker())
     pos = make_position()
     resp = client.post(f"/api/v1/positions/{pos.id}/applications", json={"note": "字" * 501})
     assert resp.status_code == 422
@@ -89,12 +67,10 @@ def test_apply_without_body_works_and_note_is_limited(client, make_seeker, make_
     assert resp.status_code == 201 and resp.get_json()["status_label"] == "新投递"
 
 
-def test_incomplete_profile_is_sent_to_the_profile_first(
-    client, app, make_user, make_position, login
-):
+def test_incomplete_profile_is_sent_to_the_profile_first(client, app, make_user, make_position):
     seeker = make_user()
     pos = make_position()
-    login(client, seeker)
+    sign_in(client, seeker)
     resp = client.post(f"/positions/{pos.id}/apply", data={"note": ""})
     assert resp.status_code == 302 and "/me/profile" in resp.headers["Location"]
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
@@ -104,8 +80,8 @@ def test_incomplete_profile_is_sent_to_the_profile_first(
     assert application_rows(app) == []
 
 
-def test_only_open_positions_take_applications(client, app, make_seeker, make_position, login):
-    login(client, make_seeker())
+def test_only_open_positions_take_applications(client, app, make_seeker, make_position):
+    sign_in(client, make_seeker())
     draft = make_position(status="draft")
     held = make_position(status="held")
     closed = make_position(status="closed")
@@ -122,20 +98,18 @@ def test_only_open_positions_take_applications(client, app, make_seeker, make_po
     assert len(application_rows(app)) == 1
 
 
-def test_only_seekers_apply(client, app, make_user, make_position, login):
+def test_only_seekers_apply(client, app, make_user, make_position):
     pos = make_position()
     assert client.post(f"/positions/{pos.id}/apply").status_code == 302  # to login
     assert client.post(f"/api/v1/positions/{pos.id}/applications").status_code == 401
-    login(client, make_user(role="employer"))
+    sign_in(client, make_user(role="employer"))
     assert client.post(f"/positions/{pos.id}/apply").status_code == 403
     assert client.post(f"/api/v1/positions/{pos.id}/applications").status_code == 403
     assert application_rows(app) == []
 
 
-def test_withdraw_and_reapply_reopens_the_same_application(
-    client, app, make_seeker, make_position, login
-):
-    login(client, make_seeker())
+def test_withdraw_and_reapply_reopens_the_same_application(client, app, make_seeker, make_position):
+    sign_in(client, make_seeker())
     pos = make_position()
     app_id = client.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
     resp = client.post(f"/me/applications/{app_id}/withdraw", follow_redirects=True)
@@ -176,14 +150,14 @@ def set_status(client, app_id, status, note="", api=False):
 
 
 def test_pipeline_moves_through_every_status_and_the_seeker_follows_it(
-    app, make_seeker, make_employer, make_position, login
+    app, make_seeker, make_employer, make_position
 ):
     seeker = make_seeker(intro="持焊工证，八年经验。")
     emp = make_employer()
     pos = make_position(employer=emp)
     s, e = app.test_client(), app.test_client()
-    login(s, seeker)
-    login(e, emp.user)
+    sign_in(s, seeker)
+    sign_in(e, emp.user)
     app_id = s.post(f"/api/v1/positions/{pos.id}/applications", json={"note": "盼复"}).get_json()[
         "id"
     ]
@@ -235,7 +209,7 @@ INVALID_MOVES = [
 
 
 def test_invalid_transitions_are_422_and_change_nothing(
-    app, make_seeker, make_employer, make_position, login
+    app, make_seeker, make_employer, make_position
 ):
     from jobfair.applications import services
     from jobfair.models import ApplicationStatus
@@ -243,8 +217,8 @@ def test_invalid_transitions_are_422_and_change_nothing(
     seeker = make_seeker()
     emp = make_employer()
     s, e = app.test_client(), app.test_client()
-    login(s, seeker)
-    login(e, emp.user)
+    sign_in(s, seeker)
+    sign_in(e, emp.user)
     for path, target in INVALID_MOVES:
         pos = make_position(employer=emp)
         app_id = s.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
@@ -266,14 +240,14 @@ def test_invalid_transitions_are_422_and_change_nothing(
         assert application_rows(app) == before
 
 
-def test_unknown_status_is_422(client, app, make_seeker, make_employer, make_position, login):
+def test_unknown_status_is_422(client, app, make_seeker, make_employer, make_position):
     seeker = make_seeker()
     emp = make_employer()
     pos = make_position(employer=emp)
-    login(client, seeker)
+    sign_in(client, seeker)
     app_id = client.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
     client.post("/logout")
-    login(client, emp.user)
+    sign_in(client, emp.user)
     resp = set_status(client, app_id, "promoted", api=True)
     assert resp.status_code == 422
     resp = client.post(
@@ -284,14 +258,14 @@ def test_unknown_status_is_422(client, app, make_seeker, make_employer, make_pos
 
 
 def test_withdrawn_applications_cannot_be_moved_and_hide_contacts(
-    app, make_seeker, make_employer, make_position, login
+    app, make_seeker, make_employer, make_position
 ):
     seeker = make_seeker(name="赵小红", intro="我的自我介绍")
     emp = make_employer()
     pos = make_position(employer=emp)
     s, e = app.test_client(), app.test_client()
-    login(s, seeker)
-    login(e, emp.user)
+    sign_in(s, seeker)
+    sign_in(e, emp.user)
     app_id = s.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
     assert seeker.phone in e.get(f"/employer/applications/{app_id}").get_data(as_text=True)
     assert s.post(f"/api/v1/me/applications/{app_id}/withdraw").status_code == 200
@@ -310,14 +284,14 @@ def test_withdrawn_applications_cannot_be_moved_and_hide_contacts(
 
 
 def test_employer_api_lists_applicants_and_shows_full_contact(
-    app, make_seeker, make_employer, make_position, login
+    app, make_seeker, make_employer, make_position
 ):
     seeker = make_seeker(groups=["veteran"], group_consent=True)
     emp = make_employer()
     pos = make_position(employer=emp)
     s, e = app.test_client(), app.test_client()
-    login(s, seeker)
-    login(e, emp.user)
+    sign_in(s, seeker)
+    sign_in(e, emp.user)
     app_id = s.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
     listing = e.get(f"/api/v1/employer/positions/{pos.id}/applications").get_json()
     assert listing["total"] == 1 and listing["items"][0]["seeker_name"] == "李建国"
@@ -377,27 +351,27 @@ def test_employer_box_shows_nothing(app, make_user, make_position):
 
 
 def test_applicants_link_partial_counts_new_applications(
-    app, make_seeker, make_employer, make_position, login
+    app, make_seeker, make_employer, make_position
 ):
     emp = make_employer()
     pos = make_position(employer=emp)
     for name in ("甲", "乙"):
         c = app.test_client()
-        login(c, make_seeker(name=name))
+        sign_in(c, make_seeker(name=name))
         c.post(f"/api/v1/positions/{pos.id}/applications")
     boss = app.test_client()
-    login(boss, emp.user)
+    sign_in(boss, emp.user)
     html = boss.get("/employer/positions").get_data(as_text=True)
     assert f"/employer/positions/{pos.id}/applicants" in html and "投递者（2，新 2）" in html
 
 
-def test_events_record_actor(app, make_seeker, make_employer, make_position, login):
+def test_events_record_actor(app, make_seeker, make_employer, make_position):
     seeker = make_seeker()
     emp = make_employer()
     pos = make_position(employer=emp)
     s, e = app.test_client(), app.test_client()
-    login(s, seeker)
-    login(e, emp.user)
+    sign_in(s, seeker)
+    sign_in(e, emp.user)
     app_id = s.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
     e.get(f"/employer/applications/{app_id}")
     with app.app_context():

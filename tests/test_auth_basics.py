@@ -2,7 +2,7 @@
 
 import re
 
-from tests.conftest import PASSWORD
+from conftest import PASSWORD
 
 
 def test_register_login_logout_cookie_replay(client, app):

@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 
-from jobfair import create_app
 from jobfair.extensions import limiter
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -23,10 +22,10 @@ def redis_available() -> bool:
 pytestmark = pytest.mark.skipif(not redis_available(), reason="Redis is not reachable")
 
 
-def test_two_app_instances_share_the_login_limit(app_config, make_user):
+def test_two_app_instances_share_the_login_limit(make_app, make_user):
     make_user(login="13812342222")
-    config = dict(app_config, REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
-    worker_a, worker_b = create_app(config), create_app(config)
+    config = {"REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex}
+    worker_a, worker_b = make_app(**config), make_app(**config)
     a, b = worker_a.test_client(), worker_b.test_client()
     bad = {"login": "13812342222", "password": "wrong password"}
     try:

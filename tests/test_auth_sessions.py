@@ -1,11 +1,11 @@
 """Sessions end for real, passwords are hashed well, organisers come only from the CLI."""
 
 import pytest
+from conftest import PASSWORD
 
 from jobfair import create_app
 from jobfair.extensions import db
 from jobfair.models import LoginSession, User
-from tests.conftest import PASSWORD
 
 
 def test_password_is_stored_with_argon2id(client, app):
@@ -14,6 +14,30 @@ def test_password_is_stored_with_argon2id(client, app):
         user = db.session.scalar(db.select(User).filter_by(email="a@example.com"))
         assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
+
+
+def test_only_testing_apps_hash_passwords_cheaply():
+    """Production keeps argon2-cffi's strong parameters; the suite's cheap ones need TESTING."""
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    from jobfair.security import FAST_HASHER, STRONG_HASHER, password_hasher
+
+    memory_db = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    production = create_app({**memory_db, "SECRET_KEY": "s" * 32})
+    with production.app_context():
+        hasher = password_hasher()
+    assert hasher is STRONG_HASHER and production.config["PASSWORD_HASHER"] == "strong"
+    assert hasher.time_cost >= RFC_9106_LOW_MEMORY.time_cost
+    assert hasher.memory_cost >= RFC_9106_LOW_MEMORY.memory_cost
+    assert hasher.type == RFC_9106_LOW_MEMORY.type  # argon2id
+    with pytest.raises(RuntimeError, match="PASSWORD_HASHER"):
+        create_app({**memory_db, "SECRET_KEY": "s" * 32, "PASSWORD_HASHER": "fast"})
+
+    testing = create_app({**memory_db, "TESTING": True})
+    with testing.app_context():
+        assert password_hasher() is FAST_HASHER
+    # The parameters travel in the hash: accounts made under tests verify anywhere.
+    assert STRONG_HASHER.verify(FAST_HASHER.hash(PASSWORD), PASSWORD)
 
 
 def test_short_and_common_passwords_are_refused(client, app):

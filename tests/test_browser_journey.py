@@ -5,10 +5,8 @@ import re
 import threading
 
 import pytest
+from conftest import PASSWORD
 from werkzeug.serving import make_server
-
-from jobfair import create_app
-from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -19,13 +17,14 @@ pytestmark = [
 
 
 @pytest.fixture
-def live_server(app_config):
-    app = create_app(dict(app_config, WTF_CSRF_ENABLED=True))
+def live_server(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

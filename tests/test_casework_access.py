@@ -3,22 +3,18 @@
 from datetime import timedelta
 
 import pytest
-from conftest import sign_in
-from test_casework_support import bj_today
+from conftest import bj_today, sign_in
 
 from jobfair.extensions import db
 
-# The makers (make_seeker, make_worker, make_hire) live in the shared support module.
-pytest_plugins = ("test_casework_support",)
-
 
 @pytest.fixture
-def case_world(app, make_seeker, make_worker):
+def case_world(app, make_priority_seeker, make_worker):
     """A 江宁区 case file opened by its district worker; workers of 鼓楼区 and a supervisor."""
     jiangning = make_worker(districts=("江宁区",), name="江宁工作人员")
     gulou = make_worker(districts=("鼓楼区",), name="鼓楼工作人员")
     supervisor = make_worker(districts=(), supervisor=True, name="督导")
-    seeker = make_seeker("许大海", groups=("retired_fisher",), district="江宁区")
+    seeker = make_priority_seeker("许大海", groups=("retired_fisher",), district="江宁区")
     client = sign_in(app.test_client(), jiangning)
     resp = client.post(
         "/api/v1/casework/cases", json={"seeker_id": seeker.id, "needs": "想在家附近做保安"}
@@ -113,7 +109,7 @@ def test_employers_never_see_case_files(app, make_employer, case_world):
         assert employer.get(path).status_code == 403, path
 
 
-def test_seeker_sees_own_file_summary_only(app, make_seeker, make_position, case_world):
+def test_seeker_sees_own_file_summary_only(app, make_priority_seeker, make_position, case_world):
     w = case_world
     worker = sign_in(app.test_client(), w["jiangning"])
     pos = make_position()
@@ -146,23 +142,25 @@ def test_seeker_sees_own_file_summary_only(app, make_seeker, make_position, case
     assert "contacts" not in data["case"]
     assert _audit(app, "casework.case_self_view")[0][2] == "本人查看"
 
-    other = sign_in(app.test_client(), make_seeker("路人甲"))
+    other = sign_in(app.test_client(), make_priority_seeker("路人甲"))
     page = other.get("/me/casework").get_data(as_text=True)
     assert "你还没有帮扶档案" in page and "江宁工作人员" not in page
     assert other.get(f"/casework/cases/{w['case_id']}").status_code == 403
 
 
-def test_case_file_only_for_consenting_priority_group_seekers(app, make_seeker, make_worker):
+def test_case_file_only_for_consenting_priority_group_seekers(
+    app, make_priority_seeker, make_worker
+):
     worker = sign_in(app.test_client(), make_worker())
-    no_consent = make_seeker("甲", consent=False)
+    no_consent = make_priority_seeker("甲", groups=(), consent=False)
     resp = worker.post("/api/v1/casework/cases", json={"seeker_id": no_consent.id})
     assert resp.status_code == 422 and "同意" in resp.get_json()["error"]["message"]
-    other_district = make_seeker("乙", district="鼓楼区")
+    other_district = make_priority_seeker("乙", district="鼓楼区")
     assert (
         worker.post("/api/v1/casework/cases", json={"seeker_id": other_district.id}).status_code
         == 403
     )
-    ok = make_seeker("丙")
+    ok = make_priority_seeker("丙")
     assert worker.post("/api/v1/casework/cases", json={"seeker_id": ok.id}).status_code == 201
     resp = worker.post("/api/v1/casework/cases", json={"seeker_id": ok.id})
     assert resp.status_code == 409
@@ -184,12 +182,12 @@ def test_supervisor_manages_case_workers_and_others_cannot(app, make_user, make_
 
 
 def test_follow_ups_by_worker_and_seeker_confirmation(
-    app, make_seeker, make_worker, make_position, make_hire
+    app, make_priority_seeker, make_worker, make_position, make_hire
 ):
     from datetime import UTC, datetime
 
     worker_user = make_worker()
-    seeker = make_seeker("回访对象")
+    seeker = make_priority_seeker("回访对象")
     hired_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=95)
     make_hire(seeker, make_position(), at=hired_at)
     from jobfair.casework.queries import local_date

@@ -3,17 +3,13 @@
 import csv
 import io
 
-from conftest import sign_in
+from conftest import sign_in, this_year
 from openpyxl import load_workbook
-from test_casework_support import this_year
 
 from jobfair.extensions import db
 
-# The makers (make_seeker, make_worker, make_hire) live in the shared support module.
-pytest_plugins = ("test_casework_support",)
 
-
-def _setup_target(app, make_seeker, make_worker, make_position, make_hire):
+def _setup_target(app, make_priority_seeker, make_worker, make_position, make_hire):
     worker = make_worker(name="江宁负责人")
     client = sign_in(app.test_client(), worker)
     resp = client.post(
@@ -27,15 +23,17 @@ def _setup_target(app, make_seeker, make_worker, make_position, make_hire):
         },
     )
     assert resp.status_code == 201
-    seeker = make_seeker("张建国")
+    seeker = make_priority_seeker("张建国")
     make_hire(seeker, make_position(title="保安员"))
     return worker, client, seeker
 
 
 def test_targets_excel_masks_people_for_organisers_without_the_district(
-    app, make_user, make_seeker, make_worker, make_position, make_hire
+    app, make_user, make_priority_seeker, make_worker, make_position, make_hire
 ):
-    _worker, client, seeker = _setup_target(app, make_seeker, make_worker, make_position, make_hire)
+    _worker, client, seeker = _setup_target(
+        app, make_priority_seeker, make_worker, make_position, make_hire
+    )
 
     resp = client.get(f"/casework/targets/export?format=xlsx&year={this_year()}")
     assert resp.status_code == 200
@@ -78,10 +76,10 @@ def test_targets_excel_masks_people_for_organisers_without_the_district(
 
 
 def test_targets_csv_is_the_summary_with_a_bom(
-    app, make_seeker, make_worker, make_position, make_hire
+    app, make_priority_seeker, make_worker, make_position, make_hire
 ):
     _worker, client, _seeker = _setup_target(
-        app, make_seeker, make_worker, make_position, make_hire
+        app, make_priority_seeker, make_worker, make_position, make_hire
     )
     resp = client.get("/casework/targets/export?format=csv")
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
@@ -94,12 +92,12 @@ def test_targets_csv_is_the_summary_with_a_bom(
 
 
 def test_case_file_export_needs_a_reason_is_audited_and_scoped(
-    app, make_user, make_seeker, make_worker
+    app, make_user, make_priority_seeker, make_worker
 ):
     worker = make_worker()
     client = sign_in(app.test_client(), worker)
-    mine = make_seeker("王秀兰", groups=("urban_hardship", "registered_poor"))
-    theirs = make_seeker("李鼓楼", district="鼓楼区")
+    mine = make_priority_seeker("王秀兰", groups=("urban_hardship", "registered_poor"))
+    theirs = make_priority_seeker("李鼓楼", district="鼓楼区")
     assert client.post("/api/v1/casework/cases", json={"seeker_id": mine.id}).status_code == 201
     supervisor = sign_in(app.test_client(), make_worker(districts=(), supervisor=True))
     assert (
@@ -142,10 +140,10 @@ def test_case_file_export_needs_a_reason_is_audited_and_scoped(
     assert plain.get("/api/v1/casework/cases/export?format=csv&reason=report").status_code == 403
 
 
-def test_formula_like_text_is_neutralised_in_exports(app, make_seeker, make_worker):
+def test_formula_like_text_is_neutralised_in_exports(app, make_priority_seeker, make_worker):
     worker = make_worker()
     client = sign_in(app.test_client(), worker)
-    seeker = make_seeker("=HYPERLINK(1)")
+    seeker = make_priority_seeker("=HYPERLINK(1)")
     client.post("/api/v1/casework/cases", json={"seeker_id": seeker.id})
     resp = client.get("/api/v1/casework/cases/export?format=xlsx&reason=report")
     ws = load_workbook(io.BytesIO(resp.data))["帮扶档案"]

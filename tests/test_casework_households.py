@@ -4,13 +4,9 @@ recorded hire or placement, and the referral-round rule (≥3 rounds of ≥3 pos
 from datetime import UTC, date, datetime
 
 import time_machine
-from conftest import sign_in
-from test_casework_support import bj_today
+from conftest import bj_today, sign_in
 
 from jobfair.extensions import db
-
-# The makers (make_seeker, make_worker, make_hire) live in the shared support module.
-pytest_plugins = ("test_casework_support",)
 
 
 def _household(client, members, identified_on, district="六合区", deadline_days=None):
@@ -101,10 +97,12 @@ def test_cli_escalates_overdue_households(app, client, make_worker, runner):
 
 
 def test_household_closes_when_a_member_is_hired_through_the_employer_pipeline(
-    app, client, make_seeker, make_worker, make_position
+    app, client, make_priority_seeker, make_worker, make_position
 ):
     worker = make_worker(districts=("六合区",))
-    member = make_seeker("汤建华", groups=("zero_employment_household",), district="六合区")
+    member = make_priority_seeker(
+        "汤建华", groups=("zero_employment_household",), district="六合区"
+    )
     sign_in(client, worker)
     hh = _household(
         client,
@@ -140,9 +138,9 @@ def test_household_closes_when_a_member_is_hired_through_the_employer_pipeline(
         assert db.session.get(CaseFile, case["id"]).outcome == "platform_hire"
 
 
-def test_household_closes_on_a_placement(app, client, make_seeker, make_worker):
+def test_household_closes_on_a_placement(app, client, make_priority_seeker, make_worker):
     worker = make_worker(districts=("六合区",))
-    member = make_seeker("戴宁", groups=("zero_employment_household",), district="六合区")
+    member = make_priority_seeker("戴宁", groups=("zero_employment_household",), district="六合区")
     sign_in(client, worker)
     hh = _household(client, [{"name": "戴宁", "seeker_phone": member.phone}], "2026-01-05")
     resp = client.post(

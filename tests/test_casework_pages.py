@@ -1,17 +1,13 @@
 """The case worker's HTML forms: open a file, write the plan, contacts, placements, households."""
 
-from conftest import sign_in
-from test_casework_support import bj_today
+from conftest import bj_today, sign_in
 
 from jobfair.extensions import db
 
-# The makers (make_seeker, make_worker, make_hire) live in the shared support module.
-pytest_plugins = ("test_casework_support",)
 
-
-def test_case_worker_builds_a_file_through_the_forms(app, make_seeker, make_worker):
+def test_case_worker_builds_a_file_through_the_forms(app, make_priority_seeker, make_worker):
     worker = make_worker(districts=("六合区",), name="六合工作人员")
-    seeker = make_seeker("姜伟", groups=("retired_fisher",), district="六合区")
+    seeker = make_priority_seeker("姜伟", groups=("retired_fisher",), district="六合区")
     client = sign_in(app.test_client(), worker)
 
     page = client.get("/casework/cases/new").get_data(as_text=True)
@@ -91,9 +87,9 @@ def test_case_worker_builds_a_file_through_the_forms(app, make_seeker, make_work
     assert "1 / 1" in campaign and "按期制定" in campaign
 
 
-def test_household_form_and_list(app, make_seeker, make_worker):
+def test_household_form_and_list(app, make_priority_seeker, make_worker):
     worker = make_worker(districts=("六合区",))
-    member = make_seeker("范强", groups=("zero_employment_household",), district="六合区")
+    member = make_priority_seeker("范强", groups=("zero_employment_household",), district="六合区")
     client = sign_in(app.test_client(), worker)
     resp = client.post(
         "/casework/households/new",
@@ -131,13 +127,15 @@ def test_household_form_and_list(app, make_seeker, make_worker):
     assert "龙袍街道 范家" in listing and "未满 3 轮" in listing
 
 
-def test_supervisor_sets_the_campaign_and_the_view_counts_down(app, make_worker, make_seeker):
+def test_supervisor_sets_the_campaign_and_the_view_counts_down(
+    app, make_worker, make_priority_seeker
+):
     from datetime import UTC, datetime
 
     import time_machine
 
     supervisor = make_worker(districts=(), supervisor=True)
-    make_seeker("唐家豪", groups=("retired_fisher",), district="六合区")
+    make_priority_seeker("唐家豪", groups=("retired_fisher",), district="六合区")
     with time_machine.travel(datetime(2026, 6, 10, 2, 0, tzinfo=UTC), tick=False):
         client = sign_in(app.test_client(), supervisor)
         resp = client.post(

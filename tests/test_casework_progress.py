@@ -2,13 +2,9 @@
 
 from datetime import datetime, timedelta
 
-from conftest import sign_in
-from test_casework_support import bj_today, this_year
+from conftest import bj_today, sign_in, this_year
 
 from jobfair.extensions import db
-
-# The makers (make_seeker, make_worker, make_hire) live in the shared support module.
-pytest_plugins = ("test_casework_support",)
 
 
 def _progress(app, target_id):
@@ -35,7 +31,7 @@ def _create_target(client, worker, kind="hardship", goal=4, district="江宁区"
 
 
 def test_progress_moves_only_on_hires_and_placements_once_per_person(
-    app, client, make_seeker, make_worker, make_position, make_hire
+    app, client, make_priority_seeker, make_worker, make_position, make_hire
 ):
     worker = make_worker()
     sign_in(client, worker)
@@ -43,11 +39,11 @@ def test_progress_moves_only_on_hires_and_placements_once_per_person(
     pos = make_position()
     pos2 = make_position(employer=pos.employer, title="仓库保管员")
 
-    a = make_seeker("王大力", groups=("urban_hardship",))
+    a = make_priority_seeker("王大力", groups=("urban_hardship",))
     make_hire(a, pos, status="submitted")
     assert _progress(app, target_id)["done"] == 0  # an application alone is no outcome
 
-    b = make_seeker("李秀英", groups=("zero_employment_household",))
+    b = make_priority_seeker("李秀英", groups=("zero_employment_household",))
     make_hire(b, pos, status="interview")
     assert _progress(app, target_id)["done"] == 0  # nor is an interview
 
@@ -87,46 +83,50 @@ def test_progress_moves_only_on_hires_and_placements_once_per_person(
 
 
 def test_other_district_group_year_and_undone_hires_do_not_count(
-    app, client, make_seeker, make_worker, make_position, make_hire
+    app, client, make_priority_seeker, make_worker, make_position, make_hire
 ):
     worker = make_worker(supervisor=True)
     sign_in(client, worker)
     target_id = _create_target(client, worker, kind="hardship")
     pos = make_position()
 
-    make_hire(make_seeker("赵一", district="鼓楼区"), pos)  # other district
-    make_hire(make_seeker("钱二", groups=("graduate",)), pos)  # not a hardship group
+    make_hire(make_priority_seeker("赵一", district="鼓楼区"), pos)  # other district
+    make_hire(make_priority_seeker("钱二", groups=("graduate",)), pos)  # not a hardship group
     last_year = datetime(this_year() - 1, 6, 1, 8)
-    make_hire(make_seeker("孙三"), pos, at=last_year)  # last year
-    make_hire(make_seeker("李四", consent=False), pos)  # no consent: group unknown
-    make_hire(make_seeker("周五"), pos, status="rejected_after_hire")  # hire undone
+    make_hire(make_priority_seeker("孙三"), pos, at=last_year)  # last year
+    make_hire(
+        make_priority_seeker("李四", groups=(), consent=False), pos
+    )  # no consent: group unknown
+    make_hire(make_priority_seeker("周五"), pos, status="rejected_after_hire")  # hire undone
     assert _progress(app, target_id)["done"] == 0
 
-    make_hire(make_seeker("吴六", groups=("registered_poor", "veteran")), pos, status="onboarded")
+    make_hire(
+        make_priority_seeker("吴六", groups=("registered_poor", "veteran")), pos, status="onboarded"
+    )
     assert _progress(app, target_id)["done"] == 1
 
 
 def test_urban_unemployed_counts_seekers_outside_graduate_and_rural_groups(
-    app, client, make_seeker, make_worker, make_position, make_hire
+    app, client, make_priority_seeker, make_worker, make_position, make_hire
 ):
     worker = make_worker()
     sign_in(client, worker)
     target_id = _create_target(client, worker, kind="urban_unemployed", goal=10)
     pos = make_position()
-    make_hire(make_seeker("郑七", groups=()), pos)  # no priority group: counts
-    make_hire(make_seeker("王八", groups=("veteran",)), pos)
-    make_hire(make_seeker("冯九", groups=("graduate",)), pos)
-    make_hire(make_seeker("陈十", groups=("rural_migrant",)), pos)
+    make_hire(make_priority_seeker("郑七", groups=()), pos)  # no priority group: counts
+    make_hire(make_priority_seeker("王八", groups=("veteran",)), pos)
+    make_hire(make_priority_seeker("冯九", groups=("graduate",)), pos)
+    make_hire(make_priority_seeker("陈十", groups=("rural_migrant",)), pos)
     assert _progress(app, target_id)["done"] == 2
 
 
 def test_target_detail_masks_people_for_organisers_outside_the_district(
-    app, client, make_user, make_seeker, make_worker, make_position, make_hire
+    app, client, make_user, make_priority_seeker, make_worker, make_position, make_hire
 ):
     worker = make_worker()
     sign_in(client, worker)
     target_id = _create_target(client, worker, goal=3)
-    seeker = make_seeker("欧阳明月")
+    seeker = make_priority_seeker("欧阳明月")
     make_hire(seeker, make_position())
 
     page = client.get(f"/casework/targets/{target_id}").get_data(as_text=True)
@@ -177,10 +177,10 @@ def test_target_validation_messages_in_chinese(app, client, make_user, make_work
     assert "目标人数" in resp.get_data(as_text=True)
 
 
-def test_placement_needs_evidence_and_a_past_date(app, client, make_seeker, make_worker):
+def test_placement_needs_evidence_and_a_past_date(app, client, make_priority_seeker, make_worker):
     worker = make_worker()
     sign_in(client, worker)
-    seeker = make_seeker()
+    seeker = make_priority_seeker()
     body = {
         "seeker_id": seeker.id,
         "employer_name": "某公司",
@@ -198,12 +198,12 @@ def test_placement_needs_evidence_and_a_past_date(app, client, make_seeker, make
 
 
 def test_targets_page_lists_progress_bars_with_numbers(
-    app, client, make_seeker, make_worker, make_position, make_hire
+    app, client, make_priority_seeker, make_worker, make_position, make_hire
 ):
     worker = make_worker()
     sign_in(client, worker)
     _create_target(client, worker, goal=2)
-    make_hire(make_seeker("甲"), make_position())
+    make_hire(make_priority_seeker("甲"), make_position())
     page = client.get("/casework/targets").get_data(as_text=True)
     assert "江宁区 · 就业困难人员再就业" in page
     assert "已完成 <strong>1</strong> / 2 人（50%）" in page

@@ -2,6 +2,7 @@
 
 import io
 
+from conftest import sign_in
 from PIL import Image
 
 from jobfair.channels.services import qr_png
@@ -51,16 +52,14 @@ def test_qr_uses_the_configured_public_url(client, app, make_position):
     )
 
 
-def test_no_poster_or_qr_for_positions_that_are_not_public(
-    client, login, make_employer, make_position
-):
+def test_no_poster_or_qr_for_positions_that_are_not_public(client, make_employer, make_position):
     emp = make_employer()
     for status in ("draft", "held", "closed"):
         pos = make_position(employer=emp, status=status)
         assert client.get(f"/positions/{pos.id}/poster").status_code == 404
         assert client.get(f"/qr/position/{pos.id}.png").status_code == 404
     # Not even the owning employer gets a poster for a draft: there is nothing to share yet.
-    login(client, emp.user)
+    sign_in(client, emp.user)
     assert client.get(f"/positions/{pos.id}/poster").status_code == 404
     assert client.get("/positions/99999/poster").status_code == 404
 

@@ -3,10 +3,10 @@
 import threading
 
 import pytest
+from conftest import PASSWORD
 
 from jobfair.extensions import db
 from jobfair.models import User
-from tests.conftest import PASSWORD
 
 
 def test_twenty_simultaneous_registrations_all_succeed(app):

@@ -1,30 +1,17 @@
 """Fairs, booths: an employer applies choosing its own published positions, the organiser
 approves or declines with a reason the employer sees, and the booth can be edited."""
 
-from datetime import timedelta
-
 import pytest
 from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.models import AuditLog, Booth, Fair
-from jobfair.models.common import utcnow
+from jobfair.models import AuditLog, Booth
 
 
 @pytest.fixture
-def fair_id(app):
-    with app.app_context(), writing():
-        now = utcnow()
-        fair = Fair(
-            title="2027 年春风行动线上招聘会",
-            status="published",
-            starts_at=now + timedelta(days=1),
-            ends_at=now + timedelta(days=3),
-        )
-        db.session.add(fair)
-        db.session.commit()
-        return fair.id
+def fair_id(make_fair):
+    return make_fair(start=24, hours=48)  # opens tomorrow, for two days
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ visitors; the demo data loads idempotently."""
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -67,7 +68,7 @@ def test_fair_page_reads_without_javascript(client, fair):
     assert "<script>" not in html and " onclick=" not in html
 
 
-def test_booth_page_hides_contacts_from_anonymous(app, client, fair, make_user, login):
+def test_booth_page_hides_contacts_from_anonymous(app, client, fair, make_user):
     url = f"/fairs/{fair['fair']}/booths/{fair['booth']}"
     html = client.get(url).get_data(as_text=True)
     assert "南京宁钢精工机械有限公司" in html and "欢迎技术工人" in html
@@ -85,7 +86,7 @@ def test_booth_page_hides_contacts_from_anonymous(app, client, fair, make_user, 
     )
 
     seeker = app.test_client()
-    login(seeker, make_user())
+    sign_in(seeker, make_user())
     assert "13712345678" in seeker.get(url).get_data(as_text=True)
 
 
@@ -104,10 +105,10 @@ def test_fair_list_groups_by_phase(client, fair):
     assert client.get("/api/v1/fairs?phase=past").get_json() == []
 
 
-def test_nav_links(app, client, login, make_user):
+def test_nav_links(app, client, make_user):
     assert 'href="/fairs"' in client.get("/fairs").get_data(as_text=True)
     org = app.test_client()
-    login(org, make_user(role="organiser"))
+    sign_in(org, make_user(role="organiser"))
     console = org.get("/organiser").get_data(as_text=True)
     assert 'href="/organiser/fairs"' in console
 

@@ -1,50 +1,10 @@
 """Fairs, seekers: register with capacity and eligibility rules, no duplicates, unregister,
 "我的招聘会" — through pages and the API."""
 
-from datetime import timedelta
-
-import pytest
 from conftest import sign_in
 
-from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.models import Fair, FairRegistration, SeekerGroup, SeekerProfile, User
-from jobfair.models.common import utcnow
-
-
-@pytest.fixture
-def make_fair(app):
-    def make(title="2027 年春风行动线上招聘会", status="published", start=-1, hours=48, **kw):
-        with app.app_context(), writing():
-            now = utcnow()
-            fair = Fair(
-                title=title,
-                status=status,
-                starts_at=now + timedelta(hours=start),
-                ends_at=now + timedelta(hours=start + hours),
-                **kw,
-            )
-            db.session.add(fair)
-            db.session.commit()
-            return fair.id
-
-    return make
-
-
-@pytest.fixture
-def make_seeker(app, make_user):
-    def make(groups=(), consent=True):
-        user = make_user()
-        with app.app_context(), writing():
-            profile = SeekerProfile(
-                user_id=user.id, name="李建国", phone=user.phone, group_consent=consent
-            )
-            profile.groups = [SeekerGroup(group=g) for g in groups]
-            db.session.add(profile)
-            db.session.commit()
-        return user
-
-    return make
+from jobfair.models import FairRegistration, User
 
 
 def registered(app, fair_id):
@@ -54,9 +14,9 @@ def registered(app, fair_id):
         ).all()
 
 
-def test_register_unregister_and_my_fairs(app, client, make_fair, make_seeker):
+def test_register_unregister_and_my_fairs(app, client, make_fair, make_priority_seeker):
     fair_id = make_fair()
-    seeker = make_seeker()
+    seeker = make_priority_seeker(groups=(), district=None)
     sign_in(client, seeker)
     resp = client.post(f"/fairs/{fair_id}/register", follow_redirects=True)
     body = resp.get_data(as_text=True)
@@ -83,12 +43,12 @@ def test_register_unregister_and_my_fairs(app, client, make_fair, make_seeker):
     assert registered(app, fair_id) == []
 
 
-def test_capacity_is_respected(app, make_fair, make_seeker):
+def test_capacity_is_respected(app, make_fair, make_priority_seeker):
     fair_id = make_fair(capacity=2)
     clients = []
     for _ in range(3):
         c = app.test_client()
-        sign_in(c, make_seeker())
+        sign_in(c, make_priority_seeker(groups=(), district=None))
         clients.append(c)
     assert clients[0].post(f"/api/v1/fairs/{fair_id}/registration").status_code == 201
     assert clients[1].post(f"/api/v1/fairs/{fair_id}/registration").status_code == 201
@@ -103,13 +63,16 @@ def test_capacity_is_respected(app, make_fair, make_seeker):
     assert clients[2].post(f"/api/v1/fairs/{fair_id}/registration").status_code == 201
 
 
-def test_eligibility_uses_consented_priority_groups(app, make_fair, make_seeker):
+def test_eligibility_uses_consented_priority_groups(app, make_fair, make_priority_seeker):
     fair_id = make_fair(title="高校毕业生云招聘专场", eligibility_group="graduate")
     cases = [
-        (make_seeker(groups=["graduate"], consent=True), 201),
-        (make_seeker(groups=["rural_migrant"], consent=True), 403),
-        (make_seeker(groups=["graduate"], consent=False), 403),  # no consent: group not used
-        (make_seeker(), 403),
+        (make_priority_seeker(groups=["graduate"], district=None), 201),
+        (make_priority_seeker(groups=["rural_migrant"], district=None), 403),
+        (
+            make_priority_seeker(groups=["graduate"], district=None, consent=False),
+            403,
+        ),  # no consent: group not used
+        (make_priority_seeker(groups=(), district=None), 403),
     ]
     for seeker, status in cases:
         c = app.test_client()
@@ -130,11 +93,11 @@ def test_seeker_without_profile_can_register_an_open_fair(app, client, make_fair
     assert client.post(f"/api/v1/fairs/{fair_id}/registration").status_code == 201
 
 
-def test_past_draft_and_closed_fairs(app, client, make_fair, make_seeker):
+def test_past_draft_and_closed_fairs(app, client, make_fair, make_priority_seeker):
     past = make_fair(title="往期招聘会", start=-48, hours=2)
     draft = make_fair(title="草稿招聘会", status="draft")
     closed = make_fair(title="已关闭招聘会", status="closed")
-    sign_in(client, make_seeker())
+    sign_in(client, make_priority_seeker(groups=(), district=None))
     resp = client.post(f"/api/v1/fairs/{past}/registration")
     assert resp.status_code == 409 and "已结束" in resp.get_json()["error"]["message"]
     assert client.post(f"/api/v1/fairs/{closed}/registration").status_code == 409

@@ -4,12 +4,12 @@ change), reps see their employer's booths but no company pages, removal signs th
 from datetime import timedelta
 
 import pytest
+from conftest import PASSWORD, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import Booth, BoothPosition, EmployerRep, Fair, LoginSession, User
 from jobfair.models.common import utcnow
-from tests.conftest import PASSWORD
 
 REP_PASSWORD = "booth-rep-2027"
 
@@ -48,7 +48,7 @@ def create_rep(client, phone="13912345678"):
 def test_owner_creates_a_rep_who_must_change_password_and_lands_on_booths(
     app, client, login, owner, booth_id
 ):
-    assert login(client, owner.user).status_code == 302
+    sign_in(client, owner.user)
     resp = create_rep(client)
     assert resp.status_code == 302
     page = client.get("/employer/reps").get_data(as_text=True)
@@ -79,13 +79,13 @@ def test_owner_creates_a_rep_who_must_change_password_and_lands_on_booths(
     assert rep_client.get("/api/v1/fairs/booths/mine").get_json()[0]["id"] == booth_id
 
 
-def test_rep_cannot_use_company_pages_or_apis(app, login, owner, booth_id, make_user):
+def test_rep_cannot_use_company_pages_or_apis(app, owner, booth_id, make_user):
     rep_user = make_user(role="employer", name="王小凤")
     with app.app_context(), writing():
         db.session.add(EmployerRep(employer_id=owner.id, user_id=rep_user.id))
         db.session.commit()
     c = app.test_client()
-    login(c, rep_user)
+    sign_in(c, rep_user)
     for url in (
         "/employer",
         "/employer/profile",
@@ -116,7 +116,7 @@ def test_rep_cannot_use_company_pages_or_apis(app, login, owner, booth_id, make_
 
 
 def test_removed_rep_is_suspended_and_signed_out(app, client, login, owner, booth_id):
-    login(client, owner.user)
+    sign_in(client, owner.user)
     create_rep(client)
     with app.app_context(), writing():
         rep = db.session.scalars(db.select(EmployerRep)).one()
@@ -137,7 +137,7 @@ def test_removed_rep_is_suspended_and_signed_out(app, client, login, owner, boot
     assert login(app.test_client(), "13912345678", REP_PASSWORD).status_code != 302
 
 
-def test_other_employers_reps_are_not_found(app, client, login, owner, make_employer, make_user):
+def test_other_employers_reps_are_not_found(app, client, owner, make_employer, make_user):
     other = make_employer()
     rep_user = make_user(role="employer")
     with app.app_context(), writing():
@@ -145,7 +145,7 @@ def test_other_employers_reps_are_not_found(app, client, login, owner, make_empl
         db.session.add(rep)
         db.session.commit()
         rep_id = rep.id
-    login(client, owner.user)
+    sign_in(client, owner.user)
     assert client.post(f"/employer/reps/{rep_id}/remove").status_code == 404
     with app.app_context():
         assert db.session.get(User, rep_user.id).status == "active"
@@ -178,6 +178,6 @@ def test_service_helpers(app, owner, booth_id, make_user, make_employer):
 
 
 def test_owner_password_is_unchanged_by_rep_creation(app, client, login, owner):
-    login(client, owner.user)
+    sign_in(client, owner.user)
     create_rep(client)
     assert login(app.test_client(), owner.user, PASSWORD).status_code == 302

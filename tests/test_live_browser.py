@@ -5,12 +5,8 @@ import os
 import threading
 
 import pytest
+from conftest import PASSWORD, World
 from werkzeug.serving import make_server
-
-from jobfair import create_app
-from tests import test_live_support as support
-from tests.conftest import PASSWORD
-from tests.test_live_support import World
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -19,19 +15,17 @@ pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
 ]
 
-world = support.world
-drain_live_updates = support.drain_live_updates
-
 
 @pytest.fixture
-def live_server(app_config, world):
+def live_server(make_app, world):
     # Werkzeug's threaded server with simple-websocket serves the Socket.IO WebSocket transport.
-    app = create_app(dict(app_config, WTF_CSRF_ENABLED=True, LIVE_COUNTS_DELAY=0))
+    app = make_app(WTF_CSRF_ENABLED=True, LIVE_COUNTS_DELAY=0)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

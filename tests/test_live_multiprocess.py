@@ -12,16 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-
-from tests import test_live_support as support
-from tests.conftest import PASSWORD
-from tests.test_live_support import World
+from conftest import PASSWORD, World
 
 REDIS_URL = os.environ.get("JOBFAIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parent.parent
-
-world = support.world
-drain_live_updates = support.drain_live_updates
 
 
 def _redis_up() -> bool:
@@ -40,7 +34,10 @@ def _free_port() -> int:
 
 
 class Server:
-    """`flask run` (threading + simple-websocket) in its own process on the test database."""
+    """`flask run` (threading + simple-websocket) in its own process on the test database.
+
+    Started without waiting, so several servers boot side by side; wait_ready() before use.
+    """
 
     def __init__(self, db_url: str, queue: str, channel: str):
         self.port = _free_port()
@@ -54,6 +51,7 @@ class Server:
             JOBFAIR_SOCKETIO_MESSAGE_QUEUE=queue,
             JOBFAIR_SOCKETIO_CHANNEL=channel,
             JOBFAIR_LIVE_COUNTS_DELAY="0",
+            JOBFAIR_WARM_START="0",  # jieba and the matching index load on first use instead
         )
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "run", "-p", str(self.port), "--with-threads"],
@@ -63,24 +61,29 @@ class Server:
             stderr=subprocess.DEVNULL,
         )
         self.url = f"http://127.0.0.1:{self.port}"
+        self.sessions: list[requests.Session] = []
+        self.clients: list[socketio.Client] = []
+
+    def wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 if requests.get(self.url + "/", timeout=2).status_code == 200:
                     return
             except requests.RequestException:
-                time.sleep(0.3)
-        self.stop()
+                time.sleep(0.1)
         raise RuntimeError("server did not start")
 
     def login(self, user) -> requests.Session:
         http = requests.Session()
+        self.sessions.append(http)
         r = http.post(self.url + "/login", data={"login": user.phone, "password": PASSWORD})
         assert r.status_code == 200 and "/login" not in r.url
         return http
 
     def socket(self, http: requests.Session | None, namespace: str) -> socketio.Client:
         client = socketio.Client(reconnection=False)
+        self.clients.append(client)
         headers = {}
         if http is not None:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
@@ -88,11 +91,27 @@ class Server:
         return client
 
     def stop(self):
+        for client in self.clients:
+            _close(client)
+        for http in self.sessions:
+            http.close()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def _close(client: socketio.Client) -> None:
+    """Disconnect; when the server hung up first, python-engineio leaves the WebSocket's
+    socket and its HTTP session open, so close those too."""
+    if client.connected:
+        client.disconnect()
+    ws, http = getattr(client.eio, "ws", None), getattr(client.eio, "http", None)
+    if ws is not None:
+        ws.shutdown()
+    if http is not None:
+        http.close()
 
 
 def _wait(predicate, seconds=10.0):
@@ -111,6 +130,8 @@ def test_two_processes_share_broadcasts_and_logouts(db_url, world: World):
     b = Server(db_url, REDIS_URL, channel)
     clients = []
     try:
+        a.wait_ready()
+        b.wait_ready()
         # An anonymous lobby watcher on B, the organiser's console on A.
         seen = []
         watcher = b.socket(None, "/lobby")
@@ -162,6 +183,7 @@ def test_oversized_payload_is_refused_and_nothing_stored(app, db_url, world: Wor
 
     server = Server(db_url, "", "jobfair-test-local")
     try:
+        server.wait_ready()
         client = server.socket(server.login(world.seekers[0]), "/session")
         assert client.call("join", {"session_id": world.session_id}, namespace="/session")["ok"]
         client.emit(

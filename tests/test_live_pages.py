@@ -3,13 +3,9 @@
 import re
 
 import pytest
+from conftest import World, sign_in
 
 from jobfair.extensions import db
-from tests import test_live_support as support
-from tests.test_live_support import World
-
-world = support.world
-drain_live_updates = support.drain_live_updates
 
 
 @pytest.fixture
@@ -17,15 +13,15 @@ def app_config(app_config):
     return {**app_config, "LIVE_COUNTS_DELAY": 0}
 
 
-def _client(app, login, user):
+def _client(app, user):
     c = app.test_client()
-    assert login(c, user).status_code in (302, 303)
+    sign_in(c, user)
     return c
 
 
-def test_queue_call_chat_and_invite_without_javascript(app, login, world: World):
-    seeker = _client(app, login, world.seekers[0])
-    rep = _client(app, login, world.rep)
+def test_queue_call_chat_and_invite_without_javascript(app, world: World):
+    seeker = _client(app, world.seekers[0])
+    rep = _client(app, world.rep)
 
     resp = seeker.post(f"/live/booths/{world.booth_id}/queue", follow_redirects=True)
     page = resp.get_data(as_text=True)
@@ -63,29 +59,29 @@ def test_queue_call_chat_and_invite_without_javascript(app, login, world: World)
     assert "电焊工（二保焊）" in apps and "邀请面试" in apps
 
 
-def test_another_employer_cannot_open_the_desk_or_the_chat(app, login, world: World, make_user):
-    seeker = _client(app, login, world.seekers[0])
+def test_another_employer_cannot_open_the_desk_or_the_chat(app, world: World, make_user):
+    seeker = _client(app, world.seekers[0])
     seeker.post(f"/live/booths/{world.booth_id}/queue")
-    other = _client(app, login, world.other_employer.user)
+    other = _client(app, world.other_employer.user)
     assert other.get(f"/live/booths/{world.booth_id}/desk").status_code == 404
-    rep = _client(app, login, world.rep)
+    rep = _client(app, world.rep)
     chat_id = int(
         rep.post(f"/live/booths/{world.booth_id}/call").headers["Location"].rsplit("/", 1)[1]
     )
     assert other.get(f"/live/chats/{chat_id}").status_code == 404
-    another_seeker = _client(app, login, world.seekers[1])
+    another_seeker = _client(app, world.seekers[1])
     assert another_seeker.get(f"/live/chats/{chat_id}").status_code == 404
     assert another_seeker.post(f"/live/chats/{chat_id}/end", data={}).status_code == 403
 
 
-def test_session_room_reads_without_javascript(app, login, world: World):
+def test_session_room_reads_without_javascript(app, world: World):
     from jobfair.live import chat
     from jobfair.models import User
 
     with app.app_context():
         user = db.session.get(User, world.seekers[1].id)
         chat.send_session_message(user, world.session_id, "x1", "<b>请问有夜班吗</b>")
-    seeker = _client(app, login, world.seekers[0])
+    seeker = _client(app, world.seekers[0])
     page = seeker.get(f"/live/sessions/{world.session_id}").get_data(as_text=True)
     assert "直播带岗：智能制造专场" in page
     assert "https://live.example.cn/room/123" in page
@@ -93,8 +89,8 @@ def test_session_room_reads_without_javascript(app, login, world: World):
     assert app.test_client().get(f"/live/sessions/{world.session_id}").status_code == 302
 
 
-def test_console_announces_pins_and_ends_session(app, login, world: World):
-    org = _client(app, login, world.organiser)
+def test_console_announces_pins_and_ends_session(app, world: World):
+    org = _client(app, world.organiser)
     page = org.get(f"/live/console/{world.fair_id}").get_data(as_text=True)
     assert "现场控制台" in page and "电焊工（二保焊）" in page
     url = f"/live/console/{world.fair_id}/action"
@@ -111,5 +107,5 @@ def test_console_announces_pins_and_ends_session(app, login, world: World):
     )
     assert "直播已结束" in resp.get_data(as_text=True)
     # Pinning another employer's position that has no booth in the fair is refused.
-    seeker = _client(app, login, world.seekers[0])
+    seeker = _client(app, world.seekers[0])
     assert seeker.get(f"/live/console/{world.fair_id}").status_code == 403

@@ -1,17 +1,12 @@
 """Socket.IO events of the live layer: rights, persistence, backfill, idempotency, limits."""
 
 import pytest
+from conftest import World, events, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
-from tests import test_live_support as support
-from tests.test_live_support import World, events
 
 S, B, LOBBY, C = "/session", "/booth", "/lobby", "/console"
-
-world = support.world
-drain_live_updates = support.drain_live_updates
-sock = support.sock
 
 
 @pytest.fixture
@@ -447,12 +442,12 @@ def test_lobby_counts_follow_queues_and_reps(world: World, sock):
 # --- sessions end, sockets close -------------------------------------------------------------
 
 
-def test_logout_and_suspension_close_sockets(app, world: World, sock, login):
+def test_logout_and_suspension_close_sockets(app, world: World, sock):
     from jobfair.models import User
     from jobfair.security import end_all_sessions
 
     http = app.test_client()
-    login(http, world.seekers[0])
+    sign_in(http, world.seekers[0])
     from jobfair.extensions import socketio
 
     s = socketio.test_client(app, namespace=S, flask_test_client=http)
@@ -470,8 +465,7 @@ def test_logout_and_suspension_close_sockets(app, world: World, sock, login):
     assert not other.is_connected(S)
 
 
-def test_queue_and_chat_survive_a_restart(app, app_config, world: World, sock, login):
-    from jobfair import create_app
+def test_queue_and_chat_survive_a_restart(app, make_app, world: World, sock):
     from jobfair.extensions import socketio
 
     seeker, rep = sock(world.seekers[0], B), sock(world.rep, B)
@@ -480,21 +474,19 @@ def test_queue_and_chat_survive_a_restart(app, app_config, world: World, sock, l
     chat = ack(rep, B, "call_next", booth_id=world.booth_id)["chat"]
     ack(rep, B, "chat_send", chat_id=chat["id"], client_id="before", body="重启前的消息")
 
-    fresh = create_app(app_config)  # a new process on the same database
+    fresh = make_app()  # a new process on the same database
     http = fresh.test_client()
-    login(http, world.seekers[1])
+    sign_in(http, world.seekers[1])
     waiting = socketio.test_client(fresh, namespace=B, flask_test_client=http)
     entries = ack(waiting, B, "watch_queues")["entries"]
     assert entries[0]["status"] == "waiting" and entries[0]["place"] == 1
     http2 = fresh.test_client()
-    login(http2, world.seekers[0])
+    sign_in(http2, world.seekers[0])
     talker = socketio.test_client(fresh, namespace=B, flask_test_client=http2)
     opened = ack(talker, B, "open_chat", chat_id=chat["id"])
     assert [m["body"] for m in opened["messages"]] == ["重启前的消息"]
     for c in (waiting, talker):
         c.disconnect(B)
-    with fresh.app_context():
-        db.session.remove()
 
 
 def test_notifications_reach_every_tab_of_the_user(app, world: World, sock):

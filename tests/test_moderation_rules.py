@@ -4,6 +4,7 @@ import os
 import time
 
 import pytest
+from conftest import sign_in
 from flask import Flask
 
 from jobfair import moderation
@@ -147,12 +148,10 @@ def test_extra_file_is_read_and_reloaded_when_it_changes(ctx, tmp_path):
     assert moderation.scan("限本街道居民") == []
 
 
-def test_organiser_adds_a_rule_through_the_console(
-    app, client, make_user, login, tmp_path, make_employer
-):
+def test_organiser_adds_a_rule_through_the_console(app, client, make_user, tmp_path, make_employer):
     app.config["DISCRIMINATION_RULES_EXTRA"] = str(tmp_path / "rules.csv")
     organiser = make_user(role="organiser")
-    login(client, organiser)
+    sign_in(client, organiser)
     page = client.get("/organiser/rules").get_data(as_text=True)
     assert "限男性" in page or "(男|女)" in page
     resp = client.post("/organiser/rules", data={"pattern": "(坏", "category": "性别"})
@@ -191,7 +190,7 @@ def test_organiser_adds_a_rule_through_the_console(
     # The new rule applies to the next publication at once.
     emp = make_employer(status="verified")
     other = app.test_client()
-    login(other, emp.user)
+    sign_in(other, emp.user)
     pos = other.post(
         "/api/v1/employer/positions",
         json={
@@ -209,9 +208,9 @@ def test_organiser_adds_a_rule_through_the_console(
     assert body["status"] == "held" and body["review_flags"][0]["phrase"] == "限本街道居民"
 
 
-def test_api_rule_add_refuses_extra_fields(app, client, make_user, login, tmp_path):
+def test_api_rule_add_refuses_extra_fields(app, client, make_user, tmp_path):
     app.config["DISCRIMINATION_RULES_EXTRA"] = str(tmp_path / "rules.csv")
-    login(client, make_user(role="organiser"))
+    sign_in(client, make_user(role="organiser"))
     resp = client.post(
         "/api/v1/organiser/rules",
         json={"pattern": "限本街道", "category": "户籍/地域", "source": "builtin"},

@@ -13,16 +13,6 @@ from jobfair.models import Application, Notification, User
 
 
 @pytest.fixture
-def signed_in(app):
-    def make(user):
-        client = app.test_client()
-        sign_in(client, user)
-        return client
-
-    return make
-
-
-@pytest.fixture
 def send(app):
     """send(user, title, **kw) -> id: notify() and commit, as a service would."""
     from jobfair.notifications.services import notify

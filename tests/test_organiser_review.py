@@ -1,6 +1,7 @@
 """Organiser console: employer verification, held-position review, audit log, figures."""
 
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -17,9 +18,9 @@ XSS = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def organiser(make_user, client, login):
+def organiser(make_user, client):
     user = make_user(role="organiser", name="王组织")
-    login(client, user)
+    sign_in(client, user)
     return user
 
 
@@ -69,9 +70,7 @@ def test_verify_employer_is_audited(app, client, organiser, make_employer):
     assert len(audit_rows(app)) == 1
 
 
-def test_reject_employer_needs_reason_and_employer_sees_it(
-    app, client, organiser, make_employer, login
-):
+def test_reject_employer_needs_reason_and_employer_sees_it(app, client, organiser, make_employer):
     emp = make_employer(status="pending")
     resp = client.post(f"/organiser/employers/{emp.id}/reject", data={"reason": "  "})
     assert resp.status_code == 422 and "请填写驳回原因" in resp.get_data(as_text=True)
@@ -86,7 +85,7 @@ def test_reject_employer_needs_reason_and_employer_sees_it(
     assert row[1] == "employer.reject" and row[4]["reason"] == "营业执照名称与填写不一致"
     assert row[4]["previous_status"] == "pending"
     other = app.test_client()
-    login(other, emp.user)
+    sign_in(other, emp.user)
     assert "营业执照名称与填写不一致" in other.get("/employer").get_data(as_text=True)
 
 
@@ -110,7 +109,7 @@ def test_api_employer_queue_and_decisions(app, client, organiser, make_employer)
     assert [r[1] for r in audit_rows(app)] == ["employer.verify", "employer.reject"]
 
 
-def test_approve_held_position(app, client, organiser, make_position, make_employer, login):
+def test_approve_held_position(app, client, organiser, make_position, make_employer):
     emp = make_employer(status="verified")
     pos = held_position(make_position, employer=emp)
     page = client.get("/organiser/positions/held").get_data(as_text=True)
@@ -126,7 +125,7 @@ def test_approve_held_position(app, client, organiser, make_position, make_emplo
     assert row[4]["phrases"] == ["限男性"] and row[4]["previous_status"] == "held"
     # The approved phrase does not hold the position again when the employer edits it.
     other = app.test_client()
-    login(other, emp.user)
+    sign_in(other, emp.user)
     resp = other.patch(f"/api/v1/employer/positions/{pos.id}", json={"headcount": 5})
     assert resp.get_json()["status"] == "published"
     resp = other.patch(f"/api/v1/employer/positions/{pos.id}", json={"description": "已婚优先"})
@@ -134,7 +133,7 @@ def test_approve_held_position(app, client, organiser, make_position, make_emplo
 
 
 def test_reject_held_position_back_to_draft_with_note(
-    app, client, organiser, make_position, make_employer, login
+    app, client, organiser, make_position, make_employer
 ):
     emp = make_employer(status="verified")
     pos = held_position(make_position, employer=emp)
@@ -148,7 +147,7 @@ def test_reject_held_position_back_to_draft_with_note(
     assert [r[1] for r in audit_rows(app)] == ["position.reject"]
     assert client.post(f"/api/v1/organiser/positions/{pos.id}/approve").status_code == 409
     other = app.test_client()
-    login(other, emp.user)
+    sign_in(other, emp.user)
     page = other.get(f"/employer/positions/{pos.id}").get_data(as_text=True)
     assert "请删除性别限制" in page and '<mark class="flagged">限男性</mark>' in page
 
@@ -233,8 +232,8 @@ def test_audit_page_lists_decisions(app, client, organiser, make_employer):
 
 
 @pytest.mark.parametrize("role", ["seeker", "employer"])
-def test_other_roles_are_refused(client, make_user, login, role):
-    login(client, make_user(role=role))
+def test_other_roles_are_refused(client, make_user, role):
+    sign_in(client, make_user(role=role))
     for url in ("/organiser", "/organiser/employers", "/organiser/audit", "/organiser/rules"):
         assert client.get(url).status_code == 403
     assert client.get("/api/v1/organiser/stats").status_code == 403

@@ -1,6 +1,7 @@
 """Public position pages: list with filters, detail, contact visibility, non-public positions."""
 
 import pytest
+from conftest import sign_in
 
 HOSTILE_URLS = [
     "/positions?q=%27%22%25_%5C",
@@ -127,12 +128,12 @@ def test_detail_shows_the_whole_position(client, make_position):
         assert text in body, text
 
 
-def test_contact_is_for_signed_in_users(client, make_user, login, make_position):
+def test_contact_is_for_signed_in_users(client, make_user, make_position):
     pos = make_position()
     anonymous = client.get(f"/positions/{pos.id}").get_data(as_text=True)
     assert "13700001111" not in anonymous and "王经理" not in anonymous
     assert "登录后查看联系方式" in anonymous
-    login(client, make_user(role="seeker"))
+    sign_in(client, make_user(role="seeker"))
     signed_in = client.get(f"/positions/{pos.id}").get_data(as_text=True)
     assert "13700001111" in signed_in and "王经理" in signed_in
     assert "登录后查看联系方式" not in signed_in
@@ -148,7 +149,7 @@ def test_user_text_is_escaped(client, make_position):
 
 @pytest.mark.parametrize("status", ["draft", "held", "closed"])
 def test_non_public_positions_are_404_except_for_owner_and_organiser(
-    client, make_user, make_employer, make_position, login, status
+    client, make_user, make_employer, make_position, status
 ):
     owner = make_employer()
     pos = make_position(employer=owner, status=status)
@@ -156,20 +157,20 @@ def test_non_public_positions_are_404_except_for_owner_and_organiser(
     assert client.get(url).status_code == 404
     assert "电焊工" not in client.get("/positions").get_data(as_text=True)
 
-    login(client, make_user(role="seeker"))
+    sign_in(client, make_user(role="seeker"))
     assert client.get(url).status_code == 404
     client.post("/logout")
 
-    login(client, make_employer().user)  # another employer
+    sign_in(client, make_employer().user)  # another employer
     assert client.get(url).status_code == 404
     client.post("/logout")
 
-    login(client, owner.user)
+    sign_in(client, owner.user)
     resp = client.get(url)
     assert resp.status_code == 200 and "这个岗位当前状态" in resp.get_data(as_text=True)
     client.post("/logout")
 
-    login(client, make_user(role="organiser"))
+    sign_in(client, make_user(role="organiser"))
     assert client.get(url).status_code == 200
 
 

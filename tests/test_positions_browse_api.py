@@ -1,6 +1,7 @@
 """API: GET /api/v1/positions (filters, search, pages) and /api/v1/positions/<id>."""
 
 import pytest
+from conftest import sign_in
 
 SUMMARY_KEYS = {
     "id",
@@ -106,14 +107,14 @@ def test_hostile_queries_are_not_server_errors(client, make_position):
     assert client.get("/api/v1/positions").get_json()["total"] == 1
 
 
-def test_detail_hides_contact_from_anonymous(client, make_user, login, make_position):
+def test_detail_hides_contact_from_anonymous(client, make_user, make_position):
     pos = make_position(groups=("graduate",))
     data = client.get(f"/api/v1/positions/{pos.id}").get_json()
     assert data["title"] == "电焊工" and data["status"] == "published"
     assert data["occupation_name"] == "焊工" and data["welcomed_groups"] == ["graduate"]
     assert data["work_form_label"] == "全日制" and data["description"]
     assert "contact_phone" not in data and "contact_name" not in data
-    login(client, make_user(role="seeker"))
+    sign_in(client, make_user(role="seeker"))
     data = client.get(f"/api/v1/positions/{pos.id}").get_json()
     assert data["contact_phone"] == "13700001111" and data["contact_name"] == "王经理"
 
@@ -133,15 +134,15 @@ def test_detail_with_a_bearer_token_shows_contact(app, client, make_user, make_p
 
 
 @pytest.mark.parametrize("status", ["draft", "held", "closed"])
-def test_non_public_detail_is_404_json(client, make_employer, make_position, login, status):
+def test_non_public_detail_is_404_json(client, make_employer, make_position, status):
     owner = make_employer()
     pos = make_position(employer=owner, status=status)
     resp = client.get(f"/api/v1/positions/{pos.id}")
     assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
-    login(client, make_employer().user)
+    sign_in(client, make_employer().user)
     assert client.get(f"/api/v1/positions/{pos.id}").status_code == 404
     client.post("/logout")
-    login(client, owner.user)
+    sign_in(client, owner.user)
     assert client.get(f"/api/v1/positions/{pos.id}").get_json()["status"] == status
 
 

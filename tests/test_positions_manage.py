@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from conftest import sign_in
 
 from jobfair.extensions import db
 from jobfair.models import Position
@@ -55,9 +56,9 @@ def load(app, position_id):
 
 
 @pytest.fixture
-def verified(make_employer, client, login):
+def verified(make_employer, client):
     emp = make_employer(status="verified")
-    login(client, emp.user)
+    sign_in(client, emp.user)
     return emp
 
 
@@ -67,9 +68,9 @@ def create(client, **overrides):
     return resp.get_json()
 
 
-def test_pending_employer_can_draft_but_not_publish(app, client, make_employer, login):
+def test_pending_employer_can_draft_but_not_publish(app, client, make_employer):
     emp = make_employer(status="pending")
-    login(client, emp.user)
+    sign_in(client, emp.user)
     resp = client.post("/employer/positions/new", data=form_data())
     assert resp.status_code == 302
     pos_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
@@ -83,9 +84,9 @@ def test_pending_employer_can_draft_but_not_publish(app, client, make_employer, 
     assert load(app, pos_id).status == "draft"
 
 
-def test_rejected_employer_cannot_publish_either(app, client, make_employer, login):
+def test_rejected_employer_cannot_publish_either(app, client, make_employer):
     emp = make_employer(status="rejected")
-    login(client, emp.user)
+    sign_in(client, emp.user)
     pos = create(client)
     assert client.post(f"/api/v1/employer/positions/{pos['id']}/publish").status_code == 403
 
@@ -240,13 +241,13 @@ def test_close_and_republish(app, client, verified):
 
 
 def test_other_employer_gets_404_everywhere_and_nothing_changes(
-    app, client, make_employer, make_position, login
+    app, client, make_employer, make_position
 ):
     e1 = make_employer(status="verified")
     e2 = make_employer(status="verified")
     draft = make_position(employer=e1, status="draft")
     live = make_position(employer=e1, status="published")
-    login(client, e2.user)
+    sign_in(client, e2.user)
     before = snapshot(app)
     for pid in (draft.id, live.id, 999999):
         assert client.get(f"/employer/positions/{pid}").status_code == 404

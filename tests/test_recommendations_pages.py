@@ -1,7 +1,7 @@
 """为你推荐, 推荐人才, 重点群体精准匹配 and pushes, occupation suggestion: pages and API."""
 
 import pytest
-from conftest import sign_in
+from conftest import WELDER_PROFILE
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -17,35 +17,8 @@ from jobfair.models import (
 
 
 @pytest.fixture
-def signed_in(app):
-    def make(user):
-        client = app.test_client()
-        sign_in(client, user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def make_seeker(app, make_user):
-    from jobfair.seekers import services
-
-    def make(name="周建军", **profile):
-        user = make_user()
-        data = {
-            "name": name,
-            "phone": user.phone,
-            "skills": "电焊、氩弧焊、二保焊",
-            "experience": "在工程机械厂做了十年电焊工，熟悉钢结构焊接。",
-            "desired_occupations": ["6-18-02-04"],
-            "districts": ["江宁区"],
-        }
-        data.update(profile)
-        with app.app_context(), writing():
-            services.save_profile(db.session.get(User, user.id), data)
-        return user
-
-    return make
+def seeker_defaults():
+    return WELDER_PROFILE  # make_seeker() makes a welder in 江宁区 unless told otherwise
 
 
 def log_rows(app, source=None):

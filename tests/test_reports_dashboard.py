@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import time_machine
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -76,7 +77,7 @@ def test_weekly_trend_and_month_counts(app, make_user, make_position, make_emplo
     assert counts["month"] == "2026年3月"
 
 
-def test_dashboard_page_has_charts_with_tables(client, app, login, make_user, make_position):
+def test_dashboard_page_has_charts_with_tables(client, app, make_user, make_position):
     from jobfair.models.casework import Household, Target
 
     organiser = make_user(role="organiser", name="李专员")
@@ -104,7 +105,7 @@ def test_dashboard_page_has_charts_with_tables(client, app, login, make_user, ma
         db.session.commit()
     _apps(app, make_user, make_position, [(NOW - timedelta(days=1), NOW)])
     with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
-        login(client, organiser)
+        sign_in(client, organiser)
         resp = client.get("/organiser/dashboard")
     assert resp.status_code == 200
     html = resp.data.decode()
@@ -125,7 +126,7 @@ def test_dashboard_page_has_charts_with_tables(client, app, login, make_user, ma
     assert "<script>" not in html  # no inline scripts (CSP)
 
 
-def test_reports_are_for_organisers_only(client, login, make_user):
+def test_reports_are_for_organisers_only(client, make_user):
     for url in (
         "/organiser/dashboard",
         "/reports/funnel",
@@ -135,20 +136,20 @@ def test_reports_are_for_organisers_only(client, login, make_user):
         resp = client.get(url)
         assert resp.status_code == 302 and "/login" in resp.headers["Location"]
     assert client.get("/api/v1/reports/dashboard").status_code == 401
-    login(client, make_user(role="seeker"))
+    sign_in(client, make_user(role="seeker"))
     assert client.get("/organiser/dashboard").status_code == 403
     assert client.get("/api/v1/reports/fairness").status_code == 403
 
 
-def test_dashboard_api(client, login, make_user, make_position):
+def test_dashboard_api(client, make_user, make_position):
     make_position()
-    login(client, make_user(role="organiser"))
+    sign_in(client, make_user(role="organiser"))
     body = client.get("/api/v1/reports/dashboard").get_json()
     assert body["counts"]["positions_published"] == 1
     assert len(body["trend"]["weeks"]) == 12
     assert body["funnel"]["stages"][0]["key"] == "registered"
 
 
-def test_console_links_to_the_dashboard(client, login, make_user):
-    login(client, make_user(role="organiser"))
+def test_console_links_to_the_dashboard(client, make_user):
+    sign_in(client, make_user(role="organiser"))
     assert "/organiser/dashboard" in client.get("/organiser").data.decode()

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -189,8 +190,8 @@ def test_group_and_district_funnels_respect_consent(app, scenario):
     assert by_district["未填写"]["registered"] == 2  # s5 and s6 have no profile
 
 
-def test_funnel_page_and_api_use_the_same_numbers(client, app, login, make_user, scenario):
-    login(client, make_user(role="organiser"))
+def test_funnel_page_and_api_use_the_same_numbers(client, app, make_user, scenario):
+    sign_in(client, make_user(role="organiser"))
     resp = client.get(f"/reports/funnel?fair={scenario['fair_id']}&group=graduate")
     assert resp.status_code == 200
     html = resp.data.decode()
@@ -206,7 +207,7 @@ def test_funnel_page_and_api_use_the_same_numbers(client, app, login, make_user,
     assert page.status_code == 400 and "未知的区" in page.data.decode()
 
 
-def test_fairness_shares(app, client, login, make_user, scenario):
+def test_fairness_shares(app, client, make_user, scenario):
     from jobfair.reports.fairness import fairness
 
     with app.app_context():
@@ -221,7 +222,7 @@ def test_fairness_shares(app, client, login, make_user, scenario):
     assert grad["invitations"] == 1 and grad["invitations_share"] == 50.0
     assert rows["veteran"]["seekers"] == 0 and rows["veteran"]["recommendations"] == 0
     assert rows["veteran"]["recommendations_ratio"] is None
-    login(client, make_user(role="organiser"))
+    sign_in(client, make_user(role="organiser"))
     html = client.get("/reports/fairness").data.decode()
     assert "怎么看" in html and "2.25 倍" in html
     api = client.get("/api/v1/reports/fairness").get_json()
@@ -273,12 +274,12 @@ def test_fair_results_per_booth(app, scenario):
     )
 
 
-def test_fair_excel_export_cells(client, login, make_user, scenario):
+def test_fair_excel_export_cells(client, make_user, scenario):
     import io
 
     from openpyxl import load_workbook
 
-    login(client, make_user(role="organiser"))
+    sign_in(client, make_user(role="organiser"))
     resp = client.get(f"/reports/fairs/{scenario['fair_id']}/results.xlsx")
     assert resp.status_code == 200
     assert resp.mimetype.endswith("spreadsheetml.sheet")
@@ -305,8 +306,8 @@ def test_fair_excel_export_cells(client, login, make_user, scenario):
     assert "1390000" not in text and "某" not in text
 
 
-def test_fair_csv_and_funnel_exports(client, login, make_user, scenario):
-    login(client, make_user(role="organiser"))
+def test_fair_csv_and_funnel_exports(client, make_user, scenario):
+    sign_in(client, make_user(role="organiser"))
     csv_resp = client.get(f"/reports/fairs/{scenario['fair_id']}/results.csv")
     assert csv_resp.status_code == 200 and csv_resp.mimetype == "text/csv"
     text = csv_resp.data.decode("utf-8-sig")
@@ -321,8 +322,8 @@ def test_fair_csv_and_funnel_exports(client, login, make_user, scenario):
     assert client.get("/api/v1/reports/funnel/export?format=pdf").status_code == 400
 
 
-def test_printable_fair_summary(client, login, make_user, scenario):
-    login(client, make_user(role="organiser"))
+def test_printable_fair_summary(client, make_user, scenario):
+    sign_in(client, make_user(role="organiser"))
     resp = client.get(f"/reports/fairs/{scenario['fair_id']}/summary")
     assert resp.status_code == 200
     html = resp.data.decode()

@@ -12,6 +12,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -155,7 +156,7 @@ def test_every_route_is_listed_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(app, make_user, make_employer, make_position, login):
+def world(app, make_user, make_employer, make_position):
     from jobfair.models import ApiToken, Application
 
     owner = make_employer()
@@ -191,7 +192,7 @@ def world(app, make_user, make_employer, make_position, login):
         ("organiser", make_user(role="organiser")),
     ):
         clients[role] = app.test_client()
-        assert login(clients[role], user).status_code == 302
+        sign_in(clients[role], user)
     return ids, clients
 
 
@@ -233,6 +234,7 @@ def test_route_role_matrix(app, world):
         for role, expected in zip(ROLES, MATRIX[(endpoint, method)], strict=True):
             kwargs = {"json": {}} if is_api and method != "GET" else {}
             resp = clients[role].open(url, method=method, **kwargs)
+            resp.close()  # static files: close the file the response streams from
             if not check(expected, resp, is_api):
                 failures.append(
                     f"{method} {url} as {role}: got {resp.status_code}, want {expected}"

@@ -3,14 +3,12 @@
 import re
 
 import pytest
-
-from jobfair import create_app
-from tests.conftest import PASSWORD
+from conftest import PASSWORD
 
 
 @pytest.fixture
-def csrf_app(app_config):
-    return create_app(dict(app_config, WTF_CSRF_ENABLED=True))
+def csrf_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
 
 
 def csrf_from(html: str) -> str:

@@ -3,8 +3,8 @@
 import json
 
 import pytest
+from conftest import PASSWORD, sign_in
 
-from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import (
     ApiToken,
@@ -15,27 +15,14 @@ from jobfair.models import (
     SeekerProfile,
     User,
 )
-from tests.conftest import PASSWORD
-from tests.test_applications_flow import sign_in
 
 
 @pytest.fixture
-def applied(app, make_user, make_employer, make_position, login):
+def applied(app, make_seeker, make_employer, make_position, login):
     """A seeker (with consented groups and a token) who applied; the employer has viewed it."""
-    from jobfair.seekers import services
-
-    seeker = make_user()
-    with app.app_context(), writing():
-        services.save_profile(
-            db.session.get(User, seeker.id),
-            {
-                "name": "周大海",
-                "phone": seeker.phone,
-                "skills": "捕捞、驾船",
-                "groups": ["retired_fisher"],
-                "group_consent": True,
-            },
-        )
+    seeker = make_seeker(
+        "周大海", skills="捕捞、驾船", groups=["retired_fisher"], group_consent=True
+    )
     emp = make_employer()
     pos = make_position(employer=emp, title="渔业养殖工")
     s, e = app.test_client(), app.test_client()
@@ -88,10 +75,10 @@ def test_api_export_matches(applied):
     assert data["applications"][0]["history"][1]["to_label"] == "已查看"
 
 
-def test_export_is_only_for_signed_in_seekers(client, make_user, login):
+def test_export_is_only_for_signed_in_seekers(client, make_user):
     assert client.get("/me/export").status_code == 302
     assert client.get("/api/v1/me/export").status_code == 401
-    login(client, make_user(role="employer"))
+    sign_in(client, make_user(role="employer"))
     assert client.get("/me/export").status_code == 403
 
 
@@ -163,9 +150,9 @@ def test_api_delete_with_a_token(app, applied):
     assert counts(app)["Application"] == 0
 
 
-def test_employers_cannot_use_the_seeker_delete(client, app, make_user, login):
+def test_employers_cannot_use_the_seeker_delete(client, app, make_user):
     employer = make_user(role="employer")
-    login(client, employer)
+    sign_in(client, employer)
     assert client.post("/me/delete", data={"password": PASSWORD}).status_code == 403
     assert client.delete("/api/v1/me", json={"password": PASSWORD}).status_code == 403
     with app.app_context():

@@ -1,11 +1,10 @@
 """Seeker profile: saving, validation, masked phone for others, consent-gated priority groups."""
 
-import pytest
+from conftest import sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import SeekerGroup, SeekerProfile, User
-from tests.test_applications_flow import sign_in
 
 FORM = {
     "name": "李建国",
@@ -24,12 +23,6 @@ FORM = {
 }
 
 
-@pytest.fixture
-def login():
-    """Fast sign-in (no argon2); the login form itself is tested in the auth tests."""
-    return sign_in
-
-
 def profile_of(app, user) -> SeekerProfile | None:
     with app.app_context():
         profile = db.session.scalar(db.select(SeekerProfile).filter_by(user_id=user.id))
@@ -39,9 +32,9 @@ def profile_of(app, user) -> SeekerProfile | None:
         return profile
 
 
-def test_profile_is_created_on_first_save_and_shown_again(client, app, make_user, login):
+def test_profile_is_created_on_first_save_and_shown_again(client, app, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     assert profile_of(app, user) is None
     page = client.get("/me/profile").get_data(as_text=True)
     assert 'name="desired_occupations" multiple' in page and "data-occupation-picker" in page
@@ -90,9 +83,9 @@ INVALID = [
 ]
 
 
-def test_invalid_profile_input_is_refused_and_nothing_stored(client, app, make_user, login):
+def test_invalid_profile_input_is_refused_and_nothing_stored(client, app, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     for field, value, message in INVALID:
         resp = client.post("/me/profile", data=dict(FORM, **{field: value}))
         assert resp.status_code == 422, (field, value)
@@ -115,9 +108,9 @@ def test_phone_is_full_for_the_owner_and_masked_for_everyone_else(app, make_user
     assert "groups" not in other and "group_consent" not in other
 
 
-def test_api_profile_get_and_put(client, app, make_user, login):
+def test_api_profile_get_and_put(client, app, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     assert client.get("/api/v1/me/profile").get_json()["exists"] is False
     resp = client.put(
         "/api/v1/me/profile",
@@ -139,9 +132,9 @@ def test_api_profile_get_and_put(client, app, make_user, login):
     assert resp.status_code == 422 and "宇宙飞船驾驶员" in resp.get_json()["error"]["message"]
 
 
-def test_api_put_with_unknown_fields_is_422_and_changes_nothing(client, app, make_user, login):
+def test_api_put_with_unknown_fields_is_422_and_changes_nothing(client, app, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     client.put("/api/v1/me/profile", json={"name": "王芳", "phone": "13912345678"})
     for extra in (
         {"role": "organiser"},
@@ -159,8 +152,8 @@ def test_api_put_with_unknown_fields_is_422_and_changes_nothing(client, app, mak
         assert db.session.get(User, user.id).role == "seeker"
 
 
-def test_api_put_rejects_bad_json_shapes(client, make_user, login):
-    login(client, make_user())
+def test_api_put_rejects_bad_json_shapes(client, make_user):
+    sign_in(client, make_user())
     assert client.put("/api/v1/me/profile", json=["x"]).status_code == 400
     resp = client.put("/api/v1/me/profile", json={"desired_occupations": 5})
     assert resp.status_code == 422
@@ -175,8 +168,8 @@ def test_api_put_rejects_bad_json_shapes(client, make_user, login):
     assert resp.status_code == 200 and resp.get_json()["name"] == "ab<script>"
 
 
-def test_only_seekers_have_profiles(client, make_user, login):
-    login(client, make_user(role="employer"))
+def test_only_seekers_have_profiles(client, make_user):
+    sign_in(client, make_user(role="employer"))
     assert client.get("/me/profile").status_code == 403
     assert client.put("/api/v1/me/profile", json={"name": "x"}).status_code == 403
 
@@ -194,17 +187,17 @@ def groups_in_db(app) -> int:
         return db.session.scalar(db.select(db.func.count()).select_from(SeekerGroup))
 
 
-def test_consent_box_is_separate_and_unticked(client, make_user, login):
-    login(client, make_user())
+def test_consent_box_is_separate_and_unticked(client, make_user):
+    sign_in(client, make_user())
     page = client.get("/me/profile").get_data(as_text=True)
     assert "我同意平台为匹配岗位和就业帮扶使用我的重点群体身份信息（敏感个人信息）" in page
     consent = page.split('name="group_consent"')[1].split(">")[0]
     assert "checked" not in consent
 
 
-def test_groups_without_consent_are_refused_and_nothing_is_stored(client, app, make_user, login):
+def test_groups_without_consent_are_refused_and_nothing_is_stored(client, app, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     resp = client.post("/me/profile", data=dict(FORM, groups=["veteran", "graduate"]))
     assert resp.status_code == 422
     assert "单独勾选同意" in resp.get_data(as_text=True)
@@ -214,9 +207,9 @@ def test_groups_without_consent_are_refused_and_nothing_is_stored(client, app, m
     assert profile_of(app, user) is None and groups_in_db(app) == 0
 
 
-def test_groups_with_consent_are_stored_and_withdrawal_deletes_them(client, app, make_user, login):
+def test_groups_with_consent_are_stored_and_withdrawal_deletes_them(client, app, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     data = dict(FORM, groups=["veteran", "retired_fisher"], group_consent="1")
     assert client.post("/me/profile", data=data).status_code == 302
     profile = profile_of(app, user)
@@ -235,9 +228,9 @@ def test_groups_with_consent_are_stored_and_withdrawal_deletes_them(client, app,
     assert profile.group_consent_at is None and groups_in_db(app) == 0
 
 
-def test_api_consent_withdrawal_deletes_groups(client, app, make_user, login):
+def test_api_consent_withdrawal_deletes_groups(client, app, make_user):
     user = make_user()
-    login(client, user)
+    sign_in(client, user)
     body = client.put(
         "/api/v1/me/profile", json={"groups": ["graduate"], "group_consent": True}
     ).get_json()
@@ -252,8 +245,8 @@ def test_api_consent_withdrawal_deletes_groups(client, app, make_user, login):
     assert resp.status_code == 422 and groups_in_db(app) == 0
 
 
-def test_xss_in_profile_text_is_escaped_on_the_owners_pages(client, make_user, login):
-    login(client, make_user())
+def test_xss_in_profile_text_is_escaped_on_the_owners_pages(client, make_user):
+    sign_in(client, make_user())
     payload = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     client.post("/me/profile", data=dict(FORM, intro=payload, major=payload[:100]))
     page = client.get("/me/profile").get_data(as_text=True)
