@@ -30,9 +30,11 @@ def register_converters(app: Flask) -> None:
     """<int:…> ids beyond what the database stores are a 404, not an overflow error."""
     from werkzeug.routing import IntegerConverter
 
+    from jobfair.ids import MAX_ID
+
     class BoundedInt(IntegerConverter):
         def __init__(self, url_map, *args, **kwargs):
-            kwargs.setdefault("max", 2**31 - 1)
+            kwargs.setdefault("max", MAX_ID)
             super().__init__(url_map, *args, **kwargs)
 
     app.url_map.converters["int"] = BoundedInt
