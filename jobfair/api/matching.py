@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.errors import DomainError
 from jobfair.extensions import limiter
+from jobfair.ids import MAX_ID
 from jobfair.recommendations import services
 from jobfair.security import role_required
 from jobfair.validation import BaseSchema, Int, Text, load
@@ -97,7 +98,7 @@ class PriorityOut(Schema):
 class PriorityQuery(BaseSchema):
     group = Text(required=True, max_len=30, metadata={"description": "重点群体代码，如 veteran"})
     district = Text(max_len=20)
-    fair_id = Int(min_value=1, max_value=2**31 - 1, allow_none=True, load_default=None)
+    fair_id = Int(min_value=1, max_value=MAX_ID, allow_none=True, load_default=None)
 
 
 class PushIn(Schema):
