@@ -263,6 +263,5 @@ def test_the_rules_catch_what_they_claim():
     assert layer_of("jobfair.matching.text") == "library"
     assert layer_of("jobfair") == "factory"
     known = modules()
-    assert ("jobfair.extensions", 3, False) in [
-        (t, 3, f) for t, _l, f in imports_of("jobfair.events", known["jobfair.events"], known)
-    ]
+    found = {(t, f) for t, _l, f in imports_of("jobfair.events", known["jobfair.events"], known)}
+    assert ("jobfair.extensions", False) in found  # a module-level import is seen as one

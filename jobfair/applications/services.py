@@ -25,7 +25,7 @@ from jobfair.models.position import Position, PositionStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text, get_profile, has_contact, profile_dict
-from jobfair.validation import BaseSchema, Choice, Text, body, load
+from jobfair.validation import BaseSchema, Choice, Text, load
 
 S = ApplicationStatus
 # The employer's pipeline: 新投递 → 已查看 → 邀请面试 → 录用 → 已入职; any non-final → 未通过.
@@ -93,7 +93,6 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
     reopens the same application as 新投递, with a history entry.
     """
     _require_seeker(seeker)
-    body(data)
     note = clean_text(load(ApplySchema(), data, form=form)["note"])
     position = db.session.get(Position, require_id(position_id, "岗位不存在或尚未发布。"))
     if position is None or position.status not in (PositionStatus.PUBLISHED, PositionStatus.CLOSED):
@@ -315,7 +314,6 @@ class StatusSchema(BaseSchema):
 def change_status(user: User, application_id: int, data: dict, *, form: bool = False):
     """Move an applicant along the pipeline; invalid moves are 422 and change nothing."""
     app = employer_application(user, application_id)
-    body(data)
     values = load(StatusSchema(), data, form=form)
     to, note = values["status"], clean_text(values["note"])
     if app.status == S.WITHDRAWN:

@@ -15,7 +15,7 @@ from jobfair.extensions import db
 from jobfair.models.casework import CaseFile, CaseworkSettings
 from jobfair.models.common import PriorityGroup
 from jobfair.models.seeker import SeekerProfile
-from jobfair.validation import body, load
+from jobfair.validation import load
 
 # --- settings ------------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ def settings() -> dict:
 
 def save_settings(actor, data, *, form: bool = False) -> dict:
     require_supervisor(actor)
-    values = load(SettingsSchema(), body(data), form=form)
+    values = load(SettingsSchema(), data, form=form)
     if values["campaign_end"] < values["campaign_start"]:
         raise DomainError(
             "攻坚结束日期不能早于开始日期。", fields={"campaign_end": "不能早于开始日期"}

@@ -232,7 +232,7 @@ def set_response(actor, case_id: int, rec_id: int, data, *, form=False) -> CaseR
     row = db.session.get(CaseRecommendation, require_id(rec_id))
     if row is None or row.case_id != case.id:
         raise NotFound("推荐记录不存在。")
-    values = load(ResponseSchema(), body(data), form=form)
+    values = load(ResponseSchema(), data, form=form)
     row.response = values["response"]
     db.session.commit()
     return row

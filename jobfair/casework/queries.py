@@ -67,14 +67,6 @@ def profiles_by_user(user_ids) -> dict[int, SeekerProfile]:
     return out
 
 
-def hire_date(application: Application) -> date | None:
-    """The Beijing date of the first 录用/已入职 event of an application still hired."""
-    if application.status not in HIRED:
-        return None
-    times = [e.created_at for e in application.events if e.to_status in HIRED]
-    return local_date(min(times)) if times else local_date(application.updated_at)
-
-
 def hire_rows(since: date | None = None, until: date | None = None, seeker_ids=None) -> list[dict]:
     """Applications now 录用/已入职 with the date of the hire (first such event)."""
     first = func.min(ApplicationEvent.created_at)

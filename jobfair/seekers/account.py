@@ -11,7 +11,7 @@ from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.user import ApiToken, LoginSession, Role, User
 from jobfair.security import verify_password
 from jobfair.seekers.services import CONSENT_TEXT, get_profile, profile_dict
-from jobfair.validation import BaseSchema, body, load
+from jobfair.validation import BaseSchema, load
 
 # --- download my data, delete my account ------------------------------------------------
 
@@ -82,7 +82,6 @@ def delete_account(user: User, data: dict, *, form: bool = False) -> None:
     """
     if user.role != Role.SEEKER:
         raise DomainError("只有求职者可以在这里注销账号。", code="forbidden", status=403)
-    body(data)
     values = load(DeleteAccountSchema(), data, form=form)
     if not verify_password(user, values["password"]):
         raise DomainError(

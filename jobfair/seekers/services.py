@@ -25,7 +25,7 @@ from jobfair.models.occupation import Occupation
 from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
 from jobfair.models.user import Role, User
 from jobfair.transactions import commit_or_conflict
-from jobfair.validation import PHONE_RE, BaseSchema, Bool, Choice, Int, Text, body, load
+from jobfair.validation import PHONE_RE, BaseSchema, Bool, Choice, Int, Text, load
 
 MAX_OCCUPATIONS = 5
 MAX_DISTRICTS = 5
@@ -214,7 +214,6 @@ def save_profile(user: User, data: dict, *, form: bool = False) -> SeekerProfile
     """
     if user.role != Role.SEEKER:
         raise DomainError("只有求职者可以填写求职资料。", code="forbidden", status=403)
-    body(data)
     values = load(ProfileSchema(), data, partial=not form, form=form)
     occupations = None
     if "desired_occupations" in values:
