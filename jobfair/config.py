@@ -57,7 +57,9 @@ class Defaults:
     MATCH_INDEX_PATH = ""  # empty: instance/match-index.bin
     # Live layer (Socket.IO). Message queue: empty means REDIS_URL if set, else in-process.
     SOCKETIO_MESSAGE_QUEUE = ""
-    SOCKETIO_ASYNC_MODE = ""  # empty: Flask-SocketIO picks (threading + simple-websocket here)
+    SOCKETIO_ASYNC_MODE = (
+        ""  # empty: gevent in a monkey-patched process (gunicorn.conf.py), else threading
+    )
     SOCKETIO_CORS_ORIGINS = ""  # comma-separated extra origins; empty: same origin only
     LIVE_MESSAGES_PER_WINDOW = 5
     LIVE_RATE_WINDOW_SECONDS = 10

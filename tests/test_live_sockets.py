@@ -70,19 +70,49 @@ def test_reconnect_backfill_gets_exactly_the_missed_messages(world: World, sock)
     ack(talker, S, "join", session_id=world.session_id)
     joined = ack(reader, S, "join", session_id=world.session_id)
     first = ack(talker, S, "send", session_id=world.session_id, client_id="a0", body="第一条")
-    last_seen = first["message"]["id"]
+    last_seen = first["message"]["seq"]
     reader.disconnect(S)
     missed = [
         ack(talker, S, "send", session_id=world.session_id, client_id=f"a{i}", body=f"错过{i}")[
             "message"
-        ]["id"]
+        ]
         for i in range(1, 4)
     ]
+    # Numbers run on without holes within the room, so a client notices a missed one.
+    assert [m["seq"] for m in missed] == [last_seen + 1, last_seen + 2, last_seen + 3]
     reader.connect(S)
-    back = ack(reader, S, "join", session_id=world.session_id, last_message_id=last_seen)
-    assert [m["id"] for m in back["messages"]] == missed
+    back = ack(reader, S, "join", session_id=world.session_id, last_seq=last_seen)
+    assert [m["id"] for m in back["messages"]] == [m["id"] for m in missed]
     assert [m["body"] for m in back["messages"]] == ["错过1", "错过2", "错过3"]
-    assert joined["ok"]
+    assert joined["ok"] and back["more_messages"] is False
+
+
+def test_backfill_pages_through_a_gap_longer_than_one_page(app, world: World, sock, monkeypatch):
+    from jobfair.live import queries
+    from jobfair.models import LiveMessage
+
+    monkeypatch.setattr(queries, "BACKFILL_LIMIT", 4)
+    monkeypatch.setattr(queries.messages_after, "__defaults__", (4,))
+    with app.app_context():
+        for i in range(11):
+            db.session.add(
+                LiveMessage(
+                    room_kind="session",
+                    room_id=world.session_id,
+                    user_id=world.seekers[0].id,
+                    client_id=f"long-{i}",
+                    body=f"第{i}条",
+                )
+            )
+        db.session.commit()
+    reader = sock(world.seekers[1], S)
+    page = ack(reader, S, "join", session_id=world.session_id, last_seq=0)
+    got = [m["body"] for m in page["messages"]]
+    while page.get("more_messages", page.get("more")):
+        after = page["messages"][-1]["seq"]
+        page = ack(reader, S, "backfill", session_id=world.session_id, after_seq=after)
+        got += [m["body"] for m in page["messages"]]
+    assert got == [f"第{i}条" for i in range(11)]
 
 
 def test_resend_with_same_client_id_is_stored_once(app, world: World, sock):
@@ -341,8 +371,14 @@ def test_announcement_reaches_lobby_session_and_queue(world: World, sock):
     for c, ns in ((lobby, LOBBY), (room, S), (queue, B)):
         assert [a["body"] for a in events(c, ns, "announcement")] == ["下午两点增加直播场次"]
     again = sock(None, LOBBY)
-    back = ack(again, LOBBY, "join", fair_id=world.fair_id, last_announcement_id=0)
+    back = ack(again, LOBBY, "join", fair_id=world.fair_id)
     assert back["announcements"][-1]["id"] == sent["announcement"]["id"]
+    # A lobby that had everything up to the one before gets exactly the one it missed.
+    seq = sent["announcement"]["seq"]
+    back = ack(sock(None, LOBBY), LOBBY, "join", fair_id=world.fair_id, announcement_seq=seq - 1)
+    assert [a["id"] for a in back["announcements"]] == [sent["announcement"]["id"]]
+    page = ack(again, LOBBY, "announcements", fair_id=world.fair_id, after_seq=seq - 1)
+    assert [a["body"] for a in page["announcements"]] == ["下午两点增加直播场次"]
 
 
 def test_report_delete_mute_and_remove(app, world: World, sock):

@@ -88,7 +88,10 @@ def session_messages(session_id: int, after_id: int = 0):
     """直播间聊天记录（按编号升序；带 after_id 时只返回之后的消息）"""
     ls = access.visible_session(current_user, session_id)
     access.check_not_banned(current_user, ls.fair_id)
-    rows = queries.backfill(RoomKind.SESSION, ls.id, after_id)
+    if after_id:
+        rows = queries.messages_after_id(RoomKind.SESSION, ls.id, after_id)
+    else:
+        rows = queries.recent_messages(RoomKind.SESSION, ls.id)
     return [serializers.message_dict(m) for m in rows]
 
 
@@ -101,7 +104,7 @@ def chat_messages(chat_id: int, after_id: int = 0):
     chat = access.chat_for(current_user, chat_id)
     return [
         serializers.message_dict(m)
-        for m in queries.messages_after(RoomKind.CHAT, chat.id, after_id)
+        for m in queries.messages_after_id(RoomKind.CHAT, chat.id, after_id)
     ]
 
 

@@ -22,6 +22,7 @@ from jobfair.live import (
     announcements,
     chat,
     desk,
+    lobby,
     moderation,
     presence,
     queries,
@@ -173,15 +174,21 @@ class LobbyNamespace(LiveNamespace):
 
     @handler(login=False)
     def on_join(self, user, data):
-        fair = access.public_fair(data.get("fair_id"))
-        access.check_not_banned(user, fair.id)
-        join_room(fair_room(fair.id))
+        fair_id = lobby.public_fair_id(data.get("fair_id"))
+        access.check_not_banned(user, fair_id)
+        join_room(fair_room(fair_id))
         if user is not None:
             begin_write(db.session)
-            queues.record_visit(user, fair)
+            queues.record_visit(user, fair_id)
             if user.role == Role.SEEKER:
-                self._track(presence.fair_key(fair.id), user)
-        return queries.lobby_snapshot(user, fair, data.get("last_announcement_id"))
+                self._track(presence.fair_key(fair_id), user)
+        return lobby.snapshot(fair_id, data.get("announcement_seq"))
+
+    @handler(login=False)
+    def on_announcements(self, user, data):
+        """The next page of a fair's announcements after a number (a long gap)."""
+        fair_id = lobby.public_fair_id(data.get("fair_id"))
+        return _announcement_page(f"fair:{fair_id}", data.get("after_seq"))
 
     @handler(login=False)
     def on_leave(self, user, data):
@@ -217,21 +224,37 @@ class SessionNamespace(LiveNamespace):
         self._track(presence.session_key(ls.id), user)
         if ls.fair_id is not None and user.role == Role.SEEKER:
             self._track(presence.fair_key(ls.fair_id), user)
-        messages = queries.backfill(RoomKind.SESSION, ls.id, data.get("last_message_id"))
+        messages, more = queries.backfill(RoomKind.SESSION, ls.id, data.get("last_seq"))
+        anns, more_anns = queries.announcements_for(
+            _session_scopes(ls), data.get("announcement_seqs")
+        )
         return {
             "session": {"id": ls.id, "status": ls.status, "fair_id": ls.fair_id},
             "host": access.can_host(user, ls),
             "messages": [serializers.message_dict(m) for m in messages],
+            "more_messages": more,
             "questions": queries.session_questions(ls, user),
             "pins": [serializers.pin_dict(p) for p in queries.active_pins(session_id=ls.id)],
-            "announcements": [
-                serializers.announcement_dict(a)
-                for a in queries.announcements(
-                    ls.fair_id, ls.id, after_id=data.get("last_announcement_id")
-                )
-            ],
+            "announcements": [serializers.announcement_dict(a) for a in anns],
+            "more_announcements": more_anns,
             "counters": queries.session_counters(ls),
         }
+
+    @handler()
+    def on_backfill(self, user, data):
+        """The next page of messages after a number: backfill pages through any gap."""
+        ls = access.visible_session(user, data.get("session_id"))
+        access.check_not_banned(user, ls.fair_id)
+        rows, more = queries.messages_after(RoomKind.SESSION, ls.id, data.get("after_seq"))
+        return {"messages": [serializers.message_dict(m) for m in rows], "more": more}
+
+    @handler()
+    def on_announcements(self, user, data):
+        ls = access.visible_session(user, data.get("session_id"))
+        scope = data.get("scope")
+        if scope not in _session_scopes(ls):
+            raise DomainError("公告范围不正确。", code="bad_request", status=400)
+        return _announcement_page(scope, data.get("after_seq"))
 
     @handler(write=True)
     def on_send(self, user, data):
@@ -325,11 +348,18 @@ class BoothNamespace(LiveNamespace):
         chat = desk.open_chat(user, data.get("chat_id"))
         join_room(chat_room(chat.id))
         join_room(fair_room(chat.booth.fair_id))
-        messages = queries.backfill(RoomKind.CHAT, chat.id, data.get("last_message_id"))
+        messages, more = queries.backfill(RoomKind.CHAT, chat.id, data.get("last_seq"))
         return {
             "chat": serializers.chat_dict(chat),
             "messages": [serializers.message_dict(m) for m in messages],
+            "more_messages": more,
         }
+
+    @handler()
+    def on_chat_backfill(self, user, data):
+        chat = access.chat_for(user, data.get("chat_id"))
+        rows, more = queries.messages_after(RoomKind.CHAT, chat.id, data.get("after_seq"))
+        return {"messages": [serializers.message_dict(m) for m in rows], "more": more}
 
     @handler(write=True)
     def on_chat_send(self, user, data):
@@ -420,6 +450,19 @@ class ConsoleNamespace(LiveNamespace):
     def on_dismiss_report(self, user, data):
         moderation.dismiss_report(user, data.get("report_id"))
         return None
+
+
+def _session_scopes(ls) -> dict:
+    """The announcement scopes a session page shows: its fair's and its own."""
+    scopes = {f"session:{ls.id}": ls.id}
+    if ls.fair_id is not None:
+        scopes[f"fair:{ls.fair_id}"] = ls.fair_id
+    return scopes
+
+
+def _announcement_page(scope: str, after_seq) -> dict:
+    rows, more = queries.announcements_after(scope, after_seq)
+    return {"announcements": [serializers.announcement_dict(a) for a in rows], "more": more}
 
 
 def report_dict(r) -> dict:

@@ -34,7 +34,7 @@ BACKFILL_LIMIT = 500
 RECENT = 50
 
 
-def _after(value) -> int:
+def parse_after(value) -> int:
     """A client's "last id I have": anything unreadable means "I have nothing yet"."""
     try:
         return max(0, int(value or 0))
@@ -53,13 +53,39 @@ def fair_id_of_room(kind: str, room_id: int) -> int | None:
     return None
 
 
-def messages_after(kind: str, room_id: int, after_id=0, limit: int = BACKFILL_LIMIT) -> list:
-    """Messages of a room with id > after_id, oldest first (reconnect backfill)."""
-    after = _after(after_id)
+def parse_seq(value) -> int | None:
+    """A client's "last number I have" in a room; None when it sent none (first join)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def messages_after(kind: str, room_id: int, after_seq, limit: int = BACKFILL_LIMIT):
+    """(messages numbered after after_seq, oldest first, at most limit; whether more follow)."""
     rows = db.session.scalars(
         db.select(LiveMessage)
         .filter(
-            LiveMessage.room_kind == kind, LiveMessage.room_id == room_id, LiveMessage.id > after
+            LiveMessage.room_kind == kind,
+            LiveMessage.room_id == room_id,
+            LiveMessage.seq > (parse_seq(after_seq) or 0),
+        )
+        .order_by(LiveMessage.seq)
+        .limit(limit + 1)
+    ).all()
+    return list(rows[:limit]), len(rows) > limit
+
+
+def messages_after_id(kind: str, room_id: int, after_id, limit: int = BACKFILL_LIMIT) -> list:
+    """Messages of a room with id > after_id, oldest first (the API's paging by id)."""
+    rows = db.session.scalars(
+        db.select(LiveMessage)
+        .filter(
+            LiveMessage.room_kind == kind,
+            LiveMessage.room_id == room_id,
+            LiveMessage.id > (parse_seq(after_id) or 0),
         )
         .order_by(LiveMessage.id)
         .limit(limit)
@@ -71,17 +97,17 @@ def recent_messages(kind: str, room_id: int, limit: int = RECENT) -> list:
     rows = db.session.scalars(
         db.select(LiveMessage)
         .filter(LiveMessage.room_kind == kind, LiveMessage.room_id == room_id)
-        .order_by(LiveMessage.id.desc())
+        .order_by(LiveMessage.seq.desc())
         .limit(limit)
     ).all()
     return list(reversed(rows))
 
 
-def backfill(kind: str, room_id: int, last_id) -> list:
-    """What a (re)joining client needs: the missed messages, or the recent ones on first join."""
-    if last_id:
-        return messages_after(kind, room_id, last_id)
-    return recent_messages(kind, room_id)
+def backfill(kind: str, room_id: int, last_seq) -> tuple[list, bool]:
+    """What a (re)joining client needs: what it missed (paged), or the recent ones on first join."""
+    if parse_seq(last_seq) is not None:
+        return messages_after(kind, room_id, last_seq)
+    return recent_messages(kind, room_id), False
 
 
 def session_questions(ls: LiveSession, viewer: User | None = None) -> list[dict]:
@@ -117,8 +143,16 @@ def session_counters(ls: LiveSession) -> dict:
     }
 
 
-def announcements(fair_id: int | None = None, session_id: int | None = None, after_id=0, limit=20):
-    q = db.select(Announcement)
+def _scope_filter(scope: str):
+    kind, _, ident = scope.partition(":")
+    ident = int(ident)
+    if kind == "fair":
+        return (Announcement.fair_id == ident,)
+    return (Announcement.fair_id.is_(None), Announcement.session_id == ident)
+
+
+def announcements(fair_id: int | None = None, session_id: int | None = None, limit=20):
+    """The recent announcements of a fair and/or a session's own, oldest first."""
     conds = []
     if fair_id is not None:
         conds.append(Announcement.fair_id == fair_id)
@@ -126,15 +160,41 @@ def announcements(fair_id: int | None = None, session_id: int | None = None, aft
         conds.append(Announcement.session_id == session_id)
     if not conds:
         return []
-    q = q.filter(conds[0] if len(conds) == 1 else (conds[0] | conds[1]))
-    after = _after(after_id)
-    if after:
-        rows = db.session.scalars(
-            q.filter(Announcement.id > after).order_by(Announcement.id).limit(BACKFILL_LIMIT)
-        ).all()
-        return list(rows)
+    q = db.select(Announcement).filter(conds[0] if len(conds) == 1 else (conds[0] | conds[1]))
     rows = db.session.scalars(q.order_by(Announcement.id.desc()).limit(limit)).all()
     return list(reversed(rows))
+
+
+def announcements_after(scope: str, after_seq, limit: int = BACKFILL_LIMIT):
+    """(announcements of a scope ("fair:<id>" or "session:<id>") numbered after after_seq,
+    at most limit; whether more follow)."""
+    rows = db.session.scalars(
+        db.select(Announcement)
+        .filter(*_scope_filter(scope), Announcement.seq > (parse_seq(after_seq) or 0))
+        .order_by(Announcement.seq)
+        .limit(limit + 1)
+    ).all()
+    return list(rows[:limit]), len(rows) > limit
+
+
+def announcements_for(scopes: dict[str, int | None], seqs) -> tuple[list, bool]:
+    """What a (re)joining page needs of its scopes: after the numbers it has, else the recent.
+
+    scopes maps "fair:<id>" / "session:<id>" to the ids to pass to announcements().
+    """
+    seqs = seqs if isinstance(seqs, dict) else {}
+    out, more, fresh = [], False, {}
+    for scope, ident in scopes.items():
+        have = parse_seq(seqs.get(scope))
+        if have is None:
+            fresh[scope.partition(":")[0] + "_id"] = ident
+            continue
+        rows, more_here = announcements_after(scope, have)
+        out.extend(rows)
+        more = more or more_here
+    if fresh:
+        out.extend(announcements(**fresh))
+    return sorted(out, key=lambda a: a.id), more
 
 
 def active_pins(fair_id: int | None = None, session_id: int | None = None) -> list[PinnedPosition]:
@@ -205,14 +265,13 @@ def lobby_counts(fair_id: int) -> dict:
     }
 
 
-def lobby_snapshot(user, fair: Fair, last_announcement_id=0) -> dict:
+def lobby_state(fair_id: int) -> dict:
+    """Counts, the recent announcements and the pins of a fair lobby."""
     return {
-        "fair_id": fair.id,
-        "counts": lobby_counts(fair.id),
-        "announcements": [
-            announcement_dict(a) for a in announcements(fair.id, after_id=last_announcement_id)
-        ],
-        "pins": [pin_dict(p) for p in active_pins(fair_id=fair.id)],
+        "fair_id": fair_id,
+        "counts": lobby_counts(fair_id),
+        "announcements": [announcement_dict(a) for a in announcements(fair_id)],
+        "pins": [pin_dict(p) for p in active_pins(fair_id=fair_id)],
     }
 
 

@@ -9,17 +9,17 @@ from jobfair.live.access import approved_booth, check_not_banned, own_entry
 from jobfair.live.queries import active_entries, open_chat_of_entry
 from jobfair.live.serializers import chat_dict
 from jobfair.models.common import utcnow
-from jobfair.models.fair import Fair, FairRegistration, FairStatus
+from jobfair.models.fair import FairRegistration, FairStatus
 from jobfair.models.live import FairVisit, NextStep, QueueEntry, QueueStatus
 from jobfair.models.user import Role, User
 
 MAX_QUEUES = 3
 
 
-def record_visit(user: User, fair: Fair) -> None:
-    if not user.is_authenticated or db.session.get(FairVisit, (fair.id, user.id)) is not None:
+def record_visit(user: User, fair_id: int) -> None:
+    if not user.is_authenticated or db.session.get(FairVisit, (fair_id, user.id)) is not None:
         return
-    db.session.add(FairVisit(fair_id=fair.id, user_id=user.id))
+    db.session.add(FairVisit(fair_id=fair_id, user_id=user.id))
     try:
         db.session.commit()
     except IntegrityError:

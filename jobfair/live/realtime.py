@@ -7,6 +7,7 @@ process, including one that only emits (a CLI command or a worker).
 """
 
 import logging
+import sys
 
 import socketio as pysocketio
 from flask import Flask
@@ -53,6 +54,21 @@ def console_room(fair_id: int) -> str:
     return f"console:{fair_id}"
 
 
+# Per fair room, how many events this process has passed to its sockets: what every joiner of
+# a lobby needs is cached against it (jobfair/live/lobby.py), so any change seen here — an
+# announcement, pins, counts, from this process or another — makes the next joiner re-read.
+_generations: dict[str, int] = {}
+
+
+def room_generation(room: str) -> int:
+    return _generations.get(room, 0)
+
+
+def _seen(room) -> None:
+    if isinstance(room, str) and room.startswith("fair:"):
+        _generations[room] = _generations.get(room, 0) + 1
+
+
 class _Kicks:
     """Disconnect, server-side, every local socket in a ``user:<id>`` or ``login:<id>`` room."""
 
@@ -72,6 +88,7 @@ class LocalManager(_Kicks, pysocketio.Manager):
     def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, **kw):
         if event == KICK_EVENT:
             return self._kick_local(kw.get("to") or room)
+        _seen(kw.get("to") or room)
         return super().emit(
             event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, **kw
         )
@@ -83,6 +100,7 @@ class RedisQueueManager(_Kicks, pysocketio.RedisManager):
     def _handle_emit(self, message):
         if message.get("event") == KICK_EVENT:
             return self._kick_local(message.get("room"))
+        _seen(message.get("room"))
         return super()._handle_emit(message)
 
 
@@ -97,6 +115,21 @@ def allowed_origins(app: Flask) -> list[str] | None:
     return origins or None
 
 
+def async_mode(app: Flask) -> str:
+    """gevent when the process was monkey-patched (deploy/gunicorn.conf.py), else threading.
+
+    Never python-engineio's own guess: with gevent merely installed it would pick gevent
+    under `flask run` or a gthread worker, where nothing yields.
+    """
+    configured = app.config.get("SOCKETIO_ASYNC_MODE")
+    if configured:
+        return configured
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("socket"):
+        return "gevent"
+    return "threading"
+
+
 def init_socketio(app: Flask) -> None:
     url = message_queue_url(app)
     channel = app.config.get("SOCKETIO_CHANNEL") or CHANNEL
@@ -104,7 +137,7 @@ def init_socketio(app: Flask) -> None:
     socketio.init_app(
         app,
         client_manager=manager,
-        async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or None,
+        async_mode=async_mode(app),
         cors_allowed_origins=allowed_origins(app),
         max_http_buffer_size=MAX_PAYLOAD,
         ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 25),

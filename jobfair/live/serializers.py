@@ -25,6 +25,7 @@ def message_dict(m: LiveMessage) -> dict:
     return {
         "id": m.id,
         "room": f"{m.room_kind}:{m.room_id}",
+        "seq": m.seq,
         "client_id": m.client_id,
         "user_id": m.user_id,
         "author": display_name(m.user),
@@ -57,6 +58,8 @@ def announcement_dict(a: Announcement) -> dict:
         "id": a.id,
         "fair_id": a.fair_id,
         "session_id": a.session_id,
+        "scope": a.scope,
+        "seq": a.seq,
         "body": a.body,
         "created_at": iso(a.created_at),
         "time": hhmm(a.created_at),

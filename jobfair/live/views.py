@@ -40,7 +40,7 @@ def _live_template_helpers():
     """Callables for the live includes that other features' templates pull in."""
     return {
         "live_now": utcnow,
-        "live_lobby": lambda fair: queries.lobby_snapshot(None, fair),
+        "live_lobby": lambda fair: queries.lobby_state(fair.id),
         "live_pins": lambda fair: queries.active_pins(fair_id=fair.id),
     }
 
@@ -197,7 +197,8 @@ def chat_page(chat_id: int):
         booth=booth,
         is_rep=is_rep,
         messages=[
-            serializers.message_dict(m) for m in queries.messages_after(RoomKind.CHAT, chat.id, 0)
+            serializers.message_dict(m)
+            for m in queries.messages_after_id(RoomKind.CHAT, chat.id, 0)
         ],
         positions=shown_positions(booth) if is_rep else [],
         colleagues=[u for u in booth_reps(booth) if u.id != current_user.id] if is_rep else [],

@@ -5,6 +5,7 @@ nothing. Who is online right now is not stored here (see jobfair/live/presence.p
 """
 
 import enum
+import zlib
 from datetime import datetime
 
 from sqlalchemy import (
@@ -14,9 +15,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    func,
+    inspect,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from jobfair.extensions import db
 from jobfair.models.common import enum_check, utcnow
@@ -37,11 +42,14 @@ class LiveMessage(db.Model):
         CheckConstraint(enum_check("room_kind", RoomKind), name="ck_live_messages_room_kind"),
         Index("ix_live_messages_room", "room_kind", "room_id", "id"),
         Index("ix_live_messages_user_time", "user_id", "created_at"),
+        Index("uq_live_messages_seq", "room_kind", "room_id", "seq", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     room_kind: Mapped[str] = mapped_column(String(16))
     room_id: Mapped[int]
+    # 1, 2, 3… within the room: a client that sees n + 2 after n knows it missed one.
+    seq: Mapped[int]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(String(MAX_BODY))
@@ -100,6 +108,8 @@ class Announcement(db.Model):
         UniqueConstraint("author_id", "client_id", name="uq_live_announcements_client"),
         Index("ix_live_announcements_fair", "fair_id", "id"),
         Index("ix_live_announcements_session", "session_id", "id"),
+        Index("ix_live_announcements_fair_seq", "fair_id", "seq"),
+        Index("ix_live_announcements_session_seq", "session_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +121,12 @@ class Announcement(db.Model):
     client_id: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(String(MAX_BODY))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # 1, 2, 3… within its scope (the fair, or the session for a session's own announcement).
+    seq: Mapped[int]
+
+    @property
+    def scope(self) -> str:
+        return f"fair:{self.fair_id}" if self.fair_id is not None else f"session:{self.session_id}"
 
 
 class PinnedPosition(db.Model):
@@ -349,3 +365,46 @@ class LiveApplication(db.Model):
         ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _room_of(obj) -> tuple:
+    if isinstance(obj, LiveMessage):
+        return (LiveMessage, obj.room_kind, obj.room_id)
+    if obj.fair_id is not None:
+        return (Announcement, "fair", obj.fair_id)
+    return (Announcement, "session", obj.session_id)
+
+
+def _max_seq(session, room: tuple) -> int:
+    model, kind, ident = room
+    if model is LiveMessage:
+        where = (LiveMessage.room_kind == kind, LiveMessage.room_id == ident)
+    elif kind == "fair":
+        where = (Announcement.fair_id == ident,)
+    else:
+        where = (Announcement.fair_id.is_(None), Announcement.session_id == ident)
+    return session.scalar(select(func.coalesce(func.max(model.seq), 0)).where(*where))
+
+
+@event.listens_for(Session, "before_flush")
+def _number_in_room(session, _context, _instances) -> None:
+    """Give new messages and announcements the next number of their room, in insert order.
+
+    SQLite writes one transaction at a time; on PostgreSQL a transaction-scoped advisory lock
+    per room makes concurrent writers of one room take turns (the unique index stays the guard).
+    """
+    new = [o for o in session.new if isinstance(o, LiveMessage | Announcement) and o.seq is None]
+    if not new:
+        return
+    new.sort(key=lambda o: inspect(o).insert_order)
+    rooms: dict[tuple, int] = {}
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for obj in new:
+        room = _room_of(obj)
+        if room not in rooms:
+            if postgres:
+                key = zlib.crc32(f"{room[0].__tablename__}:{room[1]}:{room[2]}".encode())
+                session.execute(select(func.pg_advisory_xact_lock(key)))
+            rooms[room] = _max_seq(session, room)
+        rooms[room] += 1
+        obj.seq = rooms[room]

@@ -9,7 +9,6 @@ document.addEventListener("DOMContentLoaded", function () {
   var isRep = box.getAttribute("data-rep") === "1";
   var endsAt = new Date(box.getAttribute("data-ends-at"));
   var ended = box.getAttribute("data-ended") === "1";
-  var lastId = parseInt(box.getAttribute("data-last-message"), 10) || 0;
   var list = box.querySelector("[data-messages]");
   var countdown = box.querySelector("[data-countdown]");
   var form = box.querySelector("[data-send]");
@@ -27,9 +26,15 @@ document.addEventListener("DOMContentLoaded", function () {
     li.appendChild(meta);
     li.appendChild(L.el("span", "live-msg-body" + (m.deleted ? " muted" : ""), m.deleted ? "该消息已被主办方删除" : m.body));
     list.appendChild(li);
-    if (m.id > lastId) lastId = m.id;
     list.scrollTop = list.scrollHeight;
   }
+
+  var messages = L.sequence(parseInt(box.getAttribute("data-last-seq"), 10) || 0, addMessage,
+    function (after, done) {
+      L.request(NS, "chat_backfill", { chat_id: chatId, after_seq: after }, function (ack) {
+        done(ack.ok ? ack.messages : null, ack.more);
+      });
+    });
 
   function finish(text) {
     ended = true;
@@ -51,16 +56,16 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   var s = L.onConnect(NS, function () {
-    L.request(NS, "open_chat", { chat_id: chatId, last_message_id: lastId }, function (ack) {
+    L.request(NS, "open_chat", { chat_id: chatId, last_seq: messages.last }, function (ack) {
       if (!ack.ok) return;
-      ack.messages.forEach(addMessage);
+      messages.page(ack.messages, ack.more_messages);
       endsAt = new Date(ack.chat.ends_at);
       if (ack.chat.ended) finish();
       Object.keys(pending).forEach(function (cid) { send(pending[cid], cid); });
     });
   });
   if (!s) return;
-  s.on("chat_message", function (m) { if (m.room === "chat:" + chatId) addMessage(m); });
+  s.on("chat_message", function (m) { if (m.room === "chat:" + chatId) messages.take(m); });
   s.on("message_deleted", function (m) {
     var li = list.querySelector('li[data-id="' + m.id + '"] .live-msg-body');
     if (li) { li.textContent = "该消息已被主办方删除"; li.className = "live-msg-body muted"; }
@@ -91,7 +96,7 @@ document.addEventListener("DOMContentLoaded", function () {
     cid = cid || L.clientId();
     pending[cid] = body;
     L.request(NS, "chat_send", { chat_id: chatId, client_id: cid, body: body }, function (ack) {
-      if (ack.ok) { delete pending[cid]; addMessage(ack.message); }
+      if (ack.ok) { delete pending[cid]; messages.take(ack.message); }
       else if (ack.error) { delete pending[cid]; }
     });
   }

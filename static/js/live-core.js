@@ -28,6 +28,14 @@
         setStatus((err && err.message) || "实时连接失败，正在重试…");
       });
       s.on("live_error", function (e) { showError(e && e.message); });
+      /* A server that may have missed deliveries (its message queue was down) asks its rooms
+         to rejoin: the joins carry the last numbers seen, so the gap comes back as backfill.
+         Spread over two seconds so thousands of pages do not ask at once. */
+      s.on("resync", function () {
+        setTimeout(function () {
+          if (s.connected) joiners[ns].forEach(function (fn) { fn(s); });
+        }, Math.random() * 2000);
+      });
     }
     return sockets[ns];
   }
@@ -62,6 +70,38 @@
   function clearError() {
     var els = document.querySelectorAll("[data-live-error]");
     for (var i = 0; i < els.length; i++) { els[i].textContent = ""; els[i].hidden = true; }
+  }
+
+  /* Items numbered 1, 2, 3… within a room (messages, announcements): each is applied once and
+     in order. A number past the next one means something was missed: fetch(after, done) pages
+     through the gap (done(items, more), or done(null) on failure) before going on. */
+  function sequence(last, apply, fetch) {
+    var st = { last: last || 0, busy: false, again: false };
+    function put(item) {
+      if (item.seq <= st.last) return;
+      apply(item);
+      st.last = item.seq;
+    }
+    st.fill = function () {
+      if (st.busy) { st.again = true; return; }
+      st.busy = true;
+      fetch(st.last, function (items, more) {
+        st.busy = false;
+        if (!items) return;  /* the next resync or gap tries again */
+        items.forEach(put);
+        if (more || st.again) { st.again = false; st.fill(); }
+      });
+    };
+    st.take = function (item) {
+      if (!item || item.seq <= st.last) return;
+      if (item.seq > st.last + 1) { st.fill(); return; }
+      put(item);
+    };
+    st.page = function (items, more) {
+      items.forEach(put);
+      if (more) st.fill();
+    };
+    return st;
   }
 
   var seq = 0;
@@ -106,7 +146,7 @@
   window.LiveCore = {
     socket: socket, onConnect: onConnect, request: request, el: el, time: time,
     clientId: clientId, showError: showError, clearError: clearError, setStatus: setStatus,
-    csrf: csrf
+    csrf: csrf, sequence: sequence
   };
 
   /* Signed-in pages: one "/" socket carries notifications (notifications.js keeps the badge). */

@@ -7,9 +7,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var NS = "/lobby";
   var fairId = parseInt(box.getAttribute("data-lobby"), 10);
   var annList = box.querySelector("[data-announcements]");
-  var lastAnnouncement = 0;
-  Array.prototype.forEach.call(annList.querySelectorAll("li[data-id]"), function (li) {
-    lastAnnouncement = Math.max(lastAnnouncement, parseInt(li.getAttribute("data-id"), 10) || 0);
+  var lastSeq = 0;
+  Array.prototype.forEach.call(annList.querySelectorAll("li[data-seq]"), function (li) {
+    lastSeq = Math.max(lastSeq, parseInt(li.getAttribute("data-seq"), 10) || 0);
   });
 
   function setCounts(c) {
@@ -31,21 +31,26 @@ document.addEventListener("DOMContentLoaded", function () {
     li.appendChild(L.el("time", "", a.time));
     li.appendChild(document.createTextNode(" " + a.body));
     annList.appendChild(li);
-    lastAnnouncement = Math.max(lastAnnouncement, a.id);
     var empty = box.querySelector("[data-announcements-empty]");
     if (empty) empty.hidden = true;
   }
 
+  var anns = L.sequence(lastSeq, addAnnouncement, function (after, done) {
+    L.request(NS, "announcements", { fair_id: fairId, after_seq: after }, function (ack) {
+      done(ack.ok ? ack.announcements : null, ack.more);
+    });
+  });
+
   var s = L.onConnect(NS, function () {
-    L.request(NS, "join", { fair_id: fairId, last_announcement_id: lastAnnouncement }, function (ack) {
+    L.request(NS, "join", { fair_id: fairId, announcement_seq: anns.last }, function (ack) {
       if (!ack.ok) return;
       setCounts(ack.counts);
-      ack.announcements.forEach(addAnnouncement);
+      anns.page(ack.announcements, ack.more_announcements);
     });
   });
   if (!s) return;
   s.on("counts", setCounts);
-  s.on("announcement", addAnnouncement);
+  s.on("announcement", function (a) { if (a.scope === "fair:" + fairId) anns.take(a); });
 
   box.addEventListener("submit", function (ev) {
     var form = ev.target;

@@ -8,16 +8,16 @@ document.addEventListener("DOMContentLoaded", function () {
   var sessionId = parseInt(root.getAttribute("data-session-id"), 10);
   var isHost = root.getAttribute("data-host") === "1";
   var isSeeker = root.getAttribute("data-role") === "seeker";
-  var lastId = parseInt(root.getAttribute("data-last-message"), 10) || 0;
-  var lastAnnouncement = 0;
   var list = root.querySelector("[data-messages]");
   var qlist = root.querySelector("[data-questions]");
   var pins = root.querySelector("[data-pins]");
   var annList = root.querySelector("[data-announcements]");
   var pending = {};
 
-  Array.prototype.forEach.call(annList.querySelectorAll("li[data-id]"), function (li) {
-    lastAnnouncement = Math.max(lastAnnouncement, parseInt(li.getAttribute("data-id"), 10) || 0);
+  var annSeqs = {};  /* scope ("fair:1", "session:2") → its sequence */
+  Array.prototype.forEach.call(annList.querySelectorAll("li[data-seq]"), function (li) {
+    var scope = li.getAttribute("data-scope"), n = parseInt(li.getAttribute("data-seq"), 10) || 0;
+    announcementsOf(scope, n);
   });
 
   function addMessage(m) {
@@ -45,8 +45,26 @@ document.addEventListener("DOMContentLoaded", function () {
       li.appendChild(tools);
     }
     list.appendChild(li);
-    if (m.id > lastId) lastId = m.id;
     list.scrollTop = list.scrollHeight;
+  }
+
+  var messages = L.sequence(parseInt(root.getAttribute("data-last-seq"), 10) || 0, addMessage,
+    function (after, done) {
+      L.request(NS, "backfill", { session_id: sessionId, after_seq: after }, function (ack) {
+        done(ack.ok ? ack.messages : null, ack.more);
+      });
+    });
+
+  function announcementsOf(scope, last) {
+    if (!annSeqs[scope]) {
+      annSeqs[scope] = L.sequence(last || 0, addAnnouncement, function (after, done) {
+        L.request(NS, "announcements", { session_id: sessionId, scope: scope, after_seq: after },
+          function (ack) { done(ack.ok ? ack.announcements : null, ack.more); });
+      });
+    } else if (last > annSeqs[scope].last) {
+      annSeqs[scope].last = last;
+    }
+    return annSeqs[scope];
   }
 
   function markDeleted(m) {
@@ -127,7 +145,6 @@ document.addEventListener("DOMContentLoaded", function () {
     li.appendChild(L.el("time", "", a.time));
     li.appendChild(document.createTextNode(" " + a.body));
     annList.appendChild(li);
-    if (a.id > lastAnnouncement) lastAnnouncement = a.id;
   }
 
   function setCounters(c) {
@@ -138,25 +155,28 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   var s = L.onConnect(NS, function () {
+    var seqs = {};
+    Object.keys(annSeqs).forEach(function (k) { seqs[k] = annSeqs[k].last; });
     L.request(NS, "join", {
-      session_id: sessionId, last_message_id: lastId, last_announcement_id: lastAnnouncement
+      session_id: sessionId, last_seq: messages.last, announcement_seqs: seqs
     }, function (ack) {
       if (!ack.ok) return;
-      ack.messages.forEach(addMessage);
+      messages.page(ack.messages, ack.more_messages);
       while (qlist.firstChild) qlist.removeChild(qlist.firstChild);
       ack.questions.forEach(renderQuestion);
       renderPins(ack.pins);
-      ack.announcements.forEach(addAnnouncement);
+      ack.announcements.forEach(function (a) { announcementsOf(a.scope).take(a); });
+      if (ack.more_announcements) Object.keys(annSeqs).forEach(function (k) { annSeqs[k].fill(); });
       setCounters(ack.counters);
       Object.keys(pending).forEach(function (cid) { send(pending[cid], cid); });
     });
   });
   if (!s) return;
-  s.on("message", addMessage);
+  s.on("message", function (m) { messages.take(m); });
   s.on("message_deleted", markDeleted);
   s.on("question", renderQuestion);
   s.on("pins", function (d) { renderPins(d.pins); });
-  s.on("announcement", addAnnouncement);
+  s.on("announcement", function (a) { announcementsOf(a.scope).take(a); });
   s.on("counters", setCounters);
   s.on("session_status", function (d) {
     var tag = root.querySelector("[data-session-status]");
@@ -169,7 +189,7 @@ document.addEventListener("DOMContentLoaded", function () {
     cid = cid || L.clientId();
     pending[cid] = body;
     L.request(NS, "send", { session_id: sessionId, client_id: cid, body: body }, function (ack) {
-      if (ack.ok) { delete pending[cid]; addMessage(ack.message); }
+      if (ack.ok) { delete pending[cid]; messages.take(ack.message); }
       else if (ack.error) { delete pending[cid]; }
     });
   }
