@@ -35,6 +35,11 @@ class Defaults:
     RATELIMIT_ENABLED = True
     LOGIN_FAILURE_LIMIT = "10 per 5 minutes"
     RATELIMIT_HEADERS_ENABLED = True
+    # With Redis as the counters' home: while it is down, count in this process's memory (and
+    # never fail the request), then go back to Redis once it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     API_TITLE = "jobfair 云招聘 API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -66,6 +71,7 @@ class Defaults:
     LIVE_COUNTS_DELAY = 1.0  # seconds: lobby/console counters are coalesced into one update
     SOCKETIO_CHANNEL = "jobfair-socketio"  # Redis pub/sub channel shared by all processes
     SOCKETIO_PING_INTERVAL = 25
+    LIVE_SESSION_RECHECK_SECONDS = 5  # each process closes sockets of ended login sessions
 
 
 def load_config(app: Flask, override: dict | None) -> None:

@@ -1,6 +1,7 @@
 """Engine set-up: SQLite WAL, busy timeout and IMMEDIATE write transactions."""
 
 import contextvars
+import threading
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -10,6 +11,14 @@ from sqlalchemy.engine import Engine
 # later upgrades to a write lock fails at once with "database is locked" instead of
 # waiting for busy_timeout, so writers take the lock up front with BEGIN IMMEDIATE.
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+# One SQLite writer per process at a time, waiting on a lock rather than in SQLite's busy
+# handler. Under gevent this is what keeps the process alive: a greenlet holding the write lock
+# may yield (a Redis call, a socket send), and another one spinning in the busy handler would
+# block the whole event loop, so the holder could never finish. Made at import, after
+# deploy/gunicorn.conf.py has monkey-patched threading, so it is a gevent lock there.
+_writer = threading.RLock()
 
 
 def configure_engine(engine: Engine) -> None:
@@ -32,7 +41,25 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        if _write_intent.get():
+            _writer.acquire()
+            conn.info["jobfair_writer"] = True
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn):
+        if conn.info.pop("jobfair_writer", False):
+            _writer.release()
+
+    @event.listens_for(engine.pool, "reset")
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_return(_dbapi_conn, record, *_args):
+        # A connection handed back or dropped mid-transaction ends its write too.
+        if record.info.pop("jobfair_writer", False):
+            _writer.release()
 
 
 def set_write_intent(value: bool = True) -> contextvars.Token:

@@ -2,6 +2,7 @@
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from jobfair.extensions import db
@@ -58,6 +59,11 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
+# The database could not be reached (a restart, a failover): nothing was saved, say so.
+DB_UNAVAILABLE = "数据库暂时连不上，刚才的操作没有保存，请稍后再试。"
+DB_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError)
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     body = {"error": {"code": code, "message": message}}
     if fields:
@@ -107,6 +113,16 @@ def init_errorhandlers(app: Flask) -> None:
         if status == 405 and err.valid_methods:
             headers["Allow"] = ", ".join(err.valid_methods)
         return render(status, code, message, fields, headers)
+
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    def handle_db_down(err: Exception):
+        app.logger.warning("database unavailable: %s", err)
+        try:
+            db.session.rollback()
+        except Exception:
+            db.session.remove()
+        return render(503, "unavailable", DB_UNAVAILABLE, headers={"Retry-After": "5"})
 
     @app.errorhandler(Exception)
     def handle_unexpected(err: Exception):

@@ -540,3 +540,39 @@ def test_notifications_reach_every_tab_of_the_user(app, world: World, sock):
 def test_payload_must_be_an_object(world: World, sock):
     s = sock(world.seekers[0], S)
     assert error_code(s.emit("join", "not-an-object", namespace=S, callback=True)) == "bad_request"
+
+
+def test_each_process_closes_sockets_whose_login_session_ended(app, world: World, sock):
+    """A logout whose kick never arrived (Redis down) still closes the socket on the next
+    re-check: the process looks up the login sessions behind its own sockets."""
+    from jobfair.live import watch
+    from jobfair.models import LoginSession
+
+    gone, stays = sock(world.seekers[0], S), sock(world.seekers[1], S)
+    assert gone.is_connected(S) and stays.is_connected(S)
+    with app.app_context():
+        db.session.query(LoginSession).filter_by(user_id=world.seekers[0].id).delete()
+        db.session.commit()
+        assert watch.sweep() == 1
+    assert not gone.is_connected(S)
+    assert stays.is_connected(S)
+    assert ack(stays, S, "join", session_id=world.session_id)["ok"]
+
+
+def test_a_write_while_the_database_is_down_is_refused_with_a_clear_message(
+    app, world: World, sock, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from jobfair.live import chat
+
+    talker = sock(world.seekers[0], S)
+    ack(talker, S, "join", session_id=world.session_id)
+
+    def down(*_a, **_kw):
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(chat, "_store_message", down)
+    out = ack(talker, S, "send", session_id=world.session_id, client_id="down-1", body="你好")
+    assert out["ok"] is False and out["error"]["code"] == "unavailable"
+    assert "没有保存" in out["error"]["message"]

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room, leave_room
 
 from jobfair.database import begin_write, set_write_intent
-from jobfair.errors import DomainError
+from jobfair.errors import DB_ERRORS, DB_UNAVAILABLE, DomainError
 from jobfair.extensions import db
 from jobfair.formatting import iso
 from jobfair.live import (
@@ -29,6 +29,7 @@ from jobfair.live import (
     queues,
     serializers,
     sessions,
+    watch,
 )
 from jobfair.live.broadcasts import (
     counts_changed,
@@ -84,6 +85,13 @@ def _error(err: DomainError, event: str) -> dict:
     return {"ok": False, "error": body}
 
 
+def _forget_session() -> None:
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.remove()
+
+
 def handler(*, write: bool = False, login: bool = True):
     """Wrap an on_<event> method: payload check, auth, write transaction, error answer.
 
@@ -112,6 +120,12 @@ def handler(*, write: bool = False, login: bool = True):
             except DomainError as err:
                 db.session.rollback()
                 return _error(err, event)
+            except DB_ERRORS:
+                # Refused whole: nothing half-done, and the page says why.
+                _forget_session()
+                current_app.logger.warning("live event %s: database unavailable", event)
+                err = DomainError(DB_UNAVAILABLE, code="unavailable", status=503)
+                return _error(err, event)
             except Exception:
                 db.session.rollback()
                 current_app.logger.exception("live event %s failed", event)
@@ -139,9 +153,11 @@ class LiveNamespace(Namespace):
         login_id = _login_session_id()
         if login_id is not None:
             join_room(login_room(login_id))
+            watch.track(current_app._get_current_object(), self.namespace, request.sid, login_id)
         return True
 
     def on_disconnect(self, reason=None):
+        watch.forget(self.namespace, request.sid)
         keys = presence.remove_socket(self.namespace, request.sid)
         self._presence_changed(keys)
 

@@ -2,10 +2,12 @@
 
 Presence is not history, so it is not in the database: a per-process table, or Redis hashes
 (user id → open sockets) shared by every process when a message queue URL is configured.
-Counts are of distinct users, not of tabs.
+Counts are of distinct users, not of tabs. While Redis is down, presence degrades instead of
+blocking: counts read 0 and changes are skipped (logged once), joins and pages go on.
 """
 
 import hashlib
+import logging
 import threading
 from collections import Counter, defaultdict
 
@@ -15,6 +17,21 @@ _local: dict[str, Counter] = defaultdict(Counter)
 _memberships: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
 _redis = None
 _prefix = "jobfair:live:presence:"
+log = logging.getLogger(__name__)
+_down = [False]
+
+
+def _call(fn, *args, default=None):
+    """A Redis command that never raises: presence is a hint, not a record."""
+    try:
+        out = fn(*args)
+    except Exception as exc:
+        if not _down[0]:
+            log.warning("presence: Redis unavailable (%s); online counts degrade", exc)
+        _down[0] = True
+        return default
+    _down[0] = False
+    return out
 
 
 def fair_key(fair_id: int) -> str:
@@ -38,7 +55,7 @@ def configure(redis_url: str, database_uri: str) -> None:
     if redis_url:
         import redis
 
-        _redis = redis.Redis.from_url(redis_url, socket_timeout=2)
+        _redis = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=0.5)
     else:
         _redis = None
 
@@ -53,7 +70,7 @@ def add(namespace: str, sid: str, key: str, user_id: int) -> bool:
         if _redis is None:
             _local[key][user_id] += 1
             return True
-    _redis.hincrby(_prefix + key, str(user_id), 1)
+    _call(_redis.hincrby, _prefix + key, str(user_id), 1)
     return True
 
 
@@ -66,9 +83,9 @@ def _drop(key: str, user_id: int) -> None:
         if not counter:
             _local.pop(key, None)
         return
-    left = _redis.hincrby(_prefix + key, str(user_id), -1)
+    left = _call(_redis.hincrby, _prefix + key, str(user_id), -1, default=0)
     if left <= 0:
-        _redis.hdel(_prefix + key, str(user_id))
+        _call(_redis.hdel, _prefix + key, str(user_id))
 
 
 def remove(namespace: str, sid: str, key: str, user_id: int) -> None:
@@ -100,10 +117,7 @@ def count(key: str) -> int:
     if _redis is None:
         with _lock:
             return len(_local.get(key, ()))
-    try:
-        return int(_redis.hlen(_prefix + key))
-    except Exception:
-        return 0
+    return int(_call(_redis.hlen, _prefix + key, default=0))
 
 
 def keys_of(namespace: str, sid: str) -> list[str]:

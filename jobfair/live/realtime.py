@@ -8,6 +8,7 @@ process, including one that only emits (a CLI command or a worker).
 
 import logging
 import sys
+import time
 
 import socketio as pysocketio
 from flask import Flask
@@ -23,6 +24,11 @@ NAMESPACES = ("/", "/lobby", "/session", "/booth", "/console")
 # Not a client event: the client managers below turn it into a server-side disconnect of
 # every socket in the room, in whichever process holds them.
 KICK_EVENT = "__jobfair_kick__"
+# Sent to every socket of the live namespaces of a process that may have missed deliveries
+# (its Redis subscription broke, or another process could not publish): the pages rejoin with
+# the last numbers they have and get the gap as backfill.
+RESYNC_EVENT = "resync"
+LIVE_NAMESPACES = ("/lobby", "/session", "/booth")
 MAX_PAYLOAD = 64 * 1024
 
 
@@ -95,13 +101,83 @@ class LocalManager(_Kicks, pysocketio.Manager):
 
 
 class RedisQueueManager(_Kicks, pysocketio.RedisManager):
-    """Several processes: emits and kicks travel through Redis pub/sub to every process."""
+    """Several processes: emits and kicks travel through Redis pub/sub to every process.
+
+    Redis pub/sub keeps nothing for a subscriber that is away, so a dropped publish is never
+    silent here: a process whose subscription broke tells its own sockets to resync once it is
+    subscribed again, and a process whose publish failed (its own sockets already had the
+    event) asks every process to resync as soon as Redis takes publishes again.
+    """
+
+    RETRY_SECONDS = 1.0  # back within seconds of Redis returning (python-socketio: up to 60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.undelivered = False
 
     def _handle_emit(self, message):
         if message.get("event") == KICK_EVENT:
             return self._kick_local(message.get("room"))
+        if message.get("event") == RESYNC_EVENT:
+            return self.resync_local()
         _seen(message.get("room"))
         return super()._handle_emit(message)
+
+    def resync_local(self) -> None:
+        for namespace in LIVE_NAMESPACES:
+            if namespace in self.rooms:
+                try:
+                    pysocketio.Manager.emit(self, RESYNC_EVENT, {}, namespace=namespace)
+                except Exception:
+                    log.exception("resync of %s failed", namespace)
+        for room in list(_generations):
+            _seen(room)  # cached lobby snapshots may miss what was lost
+
+    def _try_publish(self, data) -> bool:
+        for _attempt in range(2):
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                self.redis.publish(self.channel, self.json.dumps(data))
+                return True
+            except Exception:
+                self.connected = False
+        return False
+
+    def _publish(self, data):
+        if not self._try_publish(data):
+            log.error("Redis publish of %s failed; rooms will resync", data.get("method"))
+            self.undelivered = True
+            return
+        if self.undelivered:
+            self.undelivered = False
+            self._ask_all_to_resync()
+
+    def _ask_all_to_resync(self) -> None:
+        message = {"method": "emit", "event": RESYNC_EVENT, "data": [{}], "namespace": "/"}
+        message.update(room=None, skip_sid=None, callback=None, host_id="resync")
+        if not self._try_publish(message):
+            self.undelivered = True
+
+    def _redis_listen_with_retries(self):
+        broken = False
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                if broken:
+                    log.warning("Redis subscription restored; resyncing this process's rooms")
+                    broken = False
+                    self.resync_local()
+                    if self.undelivered:
+                        self.undelivered = False
+                        self._ask_all_to_resync()
+                yield from self.pubsub.listen()
+            except Exception as exc:
+                if not broken:
+                    log.error("Redis subscription lost (%s); retrying every second", exc)
+                broken = True
+                time.sleep(self.RETRY_SECONDS)
 
 
 def message_queue_url(app: Flask) -> str:
@@ -133,7 +209,10 @@ def async_mode(app: Flask) -> str:
 def init_socketio(app: Flask) -> None:
     url = message_queue_url(app)
     channel = app.config.get("SOCKETIO_CHANNEL") or CHANNEL
-    manager = RedisQueueManager(url, channel=channel) if url else LocalManager()
+    options = {"socket_connect_timeout": 1}
+    manager = (
+        RedisQueueManager(url, channel=channel, redis_options=options) if url else LocalManager()
+    )
     socketio.init_app(
         app,
         client_manager=manager,
