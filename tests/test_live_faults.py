@@ -7,9 +7,11 @@ import glob
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -208,8 +210,11 @@ def _postgres_bin() -> str | None:
 
 
 @pytest.mark.skipif(_postgres_bin() is None, reason="PostgreSQL server binaries not installed")
-def test_postgres_restart_refuses_writes_clearly_then_recovers(tmp_path):
+def test_postgres_restart_refuses_writes_clearly_then_recovers():
     pg = _postgres_bin()
+    # A throwaway cluster of our own; as root, run it as the postgres user (initdb refuses root).
+    tmp_path = Path(tempfile.mkdtemp(prefix="jobfair-pg-"))
+    tmp_path.chmod(0o755)
     data, port = tmp_path / "pg", free_port()
     user = ["-u", "postgres"] if os.geteuid() == 0 else []
     run_as = ["runuser", *user, "--"] if user else []
@@ -262,3 +267,4 @@ def test_postgres_restart_refuses_writes_clearly_then_recovers(tmp_path):
         if stack is not None:
             stack.close()
         subprocess.run([*ctl, opts, "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(tmp_path, ignore_errors=True)
