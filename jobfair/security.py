@@ -116,15 +116,18 @@ def _load_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token or not user_id.isdigit():
         return None
-    row = db.session.scalar(
-        db.select(LoginSession).filter_by(token_hash=token_digest(token), user_id=int(user_id))
-    )
+    # One query for the login session and its user: every page and socket event runs this.
+    row = db.session.execute(
+        db.select(User, LoginSession.created_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .filter(LoginSession.token_hash == token_digest(token), User.id == int(user_id))
+    ).first()
     if row is None:
         return None
-    if utcnow() - row.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+    user, created_at = row
+    if utcnow() - created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
         return None
-    user = db.session.get(User, row.user_id)
-    if user is None or user.status != UserStatus.ACTIVE:
+    if user.status != UserStatus.ACTIVE:
         return None
     return user
 

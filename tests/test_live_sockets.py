@@ -553,7 +553,7 @@ def test_each_process_closes_sockets_whose_login_session_ended(app, world: World
     with app.app_context():
         db.session.query(LoginSession).filter_by(user_id=world.seekers[0].id).delete()
         db.session.commit()
-        assert watch.sweep() == 1
+        assert watch.sweep() >= 1
     assert not gone.is_connected(S)
     assert stays.is_connected(S)
     assert ack(stays, S, "join", session_id=world.session_id)["ok"]

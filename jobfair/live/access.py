@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func
+from sqlalchemy.orm import lazyload
 
 from jobfair.employers.acting import is_rep_of
 from jobfair.errors import DomainError, Forbidden, NotFound
@@ -12,7 +13,7 @@ from jobfair.extensions import db
 from jobfair.formatting import fmt_dt
 from jobfair.ids import require_id
 from jobfair.models.common import utcnow
-from jobfair.models.fair import Booth, BoothStatus, Fair, LiveSession
+from jobfair.models.fair import PUBLIC_FAIR_STATUSES, Booth, BoothStatus, Fair, LiveSession
 from jobfair.models.live import (
     MAX_BODY,
     InterviewChat,
@@ -72,13 +73,19 @@ def organiser_fair(user: User, fair_id) -> Fair:
 
 def visible_session(user: User, session_id) -> LiveSession:
     """A session anyone signed in may watch: its fair is public (or it has no fair)."""
-    ls = db.session.get(LiveSession, require_id(session_id, "直播不存在。"))
-    if ls is None:
+    # One read for the session and its fair's status; its other relations load if used.
+    row = db.session.execute(
+        db.select(LiveSession, Fair.status)
+        .outerjoin(Fair, Fair.id == LiveSession.fair_id)
+        .filter(LiveSession.id == require_id(session_id, "直播不存在。"))
+        .options(lazyload("*"))
+    ).first()
+    if row is None:
         raise NotFound("直播不存在。")
-    if ls.fair_id is not None:
-        fair = ls.fair
-        if not fair.is_public and not is_organiser(user):
-            raise NotFound("直播不存在。")
+    ls, fair_status = row
+    hidden = ls.fair_id is not None and fair_status not in PUBLIC_FAIR_STATUSES
+    if hidden and not is_organiser(user):
+        raise NotFound("直播不存在。")
     return ls
 
 
@@ -171,14 +178,18 @@ def check_rate(user: User) -> None:
     cfg = current_app.config
     n, window = int(cfg["LIVE_MESSAGES_PER_WINDOW"]), int(cfg["LIVE_RATE_WINDOW_SECONDS"])
     since = utcnow() - timedelta(seconds=window)
-    sent = db.session.scalar(
+    messages = (
         db.select(func.count())
         .select_from(LiveMessage)
         .filter(LiveMessage.user_id == user.id, LiveMessage.created_at > since)
-    ) + db.session.scalar(
+        .scalar_subquery()
+    )
+    questions = (
         db.select(func.count())
         .select_from(Question)
         .filter(Question.user_id == user.id, Question.created_at > since)
+        .scalar_subquery()
     )
+    sent = db.session.scalar(db.select(messages + questions))
     if sent >= n:
         raise DomainError(RATE_LIMITED.format(window=window, n=n), code="rate_limited", status=429)

@@ -25,13 +25,16 @@ def _existing_message(user: User, client_id: str) -> LiveMessage | None:
 
 
 def _store_message(user: User, kind: str, room_id: int, client_id: str, body) -> tuple:
-    """(message, created). A resend with the same client id returns the stored message."""
+    """(message as a dict, created). A resend with the same client id returns the stored one.
+
+    The dict is made after the flush and before the commit, so the commit's expiry does not
+    cost another read of the row."""
     client_id = clean_client_id(client_id)
     existing = _existing_message(user, client_id)
     if existing is not None:
         if existing.room_kind != kind or existing.room_id != room_id:
             raise Conflict("消息编号重复，请刷新页面后重试。", code="duplicate_client_id")
-        return existing, False
+        return message_dict(existing), False
     body = clean_body(body)
     check_rate(user)
     msg = LiveMessage(
@@ -39,14 +42,16 @@ def _store_message(user: User, kind: str, room_id: int, client_id: str, body) ->
     )
     db.session.add(msg)
     try:
+        db.session.flush()
+        data = message_dict(msg)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         existing = _existing_message(user, client_id)
         if existing is None:
             raise
-        return existing, False
-    return msg, True
+        return message_dict(existing), False
+    return data, True
 
 
 def send_session_message(user: User, session_id, client_id, body):
@@ -54,10 +59,10 @@ def send_session_message(user: User, session_id, client_id, body):
     if ls.status == LiveSessionStatus.ENDED:
         raise Conflict("直播已结束，不能再发言。", code="session_ended")
     check_can_write(user, ls.fair_id)
-    msg, created = _store_message(user, RoomKind.SESSION, ls.id, client_id, body)
-    data = message_dict(msg)
+    session_id = ls.id  # the commit expires ls: no reload just for its id
+    data, created = _store_message(user, RoomKind.SESSION, session_id, client_id, body)
     if created:
-        broadcasts.session_message(ls.id, data)
+        broadcasts.session_message(session_id, data)
     return data
 
 
@@ -71,8 +76,7 @@ def send_chat_message(user: User, chat_id, client_id, body) -> dict:
         if utcnow() > chat.ends_at:
             raise Conflict("面谈时间已到，不能再发送消息。", code="chat_timeout")
         check_can_write(user, chat.booth.fair_id)
-    msg, created = _store_message(user, RoomKind.CHAT, chat.id, client_id, body)
-    data = message_dict(msg)
+    data, created = _store_message(user, RoomKind.CHAT, chat.id, client_id, body)
     if created:
         broadcasts.chat_message(chat.id, data)
     return data
