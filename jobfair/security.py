@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, has_app_context, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import bindparam, select
 
 from jobfair import events
 from jobfair.database import set_write_intent
@@ -111,16 +112,22 @@ def _close_sockets(login_session_ids: list[int]) -> None:
         events.login_sessions_ended.send(None, login_session_ids=login_session_ids)
 
 
+# One query for the login session and its user, built once: every page and socket event runs it
+# (a statement built per call costs more than the lookup).
+_USER_BY_LOGIN = (
+    select(User, LoginSession.created_at)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .filter(LoginSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"))
+)
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token or not user_id.isdigit():
         return None
-    # One query for the login session and its user: every page and socket event runs this.
     row = db.session.execute(
-        db.select(User, LoginSession.created_at)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .filter(LoginSession.token_hash == token_digest(token), User.id == int(user_id))
+        _USER_BY_LOGIN, {"token_hash": token_digest(token), "user_id": int(user_id)}
     ).first()
     if row is None:
         return None

@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import lazyload
 
 from jobfair.employers.acting import is_rep_of
@@ -71,14 +71,42 @@ def organiser_fair(user: User, fair_id) -> Fair:
     return fair
 
 
+# Statements of the chat path, built once: building one per call costs more than running it.
+_SESSION_AND_FAIR_STATUS = (
+    db.select(LiveSession, Fair.status)
+    .outerjoin(Fair, Fair.id == LiveSession.fair_id)
+    .filter(LiveSession.id == bindparam("session_id"))
+    .options(lazyload("*"))
+)
+_RESTRICTION_IN_FAIR = (
+    db.select(LiveRestriction)
+    .filter(
+        LiveRestriction.user_id == bindparam("user_id"),
+        LiveRestriction.until > bindparam("now"),
+        (LiveRestriction.fair_id == bindparam("fair_id")) | LiveRestriction.fair_id.is_(None),
+    )
+    .order_by(LiveRestriction.until.desc())
+    .limit(1)
+)
+_SENT_SINCE = db.select(
+    db.select(func.count())
+    .select_from(LiveMessage)
+    .filter(
+        LiveMessage.user_id == bindparam("user_id"), LiveMessage.created_at > bindparam("since")
+    )
+    .scalar_subquery()
+    + db.select(func.count())
+    .select_from(Question)
+    .filter(Question.user_id == bindparam("user_id"), Question.created_at > bindparam("since"))
+    .scalar_subquery()
+)
+
+
 def visible_session(user: User, session_id) -> LiveSession:
     """A session anyone signed in may watch: its fair is public (or it has no fair)."""
     # One read for the session and its fair's status; its other relations load if used.
     row = db.session.execute(
-        db.select(LiveSession, Fair.status)
-        .outerjoin(Fair, Fair.id == LiveSession.fair_id)
-        .filter(LiveSession.id == require_id(session_id, "直播不存在。"))
-        .options(lazyload("*"))
+        _SESSION_AND_FAIR_STATUS, {"session_id": require_id(session_id, "直播不存在。")}
     ).first()
     if row is None:
         raise NotFound("直播不存在。")
@@ -141,6 +169,9 @@ def visible_message(user: User, message_id) -> LiveMessage:
 
 def active_restriction(user_id: int, fair_id: int | None, kinds=None) -> LiveRestriction | None:
     now = utcnow()
+    if fair_id is not None and not kinds:
+        params = {"user_id": user_id, "now": now, "fair_id": fair_id}
+        return db.session.scalar(_RESTRICTION_IN_FAIR, params)
     q = db.select(LiveRestriction).filter(
         LiveRestriction.user_id == user_id, LiveRestriction.until > now
     )
@@ -178,18 +209,6 @@ def check_rate(user: User) -> None:
     cfg = current_app.config
     n, window = int(cfg["LIVE_MESSAGES_PER_WINDOW"]), int(cfg["LIVE_RATE_WINDOW_SECONDS"])
     since = utcnow() - timedelta(seconds=window)
-    messages = (
-        db.select(func.count())
-        .select_from(LiveMessage)
-        .filter(LiveMessage.user_id == user.id, LiveMessage.created_at > since)
-        .scalar_subquery()
-    )
-    questions = (
-        db.select(func.count())
-        .select_from(Question)
-        .filter(Question.user_id == user.id, Question.created_at > since)
-        .scalar_subquery()
-    )
-    sent = db.session.scalar(db.select(messages + questions))
+    sent = db.session.scalar(_SENT_SINCE, {"user_id": user.id, "since": since})
     if sent >= n:
         raise DomainError(RATE_LIMITED.format(window=window, n=n), code="rate_limited", status=429)

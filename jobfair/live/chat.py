@@ -1,5 +1,6 @@
 """Chat messages in 直播 rooms and 1:1 chats: stored once per client id, then broadcast."""
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from jobfair.errors import Conflict
@@ -19,9 +20,13 @@ from jobfair.models.fair import LiveSessionStatus
 from jobfair.models.live import LiveMessage, RoomKind
 from jobfair.models.user import User
 
+_BY_CLIENT_ID = db.select(LiveMessage).filter(
+    LiveMessage.user_id == bindparam("user_id"), LiveMessage.client_id == bindparam("client_id")
+)
+
 
 def _existing_message(user: User, client_id: str) -> LiveMessage | None:
-    return db.session.scalar(db.select(LiveMessage).filter_by(user_id=user.id, client_id=client_id))
+    return db.session.scalar(_BY_CLIENT_ID, {"user_id": user.id, "client_id": client_id})
 
 
 def _store_message(user: User, kind: str, room_id: int, client_id: str, body) -> tuple:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     event,
     func,
     inspect,
@@ -375,11 +376,16 @@ def _room_of(obj) -> tuple:
     return (Announcement, "session", obj.session_id)
 
 
+_MAX_MESSAGE_SEQ = select(func.coalesce(func.max(LiveMessage.seq), 0)).where(
+    LiveMessage.room_kind == bindparam("kind"), LiveMessage.room_id == bindparam("room_id")
+)
+
+
 def _max_seq(session, room: tuple) -> int:
     model, kind, ident = room
-    if model is LiveMessage:
-        where = (LiveMessage.room_kind == kind, LiveMessage.room_id == ident)
-    elif kind == "fair":
+    if model is LiveMessage:  # every chat message: a statement built once
+        return session.scalar(_MAX_MESSAGE_SEQ, {"kind": kind, "room_id": ident})
+    if kind == "fair":
         where = (Announcement.fair_id == ident,)
     else:
         where = (Announcement.fair_id.is_(None), Announcement.session_id == ident)
