@@ -10,9 +10,13 @@ rows (held-out) never. Run: python scripts/make_posting_titles.py (deterministic
 """
 
 import csv
-import hashlib
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from jobfair.matching.evaluation import posting_split  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "jobfair" / "data" / "eval" / "posting-titles.csv"
 
@@ -322,12 +326,6 @@ ENGLISH = ["Hiring", "urgent", "full time", "part time", "Job", "NEW"]
 # fmt: on
 
 
-def split_of(group: str) -> str:
-    """tune or test, from a hash of the role word (stable across runs and machines)."""
-    digest = hashlib.sha256(("jobfair-eval-v1:" + group).encode("utf-8")).digest()
-    return "tune" if digest[0] % 2 == 0 else "test"
-
-
 def _title(rng: random.Random, role: str) -> str:
     style = rng.randrange(8)
     region = rng.choice(REGIONS)
@@ -360,7 +358,7 @@ def rows() -> list[dict]:
     for table in (ROLES, VAGUE):
         for code, roles in table.items():
             for role in roles:
-                split = split_of(role)
+                split = posting_split(role)
                 for _ in range(3):
                     out.append(
                         {"title": _title(rng, role), "code": code, "group": role, "split": split}
