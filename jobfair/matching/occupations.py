@@ -523,6 +523,8 @@ def suggest_occupations(text: str, k: int = 10) -> list[OccupationSuggestion]:
 
 def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[OccupationSuggestion]]:
     """suggest_occupations for many titles, vectorising the TF-IDF part."""
+    if not texts:
+        return []
     cat = catalogue()
     cleaned = [[_expand_single(seg) for seg in clean_title(t)] for t in texts]
     joined = [" ".join(segs) for segs in cleaned]

@@ -18,6 +18,7 @@ from jobfair.matching.evaluation import (
 from jobfair.models.seeker import SeekerProfile
 from jobfair.recommendations import index
 from jobfair.recommendations.index import get_engine
+from jobfair.recommendations.inferred import refresh_all_seekers
 from jobfair.recommendations.services import seeker_doc
 
 EVAL_CSV = Path(__file__).resolve().parent.parent / "data" / "eval" / "occupation-titles.csv"
@@ -28,6 +29,9 @@ match = AppGroup("match", help="岗位匹配：重建索引、评估效果")
 @match.command("rebuild", help="从已保存的分词重建匹配索引并保存到 instance/（其他进程会自动载入）")
 def rebuild():
     started = time.perf_counter()
+    with writing():
+        inferred = refresh_all_seekers()
+        db.session.commit()
     index.build()
     holder = index._holder()
     path = index.save(holder)
@@ -40,6 +44,7 @@ def rebuild():
         f"匹配索引已重建：岗位 {holder.stats['positions']} 个，版本 {holder.version}，"
         f"构建 {holder.stats['seconds']:.2f} 秒，合计 {took:.2f} 秒；已保存到 {path}"
         + (f"；清理旧变更记录 {pruned} 条" if pruned else "")
+        + (f"；更新推测职业的求职者 {inferred} 位" if inferred else "")
     )
 
 
