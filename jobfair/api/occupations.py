@@ -18,11 +18,15 @@ class OccupationSuggestion(Schema):
     code = fields.Str(metadata={"description": "职业编码，如 6-18-02-04"})
     name = fields.Str()
     major_name = fields.Str(metadata={"description": "所属大类"})
+    marks = fields.List(
+        fields.Str(),
+        metadata={"description": "职业标识：green 绿色职业，digital 数字职业（名称中不再带 L、S）"},
+    )
 
 
 @bp.route("", methods=["GET"])
 @bp.arguments(OccupationQuery, location="query", as_kwargs=True)
 @bp.response(200, OccupationSuggestion(many=True))
 def lookup(q: str = "", limit: int = 10):
-    """按名称或常用叫法查找职业（细类），最匹配的在前：名称相同、名称开头、名称包含、别名包含"""
+    """按名称或常用叫法查找职业（细类），最匹配的在前：名称相同、常用叫法（如“电焊”找到焊工）、名称开头、名称包含、别名包含"""
     return occupations.search(q, limit)
