@@ -84,12 +84,14 @@ def evaluate_recommendations(
     engine: MatchingEngine,
     seekers_with_wished_codes: Iterable[SeekerDoc | tuple[SeekerDoc, Iterable[str]]],
     k: int = 10,
+    truth: dict[int, str] | None = None,
 ) -> float:
     """precision@10 of recommend: the share of recommended positions in a wished occupation.
 
     Each item is a SeekerDoc (its desired_occupations are the wished codes) or a pair
     (SeekerDoc, wished codes), so a wish can be checked without giving it to the engine.
-    Seekers who get no recommendation count as 0 hits out of k.
+    Seekers who get no recommendation count as 0 hits out of k. truth: the true occupation
+    by position id, for positions indexed without a chosen code.
     """
     pairs = []
     for item in seekers_with_wished_codes:
@@ -103,7 +105,11 @@ def evaluate_recommendations(
     results = engine.recommend_many([s for s, _ in pairs], k)
     hits = 0
     for (_, wished), matches in zip(pairs, results, strict=True):
-        hits += sum(1 for m in matches[:k] if engine.occupation_of(m.position_id) in wished)
+        hits += sum(
+            1
+            for m in matches[:k]
+            if ((truth or {}).get(m.position_id) or engine.occupation_of(m.position_id)) in wished
+        )
     return round(hits / (k * len(pairs)), 4)
 
 
