@@ -105,6 +105,9 @@ HYPE_PHRASES = (
     "报销路费", "工作轻松", "简单易学", "多名", "数名", "若干人", "保底", "综合工资", "综合薪资",
     "月均", "面议", "薪资面议", "年底分红", "分红", "日薪", "时薪", "周薪", "每小时", "正式工",
     "hiring", "urgent", "full time", "part time", "fulltime", "parttime", "job", "new", "hot",
+    # Parts of a city that follow its name (西安高新, 郑州航空港, 苏州工业园区).
+    "高新技术开发区", "经济开发区", "经济技术开发区", "高新区", "开发区", "经开区", "工业园区",
+    "工业园", "产业园", "科技园", "保税区", "自贸区", "航空港", "新区", "高新",
 )
 # "退伍军人优先", "有证优先", "党员优先": a preference, never the role.
 _PREFERENCE_RE = re.compile(r"[\u3400-\u9fffa-z0-9]{1,6}优先")
@@ -115,6 +118,8 @@ GENERIC_HEADS = frozenset((
     "师傅", "学徒", "员工", "技术员", "维修工", "助理", "专员", "主管", "经理",
 ))
 GENERIC_FACTOR = 0.55
+WORKER_ROLE_ENDINGS = ("工人", "师傅", "司机", "手", "学徒", "操作工", "普工", "工")
+PROFESSIONAL_FACTOR = 0.8  # a hands-on role word makes an engineering occupation less likely
 WORKER_HEADS = frozenset(("普工", "操作工", "操作员", "作业员", "工人", "生产工人"))
 # fmt: on
 
@@ -208,6 +213,10 @@ class _Catalogue:
         self.prior = posted
         self.minor = [c.rsplit("-", 1)[0] for c in self.codes]
         self.production = np.array([c.startswith("6-") for c in self.codes], dtype=np.float64)
+        self.professional = np.array(
+            [n.endswith(("工程技术人员", "专业人员", "研究人员")) for n in self.names], dtype=bool
+        )
+        self.hands_on = np.array([c[0] in "456" for c in self.codes], dtype=bool)
 
         name_docs = [
             " ".join([normalise(n)] * 3 + [normalise(a) for a in docs])
@@ -496,6 +505,12 @@ def _scores(segments: list[str], name_q, def_q) -> np.ndarray:
                 if head in WORKER_HEADS:  # 塑料厂普工 is a production worker, not an engineer
                     cos = cos * cat.production
                 scores = scores + W_PREFIX_COS * cos
+    # The role word says the level of the work: 工人/师傅/司机 is hands-on, 工程师 is not.
+    first = segments[0] if segments else ""
+    if first.endswith(WORKER_ROLE_ENDINGS) and not first.endswith("工程师"):
+        scores = scores * np.where(cat.professional, PROFESSIONAL_FACTOR, 1.0)
+    elif first.endswith(("工程师", "设计师")):
+        scores = scores * np.where(cat.hands_on, PROFESSIONAL_FACTOR, 1.0)
     return scores
 
 
