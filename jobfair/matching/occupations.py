@@ -216,7 +216,7 @@ class _Catalogue:
         self.professional = np.array(
             [n.endswith(("工程技术人员", "专业人员", "研究人员")) for n in self.names], dtype=bool
         )
-        self.hands_on = np.array([c[0] in "456" for c in self.codes], dtype=bool)
+        self.hands_on = np.array([c[0] in "56" for c in self.codes], dtype=bool)
 
         name_docs = [
             " ".join([normalise(n)] * 3 + [normalise(a) for a in docs])
