@@ -7,6 +7,8 @@ keeping their own lists: search_terms widens each query token with the occupatio
 what someone types into the picker.
 """
 
+from functools import lru_cache
+
 from jobfair.matching.occupations import (
     _expand_single,
     catalogue,
@@ -40,7 +42,6 @@ def search_terms(tokens: list[str]) -> list[Term]:
     A query of one character stands for the shortest occupation word it begins (焊 -> 焊工);
     one-character tokens beside other words (开 in 开叉车) are dropped.
     """
-    cat = catalogue()
     words = []
     for tok in tokens:
         if len(tok) == 1 and not tok.isascii():
@@ -52,15 +53,26 @@ def search_terms(tokens: list[str]) -> list[Term]:
     out: list[Term] = []
     for word, term in zip(words, terms, strict=False):
         alts = dict.fromkeys(term)
-        guesses = infer_occupations(word, k=1) if word in cat.terms or len(word) >= 2 else ()
-        if guesses and guesses[0][1] >= MIN_TERM_CONFIDENCE:
-            for name in _occupation_names(cat.index[guesses[0][0]]):
-                alt = tuple(dict.fromkeys(segment_query(name)))
-                # A one-character piece (c of c++, 天 of 天车工) would match far too much.
-                if alt and all(len(t) >= 2 for t in alt):
-                    alts.setdefault(alt, None)
+        for alt in _occupation_alternatives(word):
+            alts.setdefault(alt, None)
         out.append(tuple(alts))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _occupation_alternatives(word: str) -> tuple[tuple[str, ...], ...]:
+    """The names of the occupation a query word clearly names, segmented like a query."""
+    cat = catalogue()
+    guesses = infer_occupations(word, k=1) if len(word) >= 2 else ()
+    if not guesses or guesses[0][1] < MIN_TERM_CONFIDENCE:
+        return ()
+    out = []
+    for name in _occupation_names(cat.index[guesses[0][0]]):
+        alt = tuple(dict.fromkeys(segment_query(name)))
+        # A one-character piece (c of c++, 天 of 天车工) would match far too much.
+        if alt and all(len(t) >= 2 for t in alt):
+            out.append(alt)
+    return tuple(out)
 
 
 def picker_codes(text: str, limit: int = 10) -> list[str]:
