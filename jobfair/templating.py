@@ -28,5 +28,9 @@ def init_templating(app: Flask) -> None:
         occupation_name=reference.occupation_display_name,
     )
     app.jinja_env.globals.update(
-        LABELS=LABELS, districts=reference.districts, occupation_badges=occupation_badges
+        LABELS=LABELS,
+        districts=reference.districts,
+        occupation_badges=occupation_badges,
+        occupation_marks=reference.occupation_marks,
+        MARK_LABELS=reference.MARK_LABELS,
     )
