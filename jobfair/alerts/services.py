@@ -186,7 +186,7 @@ def _talent_items(alert: JobAlert, sent_before: set[int], now: datetime) -> list
             SeekerProfile.discoverable.is_(True),
             SeekerProfile.updated_at > _since(alert),
             SeekerProfile.updated_at <= now,
-            SeekerProfile.user_id.not_in(sent_before or {0}),
+            SeekerProfile.user_id.not_in(sorted(sent_before) or [0]),
         )
         .order_by(SeekerProfile.updated_at.desc(), SeekerProfile.id.desc())
         .limit(CANDIDATE_CAP)
