@@ -290,3 +290,42 @@ def test_saving_a_search_from_the_search_page_and_managing_alerts(
     sign_in(organiser, make_user(role="organiser"))
     assert organiser.get("/alerts").status_code == 403
     assert "/alerts" in str(client.get("/api/v1/openapi.json").get_json()["paths"].keys())
+
+
+def test_a_run_that_loses_the_race_sends_nothing(app, make_seeker, make_position, monkeypatch):
+    """Two runs at once: the one whose digest row comes second writes nothing at all."""
+    from datetime import date
+
+    from jobfair.alerts import services
+
+    with at(0):
+        seeker = make_seeker(**WELDER_PROFILE)
+        with app.app_context(), writing():
+            db.session.add(JobAlert(user_id=seeker.id, kind="profile", name="按我的求职意向"))
+            db.session.commit()
+    with at(1):
+        make_position(title="电焊工")
+    found = services._seeker_items
+
+    def other_run_first(alerts, now):
+        items = found(alerts, now)
+        # Meanwhile another process sent today's digest for this alert (committed; on SQLite
+        # this run holds the write lock, so the row is written through its own session).
+        db.session.execute(
+            AlertDigest.__table__.insert().values(
+                alert_id=alerts[0].id,
+                user_id=seeker.id,
+                day=date(2026, 3, 2),
+                sent_at=datetime(2026, 3, 2, 2, 0),
+                item_ids=[],
+                items=[],
+                total=0,
+            )
+        )
+        db.session.commit()
+        return items
+
+    monkeypatch.setattr(services, "_seeker_items", other_run_first)
+    with at(2), app.app_context():
+        assert services.send_due_digests() == {"due": 1, "sent": 0, "empty": 0, "skipped": 1}
+    assert notes(app, seeker) == []
