@@ -258,6 +258,17 @@ def test_employer_talent_digest_masks_names_and_never_shows_contacts_or_groups(
         assert "退役军人" not in text and "veteran" not in text
     assert "周**" in note.body and "周**" in page
 
+    # The seeker hides the profile again: old digests stop showing them.
+    with at(4):
+        from jobfair.models import SeekerProfile
+
+        with app.app_context(), writing():
+            db.session.execute(db.update(SeekerProfile).values(discoverable=False))
+            db.session.commit()
+        again = client.get(f"/api/v1/alerts/digests/{digest['id']}").get_json()
+        assert again["items"] == [] and again["total"] == 1
+        assert "周**" not in client.get(f"/alerts/digests/{digest['id']}").get_data(as_text=True)
+
 
 def test_saving_a_search_from_the_search_page_and_managing_alerts(
     app, client, make_seeker, make_user, make_employer

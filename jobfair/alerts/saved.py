@@ -22,6 +22,7 @@ from jobfair.ids import is_id
 from jobfair.models.alert import ALERT_KIND_LABELS, AlertDigest, AlertKind, JobAlert
 from jobfair.models.common import utcnow
 from jobfair.models.position import Position, PositionStatus
+from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role
 from jobfair.positions.search import category_name, parse_filters
 from jobfair.positions.services import get_own_position
@@ -296,7 +297,26 @@ def describe(alert: JobAlert) -> str:
     return f"适合岗位“{position.title}”的公开求职者" if position else ""
 
 
+def _still_discoverable(user_ids) -> set[int]:
+    ids = [int(i) for i in user_ids]
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(SeekerProfile.user_id).where(
+                SeekerProfile.user_id.in_(ids), SeekerProfile.discoverable.is_(True)
+            )
+        )
+    )
+
+
 def digest_dict(digest: AlertDigest) -> dict:
+    """A digest as sent. In a talent digest, seekers who have since hidden their profile (or
+    deleted their account) are left out: withdrawing consent reaches old digests too."""
+    items = list(digest.items or [])
+    if digest.alert and digest.alert.kind == AlertKind.TALENT:
+        visible = _still_discoverable(i["id"] for i in items)
+        items = [i for i in items if i["id"] in visible]
     return {
         "id": digest.id,
         "alert_id": digest.alert_id,
@@ -305,7 +325,7 @@ def digest_dict(digest: AlertDigest) -> dict:
         "day": iso(digest.day),
         "sent_at": iso(digest.sent_at),
         "total": digest.total,
-        "items": [_with_marks(dict(item)) for item in digest.items or []],
+        "items": [_with_marks(dict(item)) for item in items],
     }
 
 
