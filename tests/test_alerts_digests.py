@@ -340,3 +340,23 @@ def test_a_run_that_loses_the_race_sends_nothing(app, make_seeker, make_position
     with at(2), app.app_context():
         assert services.send_due_digests() == {"due": 1, "sent": 0, "empty": 0, "skipped": 1}
     assert notes(app, seeker) == []
+
+
+def test_employer_turns_on_a_talent_alert_from_the_talent_page(
+    client, make_employer, make_position
+):
+    employer = make_employer()
+    position = make_position(employer=employer, title="电焊工")
+    draft = make_position(employer=employer, title="仓库管理员", status="draft")
+    sign_in(client, employer.user)
+    page = client.get(f"/employer/positions/{position.id}/talent").get_data(as_text=True)
+    assert "有新的合适求职者时提醒我" in page
+    resp = client.post("/alerts/talent", data={"position_id": position.id})
+    assert resp.status_code == 302
+    page = client.get("/alerts").get_data(as_text=True)
+    assert "人才：电焊工" in page and "适合岗位“电焊工”的公开求职者" in page
+    # A draft cannot be watched; choosing nothing is a message, not an error page.
+    resp = client.post("/alerts/talent", data={"position_id": draft.id}, follow_redirects=True)
+    assert "只有招聘中的岗位可以设置人才提醒" in resp.get_data(as_text=True)
+    resp = client.post("/alerts/talent", data={}, follow_redirects=True)
+    assert "请选择要提醒的岗位" in resp.get_data(as_text=True)
