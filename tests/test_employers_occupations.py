@@ -11,10 +11,10 @@ def test_lookup_ranks_exact_then_prefix_then_contains_then_alias(client):
     assert rows[0] == {
         "code": "6-18-02-04",
         "name": "焊工",
-        "major_name": "生产制造及有关人员",
         "marks": [],
+        "major_name": "生产制造及有关人员",
     }
-    assert all(set(r) == {"code", "name", "major_name", "marks"} for r in rows)
+    assert all(set(r) == {"code", "name", "marks", "major_name"} for r in rows)
     assert len(rows) <= 10
 
 

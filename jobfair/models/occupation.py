@@ -3,6 +3,7 @@
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from jobfair import reference
 from jobfair.extensions import db
 
 
@@ -14,11 +15,8 @@ class Occupation(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     definition: Mapped[str] = mapped_column(Text, default="")
     aliases: Mapped[str] = mapped_column(Text, default="")  # comma-separated job-board titles
-    # The classification's marks, kept apart from the name: "green" (L, 绿色职业) and
-    # "digital" (S, 数字职业), comma-separated.
-    marks_text: Mapped[str] = mapped_column("marks", String(20), default="", server_default="")
 
     @property
     def marks(self) -> list[str]:
-        """["green"], ["digital"], both or none (templates show them as small badges)."""
-        return [m for m in self.marks_text.split(",") if m]
+        """ "green" (绿色职业), "digital" (数字职业): shown as badges, never glued to the name."""
+        return reference.occupation_marks(self.code)
