@@ -541,7 +541,7 @@ def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[Occ
     if not texts:
         return []
     cat = catalogue()
-    cleaned = [[_expand_single(seg) for seg in clean_title(t)] for t in texts]
+    cleaned = [[expand_single(seg) for seg in clean_title(t)] for t in texts]
     joined = [" ".join(segs) for segs in cleaned]
     name_q = cat.name_vec.transform(joined).tocsr()
     def_q = cat.def_vec.transform(joined).tocsr()
@@ -549,8 +549,8 @@ def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[Occ
     for row, segs in enumerate(cleaned):
         if not segs:
             single = normalise(texts[row] or "").strip()
-            if len(single) == 1 and _expand_single(single) != single:
-                segs = [_expand_single(single)]
+            if len(single) == 1 and expand_single(single) != single:
+                segs = [expand_single(single)]
                 out.append(_top(_scores(segs, *_vectors(segs)), k))
                 continue
             out.append(_fallback(texts[row], k))
@@ -566,7 +566,7 @@ def _vectors(segs: list[str]):
     return cat.name_vec.transform(joined).tocsr(), cat.def_vec.transform(joined).tocsr()
 
 
-def _expand_single(segment: str) -> str:
+def expand_single(segment: str) -> str:
     """A lone character (焊, 电) stands for the shortest term starting with it (焊工)."""
     if len(segment) != 1 or segment.isascii():
         return segment

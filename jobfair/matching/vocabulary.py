@@ -10,8 +10,8 @@ what someone types into the picker.
 from functools import lru_cache
 
 from jobfair.matching.occupations import (
-    _expand_single,
     catalogue,
+    expand_single,
     infer_occupations,
     suggest_occupations,
 )
@@ -46,16 +46,16 @@ def search_terms(tokens: list[str]) -> list[Term]:
     for tok in tokens:
         if len(tok) == 1 and not tok.isascii():
             if len(tokens) == 1:
-                words.append(_expand_single(tok))
+                words.append(expand_single(tok))
             continue
         words.append(tok)
-    terms = expand_terms(list(dict.fromkeys(words)))
     out: list[Term] = []
-    for word, term in zip(words, terms, strict=False):
-        alts = dict.fromkeys(term)
-        for alt in _occupation_alternatives(word):
-            alts.setdefault(alt, None)
-        out.append(tuple(alts))
+    for word in dict.fromkeys(words):
+        for term in expand_terms([word]):  # none when the word is not searchable text
+            alts = dict.fromkeys(term)
+            for alt in _occupation_alternatives(word):
+                alts.setdefault(alt, None)
+            out.append(tuple(alts))
     return out
 
 
