@@ -422,35 +422,28 @@ class SeekerBlock:
         self.edu = np.zeros(n, dtype=np.int64)
         self.has_any = np.zeros(n, dtype=bool)
         dist_r, dist_c = [], []
-        cols: list[int] = []
-        rows: list[int] = []
-        vals: list[float] = []
-        base = index._n_text
+        code_r: list[int] = []
+        code_ids: list[tuple[int, int, int]] = []
+        code_conf: list[float] = []
         salary = self.salary
         edu = self.edu
         forms = self.forms
         groups = self.groups
         for r, s in enumerate(seekers):
-            mine: dict[int, float] = {}
-            wished = [(c, 1.0) for c in s.desired_occupations or () if tax.ids(c)[0] >= 0]
+            wished = [(tax.ids(c), 1.0) for c in s.desired_occupations or ()]
+            wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
             if not wished:
                 wished = [
-                    (c, float(p))
+                    (tax.ids(c), float(p))
                     for c, p in s.inferred_occupations or ()
-                    if tax.ids(c)[0] >= 0 and 0.0 < float(p) <= 1.0
+                    if 0.0 < float(p) <= 1.0
                 ]
+                wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
                 self.inferred[r] = bool(wished)
-            for code, conf in wished:
-                o, mi, md = tax.ids(code)
-                for table, col, at in (
-                    (self.occ, o, base + index._off_occ + o),
-                    (self.minor, mi, base + index._off_minor + mi),
-                    (self.middle, md, -1),
-                ):
-                    if col >= 0 and conf > table[r, col]:
-                        table[r, col] = conf
-                        if at >= 0:
-                            mine[at] = conf
+            for ids, conf in wished:
+                code_r.append(r)
+                code_ids.append(ids)
+                code_conf.append(conf)
             for d in s.districts or ():
                 slot = index._district_slot(d, create=False)
                 if slot >= 0:
@@ -466,13 +459,30 @@ class SeekerBlock:
             forms[r] = f
             salary[r] = max(0, int(s.salary_min or 0))
             edu[r] = EDUCATION_RANK.get(s.education or "none", 0)
-            self.has_any[r] = bool(words[r] or mine)
-            rows.extend([r] * len(mine))
-            cols.extend(mine)
-            vals.extend(mine.values())
+            self.has_any[r] = bool(words[r] or wished)
         self.district[dist_r, dist_c] = True
+        if code_r:
+            # Several codes in one group (two wishes in 6-18-02): the strongest counts.
+            ids = np.array(code_ids, dtype=np.int64)
+            conf = np.array(code_conf, dtype=np.float32)
+            for table, col in (
+                (self.occ, ids[:, 0]),
+                (self.minor, ids[:, 1]),
+                (self.middle, ids[:, 2]),
+            ):
+                ok = col >= 0
+                np.maximum.at(table, (np.array(code_r)[ok], col[ok]), conf[ok])
+        # The query's occupation and minor-group columns carry exactly the tables' values.
+        parts = []
+        for table, offset in ((self.occ, index._off_occ), (self.minor, index._off_minor)):
+            r_nz, c_nz = np.nonzero(table[:, :-1])
+            parts.append((r_nz, index._n_text + offset + c_nz, table[r_nz, c_nz]))
         structured = sp.csr_matrix(
-            (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, index._n_features)
+            (
+                np.concatenate([p[2] for p in parts]).astype(np.float32),
+                (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])),
+            ),
+            shape=(n, index._n_features),
         )
         text = sp.hstack([self.word_q, self.char_q]).tocsr()
         text.resize((n, index._n_features))
