@@ -1,5 +1,6 @@
 """Models, one module per aggregate; imported here so Alembic sees every table."""
 
+from jobfair.models.alert import AlertDigest, AlertKind, JobAlert
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.audit import AuditLog
 from jobfair.models.casework import (
@@ -48,10 +49,18 @@ from jobfair.models.notification import Notification
 from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
-from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
+from jobfair.models.seeker import (
+    SeekerGroup,
+    SeekerInferredOccupation,
+    SeekerOccupation,
+    SeekerProfile,
+)
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
+    "AlertDigest",
+    "AlertKind",
+    "JobAlert",
     "Announcement",
     "FairVisit",
     "InterviewChat",
@@ -106,6 +115,7 @@ __all__ = [
     "Role",
     "SeekerGroup",
     "SeekerOccupation",
+    "SeekerInferredOccupation",
     "SeekerProfile",
     "User",
     "UserStatus",

@@ -61,7 +61,8 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
         return None
     codes = tuple(profile.desired_occupations)
     tokens = profile.search_tokens or ""
-    if not tokens.strip() and not codes:
+    inferred = () if codes else tuple(profile.inferred_occupations)
+    if not tokens.strip() and not codes and not inferred:
         return None
     groups = tuple(profile.group_codes) if (with_groups and profile.group_consent) else ()
     text = " ".join(
@@ -77,6 +78,7 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
         work_forms=tuple(profile.work_forms or ()),
         groups=groups,
         tokens=tokens,
+        inferred_occupations=inferred,
     )
 
 
@@ -289,7 +291,12 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
                 "education": p.education,
                 "districts": list(p.districts or []),
                 "desired_occupations": [
-                    {"code": c, "name": occ_names.get(c, c)} for c in p.desired_occupations
+                    {
+                        "code": c,
+                        "name": reference.occupation_display_name(occ_names.get(c, c)),
+                        "marks": reference.occupation_marks(c),
+                    }
+                    for c in p.desired_occupations
                 ],
                 "skills": p.skills,
             }
@@ -601,7 +608,8 @@ def suggest(text: str | None, k: int = 5) -> dict:
             items.append(
                 {
                     "code": s.code,
-                    "name": s.name,
+                    "name": reference.occupation_display_name(s.name),
+                    "marks": reference.occupation_marks(s.code),
                     "score": round(float(s.score), 4),
                     "major_name": majors.get(occupations.major_code(s.code), ""),
                 }

@@ -6,7 +6,7 @@ from datetime import date
 from marshmallow import ValidationError as SchemaError
 from marshmallow import fields, pre_load, validates_schema
 
-from jobfair import reference
+from jobfair import events, reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.formatting import iso
@@ -286,6 +286,7 @@ def save_profile(user: User, data: dict, *, form: bool = False) -> SeekerProfile
 
     index_profile(profile, occupations)
     profile.updated_at = utcnow()
+    events.seeker_profile_saved.send(profile)
     # Two first saves at the same moment (two tabs): the unique user_id keeps one.
     commit_or_conflict("资料刚刚在别处保存过，请刷新页面后重试。", code="profile_conflict")
     return profile
@@ -355,7 +356,14 @@ def profile_dict(profile: SeekerProfile | None, *, owner: bool, reveal_contact: 
         "major": profile.major if profile else "",
         "skills": profile.skills if profile else "",
         "experience": profile.experience if profile else "",
-        "desired_occupations": [{"code": o.code, "name": o.name} for o in occupations],
+        "desired_occupations": [
+            {
+                "code": o.code,
+                "name": reference.occupation_display_name(o.name),
+                "marks": reference.occupation_marks(o.code),
+            }
+            for o in occupations
+        ],
         "districts": list(profile.districts) if profile else [],
         "salary_min": profile.salary_min if profile else 0,
         "work_forms": list(profile.work_forms) if profile else [],
