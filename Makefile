@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 SECRET_FILE := instance/secret_key
 
-.PHONY: run test install install-test vendor db seed lint bench-search bench-matching bench-live clean
+.PHONY: run test install install-test vendor db seed lint bench-search bench-matching bench-live bench-soak clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -69,6 +69,9 @@ bench-matching: install-test
 
 bench-live: install-test
 	$(BIN)/python bench/live.py
+
+bench-soak: install-test
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) instance/jobfair.sqlite*

@@ -9,8 +9,8 @@ dropped all the time), 20 signed-in seekers chatting in the live session, and an
 announcing every 5 s. Samples the worker's resident memory and open file descriptors every
 10 s. The first fifth of the run is warm-up; growth is the last sample against the first after
 warm-up. Prints, last, one JSON line: {"bench": "soak", "clients", "minutes", "rss_mb_start",
-"rss_mb_end", "rss_growth_mb", "fds_start", "fds_end", "messages", "announcements",
-"reconnects"}. Never run by the test suite.
+"rss_mb_end", "rss_growth_mb", "fds_start", "fds_end", "fds_after_close", "rss_mb_after_close",
+"messages", "announcements", "reconnects"}. Never run by the test suite.
 """
 
 import argparse
@@ -116,12 +116,14 @@ async def run(args):
         tasks.append(asyncio.create_task(announcer(port, org, setup["fair_id"], stop_at, counts)))
         samples = []
         started = time.monotonic()
-        while time.monotonic() < stop_at:
+        while time.monotonic() < stop_at - 10:
             await asyncio.sleep(10)
             rss, fds = sample(pid)
             samples.append((time.monotonic() - started, rss, fds))
             print(f"  {samples[-1][0]:5.0f} s  rss {rss:6.1f} MB  open files {fds}", flush=True)
         await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.sleep(3)
+        rss_after, fds_after = sample(pid)  # every client gone: what is left behind
         warm = [s for s in samples if s[0] >= seconds / 5] or samples
         first, last = warm[0], samples[-1]
         summary = {
@@ -133,6 +135,8 @@ async def run(args):
             "rss_growth_mb": round(last[1] - first[1], 1),
             "fds_start": first[2],
             "fds_end": last[2],
+            "fds_after_close": fds_after,
+            "rss_mb_after_close": round(rss_after, 1),
             **counts,
         }
         print(json.dumps(summary, ensure_ascii=False))
