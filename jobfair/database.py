@@ -42,8 +42,9 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         if _write_intent.get():
-            _writer.acquire()
-            conn.info["jobfair_writer"] = True
+            # Never wait longer than SQLite itself would; past that, SQLite says "locked".
+            if _writer.acquire(timeout=busy_ms / 1000):
+                conn.info["jobfair_writer"] = True
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
