@@ -11,6 +11,8 @@ snapshot was built reaches them live.
 import threading
 import time
 
+from flask import current_app
+
 from jobfair.errors import NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
@@ -21,8 +23,12 @@ from jobfair.models.fair import Fair
 
 LOBBY_CACHE_SECONDS = 2.0
 _lock = threading.Lock()
-# fair id → (room generation, monotonic time, snapshot, numbers of its announcements)
-_cache: dict[int, tuple[int, float, dict, list[int]]] = {}
+
+
+def _cache() -> dict[int, tuple[int, float, dict, list[int]]]:
+    """fair id → (room generation, monotonic time, snapshot, numbers of its announcements);
+    kept on the app, so two apps in one process (tests) never share it."""
+    return current_app.extensions.setdefault("jobfair.lobby", {})
 
 
 def public_fair_id(value) -> int:
@@ -36,7 +42,7 @@ def public_fair_id(value) -> int:
 
 
 def _fresh(fair_id: int):
-    hit = _cache.get(fair_id)
+    hit = _cache().get(fair_id)
     if hit is None:
         return None
     gen, at, _snap, _ids = hit
@@ -57,7 +63,7 @@ def snapshot(fair_id: int, announcement_seq=None) -> dict:
         snap = queries.lobby_state(fair_id) | {"more_announcements": False}
         hit = (gen, time.monotonic(), snap, [a["seq"] for a in snap["announcements"]])
         with _lock:
-            _cache[fair_id] = hit
+            _cache()[fair_id] = hit
     _gen, _at, snap, seqs = hit
     after = queries.parse_seq(announcement_seq)
     if after is None:
