@@ -88,7 +88,7 @@ _RESTRICTION_IN_FAIR = (
     .order_by(LiveRestriction.until.desc())
     .limit(1)
 )
-_SENT_SINCE = db.select(
+_SENT = (
     db.select(func.count())
     .select_from(LiveMessage)
     .filter(
@@ -99,6 +99,18 @@ _SENT_SINCE = db.select(
     .select_from(Question)
     .filter(Question.user_id == bindparam("user_id"), Question.created_at > bindparam("since"))
     .scalar_subquery()
+)
+_SENT_SINCE = db.select(_SENT)
+# A chat message's two checks in one round trip: was this client id stored already, and how
+# many did the user send within the window.
+_EXISTING_AND_SENT = db.select(
+    db.select(LiveMessage.id)
+    .filter(
+        LiveMessage.user_id == bindparam("user_id"),
+        LiveMessage.client_id == bindparam("client_id"),
+    )
+    .scalar_subquery(),
+    _SENT,
 )
 
 
@@ -203,12 +215,26 @@ def _until(value: datetime) -> str:
     return fmt_dt(value, "%m-%d %H:%M")
 
 
-def check_rate(user: User) -> None:
-    """5 chat messages or questions per 10 seconds per user, counted in the database so the
-    limit holds across processes and restarts."""
+def _rate_window() -> tuple[int, int, datetime]:
     cfg = current_app.config
     n, window = int(cfg["LIVE_MESSAGES_PER_WINDOW"]), int(cfg["LIVE_RATE_WINDOW_SECONDS"])
-    since = utcnow() - timedelta(seconds=window)
-    sent = db.session.scalar(_SENT_SINCE, {"user_id": user.id, "since": since})
+    return n, window, utcnow() - timedelta(seconds=window)
+
+
+def existing_and_sent(user: User, client_id: str) -> tuple[int | None, int]:
+    """(id of the message already stored under this client id, messages and questions the
+    user sent within the rate window)."""
+    _n, _window, since = _rate_window()
+    params = {"user_id": user.id, "client_id": client_id, "since": since}
+    existing, sent = db.session.execute(_EXISTING_AND_SENT, params).one()
+    return existing, sent
+
+
+def check_rate(user: User, sent: int | None = None) -> None:
+    """5 chat messages or questions per 10 seconds per user, counted in the database so the
+    limit holds across processes and restarts."""
+    n, window, since = _rate_window()
+    if sent is None:
+        sent = db.session.scalar(_SENT_SINCE, {"user_id": user.id, "since": since})
     if sent >= n:
         raise DomainError(RATE_LIMITED.format(window=window, n=n), code="rate_limited", status=429)

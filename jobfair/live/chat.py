@@ -12,6 +12,7 @@ from jobfair.live.access import (
     check_rate,
     clean_body,
     clean_client_id,
+    existing_and_sent,
     visible_session,
 )
 from jobfair.live.serializers import message_dict
@@ -35,13 +36,14 @@ def _store_message(user: User, kind: str, room_id: int, client_id: str, body) ->
     The dict is made after the flush and before the commit, so the commit's expiry does not
     cost another read of the row."""
     client_id = clean_client_id(client_id)
-    existing = _existing_message(user, client_id)
-    if existing is not None:
+    existing_id, sent = existing_and_sent(user, client_id)
+    if existing_id is not None:
+        existing = db.session.get(LiveMessage, existing_id)
         if existing.room_kind != kind or existing.room_id != room_id:
             raise Conflict("消息编号重复，请刷新页面后重试。", code="duplicate_client_id")
         return message_dict(existing), False
     body = clean_body(body)
-    check_rate(user)
+    check_rate(user, sent)
     msg = LiveMessage(
         room_kind=kind, room_id=room_id, user_id=user.id, client_id=client_id, body=body
     )
