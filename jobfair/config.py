@@ -52,6 +52,9 @@ class Defaults:
     # the score below which a seeker counts as having no good match, the occupation
     # suggestion API's rate limit, and where `flask match rebuild` persists the index.
     MATCH_WEIGHTS = ""
+    # Public search ranks in "memory" (each process's index of the stored tokens, see
+    # jobfair/positions/textindex.py) or in the "database" (FTS5 bm25 / ts_rank per request).
+    SEARCH_INDEX = "memory"
     MATCH_GOOD_SCORE = 0.3
     MATCH_SUGGEST_LIMIT = "60 per minute"
     MATCH_INDEX_PATH = ""  # empty: instance/match-index.bin

@@ -26,6 +26,7 @@ from jobfair.models.common import Channel, PriorityGroup, WorkForm
 from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role
+from jobfair.positions import textindex
 from jobfair.positions.cache import ResultCache, needs_sync, sync_with_database
 from jobfair.validation import BaseSchema
 
@@ -431,17 +432,10 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
         params["match"] = build(terms)
         if widened:
             params["exact"] = build([(term[0],) for term in terms])
-    page_stmt, count_stmt = _statements_for(dialect, bool(terms), widened, tuple(keys))
-    rows = db.session.execute(page_stmt, params).all()
-
-    if terms and rows:
-        total = int(rows[0].total)  # count(*) OVER (): the ranking had to see every match
-    elif not rows and page == 1:
-        total = 0
-    elif rows and len(rows) < page_size:
-        total = offset + len(rows)
+    if current_app.config.get("SEARCH_INDEX", "memory") == "database":
+        rows, total = _rank_in_database(dialect, terms, widened, keys, params, page, page_size)
     else:
-        total = db.session.execute(count_stmt, params).scalar_one()
+        rows, total = _rank_in_memory(terms, widened, params, page_size)
 
     # Columns 1..15 are SUMMARY_COLUMNS in PositionSummary's field order; the last is groups.
     items = [
@@ -457,6 +451,58 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
         tokens=tokens,
         notice=notice,
     )
+
+
+def _rank_in_database(dialect, terms, widened, keys, params, page, page_size):
+    """One page and the total, ranked by the database's full-text index (SEARCH_INDEX=database)."""
+    page_stmt, count_stmt = _statements_for(dialect, bool(terms), widened, tuple(keys))
+    rows = db.session.execute(page_stmt, params).all()
+    offset = params["offset"]
+    if terms and rows:
+        total = int(rows[0].total)  # count(*) OVER (): the ranking had to see every match
+    elif not rows and page == 1:
+        total = 0
+    elif rows and len(rows) < page_size:
+        total = offset + len(rows)
+    else:
+        total = db.session.execute(count_stmt, params).scalar_one()
+    return rows, total
+
+
+_ROWS_BY_ID = f"""SELECT 0 AS total,{SUMMARY_COLUMNS},
+    (SELECT {{agg}} FROM position_groups g WHERE g.position_id = p.id) AS groups
+FROM positions p
+JOIN employers e ON e.id = p.employer_id
+LEFT JOIN occupations o ON o.code = p.occupation_code
+WHERE p.id IN :ids"""  # noqa: S608 - constant fragments
+_rows_by_id: dict[str, object] = {}
+
+
+def _rank_in_memory(terms, widened, params, page_size):
+    """One page and the total, ranked by this process's search index (textindex)."""
+    index = textindex.current()
+    exact_terms = [(term[0],) for term in terms] if widened else None
+    ids, total = index.search(
+        terms, exact_terms, params, params["today"], params["offset"], page_size
+    )
+    if not ids:
+        return [], total
+    dialect = db.engine.dialect.name
+    stmt = _rows_by_id.get(dialect)
+    if stmt is None:
+        agg = (
+            "group_concat(g.group_code, ',')"
+            if dialect == "sqlite"
+            else "string_agg(g.group_code, ',')"
+        )
+        stmt = _rows_by_id.setdefault(
+            dialect,
+            text(_ROWS_BY_ID.replace("{agg}", agg))
+            .bindparams(bindparam("ids", expanding=True))
+            .columns(deadline=Date, published_at=DateTime),
+        )
+    found = {r[1]: r for r in db.session.execute(stmt, {"ids": ids})}
+    return [found[i] for i in ids if i in found], total
 
 
 def latest_positions(limit: int = 10) -> list[PositionSummary]:
