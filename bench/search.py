@@ -422,7 +422,8 @@ def start_gunicorn(target: str, port: int, args, env: dict) -> subprocess.Popen:
         target,
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, start_new_session=True)
-    deadline = time.time() + 60
+    # --preload: the app (jieba, search and matching indexes) loads before the port opens
+    deadline = time.time() + 300
     while time.time() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -432,7 +433,7 @@ def start_gunicorn(target: str, port: int, args, env: dict) -> subprocess.Popen:
                 raise SystemExit(f"gunicorn exited: {' '.join(cmd)}") from None
             time.sleep(0.2)
     stop(proc)
-    raise SystemExit("gunicorn did not start in 60 s")
+    raise SystemExit("gunicorn did not start in 300 s")
 
 
 def stop(proc: subprocess.Popen) -> None:

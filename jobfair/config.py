@@ -59,6 +59,11 @@ class Defaults:
     MATCH_SUGGEST_LIMIT = "60 per minute"
     MATCH_INDEX_PATH = ""  # empty: instance/match-index.bin
     # Live layer (Socket.IO). Message queue: empty means REDIS_URL if set, else in-process.
+    # Background jobs (jobfair/jobs): "rq" (the default with REDIS_URL; `flask worker` runs
+    # them), "thread" (the default without Redis) or "inline" (the default under TESTING).
+    JOBS_MODE = ""
+    JOBS_QUEUE = "jobfair"  # the RQ queue name
+    EXPORTS_DIR = ""  # files of background report exports; empty: instance/exports
     SOCKETIO_MESSAGE_QUEUE = ""
     SOCKETIO_ASYNC_MODE = ""  # empty: Flask-SocketIO picks (threading + simple-websocket here)
     SOCKETIO_CORS_ORIGINS = ""  # comma-separated extra origins; empty: same origin only

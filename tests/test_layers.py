@@ -52,6 +52,7 @@ RULES = {
     "employers": "core",
     "positions": "core",
     "positions.subscribers": "features",
+    "jobs": "core",
     "seekers": "core",
     "applications": "core",
     "fairs": "core",

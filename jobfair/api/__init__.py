@@ -30,6 +30,7 @@ def init_api(app: Flask) -> None:
         casework,
         employers,
         fairs,
+        jobs,
         live,
         matching,
         notifications,

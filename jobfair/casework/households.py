@@ -1,11 +1,13 @@
 """零就业家庭: registration, referral rounds of at least three positions, the deadline and
 escalation to supervisors when a household is still open past it."""
 
+import hashlib
 from datetime import date, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
-from jobfair import audit, reference
+from jobfair import audit, jobs, reference
 from jobfair.casework.access import require_case_worker, scope
 from jobfair.casework.campaign import settings
 from jobfair.casework.queries import local_today
@@ -216,11 +218,24 @@ def _overdue_unescalated(today: date) -> list[Household]:
 
 
 def lazy_escalate(today: date | None = None) -> int:
-    """For GET handlers: take the write lock only when something is due for escalation."""
-    if not _overdue_unescalated(today or local_today()):
+    """For GET handlers: when a household is due for escalation, hand it to a background job
+    (jobfair.casework.jobs.escalate_households, also run daily by `flask scheduler`).
+
+    Keyed by the day and the households due, so pages opened together ask once.
+    """
+    today = today or local_today()
+    due = _overdue_unescalated(today)
+    if not due:
         return 0
+    ids = ",".join(str(h.id) for h in sorted(due, key=lambda h: h.id))
+    key = f"casework-escalate:{today.isoformat()}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
     begin_write(db.session)
-    return escalate_overdue(today)
+    try:
+        jobs.enqueue("jobfair.casework.jobs.escalate_households", key=key)
+        db.session.commit()
+    except IntegrityError:  # another request enqueued the same escalation a moment ago
+        db.session.rollback()
+    return len(due)
 
 
 def escalate_overdue(today: date | None = None) -> int:

@@ -30,6 +30,7 @@ from jobfair.models.fair import (
     LiveSessionEmployer,
     LiveSessionStatus,
 )
+from jobfair.models.job import JobRun, JobStatus
 from jobfair.models.live import (
     Announcement,
     FairVisit,
@@ -52,6 +53,8 @@ from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
+    "JobRun",
+    "JobStatus",
     "Announcement",
     "FairVisit",
     "InterviewChat",

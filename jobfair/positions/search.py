@@ -12,6 +12,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask import current_app
 from marshmallow import EXCLUDE, ValidationError, fields, pre_load, validate, validates
@@ -333,9 +334,20 @@ def _statements_for(dialect: str, keyword: bool, widened: bool, keys: tuple[str,
     return found
 
 
+@lru_cache(maxsize=8192)
+def _segmented(q: str) -> tuple[str, ...]:
+    """jieba's tokens of a query, remembered: a crowd types the same words with other filters."""
+    return tuple(segment_query(q))
+
+
+@lru_cache(maxsize=8192)
+def _expanded(tokens: tuple[str, ...]) -> list:
+    return expand_terms(list(tokens))
+
+
 def _query_tokens(f: dict) -> list[str]:
     """Segment q; a district name typed into q becomes the district filter."""
-    tokens = segment_query(f.get("q") or "")
+    tokens = _segmented(" ".join((f.get("q") or "").split()))
     districts = reference.districts()
     short = {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
     kept = []
@@ -409,7 +421,7 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
     _tune_connection(db.session.connection())
     district_given = f.get("district")
     tokens = _query_tokens(f)
-    terms = expand_terms(tokens)
+    terms = _expanded(tuple(tokens))
     notice = ""
     if (f.get("q") or "").strip() and not terms and f.get("district") == district_given:
         notice = "关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。"

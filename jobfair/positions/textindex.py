@@ -253,20 +253,50 @@ class Snapshot:
             tfs = np.concatenate([tfs, more[1]])
         return rows, tfs
 
+    @staticmethod
+    def _member(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Boolean mask over rows: which are in sorted_rows (binary search, no dense arrays)."""
+        if len(sorted_rows) == 0:
+            return np.zeros(len(rows), dtype=bool)
+        at = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+        return sorted_rows[at] == rows
+
+    def _union(self, arrays) -> np.ndarray:
+        """Sorted distinct rows of several sorted arrays."""
+        total = sum(len(a) for a in arrays)
+        if total * 16 > len(self.alive):  # large: one pass over a dense mask
+            mask = np.zeros(len(self.alive), dtype=bool)
+            for a in arrays:
+                mask[a] = True
+            return np.flatnonzero(mask)
+        rows = np.sort(np.concatenate(arrays))
+        if len(rows) > 1:
+            rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+        return rows
+
     def _match(self, terms, postings) -> np.ndarray:
-        """Boolean row mask of: every term matches (one of its alternatives, all tokens)."""
-        n = len(self.alive)
+        """Sorted rows where every term matches (one of its alternatives, with all its tokens).
+
+        Postings are sorted row numbers (rows appended later have higher numbers), so ANDs are
+        binary searches of the smaller side in the larger and ORs a union of a few arrays."""
         result = None
         for term in terms:
-            term_mask = np.zeros(n, dtype=bool)
+            found = []
             for alt in term:
-                alt_mask = None
-                for token in alt:
-                    mask = np.zeros(n, dtype=bool)
-                    mask[postings[token][0]] = True
-                    alt_mask = mask if alt_mask is None else alt_mask & mask
-                term_mask |= alt_mask
-            result = term_mask if result is None else result & term_mask
+                lists = sorted((postings[t][0] for t in alt), key=len)
+                rows = lists[0]
+                for other in lists[1:]:
+                    rows = rows[self._member(other, rows)]
+                found.append(rows)
+            rows = found[0] if len(found) == 1 else self._union(found)
+            if result is None:
+                result = rows
+            elif len(rows) < len(result):
+                result = rows[self._member(result, rows)]
+            else:
+                result = result[self._member(rows, result)]
+            if len(result) == 0:
+                break
         return result
 
     def _filtered(self, candidates: np.ndarray, filters: dict, today: date) -> np.ndarray:
@@ -290,17 +320,19 @@ class Snapshot:
 
     def _bm25(self, candidates: np.ndarray, phrases: list[str], postings) -> np.ndarray:
         """FTS5's bm25() of each candidate row (negative: lower is more relevant)."""
-        n = len(self.alive)
         score = np.zeros(len(candidates), dtype=np.float64)
         norm = K1 * (1 - B + B * self.length[candidates] / self.avgdl)
         for token in phrases:
             rows, tfs = postings[token]
-            hits = int(np.count_nonzero(self.alive[rows]))
+            if len(rows) == 0:
+                continue
+            hits = len(rows)
+            if self.n_alive != len(self.alive):  # some rows replaced: count the live ones
+                hits = int(np.count_nonzero(self.alive[rows]))
             idf = math.log((self.n_alive - hits + 0.5) / (hits + 0.5))
             idf = idf if idf > 0 else 1e-6
-            dense = np.zeros(n, dtype=np.float32)
-            dense[rows] = tfs
-            tf = dense[candidates].astype(np.float64)
+            at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
+            tf = np.where(rows[at] == candidates, tfs[at], 0).astype(np.float64)
             score += idf * (tf * (K1 + 1)) / (tf + norm)
         return -score
 
@@ -309,7 +341,7 @@ class Snapshot:
         if terms:
             tokens = {t for term in terms for alt in term for t in alt}
             postings = {t: self._posting(t) for t in tokens}
-            candidates = np.flatnonzero(self._match(terms, postings))
+            candidates = self._match(terms, postings)
         else:
             candidates = np.arange(len(self.alive))
         candidates = self._filtered(candidates, filters, today)
@@ -321,7 +353,7 @@ class Snapshot:
             phrases = [t for term in terms for alt in term for t in alt]
             score = self._bm25(candidates, phrases, postings)
             if exact_terms is not None:
-                exact = self._match(exact_terms, postings)[candidates]
+                exact = self._member(self._match(exact_terms, postings), candidates)
             else:
                 exact = np.ones(total, dtype=bool)
             # exact first, then relevance: one float orders both (|bm25| is far below 1e6)

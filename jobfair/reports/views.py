@@ -1,15 +1,21 @@
 """Organiser dashboard, funnel and fairness pages, fair summaries and CSV / Excel exports."""
 
-from flask import Blueprint, render_template, request
+import os
+from urllib.parse import quote
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
-from jobfair.errors import DomainError
+from jobfair import jobs
+from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.fair import FAIR_STATUS_LABELS, Fair
 from jobfair.reference import districts
 from jobfair.reports import exports, fairness, funnel, services
-from jobfair.reports.downloads import download, fair_export_tables, funnel_export_tables
+from jobfair.reports import jobs as report_jobs
+from jobfair.reports.downloads import FORMATS, download, fair_export_tables, funnel_export_tables
 from jobfair.security import role_required
 
 bp = Blueprint("reports", __name__)
@@ -99,3 +105,40 @@ def fair_export(fair_id: int, export_format: str):
     return download(
         fair_export_tables(fair), f"招聘会成果-{fair.id}", export_format, f"fair-{fair.id}-results"
     )
+
+
+@bp.route("/reports/exports", methods=["POST"])
+@organiser_only
+def start_export():
+    """Large exports are built by a background job; the next page shows its progress."""
+    kind, fmt = request.form.get("kind", ""), request.form.get("format", "")
+    params = report_jobs.check_request(kind, fmt, request.form)
+    run = jobs.enqueue(report_jobs.export_report, kind, fmt, params, user_id=current_user.id)
+    db.session.commit()
+    return redirect(url_for("reports.export_status", run_id=run.id), code=303)
+
+
+@bp.route("/reports/exports/<int:run_id>")
+@organiser_only
+def export_status(run_id: int):
+    run = jobs.get_run(current_user, run_id)
+    return render_template("reports/export.html", run=run, job=jobs.run_payload(run))
+
+
+@bp.route("/reports/exports/<int:run_id>/download")
+@organiser_only
+def export_download(run_id: int):
+    run = jobs.get_run(current_user, run_id)
+    result = jobs.run_payload(run)["result"] or {}
+    path = os.path.join(report_jobs.export_dir(), os.path.basename(result.get("file") or ""))
+    if run.status != "done" or not result.get("file") or not os.path.isfile(path):
+        raise NotFound("文件还没有生成好，请稍后再试。")
+    fmt = result.get("format", "csv")
+    resp = send_file(path, mimetype=FORMATS[fmt][0], max_age=0)
+    resp.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=result.get("ascii_filename", f"jobfair-report.{fmt}"),
+        **{"filename*": "UTF-8''" + quote(result.get("filename", f"report.{fmt}"))},
+    )
+    return resp
