@@ -23,7 +23,18 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_proxy(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind nginx (JOBFAIR_PROXY_HOPS=1): client address, scheme and host from X-Forwarded-*
+    (rate limits count per person, not per proxy). Outermost, so Socket.IO sees them too."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_converters(app: Flask) -> None:

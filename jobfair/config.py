@@ -20,6 +20,9 @@ class Defaults:
     # Public base URL printed in QR codes and feeds (JOBFAIR_PUBLIC_URL), e.g.
     # https://jobs.example.gov.cn/ ; empty: the URL the request came in on.
     PUBLIC_URL = ""
+    # Proxies in front that set X-Forwarded-For/-Proto/-Host (1 behind deploy/nginx); 0 trusts
+    # none of these headers.
+    PROXY_HOPS = 0
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
