@@ -15,9 +15,8 @@ from croniter import croniter
 from jobfair.extensions import db
 from jobfair.jobs.queue import enqueue
 
-# The alerts feature's daily digests: fill in the dotted path of send_due_digests(now) when it
-# lands (e.g. "jobfair.alerts.services.send_due_digests"); an empty path is left out.
-DIGESTS_TASK = ""
+# The alerts feature's daily digests (send_due_digests for the slot); an empty path is left out.
+DIGESTS_TASK = "jobfair.alerts.jobs.send_daily_digests"
 
 
 @dataclass(frozen=True)
