@@ -151,7 +151,9 @@ def test_the_schedule_runs_a_slot_once(app):
         first = schedule.enqueue_slot("casework-escalate", "2026-12-06T00:00:00")
         again = schedule.enqueue_slot("casework-escalate", "2026-12-06T00:00:00")
         assert first.id == again.id and first.status == "done"
-        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 1
+        digests = schedule.enqueue_slot("daily-digests", "2026-12-05T23:00:00")
+        assert digests.status == "done" and '"due": 0' in digests.result
+        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 2
 
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
