@@ -444,7 +444,11 @@ def _sync(holder: Holder) -> None:
 
 
 def current(app=None) -> Snapshot:
-    """This app's index, built on first use and brought up to date with committed changes."""
+    """This app's index, built on first use and brought up to date with committed changes.
+
+    While one thread updates the index, the others go on with the snapshot they have (a
+    rebuild of 100,000 positions takes seconds); only the very first build is waited for.
+    """
     holder = _holder(app)
     snap = holder.snapshot
     if (
@@ -453,7 +457,9 @@ def current(app=None) -> Snapshot:
         and time.monotonic() - holder.last_check < CHECK_INTERVAL
     ):
         return snap
-    with holder.lock:
+    if not holder.lock.acquire(blocking=snap is None or holder.generation != cache.generation()):
+        return snap
+    try:
         if holder.snapshot is None:
             _build(holder)
             holder.generation = cache.generation()
@@ -464,6 +470,8 @@ def current(app=None) -> Snapshot:
         ):
             _sync(holder)
         return holder.snapshot
+    finally:
+        holder.lock.release()
 
 
 def rebuild(app=None) -> int:
