@@ -65,6 +65,7 @@ def scheduler_command(once: bool):
     logging.basicConfig(level=logging.INFO)
     for name, slot, run in catch_up():  # a slot missed while no scheduler ran is made up
         click.echo(f"{name} {slot}: 任务 #{run.id} {run.status}")
+    db.session.remove()  # hold no transaction open while waiting for the clock
     if once:
         return
     if current_app.config.get("REDIS_URL"):
