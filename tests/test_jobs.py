@@ -189,3 +189,16 @@ def test_with_redis_jobs_go_through_rq_and_run_once(make_app, make_user):
     finally:
         runner.bind_app(None)
         queue.delete(delete_jobs=True)
+
+
+def test_flask_scheduler_once_makes_up_the_latest_slots(app, runner, monkeypatch):
+    from jobfair.recommendations import jobs as match_jobs
+
+    monkeypatch.setattr(match_jobs, "rebuild_match_index", lambda: {"positions": 0})
+    result = runner.invoke(args=["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("done") == 3  # escalation, digests, index rebuild
+    again = runner.invoke(args=["scheduler", "--once"])
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 3
+    assert again.output.count("done") == 3  # the same runs: nothing ran twice
