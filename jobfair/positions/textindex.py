@@ -16,8 +16,8 @@ position leaves in the same transaction (match_index_state / match_index_changes
 the session listeners of the recommendations package). A search looks at the stamp when this
 process has committed a change, and at most every CHECK_INTERVAL seconds otherwise, then
 re-reads the changed positions (older rows are marked dead, new ones appended) or rebuilds
-when too far behind. Raw UPDATE/DELETE statements on positions run through the session
-without a change-log entry make the next search rebuild. Snapshots are immutable: a search
+when too far behind. An UPDATE/DELETE statement on positions run through this process's
+session that left no change-log entry makes the next search rebuild. Snapshots are immutable: a search
 works on the snapshot it started with while a newer one is being made.
 """
 
@@ -412,12 +412,13 @@ def _build(holder: Holder) -> None:
 def _sync(holder: Holder) -> None:
     holder.last_check = time.monotonic()
     holder.generation = cache.generation()
-    if cache.bulk_writes() != holder.bulk:
-        _build(holder)
-        return
+    bulk = cache.bulk_writes()
     version = _read_version()
     if version == holder.version:
+        if bulk != holder.bulk:  # positions written by a statement that logged no change
+            _build(holder)
         return
+    holder.bulk = bulk  # the app's bulk updates log their rows (mark_positions_changed)
     if version < holder.version:  # the database was reset
         _build(holder)
         return
