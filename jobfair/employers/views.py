@@ -14,7 +14,18 @@ from jobfair.security import role_required
 bp = Blueprint("employers", __name__)
 
 # Form fields that may be left empty and then fall back to the schema default.
-_OPTIONAL_POSITION_FIELDS = ("deadline", "requirements", "address", "education", "work_form")
+_OPTIONAL_POSITION_FIELDS = (
+    "deadline",
+    "requirements",
+    "address",
+    "education",
+    "work_form",
+    "trainee_months",
+    "tenure_limit_months",
+    "exam_date",
+    "exam_signup_ends",
+    "official_url",
+)
 
 
 def _position_form_data() -> dict:
@@ -22,7 +33,7 @@ def _position_form_data() -> dict:
     for key in _OPTIONAL_POSITION_FIELDS:
         if data.get(key) == "":
             data.pop(key)
-    for key in ("salary_min", "salary_max", "headcount"):
+    for key in ("salary_min", "salary_max", "headcount", "trainee_months", "tenure_limit_months"):
         if key in data:
             data[key] = data[key].strip().replace(",", "")
             if data[key] == "":

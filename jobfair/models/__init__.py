@@ -2,6 +2,7 @@
 
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.audit import AuditLog
+from jobfair.models.campaign import Campaign, CampaignFair, CampaignSession
 from jobfair.models.casework import (
     CaseContact,
     CaseFile,
@@ -23,6 +24,7 @@ from jobfair.models.fair import (
     BoothStatus,
     EmployerRep,
     Fair,
+    FairAttendance,
     FairGroup,
     FairRegistration,
     FairStatus,
@@ -69,6 +71,9 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationStatus",
     "AuditLog",
+    "Campaign",
+    "CampaignFair",
+    "CampaignSession",
     "CaseContact",
     "CaseFile",
     "CaseRecommendation",
@@ -88,6 +93,7 @@ __all__ = [
     "EmployerRep",
     "EmployerStatus",
     "Fair",
+    "FairAttendance",
     "FairGroup",
     "FairRegistration",
     "FairStatus",
