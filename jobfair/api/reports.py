@@ -41,6 +41,9 @@ class StageOut(Schema):
     count = fields.Int()
     pct_of_start = fields.Float(allow_none=True)
     pct_of_previous = fields.Float(allow_none=True)
+    not_nested = fields.Int(
+        metadata={"description": "到达本阶段但未经上一阶段的人数（不计入 count）"}
+    )
 
 
 class FunnelOut(Schema):

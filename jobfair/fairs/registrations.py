@@ -2,6 +2,7 @@
 
 from jobfair.errors import Conflict, Forbidden
 from jobfair.extensions import db
+from jobfair.fairs.attendance import new_code
 from jobfair.fairs.fairs import (
     get_fair,
     public_fair_or_404,
@@ -57,7 +58,7 @@ def register(user: User, fair_id: int) -> FairRegistration:
         raise Forbidden(problem)
     if fair.capacity is not None and registration_count(fair.id) >= fair.capacity:
         raise Conflict("本场招聘会报名人数已满。", code="fair_full")
-    reg = FairRegistration(fair_id=fair.id, seeker_user_id=user.id)
+    reg = FairRegistration(fair_id=fair.id, seeker_user_id=user.id, checkin_code=new_code())
     db.session.add(reg)
     commit_or_conflict(ALREADY_REGISTERED, code="already_registered")
     return reg
