@@ -28,6 +28,7 @@ def init_api(app: Flask) -> None:
         applications,
         attendance,
         auth,
+        campaigns,
         casework,
         employers,
         fairs,

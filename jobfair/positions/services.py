@@ -35,6 +35,14 @@ CHECKED_FIELDS = ("title", "description", "requirements")
 CHINA_TZ = timezone(timedelta(hours=8))
 
 
+for _action, _label in {
+    "position.post_for_employer": "代单位发布岗位",
+    "employer.public_welfare_designate": "指定可发布公益性岗位",
+    "employer.public_welfare_revoke": "取消发布公益性岗位资格",
+}.items():
+    audit.ACTION_LABELS.setdefault(_action, _label)
+
+
 def today() -> date:
     """The date in China, where deadlines are read."""
     return datetime.now(UTC).astimezone(CHINA_TZ).date()

@@ -336,7 +336,9 @@ def population(
     return people
 
 
-def funnel(fair: Fair | None = None, group: str | None = None, district: str | None = None) -> dict:
+def funnel(
+    fair: Fair | Scope | None = None, group: str | None = None, district: str | None = None
+) -> dict:
     """One funnel for the chosen fair / group / district (any of them optional)."""
     return _funnel(seeker_index(), stage_sets(fair), fair, group, district)
 
