@@ -13,24 +13,47 @@ branch_labels = None
 depends_on = None
 
 
+# Range checks of the 五个一批 fields (the model declares the same).
+POSITION_CHECKS = {
+    "trainee_months": (
+        "ck_positions_trainee_months",
+        "trainee_months IS NULL OR (trainee_months >= 1 AND trainee_months <= 24)",
+    ),
+    "tenure_limit_months": (
+        "ck_positions_tenure_limit",
+        "tenure_limit_months IS NULL OR (tenure_limit_months >= 1 AND tenure_limit_months <= 120)",
+    ),
+}
+POSITION_COLUMNS = (
+    "trainee_months",
+    "tenure_limit_months",
+    "exam_date",
+    "exam_signup_ends",
+    "official_url",
+)
+
+
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade():
-    with op.batch_alter_table("positions") as batch:
-        batch.add_column(sa.Column("trainee_months", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("tenure_limit_months", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("exam_date", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("exam_signup_ends", sa.Date(), nullable=True))
-        batch.add_column(
-            sa.Column("official_url", sa.String(length=500), nullable=False, server_default="")
-        )
-        batch.create_check_constraint(
-            "ck_positions_trainee_months",
-            "trainee_months IS NULL OR (trainee_months >= 1 AND trainee_months <= 24)",
-        )
-        batch.create_check_constraint(
-            "ck_positions_tenure_limit",
-            "tenure_limit_months IS NULL OR "
-            "(tenure_limit_months >= 1 AND tenure_limit_months <= 120)",
-        )
+    # positions is altered in place, never batch-copied: on SQLite a copy would drop the
+    # full-text triggers of 0002 and search would silently stop finding new positions.
+    for name, (check, expr) in POSITION_CHECKS.items():
+        if _sqlite():
+            op.execute(
+                f"ALTER TABLE positions ADD COLUMN {name} INTEGER CONSTRAINT {check} CHECK ({expr})"
+            )
+        else:
+            op.add_column("positions", sa.Column(name, sa.Integer(), nullable=True))
+            op.create_check_constraint(check, "positions", expr)
+    op.add_column("positions", sa.Column("exam_date", sa.Date(), nullable=True))
+    op.add_column("positions", sa.Column("exam_signup_ends", sa.Date(), nullable=True))
+    op.add_column(
+        "positions",
+        sa.Column("official_url", sa.String(length=500), nullable=False, server_default=""),
+    )
     with op.batch_alter_table("employers") as batch:
         batch.add_column(
             sa.Column(
@@ -114,14 +137,8 @@ def downgrade():
         batch.drop_column("checkin_code")
     with op.batch_alter_table("employers") as batch:
         batch.drop_column("public_welfare_designated")
-    with op.batch_alter_table("positions") as batch:
-        batch.drop_constraint("ck_positions_tenure_limit", type_="check")
-        batch.drop_constraint("ck_positions_trainee_months", type_="check")
-        for name in (
-            "official_url",
-            "exam_signup_ends",
-            "exam_date",
-            "tenure_limit_months",
-            "trainee_months",
-        ):
-            batch.drop_column(name)
+    if not _sqlite():
+        for check, _ in POSITION_CHECKS.values():
+            op.drop_constraint(check, "positions", type_="check")
+    for name in reversed(POSITION_COLUMNS):
+        op.execute(f"ALTER TABLE positions DROP COLUMN {name}")
