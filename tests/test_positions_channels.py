@@ -57,6 +57,8 @@ def test_designated_employer_post_is_held_until_an_organiser_approves(
     assert created["tenure_limit_months"] == 36
     published = client.post(f"/api/v1/employer/positions/{created['id']}/publish").get_json()
     assert published["status"] == "held"
+    page = client.get(f"/employer/positions/{created['id']}").data.decode()
+    assert "公益性岗位须经人社部门审核" in page and "歧视" not in page
     assert app.test_client().get(f"/api/v1/positions/{created['id']}").status_code == 404
 
     sign_in(client, organiser)

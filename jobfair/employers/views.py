@@ -183,7 +183,10 @@ def edit_position(position_id: int):
 
 
 def _flash_status_change(was: str, position) -> None:
-    if position.status == PositionStatus.HELD:
+    open_fields = {f.get("field") for f in position.review_flags or [] if not f.get("approved")}
+    if position.status == PositionStatus.HELD and open_fields == {"channel"}:
+        flash("公益性岗位须经人社部门审核，审核通过后才会公开。", "info")
+    elif position.status == PositionStatus.HELD:
         flash(
             "岗位内容含有可能涉及就业歧视的表述（已在下方标出），已提交组织方审核，审核通过后才会公开。",
             "error",
