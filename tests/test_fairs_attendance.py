@@ -88,6 +88,10 @@ def test_qr_check_in_by_organiser_and_booth_staff_only(
     assert "1390000" not in repeat.get_data(as_text=True)
     rows = _attendance(app, fair_id)
     assert len(rows) == 1 and rows[0].onsite_at is not None
+    listing = organiser.get(f"/organiser/fairs/{fair_id}/registrations").data.decode()
+    assert "现场签到" in listing
+    api = organiser.get(f"/api/v1/fairs/{fair_id}/registrations").get_json()
+    assert api["items"][0]["onsite_at"] is not None and api["items"][0]["online_at"] is None
 
 
 def test_check_in_and_online_join_are_one_attendance(

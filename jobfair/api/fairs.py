@@ -151,6 +151,8 @@ class RegistrantOut(Schema):
     phone = fields.Str(metadata={"description": "已打码"})
     groups = fields.List(fields.Str())
     created_at = fields.Str()
+    online_at = fields.Str(allow_none=True, metadata={"description": "线上进入会场时间（到场）"})
+    onsite_at = fields.Str(allow_none=True, metadata={"description": "现场签到时间（到场）"})
 
 
 class RegistrationsOut(Schema):
@@ -483,6 +485,8 @@ def registrations(fair_id: int):
                 **r,
                 "phone": mask_phone(r["phone"]),
                 "created_at": iso(r["created_at"]),
+                "online_at": iso(r["online_at"]),
+                "onsite_at": iso(r["onsite_at"]),
             }
             for r in rows
         ],

@@ -35,6 +35,9 @@ def position_accepts_applications(position) -> bool:
     return services.position_open(position)
 
 
+bp.add_app_template_global(channels.is_announcement, "is_exam_announcement")
+
+
 @bp.app_template_global()
 def apply_refusal(position) -> str | None:
     """Why the signed-in seeker may not apply to this post (五个一批 rules), or None."""
