@@ -75,6 +75,11 @@ def test_campaign_totals_page_and_api(app, client, make_user, make_employer, sce
     page = client.get(f"/reports/campaigns/{cid}").data.decode()
     assert "2027 年春风行动" in page and "到场求职者" in page and "春风行动" in page
     assert "2027 年春风行动" in client.get("/reports/campaigns").data.decode()
+    # The export carries the page's numbers: totals row and the nested funnel.
+    csv_text = client.get(f"/reports/campaigns/{cid}/results.csv").data.decode("utf-8-sig")
+    assert "不含任何个人信息" in csv_text
+    assert "1,1,3,2,3,1,3,1" in csv_text  # fairs … hires, in TOTAL_LABELS order
+    assert f"报名参会,{counts[0]}," in csv_text
 
     # Edit through the page: drop the session; totals follow.
     resp = client.post(

@@ -30,6 +30,7 @@ from jobfair.models.fair import (
 )
 from jobfair.models.live import SessionView
 from jobfair.models.user import Role, User
+from jobfair.reports import exports
 from jobfair.reports import funnel as funnel_mod
 
 
@@ -137,3 +138,24 @@ def report(campaign: Campaign) -> dict:
         "totals": totals(campaign),
         "stages": stages,
     }
+
+
+def export_tables(data: dict) -> list[tuple[str, list[list]]]:
+    """The campaign page's numbers as tables for CSV / Excel (aggregates only)."""
+    c = data["campaign"]
+    head = [
+        [f"专项活动成果：{c['title']}（{exports.NOTICE}）"],
+        ["时间", f"{c['starts_on'].isoformat()} 至 {c['ends_on'].isoformat()}"],
+        [],
+        [label for _, label in TOTAL_LABELS],
+        [data["totals"][key] for key, _ in TOTAL_LABELS],
+        [],
+        ["包含的招聘会"],
+        *[[f["title"]] for f in data["fairs"]],
+    ]
+    tables = [("活动总成果", head)]
+    if data["stages"]:
+        tables.append(
+            ("活动漏斗", exports.funnel_rows({"stages": data["stages"]}, f"活动漏斗：{c['title']}"))
+        )
+    return tables

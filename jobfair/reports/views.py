@@ -125,6 +125,16 @@ def campaign_page(campaign_id: int):
     )
 
 
+@bp.route("/reports/campaigns/<int:campaign_id>/results.<any(csv, xlsx):export_format>")
+@organiser_only
+def campaign_export(campaign_id: int, export_format: str):
+    campaign = campaign_ops.get_campaign(campaign_id)
+    tables = campaigns.export_tables(campaigns.report(campaign))
+    return download(
+        tables, f"专项活动成果-{campaign.id}", export_format, f"campaign-{campaign.id}-results"
+    )
+
+
 def _campaign_form_data() -> dict:
     data = {k: v for k, v in request.form.items() if k not in ("csrf_token",)}
     data["fair_ids"] = request.form.getlist("fair_ids")

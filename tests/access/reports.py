@@ -18,6 +18,7 @@ ENTRIES = {
     ("api_reports.export_fair", "GET"): ORGANISER_ONLY,
     ("reports.campaign_list", "GET"): ORGANISER_ONLY,
     ("reports.campaign_page", "GET"): ORGANISER_ONLY,
+    ("reports.campaign_export", "GET"): ORGANISER_ONLY,
     ("reports.new_campaign", "GET"): ORGANISER_ONLY,
     ("reports.new_campaign", "POST"): ORGANISER_ONLY,
     ("reports.edit_campaign", "GET"): ORGANISER_ONLY,
