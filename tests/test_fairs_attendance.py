@@ -38,6 +38,7 @@ def test_opening_the_fair_is_not_attending_but_joining_is_once(app, client, make
     rows = _attendance(app, fair_id)
     assert len(rows) == 1 and rows[0].online_at is not None and rows[0].onsite_at is None
     assert "已到场" in client.get(f"/fairs/{fair_id}").data.decode()
+    assert client.get(f"/api/v1/fairs/{fair_id}").get_json()["attended"] is True
 
 
 def test_upcoming_fair_cannot_be_entered_yet(client, make_fair, make_seeker):
