@@ -65,6 +65,7 @@ RULES = {
     "casework": "features",
     "reports": "features",
     "channels": "features",
+    "alerts": "features",
     "organiser": "features",
     "main": "features",
     "seeding": "features",
