@@ -107,3 +107,13 @@ def test_check_in_and_online_join_are_one_attendance(
     )
     rows = _attendance(app, fair_id)
     assert len(rows) == 1 and rows[0].online_at and rows[0].onsite_at
+
+
+def test_joining_a_booth_queue_counts_as_attending(app, world, signed_in):
+    seeker = world.seekers[0]
+    client = signed_in(seeker)
+    assert _attendance(app, world.fair_id) == []
+    resp = client.post(f"/api/v1/live/booths/{world.booth_id}/queue")
+    assert resp.status_code in (200, 201), resp.get_json()
+    rows = _attendance(app, world.fair_id)
+    assert [r.seeker_user_id for r in rows] == [seeker.id] and rows[0].online_at is not None

@@ -120,7 +120,8 @@ TOTAL_LABELS = (
 def report(campaign: Campaign) -> dict:
     """The campaign, its totals and its nested funnel (the page and the API show this)."""
     s = scope(campaign)
-    stages = funnel_mod.funnel(s)["stages"] if s.with_fair else []
+    # A funnel starts at registration for a fair; a campaign of live sessions only has none.
+    stages = funnel_mod.funnel(s)["stages"] if s.fairs else []
     return {
         "campaign": {
             "id": campaign.id,
