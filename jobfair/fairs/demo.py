@@ -222,6 +222,9 @@ class _Demo:
         have = set(
             db.session.scalars(select(FairAttendance.seeker_user_id).filter_by(fair_id=fair.id))
         )
+        # The demo seeker is left to press 进入会场 (or show the QR code) themselves.
+        demo_seeker = db.session.scalar(select(User.id).filter_by(phone=self.spec["demo_seeker"]))
+        registrants = [uid for uid in registrants if uid != demo_seeker]
         online, onsite = plan["online"], plan["onsite"]
         for i, uid in enumerate(registrants[: online + onsite]):
             if uid in have:
