@@ -456,6 +456,7 @@ def _render_manage(fair, status=200):
         labels=BOOTH_STATUS_LABELS,
         live_sessions=schedule_ops.fair_sessions(fair),
         counts=fair_ops.fair_counts([fair.id])[fair.id],
+        attendance=attendance_ops.attendance_counts(fair.id),
         now=_utcnow(),
     ), status
 
