@@ -106,3 +106,25 @@ def test_only_organisers_manage_campaigns(client, make_user, make_employer):
     organiser = sign_in(client, make_user(role="organiser"))
     form = organiser.post("/reports/campaigns/new", data={**body, "title": "民营企业招聘月"})
     assert form.status_code == 302
+
+
+def test_funnel_page_api_and_export_by_campaign(app, client, make_user, scenario):  # noqa: F811
+    sign_in(client, make_user(role="organiser"))
+    body = {
+        "title": "民营企业招聘月",
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-01-31",
+        "fair_ids": [scenario["fair_id"]],
+    }
+    cid = client.post("/api/v1/campaigns", json=body).get_json()["campaign"]["id"]
+    api = client.get(f"/api/v1/reports/funnel?campaign={cid}").get_json()
+    assert api["campaign"]["title"] == "民营企业招聘月"
+    by_fair = client.get(f"/api/v1/reports/funnel?fair={scenario['fair_id']}").get_json()
+    assert [s["count"] for s in api["stages"]] == [s["count"] for s in by_fair["stages"]]
+    page = client.get(f"/reports/funnel?campaign={cid}").data.decode()
+    assert "民营企业招聘月" in page and "报名本专项活动任一场招聘会" in page
+    csv_text = client.get(f"/reports/funnel.csv?campaign={cid}").data.decode("utf-8-sig")
+    assert "就业成效漏斗：民营企业招聘月" in csv_text
+    both = client.get(f"/api/v1/reports/funnel?campaign={cid}&fair={scenario['fair_id']}")
+    assert both.status_code == 400 and "只能选一个" in both.get_json()["error"]["message"]
+    assert client.get("/api/v1/reports/funnel?campaign=999").status_code == 400

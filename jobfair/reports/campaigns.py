@@ -35,10 +35,7 @@ from jobfair.reports import funnel as funnel_mod
 
 
 def scope(campaign: Campaign) -> funnel_mod.Scope:
-    return funnel_mod.Scope(
-        fairs=sorted((link.fair for link in campaign.fair_links), key=lambda f: f.starts_at),
-        session_ids=tuple(campaign.session_ids),
-    )
+    return funnel_mod.Scope.of_campaign(campaign)
 
 
 def _count(stmt) -> int:

@@ -212,14 +212,16 @@ def breakdown_rows(rows: list[dict], title: str, first: str, with_fair: bool) ->
 
 
 def funnel_tables(data: dict, by_group: list[dict], by_district: list[dict]) -> list:
-    with_fair = data["fair"] is not None
-    scope = [data["fair"]["title"] if with_fair else "全平台"]
+    where = data["fair"] or data.get("campaign")
+    with_fair = where is not None
+    scope = [where["title"] if with_fair else "全平台"]
     if data["group_label"]:
         scope.append(data["group_label"])
     if data["district"]:
         scope.append(data["district"])
     title = "就业成效漏斗：" + "·".join(scope)
-    base = "招聘会：" + data["fair"]["title"] if with_fair else "全平台"
+    kind = "招聘会：" if data["fair"] else "专项活动："
+    base = kind + where["title"] if with_fair else "全平台"
     return [
         ("漏斗", funnel_rows(data, title)),
         (

@@ -49,6 +49,7 @@ from jobfair.extensions import db
 from jobfair.formatting import LOCAL_TZ
 from jobfair.ids import is_id, parse_id
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
+from jobfair.models.campaign import Campaign
 from jobfair.models.casework import EmploymentFollowUp
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
 from jobfair.models.fair import (
@@ -98,6 +99,7 @@ class Scope:
 
     fairs: list[Fair]
     session_ids: tuple[int, ...] = ()
+    campaign: Campaign | None = None
 
     @property
     def with_fair(self) -> bool:
@@ -108,6 +110,12 @@ class Scope:
         if isinstance(fair, Scope):
             return fair
         return cls([fair] if fair is not None else [])
+
+    @classmethod
+    def of_campaign(cls, campaign: Campaign) -> "Scope":
+        """A campaign's fairs (in time order) and its own live sessions."""
+        fairs = sorted((link.fair for link in campaign.fair_links), key=lambda f: f.starts_at)
+        return cls(fairs, tuple(campaign.session_ids), campaign)
 
 
 @dataclass
@@ -282,7 +290,7 @@ def get_fair(fair_id) -> Fair:
 
 def parse_filters(args) -> dict:
     """fair / group / district from a query string; unknown values are a Chinese 400."""
-    out: dict = {"fair": None, "group": None, "district": None}
+    out: dict = {"fair": None, "campaign": None, "group": None, "district": None}
     fair = (args.get("fair") or "").strip()
     if fair:
         if parse_id(fair) is None:
@@ -298,6 +306,24 @@ def parse_filters(args) -> dict:
                 "招聘会不存在。", code="bad_filter", status=400, fields={"fair": "招聘会不存在。"}
             )
         out["fair"] = fair_obj
+    campaign = (args.get("campaign") or "").strip()
+    if campaign:
+        found = db.session.get(Campaign, int(campaign)) if parse_id(campaign) else None
+        if found is None:
+            raise DomainError(
+                "专项活动不存在。",
+                code="bad_filter",
+                status=400,
+                fields={"campaign": "专项活动不存在。"},
+            )
+        if out["fair"] is not None:
+            raise DomainError(
+                "招聘会和专项活动只能选一个。",
+                code="bad_filter",
+                status=400,
+                fields={"campaign": "已选了招聘会。"},
+            )
+        out["campaign"] = found
     group = (args.get("group") or "").strip()
     if group:
         if group not in {str(g) for g in PriorityGroup}:
@@ -319,6 +345,13 @@ def parse_filters(args) -> dict:
             )
         out["district"] = district
     return out
+
+
+def target(filters: dict) -> "Fair | Scope | None":
+    """What the chosen filters count over: a fair, a campaign's scope, or the platform."""
+    if filters.get("campaign") is not None:
+        return Scope.of_campaign(filters["campaign"])
+    return filters.get("fair")
 
 
 # --- public API of this module -------------------------------------------------------------
@@ -346,8 +379,10 @@ def funnel(
 def _funnel(index: SeekerIndex, sets: dict, fair, group, district) -> dict:
     people = population(index, sets, fair, group, district)
     one = fair if isinstance(fair, Fair) else None
+    campaign = fair.campaign if isinstance(fair, Scope) else None
     return {
         "fair": {"id": one.id, "title": one.title} if one is not None else None,
+        "campaign": {"id": campaign.id, "title": campaign.title} if campaign else None,
         "group": group,
         "group_label": GROUP_LABELS[PriorityGroup(group)] if group else None,
         "district": district,

@@ -37,18 +37,23 @@ def funnel_page():
         filters = funnel.parse_filters(request.args)
     except DomainError as err:
         message, status = err.message, err.status
-        filters = {"fair": None, "group": None, "district": None}
-    fair = filters["fair"]
-    data = funnel.report(fair, filters["group"], filters["district"])
+        filters = {"fair": None, "campaign": None, "group": None, "district": None}
+    target = funnel.target(filters)
+    data = funnel.report(target, filters["group"], filters["district"])
     return render_template(
         "reports/funnel.html",
         data=data,
         by_group=data["by_group"],
         by_district=data["by_district"],
-        stage_labels=funnel.stage_labels(fair is not None),
+        stage_labels=funnel.stage_labels(target is not None),
         filters=filters,
-        args={k: request.args.get(k, "") for k in ("fair", "group", "district") if not message},
+        args={
+            k: request.args.get(k, "")
+            for k in ("fair", "campaign", "group", "district")
+            if not message
+        },
         fairs=fair_choices(),
+        campaigns=campaign_ops.list_campaigns(),
         groups=GROUP_LABELS,
         district_names=districts(),
         message=message,
