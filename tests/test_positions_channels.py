@@ -167,3 +167,20 @@ def test_trainee_posts_record_months(client, make_employer):
         f"/api/v1/employer/positions/{created['id']}", json={"channel": "enterprise"}
     ).get_json()
     assert changed["trainee_months"] is None
+
+
+def test_revoked_designation_stops_publishing(client, make_employer, make_user, signed_in):
+    employer = make_employer()
+    organiser = signed_in(make_user(role="organiser"))
+    url = f"/organiser/employers/{employer.id}/public-welfare"
+    assert organiser.post(url, data={"designated": "1"}).status_code == 302
+    sign_in(client, employer.user)
+    draft = client.post("/api/v1/employer/positions", json=welfare()).get_json()
+    organiser.post(url, data={"designated": "0"})
+    resp = client.post(f"/api/v1/employer/positions/{draft['id']}/publish")
+    assert resp.status_code == 403 and "尚未被指定" in resp.get_json()["error"]["message"]
+    log = organiser.get("/api/v1/organiser/audit").get_json()["items"]
+    assert {r["action"] for r in log} >= {
+        "employer.public_welfare_designate",
+        "employer.public_welfare_revoke",
+    }
