@@ -135,7 +135,7 @@ def post_for_employer():
         try:
             position = position_services.create_for_employer(
                 current_user,
-                int(employer_id) if employer_id.isdigit() else None,
+                employer_id or None,
                 values,
                 form=True,
             )

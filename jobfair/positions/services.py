@@ -23,6 +23,7 @@ from jobfair.employers.acting import owned_employer, require_employer
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import fmt_dt, label
+from jobfair.ids import is_id, parse_id
 from jobfair.models.common import Channel, Education, PriorityGroup, WorkForm, utcnow
 from jobfair.models.employer import Employer
 from jobfair.models.position import Position, PositionGroup, PositionStatus
@@ -333,7 +334,8 @@ def create_for_employer(actor, employer_id, data: dict, *, form: bool = False) -
         raise DomainError(
             "请选择用人单位。", code="validation_error", fields={"employer_id": "请选择用人单位。"}
         )
-    employer = db.session.get(Employer, employer_id) if isinstance(employer_id, int) else None
+    ident = parse_id(employer_id)
+    employer = db.session.get(Employer, ident) if ident is not None else None
     if employer is None:
         raise NotFound("单位不存在。")
     if not employer.is_verified:
@@ -364,7 +366,7 @@ def designate_public_welfare(actor, employer_id, designated: bool) -> Employer:
     """An organiser designates (or stops designating) an employer to post 公益性岗位."""
     if actor.role != "organiser":
         raise Forbidden()
-    employer = db.session.get(Employer, employer_id) if isinstance(employer_id, int) else None
+    employer = db.session.get(Employer, employer_id) if is_id(employer_id) else None
     if employer is None:
         raise NotFound("单位不存在。")
     employer.public_welfare_designated = bool(designated)
