@@ -51,7 +51,12 @@ from jobfair.models.notification import Notification
 from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
-from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
+from jobfair.models.seeker import (
+    SeekerGroup,
+    SeekerInferredOccupation,
+    SeekerOccupation,
+    SeekerProfile,
+)
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
@@ -116,6 +121,7 @@ __all__ = [
     "Role",
     "SeekerGroup",
     "SeekerOccupation",
+    "SeekerInferredOccupation",
     "SeekerProfile",
     "User",
     "UserStatus",
