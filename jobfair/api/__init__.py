@@ -35,6 +35,7 @@ def init_api(app: Flask) -> None:
         notifications,
         occupations,
         organiser,
+        outcomes,
         positions,
         reports,
         seekers,

@@ -39,6 +39,8 @@ def settings() -> dict:
             row.household_deadline_days if row and row.household_deadline_days else None
         )
         or int(cfg.get("CASEWORK_HOUSEHOLD_DEADLINE_DAYS", 30)),
+        "refusal_limit": (row.refusal_limit if row and row.refusal_limit else None)
+        or int(cfg.get("CASEWORK_REFUSAL_LIMIT", 2)),
     }
 
 
@@ -54,7 +56,8 @@ def save_settings(actor, data, *, form: bool = False) -> dict:
         row = CaseworkSettings(id=1)
         db.session.add(row)
     for key, value in values.items():
-        setattr(row, key, value)
+        if key != "refusal_limit" or value is not None:
+            setattr(row, key, value)
     row.updated_by = actor.id
     audit.record(
         actor.id,
@@ -105,7 +108,9 @@ def fisher_campaign(actor, today: date | None = None) -> dict:
             .where(SeekerProfile.groups.any(group=PriorityGroup.RETIRED_FISHER))
             .order_by(SeekerProfile.name)
         )
-        if districts is None or seeker_district(p) in districts
+        # Only 认定 fishers are on the 百日攻坚 roster; a self-declared one waits for 认定.
+        if PriorityGroup.RETIRED_FISHER in p.verified_groups(today)
+        and (districts is None or seeker_district(p) in districts)
     ]
     cases = {
         c.seeker_id: c

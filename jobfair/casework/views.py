@@ -6,7 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from jobfair import reference
-from jobfair.casework import access, campaign, exports, followups, queries, serializers
+from jobfair.casework import access, campaign, exports, followups, queries, rules, serializers
 
 # Aliased because views named targets, cases, households and placements are endpoints.
 from jobfair.casework import cases as case_files
@@ -164,7 +164,7 @@ def new_target():
             _form_error(err)
             ctx = _target_form_context(values=request.form, errors=err.fields)
             return render_template("casework/target_form.html", **ctx), err.status
-        flash("目标已保存。完成进度只按登记的录用和平台外就业记录计算。", "success")
+        flash("目标已保存。完成进度只按就业登记（入职、安置、回访核实）形成的记录计算。", "success")
         return redirect(url_for("casework.target_detail", target_id=target.id))
     return render_template("casework/target_form.html", **_target_form_context())
 
@@ -178,9 +178,10 @@ def target_detail(target_id: int):
     return render_template(
         "casework/target_detail.html",
         target=target,
-        progress=yearly_targets.progress_of(target, counted),
+        progress=yearly_targets.target_progress(target),
         outcomes=[serializers.outcome_dict(r, reveal) for r in counted],
         reveal=reveal,
+        rules=rules.rules_table(),
     )
 
 

@@ -46,12 +46,20 @@ from jobfair.models.live import (
 )
 from jobfair.models.notification import Notification
 from jobfair.models.occupation import Occupation
+from jobfair.models.outcome import (
+    EmploymentRegistration,
+    OutcomeRecord,
+    UnemploymentRegistration,
+)
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
 from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
+    "EmploymentRegistration",
+    "OutcomeRecord",
+    "UnemploymentRegistration",
     "Announcement",
     "FairVisit",
     "InterviewChat",
