@@ -63,6 +63,7 @@ RULES = {
     "live": "features",
     "recommendations": "features",
     "casework": "features",
+    "casework.record_views": "interfaces",
     "reports": "features",
     "channels": "features",
     "organiser": "features",

@@ -70,12 +70,12 @@ def open_unemployment(seeker_id: int):
     return serializers.unemployment_dict(reg), 201
 
 
-@bp.route("/unemployment/<int:reg_id>/end", methods=["POST"])
+@bp.route("/unemployment/<int:unemployment_id>/end", methods=["POST"])
 @organiser_only
-def end_unemployment(reg_id: int):
+def end_unemployment(unemployment_id: int):
     """结束失业登记：ended_on, reason"""
     return serializers.unemployment_dict(
-        registrations.end_unemployment(current_user, reg_id, json_body())
+        registrations.end_unemployment(current_user, unemployment_id, json_body())
     )
 
 

@@ -6,7 +6,16 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from jobfair import reference
-from jobfair.casework import access, campaign, exports, followups, queries, rules, serializers
+from jobfair.casework import (
+    access,
+    campaign,
+    exports,
+    followups,
+    household_decisions,
+    queries,
+    rules,
+    serializers,
+)
 
 # Aliased because views named targets, cases, households and placements are endpoints.
 from jobfair.casework import cases as case_files
@@ -23,6 +32,7 @@ from jobfair.models.casework import (
     DAY_MARKS,
     FOLLOW_UP_SOURCE_LABELS,
     PLAN_PATH_LABELS,
+    REFERRAL_ANSWER_LABELS,
     RESPONSE_LABELS,
     TARGET_KIND_LABELS,
 )
@@ -522,6 +532,8 @@ def household_detail(household_id: int):
         st=zero_households.household_status(hh),
         positions=zero_households.suitable_positions(hh.district),
         today=queries.local_today(),
+        answer_labels=REFERRAL_ANSWER_LABELS,
+        welfare_positions=household_decisions.public_welfare_positions(),
     )
 
 
