@@ -27,6 +27,7 @@ from jobfair.models import (
     HouseholdReferral,
     Placement,
     Position,
+    SeekerGroup,
     SeekerProfile,
     Target,
     UnemploymentRegistration,
@@ -61,6 +62,7 @@ class _Demo:
             "失业登记": 0,
             "就业登记": 0,
             "离职登记": 0,
+            "窗口登记求职者": 0,
         }
 
     def run(self) -> dict[str, int]:
@@ -78,6 +80,7 @@ class _Demo:
         self._workers()
         self._settings()
         self._targets()
+        self._walk_ins()
         self._verifications()
         self._unemployment()
         self._cases()
@@ -221,6 +224,62 @@ class _Demo:
         db.session.flush()
 
     # --- 认定, 失业登记, platform hires at 入职, 离职 ---------------------------------------
+    def _walk_ins(self):
+        """A seeker registered at the window with paper consent (no smartphone)."""
+        for rec in self.spec["walk_ins"]:
+            if rec["login"] in self.users:
+                continue
+            at = self._ago(rec["days_ago"])
+            user = User(
+                role="seeker",
+                phone=rec["login"],
+                name=rec["name"],
+                password_hash=self.supervisor.password_hash,
+                must_change_password=True,
+                created_at=at,
+                password_changed_at=at,
+            )
+            db.session.add(user)
+            db.session.flush()
+            self.users[user.phone] = user
+            profile = SeekerProfile(
+                user_id=user.id,
+                name=rec["name"],
+                phone=rec["login"],
+                birth_year=rec["birth_year"],
+                education="none",
+                major="",
+                skills="",
+                experience="",
+                intro="",
+                districts=rec["districts"],
+                salary_min=0,
+                work_forms=[],
+                hukou_district=rec["hukou_district"],
+                residence_district=rec["residence_district"],
+                residence_street=rec["residence_street"],
+                consent_note=rec["consent_note"],
+                registered_by=self.liuhe.id,
+                group_consent=True,
+                group_consent_at=at,
+                discoverable=False,
+                created_at=at,
+                updated_at=at,
+            )
+            profile.groups = [
+                SeekerGroup(
+                    group=rec["group"],
+                    evidence_type=rec["evidence_type"],
+                    evidence_note=rec["evidence_note"],
+                    verified_by=self.liuhe.id,
+                    verified_at=at,
+                    verified_on=self._day(rec["days_ago"]),
+                )
+            ]
+            db.session.add(profile)
+            self.made["窗口登记求职者"] += 1
+        db.session.flush()
+
     def _verifications(self):
         """认定 of the groups of seekers the case workers know; others stay 本人申报."""
         spec = self.spec["verifications"]
