@@ -236,3 +236,79 @@ def test_offer_withdrawn_before_start_records_nothing_and_the_seeker_can_end_a_j
         with app.app_context():
             reg = db.session.get(EmploymentRegistration, reg_id)
             assert reg.ended_role == "seeker" and reg.end_reason == "时间冲突"
+
+
+def test_a_follow_up_that_finds_the_job_left_corrects_the_count(
+    app, client, make_worker, make_priority_seeker, make_position, make_hire
+):
+    from jobfair.models import EmploymentRegistration
+
+    with at(2026, 2, 2):
+        worker = make_worker(districts=("六合区",))
+        seeker = make_priority_seeker("回访者", district="六合区")
+        make_hire(seeker, make_position(), status="onboarded")
+    with at(2026, 3, 10):
+        sign_in(client, worker)
+        c = sign_in(app.test_client(), seeker)
+        resp = c.post(
+            "/api/v1/casework/follow-ups",
+            json={"hired_on": "2026-02-02", "day_mark": 30, "still_employed": False},
+        )
+        assert resp.status_code in (200, 201), resp.get_json()
+        with app.app_context():
+            reg = db.session.scalar(db.select(EmploymentRegistration))
+            assert reg.ended_on.isoformat() == "2026-03-10" and reg.ended_role == "seeker"
+        data = figures(client, "new_employment")
+        assert data["total"] == 0 and data["months"][1]["done"] == 1
+        assert data["months"][2]["done"] == -1
+
+
+def test_outcome_records_cannot_be_changed_and_the_rules_table_is_configurable(
+    app, make_priority_seeker, make_position, make_hire
+):
+    import pytest
+
+    from jobfair.casework import rules
+    from jobfair.database import writing
+    from jobfair.models import OutcomeRecord
+
+    make_hire(make_priority_seeker("甲"), make_position(), status="onboarded")
+    with app.app_context(), writing():
+        rec = db.session.scalar(db.select(OutcomeRecord))
+        assert len(rec.person_key) == 64 and "甲" not in rec.person_key
+        rec.district = "鼓楼区"
+        with pytest.raises(ValueError, match="immutable"):
+            db.session.flush()
+        db.session.rollback()
+    with app.app_context():
+        assert rules.counts("temporary", True) is False
+        assert rules.counts("part_time", False) is False and rules.counts("part_time", True)
+        app.config["EMPLOYMENT_RULES"] = {"temporary": {"counts": True, "needs_insurance": True}}
+        try:
+            assert rules.counts("temporary", True) and not rules.counts("temporary", False)
+        finally:
+            app.config["EMPLOYMENT_RULES"] = ""
+
+
+def test_seeker_sees_which_status_is_verified_and_records_residence(app, make_priority_seeker):
+    seeker = make_priority_seeker(
+        "申报者", groups=("veteran", "urban_hardship"), district="六合区", verified=False
+    )
+    c = sign_in(app.test_client(), seeker)
+    page = c.get("/me/profile").get_data(as_text=True)
+    assert "本人申报，待认定" in page and "常住街道" in page
+    resp = c.put(
+        "/api/v1/me/profile",
+        json={
+            "residence_district": "六合区",
+            "residence_street": "雄州街道",
+            "hukou_district": "火星区",
+        },
+    )
+    assert resp.status_code == 422 and "hukou_district" in resp.get_json()["error"]["fields"]
+    resp = c.put(
+        "/api/v1/me/profile", json={"residence_street": "雄州街道", "hukou_district": "高淳区"}
+    )
+    data = resp.get_json()
+    assert data["residence_street"] == "雄州街道" and data["hukou_district"] == "高淳区"
+    assert {s["source"] for s in data["group_status"]} == {"self_declared"}

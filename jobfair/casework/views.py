@@ -28,6 +28,7 @@ from jobfair.extensions import db
 from jobfair.models.casework import (
     CASE_OUTCOME_LABELS,
     CASE_STATUS_LABELS,
+    CITY,
     CONTACT_CHANNEL_LABELS,
     DAY_MARKS,
     FOLLOW_UP_SOURCE_LABELS,
@@ -142,7 +143,7 @@ def _target_form_context(target=None, values=None, errors=None):
         "values": values or {},
         "errors": errors or {},
         "kinds": list(TARGET_KIND_LABELS.items()),
-        "districts": reference.districts(),
+        "districts": [CITY, *reference.districts()],
         "workers": workers,
         "this_year": queries.local_today().year,
     }
@@ -153,7 +154,7 @@ def _target_form_context(target=None, values=None, errors=None):
 def targets():
     year = _year_arg()
     district = request.args.get("district") or None
-    if district not in reference.districts():
+    if district not in (CITY, *reference.districts()):
         district = None
     return render_template(
         "casework/targets.html",
