@@ -9,11 +9,12 @@ from jobfair.errors import DomainError
 
 def init_cli(app: Flask) -> None:
     """Every command group, in one place: each feature defines its AppGroup, this adds it."""
+    from jobfair.alerts.commands import alerts
     from jobfair.casework.commands import casework
     from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
-    for command in (users, seed_command(demo_hooks()), match, casework):
+    for command in (users, seed_command(demo_hooks()), match, casework, alerts):
         app.cli.add_command(command)
 
 
@@ -21,6 +22,7 @@ def demo_hooks() -> tuple:
     """Every feature's demo loader, in dependency order, for `flask seed`: accounts before the
     employers and seekers that use them, positions before applications, fairs before the live
     layer and case work that build on them."""
+    from jobfair.alerts import demo as alerts
     from jobfair.applications import demo as applications
     from jobfair.auth import demo as auth
     from jobfair.casework import demo as casework
@@ -43,6 +45,7 @@ def demo_hooks() -> tuple:
         fairs.seed_demo,
         live.seed_demo,
         casework.seed_demo,
+        alerts.seed_demo,
     )
 
 

@@ -66,6 +66,7 @@ RULES = {
     "casework.record_views": "interfaces",
     "reports": "features",
     "channels": "features",
+    "alerts": "features",
     "organiser": "features",
     "main": "features",
     "seeding": "features",

@@ -1,5 +1,6 @@
 """Models, one module per aggregate; imported here so Alembic sees every table."""
 
+from jobfair.models.alert import AlertDigest, AlertKind, JobAlert
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.audit import AuditLog
 from jobfair.models.casework import (
@@ -60,6 +61,9 @@ __all__ = [
     "EmploymentRegistration",
     "OutcomeRecord",
     "UnemploymentRegistration",
+    "AlertDigest",
+    "AlertKind",
+    "JobAlert",
     "Announcement",
     "FairVisit",
     "InterviewChat",

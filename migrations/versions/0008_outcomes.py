@@ -1,15 +1,15 @@
 """Outcome figures: 认定 of status, residence, 失业/就业登记, immutable outcome records,
 household answers; one 就业困难人员再就业 target kind.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
