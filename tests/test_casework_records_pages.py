@@ -163,3 +163,23 @@ def test_household_answers_flag_refusals_and_open_the_public_welfare_fallback(
         assert resp.get_json()["fallback"] is True
         with app.app_context():
             assert db.session.get(Household, hh["id"]).closed_on.isoformat() == "2026-06-08"
+
+
+def test_supervisor_sets_the_local_refusal_rule(app, client, make_worker):
+    from jobfair.casework import campaign
+
+    supervisor = make_worker(districts=(), supervisor=True)
+    sign_in(client, supervisor)
+    form = {
+        "campaign_start": "2026-03-01",
+        "campaign_end": "2026-06-08",
+        "plan_days": "30",
+        "household_deadline_days": "30",
+        "refusal_limit": "3",
+    }
+    assert client.post("/casework/settings", data=form).status_code == 302
+    with app.app_context():
+        assert campaign.settings()["refusal_limit"] == 3
+    assert client.post("/casework/settings", data={**form, "refusal_limit": ""}).status_code == 302
+    with app.app_context():
+        assert campaign.settings()["refusal_limit"] == 3  # an empty box keeps the rule

@@ -46,6 +46,9 @@ def settings() -> dict:
 
 def save_settings(actor, data, *, form: bool = False) -> dict:
     require_supervisor(actor)
+    if form and not (data.get("refusal_limit") or "").strip():
+        # An empty box keeps the local rule as it is.
+        data = {k: v for k, v in data.items() if k != "refusal_limit"}
     values = load(SettingsSchema(), data, form=form)
     if values["campaign_end"] < values["campaign_start"]:
         raise DomainError(
