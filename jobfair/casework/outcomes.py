@@ -44,8 +44,13 @@ def _key(text: str) -> str:
 
 
 def person_key(user: User) -> str:
-    """The same person (login phone) gives the same key across accounts; nothing reverses it."""
-    return _key(f"person:{user.phone}")
+    """The same login (phone, else e-mail) gives the same key across accounts; the keyed hash
+    cannot be turned back into the login without the secret."""
+    if user.phone:
+        return _key(f"phone:{user.phone}")
+    if user.email:
+        return _key(f"email:{user.email.lower()}")
+    return _key(f"user:{user.id}")
 
 
 def month_of(day: date) -> date:
