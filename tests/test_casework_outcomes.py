@@ -281,6 +281,12 @@ def test_outcome_records_cannot_be_changed_and_the_rules_table_is_configurable(
             db.session.flush()
         db.session.rollback()
     with app.app_context():
+        from jobfair.casework.outcomes import person_key
+        from jobfair.models import User
+
+        a, b = User(phone=None, email="a@example.com"), User(phone=None, email="b@example.com")
+        assert person_key(a) != person_key(b)  # e-mail logins are different people
+        assert person_key(User(phone="13812345678")) == person_key(User(phone="13812345678"))
         assert rules.counts("temporary", True) is False
         assert rules.counts("part_time", False) is False and rules.counts("part_time", True)
         app.config["EMPLOYMENT_RULES"] = {"temporary": {"counts": True, "needs_insurance": True}}
