@@ -280,6 +280,11 @@ def test_outcome_records_cannot_be_changed_and_the_rules_table_is_configurable(
         with pytest.raises(ValueError, match="immutable"):
             db.session.flush()
         db.session.rollback()
+    with app.app_context(), writing():
+        # The database refuses too, whatever writes to it.
+        with pytest.raises(Exception, match="immutable"):
+            db.session.execute(db.text("UPDATE outcome_records SET district = '鼓楼区'"))
+        db.session.rollback()
     with app.app_context():
         from jobfair.casework.outcomes import person_key
         from jobfair.models import User

@@ -141,6 +141,24 @@ def upgrade():
         sa.CheckConstraint(_in("kind", OUTCOME_KINDS), name="ck_outcomes_kind"),
     )
     op.create_index("ix_outcome_records_person_key", "outcome_records", ["person_key"])
+    # What counted stays counted: the database itself refuses to change a record (corrections
+    # are new rows). Deletion is refused by the application (the test harness empties tables).
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION outcome_records_immutable() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'outcome records are immutable; add a correcting record'; "
+            "END $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER outcome_records_no_update BEFORE UPDATE ON outcome_records "
+            "FOR EACH ROW EXECUTE FUNCTION outcome_records_immutable()"
+        )
+    else:
+        op.execute(
+            "CREATE TRIGGER outcome_records_no_update BEFORE UPDATE ON outcome_records "
+            "BEGIN SELECT RAISE(ABORT, 'outcome records are immutable; add a correcting record'); "
+            "END"
+        )
     op.create_index("ix_outcomes_period_district", "outcome_records", ["period", "district"])
 
     op.create_table(
@@ -255,6 +273,12 @@ def downgrade():
         batch.drop_column("refusal_limit")
     op.drop_table("employment_registrations")
     op.drop_table("unemployment_registrations")
+    op.execute(
+        "DROP TRIGGER IF EXISTS outcome_records_no_update"
+        + (" ON outcome_records" if op.get_bind().dialect.name == "postgresql" else "")
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS outcome_records_immutable()")
     op.drop_table("outcome_records")
     with op.batch_alter_table("seeker_groups") as batch:
         batch.drop_constraint("fk_seeker_groups_verified_by", type_="foreignkey")
