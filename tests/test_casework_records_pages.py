@@ -18,6 +18,7 @@ def test_case_worker_verifies_status_and_records_registrations_through_the_page(
         sign_in(client, worker)
         page = client.get(f"/casework/seekers/{seeker.id}/records").get_data(as_text=True)
         assert "本人申报（待认定）" in page and "六合区" in page
+        assert "殷红梅" in client.get("/casework/pending-verifications").get_data(as_text=True)
 
         resp = client.post(
             f"/casework/seekers/{seeker.id}/statuses",
@@ -32,6 +33,8 @@ def test_case_worker_verifies_status_and_records_registrations_through_the_page(
         )
         page = resp.get_data(as_text=True)
         assert "身份已认定" in page and "第 2026-031 号" in page and "2027-05-29" in page
+        pending = client.get("/api/v1/casework/pending-verifications").get_json()["items"]
+        assert all(row["seeker_id"] != seeker.id for row in pending)
 
         resp = client.post(
             f"/casework/seekers/{seeker.id}/unemployment",

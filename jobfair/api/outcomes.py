@@ -47,6 +47,24 @@ def seeker_records(seeker_id: int):
     return _records(seeker_id)
 
 
+@bp.route("/pending-verifications", methods=["GET"])
+@organiser_only
+def pending_verifications():
+    """本区待认定的本人申报身份（求职者 id、姓名、常住地、待认定的身份）"""
+    return {
+        "items": [
+            {
+                "seeker_id": p.user_id,
+                "name": p.name,
+                "residence_district": p.home_district,
+                "residence_street": p.residence_street,
+                "groups": groups,
+            }
+            for p, groups in status.pending_verifications(current_user)
+        ]
+    }
+
+
 @bp.route("/seekers/<int:seeker_id>/statuses", methods=["POST"])
 @organiser_only
 def verify_status(seeker_id: int):

@@ -66,6 +66,16 @@ def seeker_records(seeker_id: int):
     )
 
 
+@bp.route("/casework/pending-verifications")
+@organiser_only
+def pending():
+    return render_template(
+        "casework/pending.html",
+        rows=status.pending_verifications(current_user),
+        groups=GROUP_LABELS,
+    )
+
+
 @bp.route("/casework/seekers/<int:seeker_id>/statuses", methods=["POST"])
 @organiser_only
 def verify_status(seeker_id: int):

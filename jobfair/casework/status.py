@@ -12,8 +12,10 @@ Rules worth knowing:
 
 import secrets
 
+from sqlalchemy import and_, or_
+
 from jobfair import audit, reference
-from jobfair.casework.access import require_case_worker
+from jobfair.casework.access import require_case_worker, scope
 from jobfair.casework.queries import local_today
 from jobfair.casework.registrations import seeker_for_worker
 from jobfair.casework.schemas import VERIFY_LABELS, WALK_IN_LABELS, VerifySchema, WalkInSchema
@@ -74,6 +76,33 @@ def verify_status(actor, seeker_id: int, data, *, form=False) -> SeekerGroup:
     )
     db.session.commit()
     return row
+
+
+def pending_verifications(actor, limit: int = 300) -> list[tuple[SeekerProfile, list[str]]]:
+    """Seekers living in the worker's districts with a 本人申报 status awaiting 认定."""
+    districts = scope(actor)
+    q = (
+        db.select(SeekerProfile)
+        .where(
+            SeekerProfile.group_consent.is_(True),
+            SeekerProfile.groups.any(SeekerGroup.verified_on.is_(None)),
+        )
+        .order_by(SeekerProfile.residence_district, SeekerProfile.id)
+    )
+    if districts is not None:
+        q = q.where(
+            or_(
+                SeekerProfile.residence_district.in_(districts or [""]),
+                and_(
+                    SeekerProfile.residence_district == "",
+                    SeekerProfile.hukou_district.in_(districts or [""]),
+                ),
+            )
+        )
+    return [
+        (p, sorted(g.group for g in p.groups if g.verified_on is None))
+        for p in db.session.scalars(q.limit(limit))
+    ]
 
 
 def revoke_status(actor, seeker_id: int, group: str) -> SeekerGroup:

@@ -94,6 +94,7 @@ ENTRIES = {
         (f"records.{name}", method): CASE_WORKER_ONLY
         for name, method in (
             ("seeker_records", "GET"),
+            ("pending", "GET"),
             ("verify_status", "POST"),
             ("revoke_status", "POST"),
             ("open_unemployment", "POST"),
@@ -110,6 +111,7 @@ ENTRIES = {
         (f"api_outcomes.{name}", method): CASE_WORKER_ONLY
         for name, method in (
             ("seeker_records", "GET"),
+            ("pending_verifications", "GET"),
             ("verify_status", "POST"),
             ("revoke_status", "POST"),
             ("open_unemployment", "POST"),
