@@ -33,6 +33,8 @@ def test_case_worker_verifies_status_and_records_registrations_through_the_page(
         )
         page = resp.get_data(as_text=True)
         assert "身份已认定" in page and "第 2026-031 号" in page and "2027-05-29" in page
+        records = client.get(f"/api/v1/casework/seekers/{seeker.id}/records").get_json()
+        assert records["statuses"][0]["verified_by_name"] == "个案工作人员"
         pending = client.get("/api/v1/casework/pending-verifications").get_json()["items"]
         assert all(row["seeker_id"] != seeker.id for row in pending)
 

@@ -6,6 +6,7 @@ from jobfair.casework.cases import profile_of
 from jobfair.casework.households import household_status
 from jobfair.casework.queries import consented_groups
 from jobfair.casework.targets import target_progress
+from jobfair.extensions import db
 from jobfair.masking import mask_name, mask_phone
 from jobfair.models.casework import (
     CASE_OUTCOME_LABELS,
@@ -31,6 +32,7 @@ from jobfair.models.outcome import (
     UnemploymentRegistration,
 )
 from jobfair.models.seeker import SeekerGroup, SeekerProfile
+from jobfair.models.user import User
 
 
 def target_dict(target: Target, progress: dict | None = None) -> dict:
@@ -207,7 +209,7 @@ def household_dict(hh: Household, reveal: bool = True, today: date | None = None
 # --- 认定, 登记 ------------------------------------------------------------------------------
 
 
-def status_dict(g: SeekerGroup, reveal_evidence: bool = True) -> dict:
+def status_dict(g: SeekerGroup, reveal_evidence: bool = True, names: dict | None = None) -> dict:
     return {
         "group": g.group,
         "label": GROUP_LABELS.get(g.group, g.group),
@@ -217,6 +219,7 @@ def status_dict(g: SeekerGroup, reveal_evidence: bool = True) -> dict:
         "evidence_label": EVIDENCE_LABELS.get(g.evidence_type, "") if g.evidence_type else "",
         "evidence_note": g.evidence_note if reveal_evidence else "",
         "verified_by": g.verified_by,
+        "verified_by_name": (names or {}).get(g.verified_by, "") if g.verified_by else "",
         "verified_on": g.verified_on.isoformat() if g.verified_on else None,
         "valid_until": g.valid_until.isoformat() if g.valid_until else None,
     }
@@ -257,6 +260,10 @@ def employment_dict(r: EmploymentRegistration, *, evidence: bool = True) -> dict
 
 
 def seeker_records_dict(profile: SeekerProfile, unemployment, employments) -> dict:
+    ids = {g.verified_by for g in profile.groups if g.verified_by}
+    names = dict(
+        db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids or {0}))).all()
+    )
     return {
         "seeker_id": profile.user_id,
         "name": profile.name,
@@ -265,7 +272,9 @@ def seeker_records_dict(profile: SeekerProfile, unemployment, employments) -> di
         "residence_street": profile.residence_street,
         "consent": profile.group_consent,
         "consent_note": profile.consent_note,
-        "statuses": [status_dict(g) for g in sorted(profile.groups, key=lambda g: g.group)],
+        "statuses": [
+            status_dict(g, names=names) for g in sorted(profile.groups, key=lambda g: g.group)
+        ],
         "unemployment": [unemployment_dict(u) for u in unemployment],
         "employments": [employment_dict(r) for r in employments],
     }
