@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from jobfair import audit
 from jobfair.casework.access import case_worker_of, require_case_worker
 from jobfair.casework.cases import list_cases
-from jobfair.casework.queries import consented_groups, local_today
+from jobfair.casework.queries import consented_groups, local_today, verified_groups
 from jobfair.casework.serializers import outcome_dict
 from jobfair.casework.targets import target_outcomes, targets_with_progress
 from jobfair.errors import DomainError
@@ -182,12 +182,19 @@ def _case_row(case, cw) -> list:
     phone = profile.phone if profile else ""
     contacts = case.contacts
     groups = consented_groups(profile)
+    verified = verified_groups(profile)
     return [
         case.id,
         name if reveal else mask_name(name),
         phone if reveal else mask_phone(phone),
         case.district,
-        "、".join(label for g, label in GROUP_LABELS.items() if g in groups) if reveal else "",
+        "、".join(
+            label + ("" if g in verified else "（本人申报）")
+            for g, label in GROUP_LABELS.items()
+            if g in groups
+        )
+        if reveal
+        else "",
         CASE_STATUS_LABELS.get(case.status, case.status),
         case.worker.name if case.worker else "",
         case.needs if reveal else "",
