@@ -311,6 +311,7 @@ def _render_case(case_id: int, reason: str, errors=None, status=200):
         case=case,
         profile=profile,
         groups=sorted(queries.consented_groups(profile)),
+        verified=queries.verified_groups(profile),
         plan=campaign.plan_state(case, conf["plan_days"], today),
         workers=workers,
         reason=reason,
