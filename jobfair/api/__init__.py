@@ -27,7 +27,9 @@ def init_api(app: Flask) -> None:
     from jobfair.api import (  # noqa: F401  (imports register their blueprints)
         alerts,
         applications,
+        attendance,
         auth,
+        campaigns,
         casework,
         employers,
         fairs,

@@ -2,6 +2,7 @@
 
 from jobfair.errors import Conflict, Forbidden
 from jobfair.extensions import db
+from jobfair.fairs.attendance import new_code
 from jobfair.fairs.fairs import (
     get_fair,
     public_fair_or_404,
@@ -11,7 +12,7 @@ from jobfair.fairs.fairs import (
 from jobfair.fairs.schemas import GROUP_CODES
 from jobfair.formatting import local_today
 from jobfair.models.common import GROUP_LABELS, utcnow
-from jobfair.models.fair import Fair, FairRegistration, FairStatus
+from jobfair.models.fair import Fair, FairAttendance, FairRegistration, FairStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
 from jobfair.transactions import commit_or_conflict
@@ -65,7 +66,7 @@ def register(user: User, fair_id: int) -> FairRegistration:
         raise Forbidden(problem)
     if fair.capacity is not None and registration_count(fair.id) >= fair.capacity:
         raise Conflict("本场招聘会报名人数已满。", code="fair_full")
-    reg = FairRegistration(fair_id=fair.id, seeker_user_id=user.id)
+    reg = FairRegistration(fair_id=fair.id, seeker_user_id=user.id, checkin_code=new_code())
     db.session.add(reg)
     commit_or_conflict(ALREADY_REGISTERED, code="already_registered")
     return reg
@@ -102,14 +103,19 @@ def registrations(actor: User, fair_id: int) -> tuple[Fair, list[dict], dict[str
     require_organiser(actor)
     fair = get_fair(fair_id)
     rows = db.session.execute(
-        db.select(FairRegistration, User, SeekerProfile)
+        db.select(FairRegistration, User, SeekerProfile, FairAttendance)
         .join(User, User.id == FairRegistration.seeker_user_id)
         .outerjoin(SeekerProfile, SeekerProfile.user_id == User.id)
+        .outerjoin(
+            FairAttendance,
+            (FairAttendance.fair_id == FairRegistration.fair_id)
+            & (FairAttendance.seeker_user_id == FairRegistration.seeker_user_id),
+        )
         .filter(FairRegistration.fair_id == fair.id)
         .order_by(FairRegistration.created_at, FairRegistration.id)
     ).all()
     out, by_group = [], {code: 0 for code in GROUP_CODES}
-    for reg, user, profile in rows:
+    for reg, user, profile, came in rows:
         groups = profile.group_codes if profile and profile.group_consent else []
         for g in groups:
             by_group[g] += 1
@@ -121,6 +127,8 @@ def registrations(actor: User, fair_id: int) -> tuple[Fair, list[dict], dict[str
                 "phone": (profile.phone if profile and profile.phone else user.phone) or "",
                 "groups": groups,
                 "created_at": reg.created_at,
+                "online_at": came.online_at if came else None,
+                "onsite_at": came.onsite_at if came else None,
             }
         )
     return fair, out, {k: v for k, v in by_group.items() if v}

@@ -3,6 +3,7 @@
 from jobfair.models.alert import AlertDigest, AlertKind, JobAlert
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.audit import AuditLog
+from jobfair.models.campaign import Campaign, CampaignFair, CampaignSession
 from jobfair.models.casework import (
     CaseContact,
     CaseFile,
@@ -24,6 +25,7 @@ from jobfair.models.fair import (
     BoothStatus,
     EmployerRep,
     Fair,
+    FairAttendance,
     FairGroup,
     FairRegistration,
     FairStatus,
@@ -54,7 +56,12 @@ from jobfair.models.outcome import (
 )
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
-from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
+from jobfair.models.seeker import (
+    SeekerGroup,
+    SeekerInferredOccupation,
+    SeekerOccupation,
+    SeekerProfile,
+)
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
@@ -81,6 +88,9 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationStatus",
     "AuditLog",
+    "Campaign",
+    "CampaignFair",
+    "CampaignSession",
     "CaseContact",
     "CaseFile",
     "CaseRecommendation",
@@ -100,6 +110,7 @@ __all__ = [
     "EmployerRep",
     "EmployerStatus",
     "Fair",
+    "FairAttendance",
     "FairGroup",
     "FairRegistration",
     "FairStatus",
@@ -118,6 +129,7 @@ __all__ = [
     "Role",
     "SeekerGroup",
     "SeekerOccupation",
+    "SeekerInferredOccupation",
     "SeekerProfile",
     "User",
     "UserStatus",

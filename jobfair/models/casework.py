@@ -24,7 +24,7 @@ from jobfair.models.user import User
 class TargetKind(enum.StrEnum):
     """A yearly target counts a headline category, households cleared, or one priority group.
 
-    就业困难人员 has one kind only (HARDSHIP, 就业困难人员再就业); migration 0008 folded the
+    就业困难人员 has one kind only (HARDSHIP, 就业困难人员再就业); migration 0010 folded the
     former duplicate group kind into it.
     """
 

@@ -54,10 +54,21 @@ class SeekerProfile(db.Model):
     groups: Mapped[list["SeekerGroup"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
     )
+    # Occupations inferred from the profile's words while no occupation is wished (matching).
+    inferred: Mapped[list["SeekerInferredOccupation"]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+        order_by="desc(SeekerInferredOccupation.confidence)",
+    )
 
     @property
     def desired_occupations(self) -> list[str]:
         return [o.occupation_code for o in self.occupations]
+
+    @property
+    def inferred_occupations(self) -> tuple[tuple[str, float], ...]:
+        return tuple((o.occupation_code, o.confidence) for o in self.inferred)
 
     @property
     def group_codes(self) -> list[str]:
@@ -82,6 +93,23 @@ class SeekerOccupation(db.Model):
         ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True
     )
     occupation_code: Mapped[str] = mapped_column(ForeignKey("occupations.code"), primary_key=True)
+
+
+class SeekerInferredOccupation(db.Model):
+    """An occupation inferred from the profile's text, with the confidence of the guess."""
+
+    __tablename__ = "seeker_inferred_occupations"
+    __table_args__ = (
+        CheckConstraint(
+            "confidence > 0 AND confidence <= 1", name="ck_seeker_inferred_occupations_confidence"
+        ),
+    )
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupations.code"), primary_key=True)
+    confidence: Mapped[float]
 
 
 class SeekerGroup(db.Model):

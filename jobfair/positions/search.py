@@ -1,7 +1,8 @@
 """Public position browsing: filters, Chinese keyword search on the database full-text index.
 
 Keywords are segmented with jieba (matching.text.segment_query), each token is widened with
-its synonyms and sub-words, and the expression goes to the database's own full-text index:
+its synonyms, sub-words and the occupation it names (matching.vocabulary.search_terms, the
+suggestion service's vocabulary: 电焊 finds 焊工, 外卖 finds 网约配送员), and the expression goes to the database's own full-text index:
 FTS5 MATCH over `positions_fts` on SQLite, `search_vector @@ to_tsquery('simple', …)` on
 PostgreSQL. Tokens hold only letters, digits and CJK ideographs and are quoted, and every value
 is a bound parameter, so nothing typed into the search box can change the query.
@@ -21,7 +22,8 @@ from jobfair import reference
 from jobfair.errors import DomainError, NotFound, flatten_messages
 from jobfair.extensions import db
 from jobfair.ids import is_id
-from jobfair.matching.text import expand_terms, normalise, segment_query
+from jobfair.matching.text import normalise, segment_query
+from jobfair.matching.vocabulary import search_terms
 from jobfair.models.common import Channel, PriorityGroup, WorkForm
 from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
@@ -353,7 +355,7 @@ def query_terms(filters: dict) -> tuple[list, dict]:
     alternatives are among a position's search tokens) and the filters, with a district typed
     into the keywords moved to the district filter, as search_positions does."""
     f = {k: v for k, v in (filters or {}).items() if k not in ("page", "page_size")}
-    return expand_terms(_query_tokens(f)), f
+    return search_terms(_query_tokens(f)), f
 
 
 def search_positions(filters: dict, page: int = 1, page_size: int = 20) -> SearchResult:
@@ -417,7 +419,7 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
     _tune_connection(db.session.connection())
     district_given = f.get("district")
     tokens = _query_tokens(f)
-    terms = expand_terms(tokens)
+    terms = search_terms(tokens)
     notice = ""
     if (f.get("q") or "").strip() and not terms and f.get("district") == district_given:
         notice = "关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。"

@@ -61,7 +61,8 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
         return None
     codes = tuple(profile.desired_occupations)
     tokens = profile.search_tokens or ""
-    if not tokens.strip() and not codes:
+    inferred = () if codes else tuple(profile.inferred_occupations)
+    if not tokens.strip() and not codes and not inferred:
         return None
     groups = tuple(profile.group_codes) if (with_groups and profile.group_consent) else ()
     text = " ".join(
@@ -77,6 +78,7 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
         work_forms=tuple(profile.work_forms or ()),
         groups=groups,
         tokens=tokens,
+        inferred_occupations=inferred,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from marshmallow import ValidationError as SchemaError
 from marshmallow import fields, pre_load, validates_schema
 
-from jobfair import reference
+from jobfair import events, reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.formatting import iso
@@ -303,6 +303,7 @@ def save_profile(user: User, data: dict, *, form: bool = False) -> SeekerProfile
 
     index_profile(profile, occupations)
     profile.updated_at = utcnow()
+    events.seeker_profile_saved.send(profile)
     # Two first saves at the same moment (two tabs): the unique user_id keeps one.
     commit_or_conflict("资料刚刚在别处保存过，请刷新页面后重试。", code="profile_conflict")
     return profile

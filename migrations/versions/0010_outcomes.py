@@ -1,15 +1,15 @@
 """Outcome figures: 认定 of status, residence, 失业/就业登记, immutable outcome records,
 household answers; one 就业困难人员再就业 target kind.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
