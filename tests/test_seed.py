@@ -403,6 +403,14 @@ def test_demo_records_refer_to_each_other_consistently():
     assert verified <= set(seekers) and all(seekers[s]["groups"] for s in verified)
     assert any(s["groups"] for login, s in seekers.items() if login not in verified)
     assert {u["seeker"] for u in casework["unemployment"]} <= set(seekers)
+    # 公益性岗位 are open only to verified status: every demo applicant to one is 认定.
+    positions = {(p["employer"], p["title"]): p for p in read_seed("positions")}
+    welfare = {
+        a["seeker"]
+        for a in read_seed("applications")
+        if positions[(a["employer"], a["position"])]["channel"] == "public_welfare"
+    }
+    assert welfare and welfare <= verified, sorted(welfare - verified)
     placed = {p["seeker"] for p in casework["placements"]}
     assert {e["seeker"] for e in casework["employment_ends"]} <= placed
     fairs = read_seed("fairs")
