@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.api import init_api
     from jobfair.applications.views import bp as applications_bp
     from jobfair.auth.views import bp as auth_bp
+    from jobfair.casework.record_views import bp as records_bp
     from jobfair.casework.views import bp as casework_bp
     from jobfair.channels.views import bp as channels_bp
     from jobfair.employers.views import bp as employers_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         fairs_bp,
         live_bp,
         casework_bp,
+        records_bp,
         reports_bp,
         channels_bp,
         alerts_bp,

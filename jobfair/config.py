@@ -49,6 +49,12 @@ class Defaults:
     # dates on the settings page take precedence).
     CASEWORK_PLAN_DAYS = 30
     CASEWORK_HOUSEHOLD_DEADLINE_DAYS = 30
+    # 零就业家庭: rounds refused without a reason before the household is flagged (local rule).
+    CASEWORK_REFUSAL_LIMIT = 2
+    # Which forms of work count as employment (casework.rules), as JSON overrides.
+    EMPLOYMENT_RULES = ""
+    # Key of the pseudonymous person key in outcome records (defaults to SECRET_KEY).
+    OUTCOME_KEY_SECRET = ""
     CASEWORK_CAMPAIGN_START = ""
     CASEWORK_CAMPAIGN_DAYS = 100
     # Matching: ScoringWeights fields as a JSON object (JOBFAIR_MATCH_WEIGHTS='{"text": 0.5}'),

@@ -64,6 +64,7 @@ RULES = {
     "live": "features",
     "recommendations": "features",
     "casework": "features",
+    "casework.record_views": "interfaces",
     "reports": "features",
     "channels": "features",
     "alerts": "features",

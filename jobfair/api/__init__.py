@@ -39,6 +39,7 @@ def init_api(app: Flask) -> None:
         notifications,
         occupations,
         organiser,
+        outcomes,
         positions,
         reports,
         seekers,

@@ -21,7 +21,13 @@ from jobfair.database import begin_write
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
-from jobfair.models.casework import CaseWorker, Household, HouseholdMember, HouseholdReferral
+from jobfair.models.casework import (
+    CaseWorker,
+    Household,
+    HouseholdMember,
+    HouseholdReferral,
+    ReferralAnswer,
+)
 from jobfair.models.common import utcnow
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
@@ -37,7 +43,16 @@ def household_status(hh: Household, today: date | None = None) -> dict:
     end = hh.closed_on or today
     rounds = hh.referrals
     full_rounds = sum(1 for r in rounds if len(r.positions) >= 3)
+    refusals = sum(1 for r in rounds if r.answer == ReferralAnswer.DECLINED)
+    limit = settings()["refusal_limit"]
     return {
+        "refusals": refusals,
+        "refusal_limit": limit,
+        # The local rule: this many rounds refused without a reason flags the household.
+        "flagged": refusals >= limit,
+        # 托底安置 opens once three full market rounds have not led to work.
+        "fallback_open": hh.closed_on is None and full_rounds >= 3,
+        "reopened": hh.reopened_count or 0,
         "open": hh.closed_on is None,
         "days": (end - hh.identified_on).days,
         "deadline": deadline,

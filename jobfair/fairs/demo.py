@@ -185,6 +185,8 @@ class _Demo:
                 .where(
                     SeekerProfile.group_consent.is_(True),
                     SeekerGroup.group.in_(spec["seeker_groups"]),
+                    # Walk-ins registered at the window (no smartphone) do not sign up online.
+                    SeekerProfile.registered_by.is_(None),
                 )
                 .order_by(SeekerProfile.user_id)
                 .distinct()

@@ -10,6 +10,7 @@ from jobfair.fairs.fairs import (
     require_organiser,
 )
 from jobfair.fairs.schemas import GROUP_CODES
+from jobfair.formatting import local_today
 from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.fair import Fair, FairAttendance, FairRegistration, FairStatus
 from jobfair.models.seeker import SeekerProfile
@@ -38,9 +39,16 @@ def eligibility_problem(user: User, fair: Fair) -> str | None:
         return None
     label = GROUP_LABELS.get(fair.eligibility_group, fair.eligibility_group)
     profile = db.session.scalar(db.select(SeekerProfile).filter_by(user_id=user.id))
-    if profile and profile.group_consent and fair.eligibility_group in profile.group_codes:
+    today = local_today()
+    # Only a status 认定 by a case worker opens a group-restricted fair.
+    if profile and fair.eligibility_group in profile.verified_groups(today):
         return None
-    return f"本场招聘会仅面向{label}。如您属于该群体，请在“我的资料”中勾选并同意使用重点群体信息后再报名。"
+    if profile and profile.group_consent and fair.eligibility_group in profile.group_codes:
+        return (
+            f"本场招聘会仅面向经认定的{label}。您的身份为本人申报，尚未认定，"
+            "请携带证明材料到所在区的公共就业服务机构办理认定后再报名。"
+        )
+    return f"本场招聘会仅面向经认定的{label}。如您属于该群体，请在“我的资料”中勾选并同意使用重点群体信息，并到所在区办理认定后再报名。"
 
 
 def register(user: User, fair_id: int) -> FairRegistration:

@@ -50,6 +50,11 @@ from jobfair.models.live import (
 )
 from jobfair.models.notification import Notification
 from jobfair.models.occupation import Occupation
+from jobfair.models.outcome import (
+    EmploymentRegistration,
+    OutcomeRecord,
+    UnemploymentRegistration,
+)
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
 from jobfair.models.seeker import (
@@ -61,6 +66,9 @@ from jobfair.models.seeker import (
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
+    "EmploymentRegistration",
+    "OutcomeRecord",
+    "UnemploymentRegistration",
     "AlertDigest",
     "AlertKind",
     "JobAlert",

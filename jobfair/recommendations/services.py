@@ -420,6 +420,8 @@ def priority_matching(
                     "name": p.name or "（未填写姓名）",
                     "phone": p.phone,
                     "districts": list(p.districts or []),
+                    # Pushes may reach 本人申报 seekers; the page labels them as such.
+                    "verified": any(g.group == group and g.verified_on for g in p.groups),
                     "has_profile_text": doc is not None,
                     "good_match": good,
                     "items": items,
