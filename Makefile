@@ -1,11 +1,14 @@
 # Two commands: `make run` (SQLite + demo data on http://127.0.0.1:5000) and `make test`.
+# `make run PORT=5001` serves a second instance beside the first; `make stack` / `make
+# stack-stop` start and stop nginx + two web processes + worker + scheduler (deploy/stack.sh).
 PY ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 SECRET_FILE := instance/secret_key
 
-.PHONY: run test install install-test vendor db seed lint bench-search bench-matching bench-live bench-soak clean
+.PHONY: run test install install-test vendor db seed lint bench-search bench-matching bench-live bench-soak clean stack stack-stop
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -49,7 +52,7 @@ seed: db
 	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask seed
 
 run: seed
-	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask run --host 127.0.0.1 --port 5000 --with-threads
+	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask run --host 127.0.0.1 --port $(PORT) --with-threads
 
 test: install-test
 	bash scripts/ensure_chromium.sh
@@ -60,6 +63,12 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+stack: install
+	bash deploy/stack.sh start
+
+stack-stop:
+	bash deploy/stack.sh stop
 
 bench-search: install-test
 	$(BIN)/python bench/search.py

@@ -6,6 +6,10 @@ clients within the bare python-socketio floor's reach, where gthread (a thread p
 fell over. Scale out with more processes on more ports behind the proxy, not with `-w 2` on
 one port (long-polling requests of one client must reach the same process).
 
+Used by `make stack`, the systemd unit deploy/systemd/jobfair-web@.service and README. Only
+how a process serves lives here; secrets and URLs come from the environment file
+(deploy/jobfair.env.example), the port from the command line or JOBFAIR_BIND.
+
 Every setting can be overridden from the environment the systemd unit reads:
 JOBFAIR_BIND, JOBFAIR_WORKER_CLASS (gevent | gthread), JOBFAIR_WORKER_CONNECTIONS,
 JOBFAIR_THREADS (gthread only), JOBFAIR_WORKER_TIMEOUT.
@@ -34,8 +38,18 @@ backlog = 4096  # a fair opening at 9:00 is a join storm
 # killed worker drops every live connection: keep the watchdog for a truly hung worker only.
 timeout = int(os.environ.get("JOBFAIR_WORKER_TIMEOUT", "120"))
 graceful_timeout = 20  # on restart, clients reconnect and backfill what they missed
-keepalive = 5
+keepalive = 30
 preload_app = True  # jieba, the occupation catalogue and the matching index load once
+# nginx on the same machine sets X-Forwarded-Proto; the app reads the rest (JOBFAIR_PROXY_HOPS).
+forwarded_allow_ips = os.environ.get("JOBFAIR_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("JOBFAIR_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = "info"
+
+if not os.environ.get("JOBFAIR_SECRET_KEY"):
+    # Every process must sign cookies with the same key, read from the environment file: a key
+    # made per shell would sign everyone out whenever a process restarts.
+    raise SystemExit("JOBFAIR_SECRET_KEY is not set: load the environment file first")
 
 # Each WebSocket is a file descriptor; the default soft limit (often 1,024) caps a process.
 _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)

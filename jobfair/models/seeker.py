@@ -1,8 +1,8 @@
 """Seeker profiles (求职者), desired occupations and consented priority-group status."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobfair.extensions import db
@@ -33,13 +33,21 @@ class SeekerProfile(db.Model):
     # Separate, explicit consent to store and use priority-group status (sensitive PI).
     group_consent: Mapped[bool] = mapped_column(default=False)
     group_consent_at: Mapped[datetime | None]
+    # Where the person lives (户籍 / 常住), apart from the districts they wish to work in:
+    # targets and households count by residence (常住, else 户籍).
+    hukou_district: Mapped[str] = mapped_column(String(50), default="")
+    residence_district: Mapped[str] = mapped_column(String(50), default="", index=True)
+    residence_street: Mapped[str] = mapped_column(String(50), default="")
+    # A walk-in registered by staff: consent given on paper, noted here (who, which form).
+    consent_note: Mapped[str] = mapped_column(String(500), default="")
+    registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Whether employers may find this profile in talent recommendations (contacts masked).
     discoverable: Mapped[bool] = mapped_column(default=False)
     search_tokens: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
     occupations: Mapped[list["SeekerOccupation"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
     )
@@ -65,6 +73,17 @@ class SeekerProfile(db.Model):
     @property
     def group_codes(self) -> list[str]:
         return sorted(g.group for g in self.groups)
+
+    @property
+    def home_district(self) -> str:
+        """The district a person counts in: where they live (常住), else their 户籍."""
+        return self.residence_district or self.hukou_district or ""
+
+    def verified_groups(self, on: date) -> set[str]:
+        """Groups 认定 by a case worker and valid on this day (only with consent)."""
+        if not self.group_consent:
+            return set()
+        return {g.group for g in self.groups if g.is_verified(on)}
 
 
 class SeekerOccupation(db.Model):
@@ -101,3 +120,21 @@ class SeekerGroup(db.Model):
         ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True
     )
     group: Mapped[str] = mapped_column("group_code", String(30), primary_key=True, index=True)
+    # 本人申报 until a case worker of the seeker's district records the 认定 with evidence.
+    evidence_type: Mapped[str] = mapped_column(String(30), default="")
+    evidence_note: Mapped[str] = mapped_column(Text, default="")
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_at: Mapped[datetime | None]
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    def is_verified(self, on: date) -> bool:
+        return (
+            self.verified_on is not None
+            and self.verified_on <= on
+            and (self.valid_until is None or on <= self.valid_until)
+        )
+
+    @property
+    def source(self) -> str:
+        return "verified" if self.verified_on is not None else "self_declared"
