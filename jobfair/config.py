@@ -26,7 +26,13 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    SESSION_IDLE_MINUTES = 120
+    SESSION_IDLE_MINUTES = 120  # a session unused this long is ended (server side)
+    # Exports of personal data, contact changes and full-phone case exports need the password
+    # re-typed within this many minutes (the sign-in itself counts).
+    REAUTH_MINUTES = 10
+    # Number of reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host;
+    # 0 trusts none (the headers are ignored). Behind one nginx: 1.
+    TRUSTED_PROXIES = 0
     # argon2id cost: "strong" (argon2-cffi's defaults, the only choice outside TESTING) or
     # "fast" (minimal cost, for test suites); empty: "fast" under TESTING, else "strong".
     PASSWORD_HASHER = ""
@@ -34,6 +40,12 @@ class Defaults:
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = True
     LOGIN_FAILURE_LIMIT = "10 per 5 minutes"
+    # Business limits (jobfair/auth/limits.py), shared through Redis when REDIS_URL is set.
+    REGISTER_LIMIT = "5 per hour;20 per day"  # per address
+    APPLY_LIMIT = "30 per hour"  # per seeker
+    RESUME_VIEW_LIMIT = "200 per day"  # per employer account
+    EXPORT_LIMIT = "10 per hour"  # per account
+    TOKEN_LIMIT = "10 per hour"  # noqa: S105 - a rate, per account
     RATELIMIT_HEADERS_ENABLED = True
     API_TITLE = "jobfair 云招聘 API"
     API_VERSION = "v1"

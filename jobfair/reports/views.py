@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
+from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.models.common import GROUP_LABELS, utcnow
@@ -55,6 +56,7 @@ def funnel_page():
 
 @bp.route("/reports/funnel.<any(csv, xlsx):export_format>")
 @organiser_only
+@export_limit
 def funnel_export(export_format: str):
     filters = funnel.parse_filters(request.args)
     return download(funnel_export_tables(filters), "就业成效漏斗", export_format, "funnel")
@@ -94,6 +96,7 @@ def fair_summary(fair_id: int):
 
 @bp.route("/reports/fairs/<int:fair_id>/results.<any(csv, xlsx):export_format>")
 @organiser_only
+@export_limit
 def fair_export(fair_id: int, export_format: str):
     fair = funnel.get_fair(fair_id)
     return download(
