@@ -118,7 +118,10 @@ def test_every_builtin_rule_flags_its_own_example(ctx):
     assert len(builtin) >= 50
     for rule in builtin:
         assert rule.example, rule.pattern
-        assert rule.regex.search(moderation.normalise(rule.example)[0]), (rule.pattern, rule.example)
+        assert rule.regex.search(moderation.normalise(rule.example)[0]), (
+            rule.pattern,
+            rule.example,
+        )
         assert rule.category in moderation.CATEGORIES, rule.category
 
 
