@@ -615,6 +615,7 @@ def main() -> int:
     args = parser.parse_args()
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+    from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     db_path = args.db or RESULTS / f"search-{args.positions}.sqlite"
@@ -625,6 +626,8 @@ def main() -> int:
     env = {
         "JOBFAIR_DATABASE_URL": f"sqlite:///{db_path}",
         "JOBFAIR_SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        "JOBFAIR_DATA_KEYS": DEV_DATA_KEYS,  # bench data only
+        "JOBFAIR_BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     env.pop("FLASK_DEBUG", None)

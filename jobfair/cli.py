@@ -9,11 +9,12 @@ from jobfair.errors import DomainError
 
 def init_cli(app: Flask) -> None:
     """Every command group, in one place: each feature defines its AppGroup, this adds it."""
+    from jobfair.auth.commands import security
     from jobfair.casework.commands import casework
     from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
-    for command in (users, seed_command(demo_hooks()), match, casework):
+    for command in (users, seed_command(demo_hooks()), match, casework, security):
         app.cli.add_command(command)
 
 

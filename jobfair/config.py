@@ -14,6 +14,10 @@ class Defaults:
     SECRET_KEY = DEV_SECRET_KEY
     DATABASE_URL = ""  # empty: SQLite file under instance/
     REDIS_URL = ""  # empty: in-process rate-limit storage
+    # Encryption at rest (jobfair/crypto.py): "id:base64key[,id:base64key…]", first encrypts;
+    # and the blind-index key. Empty: a development key, only for debug/TESTING apps.
+    DATA_KEYS = ""
+    BLIND_INDEX_KEY = ""
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLITE_BUSY_TIMEOUT_MS = 15000
     CITY_CODE = "320100"  # 南京市; districts come from jobfair/data/regions-cn.csv

@@ -4,6 +4,7 @@ import pytest
 from conftest import PASSWORD
 
 from jobfair import create_app
+from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
 from jobfair.extensions import db
 from jobfair.models import LoginSession, User
 
@@ -22,7 +23,11 @@ def test_only_testing_apps_hash_passwords_cheaply():
 
     from jobfair.security import FAST_HASHER, STRONG_HASHER, password_hasher
 
-    memory_db = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    memory_db = {
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "DATA_KEYS": DEV_DATA_KEYS,
+        "BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
+    }
     production = create_app({**memory_db, "SECRET_KEY": "s" * 32})
     with production.app_context():
         hasher = password_hasher()
