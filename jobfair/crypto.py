@@ -116,7 +116,7 @@ def parse_keys(spec: str) -> dict[str, bytes]:
         if not kid or ":" in kid or len(key) != 32 or kid in keys:
             raise CryptoKeyError(
                 "JOBFAIR_DATA_KEYS must be 'id:base64-32-bytes[,id:…]' with distinct ids "
-                "(make one with: flask security new-key)"
+                "(32 random bytes each, base64; see SECURITY.md)"
             )
         keys[kid] = key
     return keys
@@ -129,7 +129,7 @@ def build_keyring(app: Flask) -> Keyring:
         if not (app.debug or app.testing):
             raise RuntimeError(
                 "Refusing to start without encryption keys: set JOBFAIR_DATA_KEYS and "
-                "JOBFAIR_BLIND_INDEX_KEY (see jobfair/crypto.py; `flask security new-key`)."
+                "JOBFAIR_BLIND_INDEX_KEY (32 random bytes, base64; see SECURITY.md)."
             )
         spec = spec or DEV_DATA_KEYS
         index = index or DEV_BLIND_INDEX_KEY

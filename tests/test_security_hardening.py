@@ -342,3 +342,45 @@ def test_fractional_headcount_is_refused_in_chinese(app, make_employer, headcoun
     error = resp.get_json()["error"]
     assert error["fields"]["headcount"] == "应为整数（不能有小数）。"
     assert "招聘人数" in error["message"]
+
+
+# --- checklist items without a test elsewhere ----------------------------------------------
+
+
+def test_long_and_cjk_passwords_work_exactly_and_are_never_truncated(app, client):
+    password = "我的密码是一句很长的话🙂" + "x" * 80  # 92 characters, far past 72 bytes
+    resp = client.post("/register", data={"login": "13812341121", "password": password})
+    assert resp.status_code == 302
+    ok = app.test_client().post("/login", data={"login": "13812341121", "password": password})
+    assert ok.status_code == 302
+    for wrong in (password[:-1], password[:72], password[:-1] + "y"):
+        resp = app.test_client().post("/login", data={"login": "13812341121", "password": wrong})
+        assert resp.status_code == 401
+
+
+def test_session_ends_twelve_hours_after_sign_in_even_when_active(app, make_user, login):
+    user = make_user(login="13812341122")
+    client = app.test_client()
+    login(client, user)
+    with app.app_context():
+        db.session.execute(
+            db.update(LoginSession)
+            .filter_by(user_id=user.id)
+            .values(created_at=utcnow() - app.config["PERMANENT_SESSION_LIFETIME"] - timedelta(1))
+        )
+        db.session.commit()
+    assert client.get("/me").status_code == 302
+
+
+def test_an_unexpected_error_is_a_generic_500_without_details(make_app):
+    broken = make_app()
+
+    @broken.route("/api/v1/_boom")
+    def boom():
+        raise RuntimeError("SELECT secret FROM users /srv/app.py")
+
+    resp = broken.test_client().get("/api/v1/_boom")
+    assert resp.status_code == 500
+    body = resp.get_data(as_text=True)
+    assert resp.get_json()["error"]["code"] == "server_error"
+    assert "SELECT" not in body and "app.py" not in body and "Traceback" not in body
