@@ -81,6 +81,7 @@ def register_subscribers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from jobfair.alerts.views import bp as alerts_bp
     from jobfair.api import init_api
     from jobfair.applications.views import bp as applications_bp
     from jobfair.auth.views import bp as auth_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         casework_bp,
         reports_bp,
         channels_bp,
+        alerts_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

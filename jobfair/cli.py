@@ -9,12 +9,13 @@ from jobfair.errors import DomainError
 
 def init_cli(app: Flask) -> None:
     """Every command group, in one place: each feature defines its AppGroup, this adds it."""
+    from jobfair.alerts.commands import alerts
     from jobfair.auth.commands import security
     from jobfair.casework.commands import casework
     from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
-    for command in (users, seed_command(demo_hooks()), match, casework, security):
+    for command in (users, seed_command(demo_hooks()), match, casework, alerts, security):
         app.cli.add_command(command)
 
 
@@ -22,6 +23,7 @@ def demo_hooks() -> tuple:
     """Every feature's demo loader, in dependency order, for `flask seed`: accounts before the
     employers and seekers that use them, positions before applications, fairs before the live
     layer and case work that build on them."""
+    from jobfair.alerts import demo as alerts
     from jobfair.applications import demo as applications
     from jobfair.auth import demo as auth
     from jobfair.casework import demo as casework
@@ -44,6 +46,7 @@ def demo_hooks() -> tuple:
         fairs.seed_demo,
         live.seed_demo,
         casework.seed_demo,
+        alerts.seed_demo,
     )
 
 

@@ -4,6 +4,7 @@ import threading
 
 from sqlalchemy import or_
 
+from jobfair import reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.models.occupation import Occupation
@@ -38,9 +39,11 @@ def major_names() -> dict[str, str]:
 
 
 def as_dict(occ: Occupation) -> dict:
+    """An occupation for the API: the bare name, and its marks as a separate field."""
     return {
         "code": occ.code,
-        "name": occ.name,
+        "name": reference.occupation_display_name(occ.name),
+        "marks": reference.occupation_marks(occ.code),
         "major_name": major_names().get(major_code(occ.code), ""),
     }
 

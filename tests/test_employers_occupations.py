@@ -5,8 +5,13 @@ def test_lookup_ranks_exact_then_prefix_then_contains_then_alias(client):
     resp = client.get("/api/v1/occupations?q=焊工&limit=10")
     assert resp.status_code == 200
     rows = resp.get_json()
-    assert rows[0] == {"code": "6-18-02-04", "name": "焊工", "major_name": "生产制造及有关人员"}
-    assert all(set(r) == {"code", "name", "major_name"} for r in rows)
+    assert rows[0] == {
+        "code": "6-18-02-04",
+        "name": "焊工",
+        "marks": [],
+        "major_name": "生产制造及有关人员",
+    }
+    assert all(set(r) == {"code", "name", "marks", "major_name"} for r in rows)
     assert len(rows) <= 10
 
 

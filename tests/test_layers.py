@@ -66,6 +66,7 @@ RULES = {
     "casework": "features",
     "reports": "features",
     "channels": "features",
+    "alerts": "features",
     "organiser": "features",
     "main": "features",
     "seeding": "features",

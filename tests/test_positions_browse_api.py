@@ -10,6 +10,7 @@ SUMMARY_KEYS = {
     "employer_name",
     "occupation_code",
     "occupation_name",
+    "occupation_marks",
     "salary_min",
     "salary_max",
     "headcount",

@@ -86,6 +86,7 @@ MATRIX = {
     ("employers.profile", "GET"): EMPLOYER_ONLY,
     ("employers.profile", "POST"): EMPLOYER_ONLY,
     ("employers.positions", "GET"): EMPLOYER_ONLY,
+    ("employers.export_positions", "GET"): EMPLOYER_ONLY,
     ("employers.new_position", "GET"): EMPLOYER_ONLY,
     ("employers.new_position", "POST"): EMPLOYER_ONLY,
     ("employers.position_detail", "GET"): OTHER_EMPLOYERS,

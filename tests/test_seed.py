@@ -154,6 +154,11 @@ def test_demo_accounts_log_in_and_have_something_to_show(app, runner, client, lo
         organiser = db.session.scalar(select(User).where(User.phone == "13900000001"))
         assert organiser.role == "organiser" and not organiser.must_change_password
 
+    # The demo alerts have something new on the first daily run, and only on the first.
+    first = runner.invoke(args=["alerts", "send"])
+    assert first.exit_code == 0 and "待发送提醒 3 个：已发送 3 个" in first.output, first.output
+    assert "已发送 0 个" in runner.invoke(args=["alerts", "send"]).output
+
     for phone, page in (
         ("13900000001", "/organiser"),
         ("13900000002", "/employer"),

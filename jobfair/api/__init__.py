@@ -25,6 +25,7 @@ def init_api(app: Flask) -> None:
     )
     api = Api(app)
     from jobfair.api import (  # noqa: F401  (imports register their blueprints)
+        alerts,
         applications,
         auth,
         casework,

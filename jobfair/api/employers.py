@@ -4,6 +4,7 @@ from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
+from jobfair import reference
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.employers import acting, services
 from jobfair.errors import NotFound
@@ -50,7 +51,13 @@ class EmployerPositionOut(Schema):
     description = fields.Str()
     requirements = fields.Str()
     occupation_code = fields.Str()
-    occupation_name = fields.Function(lambda p: p.occupation.name if p.occupation else "")
+    occupation_name = fields.Function(
+        lambda p: reference.occupation_display_name(p.occupation.name if p.occupation else "")
+    )
+    occupation_marks = fields.Function(
+        lambda p: reference.occupation_marks(p.occupation_code),
+        metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"},
+    )
     salary_min = fields.Int()
     salary_max = fields.Int()
     headcount = fields.Int()

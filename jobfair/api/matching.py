@@ -52,6 +52,9 @@ class RecommendationsOut(Schema):
 class MatchOccupationRef(Schema):
     code = fields.Str()
     name = fields.Str()
+    marks = fields.List(
+        fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
+    )
 
 
 class TalentOut(Schema):
@@ -125,6 +128,9 @@ class SuggestQuery(BaseSchema):
 class SuggestionOut(Schema):
     code = fields.Str()
     name = fields.Str()
+    marks = fields.List(
+        fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
+    )
     score = fields.Float()
     major_name = fields.Str()
 

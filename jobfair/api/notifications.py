@@ -15,7 +15,7 @@ class NotificationOut(Schema):
     id = fields.Int()
     kind = fields.Str(
         metadata={
-            "description": "position_push 岗位推送 / application_new 新投递 / application_status 投递进度 / queue_call 排队叫号 / casework 就业帮扶 / system"
+            "description": "position_push 岗位推送 / application_new 新投递 / application_status 投递进度 / queue_call 排队叫号 / casework 就业帮扶 / job_alert 职位提醒 / talent_alert 人才提醒 / system"
         }
     )
     kind_label = fields.Str()

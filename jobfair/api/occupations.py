@@ -16,7 +16,10 @@ class OccupationQuery(Schema):
 
 class OccupationSuggestion(Schema):
     code = fields.Str(metadata={"description": "职业编码，如 6-18-02-04"})
-    name = fields.Str()
+    name = fields.Str(metadata={"description": "职业名称（不含分类标识字母）"})
+    marks = fields.List(
+        fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
+    )
     major_name = fields.Str(metadata={"description": "所属大类"})
 
 

@@ -6,6 +6,7 @@ from flask import Response
 from flask_login import current_user
 from marshmallow import Schema, fields
 
+from jobfair import reference
 from jobfair.api.registry import api_blueprint
 from jobfair.formatting import label
 from jobfair.positions.search import (
@@ -24,7 +25,10 @@ class PositionSummaryOut(Schema):
     employer_id = fields.Int()
     employer_name = fields.Str()
     occupation_code = fields.Str()
-    occupation_name = fields.Str()
+    occupation_name = fields.Str(metadata={"description": "职业名称（不含分类标识字母）"})
+    occupation_marks = fields.List(
+        fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
+    )
     salary_min = fields.Int(metadata={"description": "最低月薪（元）"})
     salary_max = fields.Int(metadata={"description": "最高月薪（元）"})
     headcount = fields.Int()
@@ -52,7 +56,10 @@ class PositionDetailOut(Schema):
     employer_id = fields.Int()
     employer_name = fields.Str()
     occupation_code = fields.Str()
-    occupation_name = fields.Str()
+    occupation_name = fields.Str(metadata={"description": "职业名称（不含分类标识字母）"})
+    occupation_marks = fields.List(
+        fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
+    )
     description = fields.Str()
     requirements = fields.Str()
     salary_min = fields.Int()
@@ -101,7 +108,8 @@ def summary_dict(item) -> dict:
         "employer_id": item.employer_id,
         "employer_name": item.employer_name,
         "occupation_code": item.occupation_code,
-        "occupation_name": item.occupation_name,
+        "occupation_name": reference.occupation_display_name(item.occupation_name),
+        "occupation_marks": reference.occupation_marks(item.occupation_code),
         "salary_min": item.salary_min,
         "salary_max": item.salary_max,
         "headcount": item.headcount,
@@ -127,7 +135,10 @@ def get_position(position_id: int):
         "employer_id": position.employer_id,
         "employer_name": position.employer.name,
         "occupation_code": position.occupation_code,
-        "occupation_name": position.occupation.name if position.occupation else "",
+        "occupation_name": reference.occupation_display_name(
+            position.occupation.name if position.occupation else ""
+        ),
+        "occupation_marks": reference.occupation_marks(position.occupation_code),
         "description": position.description,
         "requirements": position.requirements or "",
         "salary_min": position.salary_min,

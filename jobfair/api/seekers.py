@@ -15,6 +15,9 @@ bp = api_blueprint("api_seekers", "", "求职者资料、下载我的数据、�
 class OccupationOut(Schema):
     code = fields.Str()
     name = fields.Str()
+    marks = fields.List(
+        fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
+    )
 
 
 class ProfileOut(Schema):

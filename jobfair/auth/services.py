@@ -109,7 +109,7 @@ def register(data: dict, *, form: bool = False) -> User | None:
     if existing is not None:
         notify(
             existing.id,
-            "account",
+            "system",
             "有人用您的手机号（邮箱）申请注册",
             "刚才有人用您的手机号（邮箱）申请注册新账号。您的账号已经存在，没有新建账号。"
             "如果不是您本人操作，请留意账号安全，必要时修改密码。",

@@ -9,6 +9,7 @@ from jobfair.employers import acting, services
 from jobfair.errors import DomainError
 from jobfair.models.position import PositionStatus
 from jobfair.positions import services as position_services
+from jobfair.reports.downloads import download
 from jobfair.security import recently_confirmed, role_required
 
 bp = Blueprint("employers", __name__)
@@ -92,6 +93,17 @@ def positions():
         employer=acting.owned_employer(current_user),
         statuses=[str(s) for s in PositionStatus],
     )
+
+
+@bp.route("/employer/positions.<any(csv, xlsx):export_format>")
+@role_required("employer")
+def export_positions(export_format: str):
+    """All of the employer's positions as a spreadsheet (occupation marks in their own column)."""
+    if (resp := _require_profile()) is not None:
+        return resp
+    rows = position_services.list_own_positions(current_user, request.args.get("status") or None)
+    table = position_services.export_table(rows)
+    return download([("岗位列表", table)], "岗位列表", export_format, "positions")
 
 
 def _render_form(position, values, errors, status=200):

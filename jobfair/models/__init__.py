@@ -1,5 +1,6 @@
 """Models, one module per aggregate; imported here so Alembic sees every table."""
 
+from jobfair.models.alert import AlertDigest, AlertKind, JobAlert
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.audit import AuditLog
 from jobfair.models.casework import (
@@ -52,6 +53,9 @@ from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
+    "AlertDigest",
+    "AlertKind",
+    "JobAlert",
     "Announcement",
     "FairVisit",
     "InterviewChat",

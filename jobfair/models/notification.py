@@ -14,6 +14,8 @@ NOTIFICATION_KIND_LABELS = {
     "application_status": "投递进度",
     "queue_call": "排队叫号",
     "casework": "就业帮扶",
+    "job_alert": "职位提醒",
+    "talent_alert": "人才提醒",
     "system": "系统通知",
 }
 

@@ -347,6 +347,15 @@ def _query_tokens(f: dict) -> list[str]:
     return kept[:MAX_TERMS]
 
 
+def query_terms(filters: dict) -> tuple[list, dict]:
+    """What a search matches on, for code that checks positions one by one (job alerts):
+    the keyword terms (every term must match; a term matches when all tokens of one of its
+    alternatives are among a position's search tokens) and the filters, with a district typed
+    into the keywords moved to the district filter, as search_positions does."""
+    f = {k: v for k, v in (filters or {}).items() if k not in ("page", "page_size")}
+    return expand_terms(_query_tokens(f)), f
+
+
 def search_positions(filters: dict, page: int = 1, page_size: int = 20) -> SearchResult:
     """Published, not expired positions matching the filters, one page of them.
 

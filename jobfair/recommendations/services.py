@@ -289,7 +289,12 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
                 "education": p.education,
                 "districts": list(p.districts or []),
                 "desired_occupations": [
-                    {"code": c, "name": occ_names.get(c, c)} for c in p.desired_occupations
+                    {
+                        "code": c,
+                        "name": reference.occupation_display_name(occ_names.get(c, c)),
+                        "marks": reference.occupation_marks(c),
+                    }
+                    for c in p.desired_occupations
                 ],
                 "skills": p.skills,
             }
@@ -601,7 +606,8 @@ def suggest(text: str | None, k: int = 5) -> dict:
             items.append(
                 {
                     "code": s.code,
-                    "name": s.name,
+                    "name": reference.occupation_display_name(s.name),
+                    "marks": reference.occupation_marks(s.code),
                     "score": round(float(s.score), 4),
                     "major_name": majors.get(occupations.major_code(s.code), ""),
                 }

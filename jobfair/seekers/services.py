@@ -365,7 +365,14 @@ def profile_dict(profile: SeekerProfile | None, *, owner: bool, reveal_contact: 
         "major": profile.major if profile else "",
         "skills": profile.skills if profile else "",
         "experience": profile.experience if profile else "",
-        "desired_occupations": [{"code": o.code, "name": o.name} for o in occupations],
+        "desired_occupations": [
+            {
+                "code": o.code,
+                "name": reference.occupation_display_name(o.name),
+                "marks": reference.occupation_marks(o.code),
+            }
+            for o in occupations
+        ],
         "districts": list(profile.districts) if profile else [],
         "salary_min": profile.salary_min if profile else 0,
         "work_forms": list(profile.work_forms) if profile else [],

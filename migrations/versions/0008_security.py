@@ -4,8 +4,8 @@ information encrypted at rest (priority groups with a blind index, case-file fre
 Uses the running app's keys (JOBFAIR_DATA_KEYS / JOBFAIR_BLIND_INDEX_KEY, see
 jobfair/crypto.py): run `flask db upgrade` with the production keys set.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
@@ -14,8 +14,8 @@ from flask import current_app
 
 from jobfair.crypto import rewrite_rows
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

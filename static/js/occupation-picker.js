@@ -30,11 +30,31 @@
     return node;
   }
 
-  function optionFor(select, code, name) {
+  var MARK_LABELS = { green: "绿色职业", digital: "数字职业" };
+
+  // The classification's marks as small badges beside a name, never letters glued to it.
+  function addBadges(node, marks) {
+    (marks || []).forEach(function (m) {
+      if (MARK_LABELS[m]) node.appendChild(el("span", "mark mark-" + m, MARK_LABELS[m]));
+    });
+  }
+
+  function optionName(opt) {
+    return opt.getAttribute("data-name") || opt.textContent;
+  }
+
+  function optionMarks(opt) {
+    var marks = opt.getAttribute("data-marks");
+    return marks ? marks.split(" ") : [];
+  }
+
+  function optionFor(select, code, name, marks) {
     for (var i = 0; i < select.options.length; i++) {
       if (select.options[i].value === code) return select.options[i];
     }
     var opt = new Option(name, code);
+    opt.setAttribute("data-name", name);
+    if (marks && marks.length) opt.setAttribute("data-marks", marks.join(" "));
     select.appendChild(opt);
     return opt;
   }
@@ -91,7 +111,7 @@
 
     function selectedText() {
       var opt = select.options[select.selectedIndex];
-      return opt && opt.value ? opt.textContent : "";
+      return opt && opt.value ? optionName(opt) : "";
     }
 
     function renderChips() {
@@ -100,10 +120,11 @@
       Array.prototype.forEach.call(select.options, function (opt) {
         if (!opt.selected || !opt.value) return;
         var li = el("li", "picker-chip");
-        li.appendChild(el("span", null, opt.textContent));
+        li.appendChild(el("span", null, optionName(opt)));
+        addBadges(li, optionMarks(opt));
         var remove = el("button", "picker-remove", "×");
         remove.type = "button";
-        remove.setAttribute("aria-label", "移除 " + opt.textContent);
+        remove.setAttribute("aria-label", "移除 " + optionName(opt));
         remove.addEventListener("click", function () {
           opt.selected = false;
           select.dispatchEvent(new Event("change", { bubbles: true }));
@@ -133,7 +154,7 @@
     }
 
     function choose(item) {
-      var opt = optionFor(select, item.code, item.name);
+      var opt = optionFor(select, item.code, item.name, item.marks);
       if (multiple) {
         opt.selected = true;
         input.value = "";
@@ -155,7 +176,9 @@
         li.id = listId + "-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        li.appendChild(el("span", "picker-name", item.name));
+        var name = el("span", "picker-name", item.name);
+        addBadges(name, item.marks);
+        li.appendChild(name);
         li.appendChild(el("span", "picker-major", item.major_name));
         li.addEventListener("mousedown", function (ev) {
           ev.preventDefault(); // keep focus in the input

@@ -13,6 +13,8 @@
   "use strict";
 
   var ENDPOINT = "/api/v1/matching/suggest-occupations";
+  // The classification's marks, shown as small badges beside a suggested occupation.
+  var MARK_LABELS = { green: "绿色职业", digital: "数字职业" };
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -21,11 +23,13 @@
     return node;
   }
 
-  function optionFor(select, code, name) {
+  function optionFor(select, code, name, marks) {
     for (var i = 0; i < select.options.length; i++) {
       if (select.options[i].value === code) return select.options[i];
     }
     var opt = new Option(name, code);
+    opt.setAttribute("data-name", name);
+    if (marks && marks.length) opt.setAttribute("data-marks", marks.join(" "));
     select.appendChild(opt);
     return opt;
   }
@@ -35,10 +39,14 @@
     var chips = root && root.querySelector(".picker-chips");
     if (!chips) return;
     var li = el("li", "picker-chip");
-    li.appendChild(el("span", null, opt.textContent));
+    var name = opt.getAttribute("data-name") || opt.textContent;
+    li.appendChild(el("span", null, name));
+    (opt.getAttribute("data-marks") || "").split(" ").forEach(function (m) {
+      if (MARK_LABELS[m]) li.appendChild(el("span", "mark mark-" + m, MARK_LABELS[m]));
+    });
     var remove = el("button", "picker-remove", "×");
     remove.type = "button";
-    remove.setAttribute("aria-label", "移除 " + opt.textContent);
+    remove.setAttribute("aria-label", "移除 " + name);
     remove.addEventListener("click", function () {
       opt.selected = false;
       select.dispatchEvent(new Event("change", { bubbles: true }));
@@ -49,7 +57,7 @@
   }
 
   function fill(select, item, live) {
-    var opt = optionFor(select, item.code, item.name);
+    var opt = optionFor(select, item.code, item.name, item.marks);
     if (select.multiple) {
       if (opt.selected) {
         live.textContent = "已选择过 " + item.name;
@@ -91,6 +99,9 @@
       items.forEach(function (item) {
         var li = el("li");
         var b = el("button", "button", item.name);
+        (item.marks || []).forEach(function (m) {
+          if (MARK_LABELS[m]) b.appendChild(el("span", "mark mark-" + m, MARK_LABELS[m]));
+        });
         b.type = "button";
         b.title = item.major_name ? item.name + "（" + item.major_name + "）" : item.name;
         b.addEventListener("click", function () {

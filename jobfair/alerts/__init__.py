@@ -1,0 +1,1 @@
+"""Job alerts: seekers' saved searches and profile opt-ins, employers' talent alerts, daily digests."""
