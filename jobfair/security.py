@@ -330,7 +330,7 @@ def init_security(app: Flask) -> None:
         # and paths reach searches and filters directly.
         if "\x00" in request.path or any("\x00" in v for _, vl in request.args.lists() for v in vl):
             raise DomainError(
-                "提交的内容含有不允许的控制字符。", code="control_characters", status=400
+                "提交的内容含有不允许的控制字符。", code="control_characters", status=422
             )
         if request.is_json and request.content_length != 0:
             raw = request.get_data(cache=True)

@@ -98,9 +98,9 @@ def test_nul_bytes_are_stripped_from_names_and_refused_in_token_names(app, clien
         assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 0
 
 
-def test_nul_in_a_query_string_is_a_400(client):
+def test_nul_in_a_query_string_is_a_422(client):
     resp = client.get("/api/v1/positions", query_string={"q": "焊工\x00"})
-    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "control_characters"
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "control_characters"
 
 
 # --- 3. enumeration and business rate limits -----------------------------------------------
