@@ -44,8 +44,14 @@ def _tokens(app, world: World) -> dict[str, dict]:
     return out
 
 
-def test_no_operation_answers_5xx_for_any_role(make_app, world: World):
-    app = make_app(RATELIMIT_ENABLED=False)
+def test_no_operation_answers_5xx_for_any_role(make_app, world: World, tmp_path):
+    # Files the API can write (organisers' extra job-ad rules, the matching index) go to a
+    # scratch folder: fuzzed rules must not reach other tests or the instance folder.
+    app = make_app(
+        RATELIMIT_ENABLED=False,
+        DISCRIMINATION_RULES_EXTRA=str(tmp_path / "extra-rules.csv"),
+        MATCH_INDEX_PATH=str(tmp_path / "match-index.bin"),
+    )
     roles = _tokens(app, world)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: list[str] = []
