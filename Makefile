@@ -1,5 +1,8 @@
 # Two commands: `make run` (SQLite + demo data on http://127.0.0.1:5000) and `make test`.
+# `make run PORT=5001` serves a second instance beside the first; `make stack` / `make
+# stack-stop` start and stop nginx + two web processes + worker + scheduler (deploy/stack.sh).
 PY ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
@@ -11,7 +14,7 @@ INDEX_KEY_FILE := instance/blind_index_key
 RUN_ENV = JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) JOBFAIR_DATA_KEYS=$$(cat $(DATA_KEYS_FILE)) \
 	JOBFAIR_BLIND_INDEX_KEY=$$(cat $(INDEX_KEY_FILE))
 
-.PHONY: run test install install-test vendor db seed lint audit fuzz bench-search bench-matching bench-live clean
+.PHONY: run test install install-test vendor db seed lint audit fuzz bench-search bench-matching bench-live clean stack stack-stop
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -65,7 +68,7 @@ seed: db
 	$(RUN_ENV) $(BIN)/flask seed
 
 run: seed
-	$(RUN_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000 --with-threads
+	$(RUN_ENV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT) --with-threads
 
 test: install-test
 	bash scripts/ensure_chromium.sh
@@ -86,6 +89,12 @@ audit: install-test
 # The OpenAPI fuzz run at full size: 25 generated requests per operation and role.
 fuzz: install-test
 	JOBFAIR_FUZZ_EXAMPLES=25 $(BIN)/python -m pytest tests/test_api_fuzz.py -q -s -p no:cacheprovider
+
+stack: install
+	bash deploy/stack.sh start
+
+stack-stop:
+	bash deploy/stack.sh stop
 
 bench-search: install-test
 	$(BIN)/python bench/search.py

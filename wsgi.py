@@ -1,7 +1,7 @@
 """WSGI entry point: the only module that builds an app at import time.
 
 Serving processes warm up here, once: jieba with its dictionaries, the occupation catalogue,
-and the matching index (loaded from instance/ or built from stored tokens). Under gunicorn
+the public search index and the matching index (loaded from instance/ or built from stored tokens). Under gunicorn
 with --preload this happens before the workers fork, so they share it; otherwise each process
 does it at start-up instead of on its first request. CLI commands other than `flask run`
 (db upgrade, seed, match rebuild…) skip it. Set JOBFAIR_WARM_START=0 to turn it off.
@@ -29,6 +29,7 @@ def warm_up(flask_app) -> None:
     from jobfair.extensions import db
     from jobfair.matching import suggest_occupations
     from jobfair.matching.text import segment_query
+    from jobfair.positions import textindex
     from jobfair.recommendations.index import get_engine
 
     segment_query("叉车司机")
@@ -36,7 +37,10 @@ def warm_up(flask_app) -> None:
     with flask_app.app_context():
         if inspect(db.engine).has_table("match_index_state"):
             get_engine(flask_app)
+            textindex.current(flask_app)
         db.session.remove()
+        # Under --preload the workers fork after this: no pooled connection may cross a fork.
+        db.engine.dispose()
 
 
 if _serving() and os.environ.get("JOBFAIR_WARM_START", "1") != "0":

@@ -23,7 +23,18 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_proxy(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind nginx (JOBFAIR_PROXY_HOPS=1): client address, scheme and host from X-Forwarded-*
+    (rate limits count per person, not per proxy). Outermost, so Socket.IO sees them too."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_converters(app: Flask) -> None:
@@ -85,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.api import init_api
     from jobfair.applications.views import bp as applications_bp
     from jobfair.auth.views import bp as auth_bp
+    from jobfair.casework.record_views import bp as records_bp
     from jobfair.casework.views import bp as casework_bp
     from jobfair.channels.views import bp as channels_bp
     from jobfair.employers.views import bp as employers_bp
@@ -111,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         fairs_bp,
         live_bp,
         casework_bp,
+        records_bp,
         reports_bp,
         channels_bp,
         alerts_bp,

@@ -24,6 +24,9 @@ class Defaults:
     # Public base URL printed in QR codes and feeds (JOBFAIR_PUBLIC_URL), e.g.
     # https://jobs.example.gov.cn/ ; empty: the URL the request came in on.
     PUBLIC_URL = ""
+    # Proxies in front that set X-Forwarded-For/-Proto/-Host (1 behind deploy/nginx); 0 trusts
+    # none of these headers.
+    PROXY_HOPS = 0
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -34,9 +37,6 @@ class Defaults:
     # Exports of personal data, contact changes and full-phone case exports need the password
     # re-typed within this many minutes (the sign-in itself counts).
     REAUTH_MINUTES = 10
-    # Number of reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host;
-    # 0 trusts none (the headers are ignored). Behind one nginx: 1.
-    TRUSTED_PROXIES = 0
     # argon2id cost: "strong" (argon2-cffi's defaults, the only choice outside TESTING) or
     # "fast" (minimal cost, for test suites); empty: "fast" under TESTING, else "strong".
     PASSWORD_HASHER = ""
@@ -62,16 +62,30 @@ class Defaults:
     # dates on the settings page take precedence).
     CASEWORK_PLAN_DAYS = 30
     CASEWORK_HOUSEHOLD_DEADLINE_DAYS = 30
+    # 零就业家庭: rounds refused without a reason before the household is flagged (local rule).
+    CASEWORK_REFUSAL_LIMIT = 2
+    # Which forms of work count as employment (casework.rules), as JSON overrides.
+    EMPLOYMENT_RULES = ""
+    # Key of the pseudonymous person key in outcome records (defaults to SECRET_KEY).
+    OUTCOME_KEY_SECRET = ""
     CASEWORK_CAMPAIGN_START = ""
     CASEWORK_CAMPAIGN_DAYS = 100
     # Matching: ScoringWeights fields as a JSON object (JOBFAIR_MATCH_WEIGHTS='{"text": 0.5}'),
     # the score below which a seeker counts as having no good match, the occupation
     # suggestion API's rate limit, and where `flask match rebuild` persists the index.
     MATCH_WEIGHTS = ""
+    # Public search ranks in "memory" (each process's index of the stored tokens, see
+    # jobfair/positions/textindex.py) or in the "database" (FTS5 bm25 / ts_rank per request).
+    SEARCH_INDEX = "memory"
     MATCH_GOOD_SCORE = 0.3
     MATCH_SUGGEST_LIMIT = "60 per minute"
     MATCH_INDEX_PATH = ""  # empty: instance/match-index.bin
     # Live layer (Socket.IO). Message queue: empty means REDIS_URL if set, else in-process.
+    # Background jobs (jobfair/jobs): "rq" (the default with REDIS_URL; `flask worker` runs
+    # them), "thread" (the default without Redis) or "inline" (the default under TESTING).
+    JOBS_MODE = ""
+    JOBS_QUEUE = "jobfair"  # the RQ queue name
+    EXPORTS_DIR = ""  # files of background report exports; empty: instance/exports
     SOCKETIO_MESSAGE_QUEUE = ""
     SOCKETIO_ASYNC_MODE = ""  # empty: Flask-SocketIO picks (threading + simple-websocket here)
     SOCKETIO_CORS_ORIGINS = ""  # comma-separated extra origins; empty: same origin only

@@ -39,6 +39,14 @@ def set_write_intent(value: bool = True) -> contextvars.Token:
     return _write_intent.set(value)
 
 
+def reset_write_intent(token: contextvars.Token) -> None:
+    _write_intent.reset(token)
+
+
+def is_writing() -> bool:
+    return _write_intent.get()
+
+
 @contextmanager
 def writing():
     """Run the block with write intent: new transactions on SQLite begin IMMEDIATE."""

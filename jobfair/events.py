@@ -72,6 +72,17 @@ positions_changed = _signals.signal(
     bulk statements itself and is cleared after the commit.)""",
 )
 
+# --- seekers ------------------------------------------------------------------------------
+
+seeker_profile_saved = _signals.signal(
+    "seeker-profile-saved",
+    doc="""A seeker's profile was written (created or edited), before the commit.
+
+    Sent inside the transaction with the ``SeekerProfile`` as sender. The recommendations
+    feature refreshes the occupations inferred from the profile's words in the same
+    transaction (only while the seeker wishes for no occupation).""",
+)
+
 # --- notifications -----------------------------------------------------------------------
 
 notification_created = _signals.signal(

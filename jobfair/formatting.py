@@ -12,6 +12,11 @@ from jobfair.models.user import ROLE_LABELS
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
+def local_today() -> date:
+    """Today's calendar date in Beijing."""
+    return datetime.now(UTC).astimezone(LOCAL_TZ).date()
+
+
 def fmt_dt(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Stored times are naive UTC; people read Beijing time."""
     if value is None:

@@ -7,6 +7,7 @@ from sqlalchemy import or_
 from jobfair import reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
+from jobfair.matching.vocabulary import picker_codes
 from jobfair.models.occupation import Occupation
 
 MAX_LIMIT = 50
@@ -49,14 +50,18 @@ def as_dict(occ: Occupation) -> dict:
 
 
 def search(q: str, limit: int = 10) -> list[dict]:
-    """Level-4 occupations whose name or aliases contain q, best first.
+    """Level-4 occupations for what someone typed into the picker, best first.
 
-    Order: exact name, name prefix, name contains, alias contains; then shorter names, then code.
+    Uses the suggestion service's vocabulary (matching.vocabulary.picker_codes), so the words
+    people use find the official occupation (电焊 -> 焊工, 外卖 -> 网约配送员, 普工 -> 电子设备装接工).
+    Order: exact name, then what the suggester recognises, then name prefix, name contains,
+    alias contains; ties by shorter name, then code.
     """
     q = " ".join((q or "").split())[:50]
     limit = max(1, min(int(limit or 10), MAX_LIMIT))
     if not q:
         return []
+    suggested = picker_codes(q, limit)
     pattern = "%" + escape_like(q) + "%"
     rows = db.session.scalars(
         db.select(Occupation)
@@ -65,22 +70,26 @@ def search(q: str, limit: int = 10) -> list[dict]:
             or_(
                 Occupation.name.ilike(pattern, escape="\\"),
                 Occupation.aliases.ilike(pattern, escape="\\"),
+                Occupation.code.in_(suggested),
             )
         )
     ).all()
     lowered = q.lower()
+    order = {code: i for i, code in enumerate(suggested)}
 
     def rank(occ: Occupation) -> tuple:
         name = occ.name.lower()
         if name == lowered:
             tier = 0
-        elif name.startswith(lowered):
+        elif occ.code in order:
             tier = 1
-        elif lowered in name:
+        elif name.startswith(lowered):
             tier = 2
-        else:
+        elif lowered in name:
             tier = 3
-        return (tier, len(occ.name), occ.code)
+        else:
+            tier = 4
+        return (tier, order.get(occ.code, 0), len(occ.name), occ.code)
 
     rows = sorted(rows, key=rank)[:limit]
     return [as_dict(o) for o in rows]

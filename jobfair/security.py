@@ -12,7 +12,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, has_app_context, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jobfair import events
 from jobfair.database import set_write_intent, writing
@@ -309,11 +308,6 @@ def init_security(app: Flask) -> None:
         app.config["SESSION_COOKIE_PATH"] = "/"
         app.config["SESSION_COOKIE_DOMAIN"] = None
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if hops > 0:
-        # Only the last `hops` X-Forwarded-* values are believed (the ones our own proxies
-        # added), so a client cannot claim another address, scheme or host.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     @app.before_request
     def _write_intent():

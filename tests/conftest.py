@@ -445,14 +445,18 @@ def make_seeker(app, make_user, seeker_defaults):
 @pytest.fixture
 def make_priority_seeker(app, make_user):
     """make_priority_seeker(name="张三丰", groups=("urban_hardship",), district="江宁区",
-    consent=True) -> seeker User in priority groups (detached).
+    consent=True, verified=True) -> seeker User in priority groups (detached).
 
     The profile rows are written directly and the groups stored as given, so a test can also
-    build what the profile service refuses (groups kept without consent).
+    build what the profile service refuses (groups kept without consent). ``district`` is
+    where the seeker lives (and the one district they wish to work in); ``verified`` records
+    a 认定 of every group (2020-01-01, no end), else the groups are 本人申报.
     """
     from jobfair.models import SeekerGroup, SeekerProfile
 
-    def make(name="张三丰", groups=("urban_hardship",), district="江宁区", consent=True):
+    def make(
+        name="张三丰", groups=("urban_hardship",), district="江宁区", consent=True, verified=True
+    ):
         user = make_user(name=name)
         with app.app_context(), writing():
             profile = SeekerProfile(
@@ -460,9 +464,18 @@ def make_priority_seeker(app, make_user):
                 name=name,
                 phone=user.phone,
                 districts=[district] if district else [],
+                residence_district=district or "",
                 group_consent=consent,
             )
-            profile.groups = [SeekerGroup(group=g) for g in groups]
+            profile.groups = [
+                SeekerGroup(
+                    group=g,
+                    evidence_type="other" if verified else "",
+                    evidence_note="测试用证明" if verified else "",
+                    verified_on=date(2020, 1, 1) if verified else None,
+                )
+                for g in groups
+            ]
             db.session.add(profile)
             db.session.commit()
         return user
@@ -491,8 +504,10 @@ def make_worker(app, make_user):
 def make_hire(app):
     """make_hire(seeker, position, status="hired", at=datetime) -> application id.
 
-    Writes an application with its history the way the employer pipeline records it.
+    Writes an application with its history the way the employer pipeline records it; an
+    "onboarded" one also gets its 就业登记 (started on the day of ``at``), as 已入职 does.
     """
+    from jobfair.casework import queries, registrations
     from jobfair.models import Application, ApplicationEvent
 
     def make(seeker, position, status="hired", at=None):
@@ -519,6 +534,9 @@ def make_hire(app):
                 )
                 prev = st
             db.session.add(application)
+            db.session.flush()
+            if path[-1] == "onboarded":
+                registrations.register_platform_hire(application, None, queries.local_date(at))
             db.session.commit()
             return application.id
 

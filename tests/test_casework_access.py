@@ -189,7 +189,7 @@ def test_follow_ups_by_worker_and_seeker_confirmation(
     worker_user = make_worker()
     seeker = make_priority_seeker("回访对象")
     hired_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=95)
-    make_hire(seeker, make_position(), at=hired_at)
+    make_hire(seeker, make_position(), at=hired_at, status="onboarded")
     from jobfair.casework.queries import local_date
 
     hired_on = local_date(hired_at).isoformat()

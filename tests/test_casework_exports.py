@@ -24,7 +24,7 @@ def _setup_target(app, make_priority_seeker, make_worker, make_position, make_hi
     )
     assert resp.status_code == 201
     seeker = make_priority_seeker("张建国")
-    make_hire(seeker, make_position(title="保安员"))
+    make_hire(seeker, make_position(title="保安员"), status="onboarded")
     return worker, client, seeker
 
 
@@ -57,10 +57,12 @@ def test_targets_excel_masks_people_for_organisers_without_the_district(
         25,
         1,
         0,
+        0,
+        0,
         "江宁负责人",
     ]
     assert people["D2"].value == "张建国" and people["E2"].value == seeker.phone
-    assert people["I2"].value == "保安员"
+    assert people["G2"].value == 1 and people["J2"].value == "保安员"
 
     outsider = sign_in(app.test_client(), make_user(role="organiser"))
     wb = load_workbook(io.BytesIO(outsider.get("/casework/targets/export?format=xlsx").data))

@@ -126,8 +126,14 @@ def test_household_closes_when_a_member_is_hired_through_the_employer_pipeline(
         f"/api/v1/employer/applications/{app_id}/status", json={"status": "hired"}
     )
     assert resp.status_code == 200
+    assert _row(app, hh["id"]).closed_on is None  # 录用 is an offer; work has not started
+
+    resp = employer_client.post(
+        f"/api/v1/employer/applications/{app_id}/status", json={"status": "onboarded"}
+    )
+    assert resp.status_code == 200
     row = _row(app, hh["id"])
-    assert row.closed_on == bj_today() and row.closed_reason == "成员通过平台录用"
+    assert row.closed_on == bj_today() and row.closed_reason.startswith("成员就业登记：")
     from jobfair.casework import households
     from jobfair.models import CaseFile
 
@@ -154,7 +160,7 @@ def test_household_closes_on_a_placement(app, client, make_priority_seeker, make
         },
     )
     assert resp.status_code == 201
-    assert _row(app, hh["id"]).closed_reason == "成员平台外就业（已登记）"
+    assert _row(app, hh["id"]).closed_reason == "成员就业登记：六合区某农业合作社"
 
 
 def test_unknown_member_phone_is_refused(client, make_worker):

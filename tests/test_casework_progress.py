@@ -1,4 +1,4 @@
-"""Targets move only on recorded outcomes: platform hires and placements, each person once."""
+"""Targets move only on outcome records: 就业登记 at 入职 and placements, each person once."""
 
 from datetime import datetime, timedelta
 
@@ -48,8 +48,11 @@ def test_progress_moves_only_on_hires_and_placements_once_per_person(
     assert _progress(app, target_id)["done"] == 0  # nor is an interview
 
     make_hire(a, pos2, status="hired")
+    assert _progress(app, target_id)["done"] == 0  # 录用 is an offer, not work
+
+    make_hire(a, make_position(employer=pos.employer, title="搬运工"), status="onboarded")
     p = _progress(app, target_id)
-    assert (p["done"], p["by_source"]) == (1, {"hire": 1, "placement": 0})
+    assert (p["done"], p["by_source"]["platform_hire"], p["by_source"]["placement"]) == (1, 1, 0)
 
     # A placement for the same person does not count twice.
     resp = client.post(
@@ -79,7 +82,7 @@ def test_progress_moves_only_on_hires_and_placements_once_per_person(
     assert resp.status_code == 201
     p = _progress(app, target_id)
     assert (p["done"], p["goal"], p["pct"]) == (2, 4, 50)
-    assert p["by_source"] == {"hire": 1, "placement": 1}
+    assert (p["by_source"]["platform_hire"], p["by_source"]["placement"]) == (1, 1)
 
 
 def test_other_district_group_year_and_undone_hires_do_not_count(
@@ -90,14 +93,16 @@ def test_other_district_group_year_and_undone_hires_do_not_count(
     target_id = _create_target(client, worker, kind="hardship")
     pos = make_position()
 
-    make_hire(make_priority_seeker("赵一", district="鼓楼区"), pos)  # other district
-    make_hire(make_priority_seeker("钱二", groups=("graduate",)), pos)  # not a hardship group
+    on = "onboarded"
+    make_hire(make_priority_seeker("赵一", district="鼓楼区"), pos, status=on)  # lives elsewhere
+    make_hire(make_priority_seeker("钱二", groups=("graduate",)), pos, status=on)  # not hardship
     last_year = datetime(this_year() - 1, 6, 1, 8)
-    make_hire(make_priority_seeker("孙三"), pos, at=last_year)  # last year
+    make_hire(make_priority_seeker("孙三"), pos, at=last_year, status=on)  # last year
     make_hire(
-        make_priority_seeker("李四", groups=(), consent=False), pos
+        make_priority_seeker("李四", groups=(), consent=False), pos, status=on
     )  # no consent: group unknown
     make_hire(make_priority_seeker("周五"), pos, status="rejected_after_hire")  # hire undone
+    make_hire(make_priority_seeker("郑六", verified=False), pos, status=on)  # 本人申报 only
     assert _progress(app, target_id)["done"] == 0
 
     make_hire(
@@ -106,18 +111,31 @@ def test_other_district_group_year_and_undone_hires_do_not_count(
     assert _progress(app, target_id)["done"] == 1
 
 
-def test_urban_unemployed_counts_seekers_outside_graduate_and_rural_groups(
+def test_urban_unemployed_counts_only_people_with_a_unemployment_registration_before_the_hire(
     app, client, make_priority_seeker, make_worker, make_position, make_hire
 ):
     worker = make_worker()
     sign_in(client, worker)
     target_id = _create_target(client, worker, kind="urban_unemployed", goal=10)
+    new_id = _create_target(client, worker, kind="new_employment", goal=10)
     pos = make_position()
-    make_hire(make_priority_seeker("郑七", groups=()), pos)  # no priority group: counts
-    make_hire(make_priority_seeker("王八", groups=("veteran",)), pos)
-    make_hire(make_priority_seeker("冯九", groups=("graduate",)), pos)
-    make_hire(make_priority_seeker("陈十", groups=("rural_migrant",)), pos)
-    assert _progress(app, target_id)["done"] == 2
+    registered, same_day, none = (
+        make_priority_seeker(n, groups=()) for n in ("郑七", "王八", "冯九")
+    )
+    earlier = (bj_today() - timedelta(days=40)).isoformat()
+    for who, day in ((registered, earlier), (same_day, bj_today().isoformat())):
+        resp = client.post(
+            f"/api/v1/casework/seekers/{who.id}/unemployment",
+            json={"registered_on": day, "place": "江宁区公共就业服务中心"},
+        )
+        assert resp.status_code == 201, resp.get_json()
+    for who in (registered, same_day, none):
+        make_hire(who, pos, status="onboarded")
+    assert _progress(app, target_id)["done"] == 1  # only the one registered before
+    assert _progress(app, new_id)["done"] == 3  # all three are 城镇新增就业
+    # The registration closed on the first day of work.
+    data = client.get(f"/api/v1/casework/seekers/{registered.id}/records").get_json()
+    assert data["unemployment"][0]["ended_on"] == bj_today().isoformat()
 
 
 def test_target_detail_masks_people_for_organisers_outside_the_district(
@@ -127,7 +145,7 @@ def test_target_detail_masks_people_for_organisers_outside_the_district(
     sign_in(client, worker)
     target_id = _create_target(client, worker, goal=3)
     seeker = make_priority_seeker("欧阳明月")
-    make_hire(seeker, make_position())
+    make_hire(seeker, make_position(), status="onboarded")
 
     page = client.get(f"/casework/targets/{target_id}").get_data(as_text=True)
     assert "已完成 <strong>1</strong> / 3 人（33%）" in page
@@ -154,7 +172,7 @@ def test_target_validation_messages_in_chinese(app, client, make_user, make_work
 
     resp = client.post("/api/v1/casework/targets", json={**base, "worker_id": other.id})
     assert resp.status_code == 422
-    assert resp.get_json()["error"]["message"] == "负责人须为负责该区的个案工作人员。"
+    assert resp.get_json()["error"]["message"].startswith("负责人须为负责该区的个案工作人员")
 
     resp = client.post(
         "/api/v1/casework/targets", json={**base, "district": "火星区", "worker_id": worker.id}
@@ -203,7 +221,7 @@ def test_targets_page_lists_progress_bars_with_numbers(
     worker = make_worker()
     sign_in(client, worker)
     _create_target(client, worker, goal=2)
-    make_hire(make_priority_seeker("甲"), make_position())
+    make_hire(make_priority_seeker("甲"), make_position(), status="onboarded")
     page = client.get("/casework/targets").get_data(as_text=True)
     assert "江宁区 · 就业困难人员再就业" in page
     assert "已完成 <strong>1</strong> / 2 人（50%）" in page

@@ -1,5 +1,8 @@
 """Occupation lookup API used by the occupation picker: ranking, escaping, limits."""
 
+from jobfair.extensions import db
+from jobfair.models.occupation import Occupation
+
 
 def test_lookup_ranks_exact_then_prefix_then_contains_then_alias(client):
     resp = client.get("/api/v1/occupations?q=焊工&limit=10")
@@ -21,6 +24,39 @@ def test_lookup_finds_by_alias_and_only_level_four(client):
     assert all(r["code"].count("-") == 3 and not r["code"].endswith("-00-00-00") for r in rows)
     names = [r["name"] for r in client.get("/api/v1/occupations?q=焊").get_json()]
     assert names.index("焊工") < len(names)
+
+
+def test_picker_finds_the_words_people_use(client):
+    # The picker's own search uses the suggestion service's vocabulary.
+    for typed, expected in (
+        ("电焊", "焊工"),
+        ("电焊工", "焊工"),
+        ("焊", "焊工"),
+        ("外卖", "网约配送员"),
+        ("普工", "电子设备装接工"),
+        ("开叉车", "起重装卸机械操作工"),
+    ):
+        rows = client.get("/api/v1/occupations", query_string={"q": typed}).get_json()
+        assert rows and rows[0]["name"] == expected, (typed, rows[:3])
+
+
+def test_names_carry_no_marks_and_marks_are_a_field(app, client):
+    with app.app_context():
+        glued = db.session.scalars(
+            db.select(Occupation.name).where(
+                Occupation.name.like("%L") | Occupation.name.like("%S")
+            )
+        ).all()
+    assert glued == []
+    found = {
+        r["name"]: r["marks"]
+        for q in ("保洁员", "工业机器人系统运维员", "增材制造设备操作员")
+        for r in client.get("/api/v1/occupations", query_string={"q": q}).get_json()
+    }
+    assert found["保洁员"] == ["green"]
+    assert found["工业机器人系统运维员"] == ["digital"]
+    assert found["增材制造设备操作员"] == ["green", "digital"]
+    assert not any(name.endswith(("L", "S", "L/S")) for name in found)
 
 
 def test_lookup_escapes_wildcards_and_clamps(client):

@@ -63,7 +63,7 @@ def test_capacity_is_respected(app, make_fair, make_priority_seeker):
     assert clients[2].post(f"/api/v1/fairs/{fair_id}/registration").status_code == 201
 
 
-def test_eligibility_uses_consented_priority_groups(app, make_fair, make_priority_seeker):
+def test_eligibility_uses_verified_consented_priority_groups(app, make_fair, make_priority_seeker):
     fair_id = make_fair(title="高校毕业生云招聘专场", eligibility_group="graduate")
     cases = [
         (make_priority_seeker(groups=["graduate"], district=None), 201),
@@ -73,6 +73,8 @@ def test_eligibility_uses_consented_priority_groups(app, make_fair, make_priorit
             403,
         ),  # no consent: group not used
         (make_priority_seeker(groups=(), district=None), 403),
+        # 本人申报 only: a request, not a status, until a case worker's 认定.
+        (make_priority_seeker(groups=["graduate"], district=None, verified=False), 403),
     ]
     for seeker, status in cases:
         c = app.test_client()
@@ -80,9 +82,9 @@ def test_eligibility_uses_consented_priority_groups(app, make_fair, make_priorit
         resp = c.post(f"/api/v1/fairs/{fair_id}/registration")
         assert resp.status_code == status
         if status == 403:
-            assert "本场招聘会仅面向高校毕业生" in resp.get_json()["error"]["message"]
+            assert "本场招聘会仅面向经认定的高校毕业生" in resp.get_json()["error"]["message"]
             page = c.post(f"/fairs/{fair_id}/register", follow_redirects=True)
-            assert "本场招聘会仅面向高校毕业生" in page.get_data(as_text=True)
+            assert "本场招聘会仅面向经认定的高校毕业生" in page.get_data(as_text=True)
     assert registered(app, fair_id) == [cases[0][0].id]
 
 

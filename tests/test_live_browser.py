@@ -51,10 +51,16 @@ def _signed_in(browser, base, user, width=375):
 
 
 def test_queue_call_chat_announce_invite(live_server, browser, world: World):
-    base = live_server
+    journey(browser, live_server, world)
+
+
+def journey(browser, base: str, world: World, organiser_base: str | None = None) -> None:
+    """The three people's journey against a server at base (also run through nginx by
+    tests/test_deploy_stack.py, with the organiser on another app process)."""
     seeker = _signed_in(browser, base, world.seekers[0])
     rep = _signed_in(browser, base, world.rep, width=1000)
-    organiser = _signed_in(browser, base, world.organiser, width=1000)
+    obase = organiser_base or base
+    organiser = _signed_in(browser, obase, world.organiser, width=1000)
 
     # The seeker queues at the booth and watches their place.
     seeker.goto(f"{base}/fairs/{world.fair_id}/booths/{world.booth_id}")
@@ -80,7 +86,7 @@ def test_queue_call_chat_announce_invite(live_server, browser, world: World):
     seeker.locator(".live-messages").get_by_text("可以接受倒班吗？").wait_for()
 
     # The organiser's announcement reaches the seeker in the chat.
-    organiser.goto(f"{base}/live/console/{world.fair_id}")
+    organiser.goto(f"{obase}/live/console/{world.fair_id}")
     organiser.get_by_label("公告内容（不超过 500 字）").fill("15:00 起增加一场直播带岗")
     organiser.get_by_role("button", name="发布公告").click()
     seeker.get_by_text("15:00 起增加一场直播带岗").wait_for()

@@ -13,12 +13,12 @@ from jobfair.extensions import db
 def scenario(app, make_user, make_employer, make_position):
     """One running fair with two approved booths and six seekers who got different distances.
 
-    s1 graduate (consented), 玄武区: registered, visited, queued and called, applied at booth 1,
+    s1 graduate (consented), 玄武区: registered, attended, queued and called, applied at booth 1,
        invited and hired; 30-day follow-up still employed, 90-day not.
-    s2 veteran WITHOUT consent, 江宁区: registered, visited, 1:1 chat, applied at booth 2,
+    s2 veteran WITHOUT consent, 江宁区: registered, attended, 1:1 chat, applied at booth 2,
        rejected after an interview invitation.
     s3 graduate (consented), 玄武区: registered only.
-    s4 not registered: visited, queued (called), applied at booth 1 (counts on the platform only);
+    s4 not registered: attended, queued (called), applied at booth 1 (counts on the platform only);
        a still-employed follow-up without any hire (must not count).
     s5 registered, applied to a position not shown at the fair.
     s6 registered, applied at booth 1 one day before the fair started.
@@ -30,6 +30,7 @@ def scenario(app, make_user, make_employer, make_position):
         BoothPosition,
         EmploymentFollowUp,
         Fair,
+        FairAttendance,
         FairRegistration,
         SeekerGroup,
         SeekerProfile,
@@ -79,7 +80,9 @@ def scenario(app, make_user, make_employer, make_position):
         for uid in (s1, s2, s3, s5, s6):
             db.session.add(FairRegistration(fair_id=fair.id, seeker_user_id=uid))
         for uid in (s1, s2, s4):
-            db.session.add(FairVisit(fair_id=fair.id, user_id=uid))
+            db.session.add(FairAttendance(fair_id=fair.id, seeker_user_id=uid, online_at=now))
+        # Opening the lobby page is not 到场: s3 looked in but never joined.
+        db.session.add(FairVisit(fair_id=fair.id, user_id=s3))
         db.session.add_all(
             [
                 QueueEntry(booth_id=b1.id, seeker_user_id=s1, status="done", called_at=now),
@@ -146,8 +149,8 @@ def test_fair_funnel_counts_each_stage(app, scenario):
         fair = funnel.get_fair(scenario["fair_id"])
         got = counts(funnel.funnel(fair))
     assert got == {
-        "registered": 5,  # s1 s2 s3 s5 s6 (s4 visited without registering)
-        "visited": 2,  # s1 s2
+        "registered": 5,  # s1 s2 s3 s5 s6 (s4 attended without registering)
+        "attended": 2,  # s1 s2 (s3 only opened the lobby page)
         "engaged": 2,  # s1 queued, s2 chatted
         "applied": 2,  # s5's position is not at the fair, s6 applied before it started
         "invited": 2,  # s2 was invited before being rejected
@@ -164,7 +167,7 @@ def test_platform_funnel_starts_at_registered_seekers(app, scenario):
     with app.app_context():
         got = counts(funnel.funnel())
     assert got["registered"] == 6
-    assert got["visited"] == 3
+    assert "attended" not in got and "engaged" not in got  # fair stages only with a fair
     assert got["applied"] == 5
     assert got["invited"] == 2
     assert got["hired"] == 1
@@ -184,7 +187,7 @@ def test_group_and_district_funnels_respect_consent(app, scenario):
     assert graduates["registered"] == 2 and graduates["hired"] == 1
     assert veterans["registered"] == 0  # s2 did not consent: counts in no group
     assert jiangning["registered"] == 1 and jiangning["invited"] == 1
-    assert by_group["graduate"]["visited"] == 1
+    assert by_group["graduate"]["attended"] == 1
     assert by_group["veteran"]["registered"] == 0
     assert by_district["玄武区"]["registered"] == 2
     assert by_district["未填写"]["registered"] == 2  # s5 and s6 have no profile
@@ -265,7 +268,7 @@ def test_fair_results_per_booth(app, scenario):
     }
     assert booths["乙单位"]["chats"] == 1 and booths["乙单位"]["invitations"] == 1
     t = results["totals"]
-    assert (t["booths"], t["registrations"], t["visits"], t["applications"], t["hires"]) == (
+    assert (t["booths"], t["registrations"], t["attended"], t["applications"], t["hires"]) == (
         2,
         5,
         3,
@@ -291,7 +294,7 @@ def test_fair_excel_export_cells(client, make_user, scenario):
     booths, funnel_sheet = wb.worksheets
     assert "无个人信息" in booths.title
     assert "不含任何个人信息" in booths["A1"].value and "春风行动" in booths["A1"].value
-    assert [c.value for c in booths[4]][:4] == ["参会展位", "展示岗位", "报名人数", "进场人数"]
+    assert [c.value for c in booths[4]][:4] == ["参会展位", "展示岗位", "报名人数", "到场人数"]
     assert [c.value for c in booths[5]][:4] == [2, 2, 5, 3]
     assert booths["A7"].value == "参会单位"
     rows = {r[0]: r for r in booths.iter_rows(min_row=8, values_only=True)}
@@ -330,3 +333,78 @@ def test_printable_fair_summary(client, make_user, scenario):
     assert "春风行动 · 成果汇总" in html and "甲单位" in html
     assert "css/reports.css" in html  # print styles
     assert client.get("/reports/fairs/999999/summary").status_code == 404
+
+
+# --- nesting: no stage above the one before -------------------------------------------------
+
+
+def _add_unnested(app, scenario, make_user):
+    """s7: registered, applied at booth 1 during the fair and invited without ever 到场 (e.g.
+    from a shared link); s8: registered, checked in on site, hired (no queue, no interview)."""
+    from jobfair.models import Application, ApplicationEvent, BoothPosition, FairRegistration
+    from jobfair.models.common import utcnow
+    from jobfair.models.fair import FairAttendance
+
+    s7, s8 = make_user(), make_user()
+    with app.app_context(), writing():
+        position_id = db.session.scalar(
+            db.select(BoothPosition.position_id).filter_by(booth_id=scenario["booths"][0])
+        )
+        for uid in (s7.id, s8.id):
+            db.session.add(FairRegistration(fair_id=scenario["fair_id"], seeker_user_id=uid))
+        db.session.add(
+            FairAttendance(fair_id=scenario["fair_id"], seeker_user_id=s8.id, onsite_at=utcnow())
+        )
+        a7 = Application(position_id=position_id, seeker_id=s7.id, status="interview")
+        a8 = Application(position_id=position_id, seeker_id=s8.id, status="hired")
+        db.session.add_all([a7, a8])
+        db.session.flush()
+        db.session.add(
+            ApplicationEvent(application_id=a8.id, from_status="viewed", to_status="hired")
+        )
+        db.session.commit()
+
+
+def _non_increasing(counts: list[int]) -> bool:
+    return all(b <= a for a, b in zip(counts, counts[1:], strict=False))
+
+
+def test_every_stage_is_at_most_the_one_before_in_page_api_and_export(
+    app, client, make_user, scenario
+):
+    import json
+    import re
+
+    _add_unnested(app, scenario, make_user)
+    sign_in(client, make_user(role="organiser"))
+    fair = scenario["fair_id"]
+
+    api = client.get(f"/api/v1/reports/funnel?fair={fair}").get_json()
+    got = counts(api)
+    assert _non_increasing(list(got.values())), got
+    assert got["attended"] == 3  # s1 s2 and s8 (checked in on site)
+    # s7 applied and was invited without 到场: reported beside the stage, not counted in it.
+    stages = {s["key"]: s for s in api["stages"]}
+    assert stages["engaged"]["not_nested"] == 1 and got["applied"] == 3  # s1 s2 s8
+    assert got["invited"] == 3 and got["hired"] == 2  # a hire counts as invited (s8)
+    assert stages["invited"]["not_nested"] == 1  # s7 again, invited without 到场
+    order = [s["key"] for s in api["stages"]]
+    for rows in (api["by_group"], api["by_district"]):
+        for row in rows:
+            assert _non_increasing([row["counts"][k] for k in order]), row
+
+    html = client.get(f"/reports/funnel?fair={fair}").data.decode()
+    chart = json.loads(re.search(r'id="chart-funnel-data">(.*?)</script>', html, re.S).group(1))
+    assert [s["count"] for s in chart] == list(got.values())
+    table = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', html)
+    page_counts = [int(n) for _, n in table[: len(got)]]
+    assert page_counts == list(got.values())
+
+    csv_text = client.get(f"/reports/funnel.csv?fair={fair}").data.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    start = lines.index("阶段,人数,占起点,占上一阶段,未经上一阶段、未计入") + 1
+    exported = [int(line.split(",")[1]) for line in lines[start : start + len(got)]]
+    assert exported == list(got.values())
+
+    dashboard = client.get("/api/v1/reports/dashboard").get_json()
+    assert _non_increasing([s["count"] for s in dashboard["funnel"]["stages"]])

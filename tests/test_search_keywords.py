@@ -71,7 +71,15 @@ PIG_FARM = dict(
     occupation_code="5-03-02-01",
     district="六合区",
 )
+RIDER = dict(
+    title="骑手",
+    description="负责附近商圈的订单配送，电动车公司提供。",
+    requirements="熟悉本地道路",
+    occupation_code="4-10-08-01",
+    district="建邺区",
+)
 CATALOGUE = {
+    "rider": RIDER,
     "welder": WELDER,
     "argon": ARGON,
     "forklift": FORKLIFT,
@@ -122,6 +130,10 @@ def found(result, catalogue) -> set[str]:
         ("渔业", {"fish_farm", "fishing"}),
         ("会计", {"accountant"}),
         ("保洁", {"cleaner"}),
+        # The suggestion service's vocabulary: what people call the work.
+        ("焊", {"welder", "argon"}),
+        ("开叉车", {"forklift"}),
+        ("外卖", {"rider"}),
     ],
 )
 def test_keywords_find_what_a_person_expects(search, catalogue, q, expected):

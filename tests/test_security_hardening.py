@@ -306,7 +306,7 @@ def test_organiser_cannot_change_to_a_short_password(app, make_user):
 def test_hsts_goes_out_behind_a_trusted_tls_proxy(make_app, client):
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     assert "Strict-Transport-Security" not in client.get("/", headers=forwarded).headers
-    proxied = make_app(TRUSTED_PROXIES=1).test_client()
+    proxied = make_app(PROXY_HOPS=1).test_client()
     resp = proxied.get("/", headers=forwarded)
     assert resp.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 

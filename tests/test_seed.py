@@ -22,12 +22,15 @@ from jobfair.models import (
     AuditLog,
     Employer,
     Fair,
+    Household,
     LiveSession,
+    OutcomeRecord,
     Position,
     PositionGroup,
     SeekerGroup,
     SeekerOccupation,
     SeekerProfile,
+    UnemploymentRegistration,
     User,
 )
 from jobfair.models.common import Channel, PriorityGroup, WorkForm, utcnow
@@ -120,6 +123,18 @@ def test_seed_twice_changes_nothing_and_has_the_promised_volume(app, runner):
         assert all(s.group_consent and s.group_consent_at for s in seekers if s.groups)
         assert any(not s.groups for s in seekers)
 
+        # Outcome states: 认定 and 本人申报, 登记 records, a reversed hire that re-opened its
+        # household, a walk-in with paper consent.
+        rows = db.session.scalars(select(SeekerGroup)).all()
+        assert any(g.verified_on for g in rows) and any(not g.verified_on for g in rows)
+        assert any(s.consent_note for s in seekers)
+        kinds = Counter(r.kind for r in db.session.scalars(select(OutcomeRecord)))
+        assert kinds["employment"] >= 20 and kinds["reversal"] >= 1
+        assert kinds["household_cleared"] >= 2 and kinds["household_reopened"] >= 1
+        assert db.session.scalar(select(func.count()).select_from(UnemploymentRegistration))
+        households = db.session.scalars(select(Household)).all()
+        assert any(h.closed_on for h in households) and any(h.reopened_count for h in households)
+
         apps = db.session.scalars(select(Application)).all()
         assert len(apps) >= 150
         assert {a.status for a in apps} == set(ApplicationStatus)
@@ -207,8 +222,12 @@ def test_seed_files_are_consistent_and_clean(app):
             flags = moderation.check_fields(
                 {k: p[k] for k in ("title", "description", "requirements")}
             )
-            # Only the positions deliberately held for review carry discriminatory wording.
-            assert bool(flags) == (p["status"] == "held"), (p["title"], flags)
+            # Only the positions deliberately held for review carry discriminatory wording;
+            # the one other held position is a 公益性岗位 waiting for the organiser's review.
+            welfare = p["channel"] == "public_welfare"
+            assert bool(flags) == (p["status"] == "held" and not welfare), (p["title"], flags)
+            if p["status"] == "held" and welfare:
+                assert [f["field"] for f in p["review_flags"]] == ["channel"]
         logins = [s["login"] for s in data["seekers"]]
         assert len(set(logins)) == len(logins)
         phones = [s["phone"] for s in data["seekers"]] + [e["login"] for e in data["employers"]]
@@ -373,12 +392,27 @@ def test_demo_records_refer_to_each_other_consistently():
                 seeker = seekers[m["login"]]
                 assert seeker["name"] == m["name"], (hh["label"], m, seeker["name"])
                 assert "zero_employment_household" in seeker["groups"], m
-                assert seeker["districts"][0] == hh["district"], (hh["label"], seeker["districts"])
+                assert seeker["residence_district"] == hh["district"], hh["label"]
     for case in casework["cases"]:
         seeker = seekers[case["seeker"]]
         assert seeker["groups"] and seeker["group_consent"], case["seeker"]
         if case["worker"] == "district":
-            assert seeker["districts"][0] in casework["district_worker"]["districts"], case
+            assert seeker["residence_district"] in casework["district_worker"]["districts"], case
+    # 认定, 失业登记 and 离职 name seekers that exist; a 本人申报 seeker stays unverified.
+    verified = {r["seeker"] for r in casework["verifications"]["records"]}
+    assert verified <= set(seekers) and all(seekers[s]["groups"] for s in verified)
+    assert any(s["groups"] for login, s in seekers.items() if login not in verified)
+    assert {u["seeker"] for u in casework["unemployment"]} <= set(seekers)
+    # 公益性岗位 are open only to verified status: every demo applicant to one is 认定.
+    positions = {(p["employer"], p["title"]): p for p in read_seed("positions")}
+    welfare = {
+        a["seeker"]
+        for a in read_seed("applications")
+        if positions[(a["employer"], a["position"])]["channel"] == "public_welfare"
+    }
+    assert welfare and welfare <= verified, sorted(welfare - verified)
+    placed = {p["seeker"] for p in casework["placements"]}
+    assert {e["seeker"] for e in casework["employment_ends"]} <= placed
     fairs = read_seed("fairs")
     for fair in fairs["fairs"]:
         for login in [*fair["approved"], fair["pending"], fair["declined"][0]]:

@@ -98,11 +98,11 @@ def create_target():
 @bp.route("/targets/<int:target_id>", methods=["GET"])
 @organiser_only
 def get_target(target_id: int):
-    """目标详情与计入的就业记录（非本区个案工作人员看到的姓名、手机号已脱敏）"""
+    """目标详情、按月按区进度与计入的记录（delta -1 为更正；非本区个案工作人员看到的姓名、手机号已脱敏）"""
     target = targets.get_target(target_id)
     counted = targets.target_outcomes(target)
     reveal = access.covers(current_user, target.district)
-    out = serializers.target_dict(target, targets.progress_of(target, counted))
+    out = serializers.target_dict(target, targets.target_progress(target))
     out["outcomes"] = [serializers.outcome_dict(r, reveal) for r in counted]
     out["masked"] = not reveal
     return out

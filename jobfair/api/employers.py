@@ -29,6 +29,9 @@ class EmployerOut(Schema):
     description = fields.Str()
     status = fields.Str(metadata={"enum": ["pending", "verified", "rejected"]})
     is_verified = fields.Bool()
+    public_welfare_designated = fields.Bool(
+        metadata={"description": "组织方已指定本单位可发布公益性岗位（每个岗位仍须审核）"}
+    )
     review_reason = fields.Str(metadata={"description": "组织方驳回原因"})
     reviewed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
@@ -68,6 +71,13 @@ class EmployerPositionOut(Schema):
     channel = fields.Str()
     welcomed_groups = fields.List(fields.Str())
     deadline = fields.Date(allow_none=True)
+    trainee_months = fields.Int(allow_none=True, metadata={"description": "见习期（月），见习岗位"})
+    tenure_limit_months = fields.Int(
+        allow_none=True, metadata={"description": "在岗期限（月），公益性岗位"}
+    )
+    exam_date = fields.Date(allow_none=True, metadata={"description": "考试日期，招考公告"})
+    exam_signup_ends = fields.Date(allow_none=True, metadata={"description": "考试报名截止"})
+    official_url = fields.Str(metadata={"description": "官方招考公告网址"})
     status = fields.Str(metadata={"enum": ["draft", "held", "published", "closed"]})
     review_flags = fields.List(fields.Nested(ReviewFlagOut))
     review_note = fields.Str(metadata={"description": "组织方审核意见"})
@@ -81,7 +91,12 @@ class EmployerProfileIn(services.ProfileSchema):
 
 
 class EmployerPositionIn(positions.PositionSchema):
-    """岗位字段；PATCH 时只需提交要修改的字段。不接受 status、employer_id 等其他字段。"""
+    """岗位字段；PATCH 时只需提交要修改的字段。不接受 status、employer_id 等其他字段。
+
+    五个一批：见习岗位须填 trainee_months；公益性岗位须填 tenure_limit_months，且只有组织方
+    指定的单位可以发布（发布后须组织方审核）；public_sector / grassroots 为招考公告，须填
+    exam_date 与 official_url，求职者不能投递。
+    """
 
 
 class StatusQuery(Schema):

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.errors import DomainError
+from jobfair.fairs import attendance as attendance_ops
 from jobfair.fairs import booths as booth_ops
 from jobfair.fairs import fairs as fair_ops
 from jobfair.fairs import registrations as registration_ops
@@ -92,6 +93,9 @@ class SessionOut(Schema):
 
 class FairDetailOut(FairOut):
     registered = fields.Bool(metadata={"description": "当前求职者是否已报名"})
+    attended = fields.Bool(
+        metadata={"description": "当前求职者是否已到场（线上进入会场或现场签到）"}
+    )
     booths = fields.List(fields.Nested(BoothOut))
     sessions = fields.List(fields.Nested(SessionOut))
 
@@ -151,6 +155,8 @@ class RegistrantOut(Schema):
     phone = fields.Str(metadata={"description": "已打码"})
     groups = fields.List(fields.Str())
     created_at = fields.Str()
+    online_at = fields.Str(allow_none=True, metadata={"description": "线上进入会场时间（到场）"})
+    onsite_at = fields.Str(allow_none=True, metadata={"description": "现场签到时间（到场）"})
 
 
 class RegistrationsOut(Schema):
@@ -285,7 +291,12 @@ def get_fair(fair_id: int):
     """招聘会详情：已通过的展位及其岗位、直播带岗日程（草稿仅组织方可见）"""
     fair = fair_ops.get_fair(fair_id) if _is_organiser() else fair_ops.public_fair_or_404(fair_id)
     out = fair_dict(fair)
-    out["registered"] = registration_ops.registration_of(current_user, fair.id) is not None
+    registration = registration_ops.registration_of(current_user, fair.id)
+    out["registered"] = registration is not None
+    out["attended"] = (
+        registration is not None
+        and attendance_ops.attendance_of(current_user.id, fair.id) is not None
+    )
     out["booths"] = [booth_dict(b) for b in booth_ops.approved_booths(fair)]
     out["sessions"] = [session_dict(s) for s in schedule_ops.fair_sessions(fair)]
     return out
@@ -483,6 +494,8 @@ def registrations(fair_id: int):
                 **r,
                 "phone": mask_phone(r["phone"]),
                 "created_at": iso(r["created_at"]),
+                "online_at": iso(r["online_at"]),
+                "onsite_at": iso(r["onsite_at"]),
             }
             for r in rows
         ],

@@ -27,5 +27,5 @@ class OccupationSuggestion(Schema):
 @bp.arguments(OccupationQuery, location="query", as_kwargs=True)
 @bp.response(200, OccupationSuggestion(many=True))
 def lookup(q: str = "", limit: int = 10):
-    """按名称或常用叫法查找职业（细类），最匹配的在前：名称相同、名称开头、名称包含、别名包含"""
+    """按名称或常用叫法查找职业（细类），最匹配的在前：名称相同、常用叫法（如“电焊”找到焊工）、名称开头、名称包含、别名包含"""
     return occupations.search(q, limit)

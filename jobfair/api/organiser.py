@@ -5,11 +5,17 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair import moderation
-from jobfair.api.employers import EmployerOut, EmployerPositionOut, no_body
+from jobfair.api.employers import EmployerOut, EmployerPositionIn, EmployerPositionOut, no_body
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.organiser import services
+from jobfair.positions import services as position_services
 from jobfair.security import role_required
-from jobfair.validation import Int
+from jobfair.validation import BaseSchema, Bool, Int, load
+
+
+class DesignateSchema(BaseSchema):
+    designated = Bool(required=True)
+
 
 bp = api_blueprint("api_organiser", "/organiser", "组织方：单位审核、岗位审核、统计")
 organiser_only = role_required("organiser")
@@ -139,6 +145,41 @@ def verify_employer(employer_id: int):
 def reject_employer(employer_id: int):
     """驳回单位审核，必须写明原因"""
     return services.reject_employer(current_user, employer_id, json_body())
+
+
+class DesignateIn(Schema):
+    designated = fields.Bool(
+        required=True, metadata={"description": "true：指定本单位可发布公益性岗位；false：取消"}
+    )
+
+
+class PostForEmployerIn(EmployerPositionIn):
+    """代单位发布的岗位字段，外加 employer_id（须为已认证单位）"""
+
+    employer_id = fields.Int(required=True)
+
+
+@bp.route("/employers/<int:employer_id>/public-welfare", methods=["POST"])
+@bp.doc(**_body(DesignateIn))
+@bp.response(200, ReviewedEmployerOut)
+@organiser_only
+def designate_public_welfare(employer_id: int):
+    """指定（或取消指定）单位发布公益性岗位；指定单位发布的每个公益性岗位仍须审核"""
+    values = load(DesignateSchema(), json_body())
+    return position_services.designate_public_welfare(
+        current_user, employer_id, values["designated"]
+    )
+
+
+@bp.route("/positions", methods=["POST"])
+@bp.doc(**_body(PostForEmployerIn))
+@bp.response(201, HeldPositionOut)
+@organiser_only
+def post_for_employer():
+    """组织方代单位发布岗位（如街道的公益性岗位、招考公告）：直接公开，不再二次审核"""
+    data = dict(json_body())
+    employer_id = data.pop("employer_id", None)
+    return position_services.create_for_employer(current_user, employer_id, data)
 
 
 @bp.route("/positions/held", methods=["GET"])

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from jobfair import reference
 from jobfair.api.registry import api_blueprint
 from jobfair.formatting import label
+from jobfair.positions import channels
 from jobfair.positions.search import (
     SearchQuerySchema,
     can_see_contact,
@@ -75,6 +76,16 @@ class PositionDetailOut(Schema):
     channel_label = fields.Str()
     welcomed_groups = fields.List(fields.Str())
     deadline = fields.Date(allow_none=True)
+    trainee_months = fields.Int(allow_none=True, metadata={"description": "见习期（月）"})
+    tenure_limit_months = fields.Int(
+        allow_none=True, metadata={"description": "公益性岗位在岗期限（月）"}
+    )
+    exam_date = fields.Date(allow_none=True, metadata={"description": "招考公告的考试日期"})
+    exam_signup_ends = fields.Date(allow_none=True)
+    official_url = fields.Str(metadata={"description": "招考公告的官方报名网址"})
+    accepts_applications = fields.Bool(
+        metadata={"description": "false：招考公告（到官方网站报名），不能在本平台投递"}
+    )
     published_at = fields.DateTime(allow_none=True)
     contact_name = fields.Str(metadata={"description": "仅登录用户可见"})
     contact_phone = fields.Str(metadata={"description": "仅登录用户可见"})
@@ -154,6 +165,12 @@ def get_position(position_id: int):
         "channel_label": label(position.channel, "channel"),
         "welcomed_groups": position.welcomed_groups,
         "deadline": position.deadline,
+        "trainee_months": position.trainee_months,
+        "tenure_limit_months": position.tenure_limit_months,
+        "exam_date": position.exam_date,
+        "exam_signup_ends": position.exam_signup_ends,
+        "official_url": position.official_url or "",
+        "accepts_applications": not channels.is_announcement(position),
         "published_at": position.published_at,
     }
     if can_see_contact(current_user):

@@ -30,6 +30,9 @@ def _query(name: str, description: str, **schema) -> dict:
 
 FILTER_PARAMS = [
     _query("fair", "招聘会编号：从报名参会开始；不填则从平台注册开始", format="int32"),
+    _query(
+        "campaign", "专项活动编号：从其各场招聘会的报名开始（不能与 fair 同时使用）", format="int32"
+    ),
     _query("group", "重点群体代码，如 graduate（仅统计本人同意提供的身份）"),
     _query("district", "区，如 玄武区（按求职者填写的第一个意向区）"),
 ]
@@ -42,10 +45,14 @@ class StageOut(Schema):
     count = fields.Int()
     pct_of_start = fields.Float(allow_none=True)
     pct_of_previous = fields.Float(allow_none=True)
+    not_nested = fields.Int(
+        metadata={"description": "到达本阶段但未经上一阶段的人数（不计入 count）"}
+    )
 
 
 class FunnelOut(Schema):
     fair = fields.Dict(allow_none=True)
+    campaign = fields.Dict(allow_none=True, metadata={"description": "按专项活动筛选时的活动"})
     group = fields.Str(allow_none=True)
     group_label = fields.Str(allow_none=True)
     district = fields.Str(allow_none=True)
@@ -101,7 +108,7 @@ def dashboard():
 def get_funnel():
     """就业成效漏斗（可按招聘会、重点群体、区筛选），附按群体和按区的分组"""
     filters = funnel.parse_filters(request.args)
-    return funnel.report(filters["fair"], filters["group"], filters["district"])
+    return funnel.report(funnel.target(filters), filters["group"], filters["district"])
 
 
 @bp.route("/funnel/export", methods=["GET"])

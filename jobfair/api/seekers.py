@@ -42,6 +42,13 @@ class ProfileOut(Schema):
     group_consent_at = fields.Str(allow_none=True)
     groups = fields.List(fields.Str())
     group_labels = fields.List(fields.Str())
+    group_status = fields.List(
+        fields.Dict(),
+        metadata={"description": "每个身份是本人申报（self_declared）还是已认定（verified）"},
+    )
+    hukou_district = fields.Str(metadata={"description": "户籍所在区"})
+    residence_district = fields.Str(metadata={"description": "常住区（统计和帮扶按常住地）"})
+    residence_street = fields.Str(metadata={"description": "常住街道（镇）"})
     completeness = fields.Int(metadata={"description": "资料完整度（百分比）"})
 
 
@@ -78,6 +85,9 @@ class ProfileIn(Schema):
     group_consent = fields.Bool(
         metadata={"description": "单独同意使用重点群体身份信息；false 会删除已保存的身份"}
     )
+    hukou_district = fields.Str(metadata={"description": "户籍所在区"})
+    residence_district = fields.Str(metadata={"description": "常住区"})
+    residence_street = fields.Str(metadata={"description": "常住街道（镇）"})
 
 
 class DeleteIn(Schema):

@@ -24,6 +24,7 @@ from jobfair.models.employer import Employer
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
+from jobfair.positions import channels
 from jobfair.seekers.services import clean_text, get_profile, has_contact, profile_dict
 from jobfair.validation import BaseSchema, Choice, Text, load
 
@@ -97,6 +98,7 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
     position = db.session.get(Position, require_id(position_id, "岗位不存在或尚未发布。"))
     if position is None or position.status not in (PositionStatus.PUBLISHED, PositionStatus.CLOSED):
         raise NotFound("岗位不存在或尚未发布。")
+    channels.check_can_apply(seeker, position)
     if not position_open(position):
         raise Conflict(POSITION_CLOSED, code="position_closed")
     if not has_contact(get_profile(seeker)):

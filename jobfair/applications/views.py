@@ -8,6 +8,7 @@ from jobfair.applications import services
 from jobfair.auth.limits import apply_limit, resume_view_limit
 from jobfair.errors import DomainError, wants_json
 from jobfair.models.application import APPLICATION_STATUS_LABELS, ApplicationStatus
+from jobfair.positions import channels
 from jobfair.security import role_required, safe_next
 from jobfair.seekers.services import get_profile, occupations_of
 
@@ -33,6 +34,17 @@ def seeker_application(position):
 @bp.app_template_global()
 def position_accepts_applications(position) -> bool:
     return services.position_open(position)
+
+
+bp.add_app_template_global(channels.is_announcement, "is_exam_announcement")
+
+
+@bp.app_template_global()
+def apply_refusal(position) -> str | None:
+    """Why the signed-in seeker may not apply to this post (五个一批 rules), or None."""
+    if not current_user.is_authenticated:
+        return None
+    return channels.apply_problem(current_user, position)
 
 
 bp.add_app_template_global(position_url, "position_url")

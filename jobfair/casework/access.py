@@ -173,6 +173,8 @@ def access_log(actor, limit: int = 200):
                 or_(
                     AuditLog.action.like("casework.case%"),
                     AuditLog.action == "casework.cases_export",
+                    AuditLog.action == "casework.records_view",
+                    AuditLog.action.like("casework.status_%"),
                     AuditLog.action == "casework.targets_export",
                 )
             )
@@ -189,4 +191,7 @@ ACTION_LABELS = {
     "casework.case_update": "修改档案",
     "casework.cases_export": "导出档案",
     "casework.targets_export": "导出目标",
+    "casework.records_view": "查看认定与登记",
+    "casework.status_verify": "认定身份",
+    "casework.status_revoke": "撤销认定",
 }

@@ -39,11 +39,16 @@ def settings() -> dict:
             row.household_deadline_days if row and row.household_deadline_days else None
         )
         or int(cfg.get("CASEWORK_HOUSEHOLD_DEADLINE_DAYS", 30)),
+        "refusal_limit": (row.refusal_limit if row and row.refusal_limit else None)
+        or int(cfg.get("CASEWORK_REFUSAL_LIMIT", 2)),
     }
 
 
 def save_settings(actor, data, *, form: bool = False) -> dict:
     require_supervisor(actor)
+    if form and not (data.get("refusal_limit") or "").strip():
+        # An empty box keeps the local rule as it is.
+        data = {k: v for k, v in data.items() if k != "refusal_limit"}
     values = load(SettingsSchema(), data, form=form)
     if values["campaign_end"] < values["campaign_start"]:
         raise DomainError(
@@ -54,7 +59,8 @@ def save_settings(actor, data, *, form: bool = False) -> dict:
         row = CaseworkSettings(id=1)
         db.session.add(row)
     for key, value in values.items():
-        setattr(row, key, value)
+        if key != "refusal_limit" or value is not None:
+            setattr(row, key, value)
     row.updated_by = actor.id
     audit.record(
         actor.id,
@@ -105,7 +111,9 @@ def fisher_campaign(actor, today: date | None = None) -> dict:
             .where(SeekerProfile.groups.any(group=PriorityGroup.RETIRED_FISHER))
             .order_by(SeekerProfile.name)
         )
-        if districts is None or seeker_district(p) in districts
+        # Only 认定 fishers are on the 百日攻坚 roster; a self-declared one waits for 认定.
+        if PriorityGroup.RETIRED_FISHER in p.verified_groups(today)
+        and (districts is None or seeker_district(p) in districts)
     ]
     cases = {
         c.seeker_id: c

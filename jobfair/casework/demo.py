@@ -10,9 +10,10 @@ open, overdue and escalated, and closed. Running it twice creates nothing new.
 
 from datetime import date, datetime, timedelta
 
-from jobfair.casework import households, placements, queries
+from jobfair.casework import households, queries, registrations
 from jobfair.extensions import db
 from jobfair.models import (
+    Application,
     CaseContact,
     CaseFile,
     CaseRecommendation,
@@ -20,13 +21,16 @@ from jobfair.models import (
     CaseWorker,
     CaseworkSettings,
     EmploymentFollowUp,
+    EmploymentRegistration,
     Household,
     HouseholdMember,
     HouseholdReferral,
     Placement,
     Position,
+    SeekerGroup,
     SeekerProfile,
     Target,
+    UnemploymentRegistration,
     User,
 )
 from jobfair.security import hash_password
@@ -54,6 +58,11 @@ class _Demo:
             "平台外就业登记": 0,
             "就业回访": 0,
             "零就业家庭": 0,
+            "身份认定": 0,
+            "失业登记": 0,
+            "就业登记": 0,
+            "离职登记": 0,
+            "窗口登记求职者": 0,
         }
 
     def run(self) -> dict[str, int]:
@@ -71,10 +80,16 @@ class _Demo:
         self._workers()
         self._settings()
         self._targets()
-        self._placements()
+        self._walk_ins()
+        self._verifications()
+        self._unemployment()
         self._cases()
-        self._follow_ups()
+        # Households first, so the 就业登记 that follow clear them as the site would.
         self._households()
+        self._placements()
+        self._platform_hires()
+        self._employment_ends()
+        self._follow_ups()
         return self.made
 
     # --- people and settings ---------------------------------------------------------------
@@ -184,7 +199,177 @@ class _Demo:
                     created_at=self._ago(days),
                 )
             )
+            registrations.record_registration(
+                EmploymentRegistration(
+                    seeker_id=seeker.id,
+                    employer_name=employer,
+                    job_title=job,
+                    started_on=self._day(days),
+                    contract_type=rec.get("contract_type", "fixed_term"),
+                    work_form=rec.get("work_form", "full_time"),
+                    social_insurance=rec.get("social_insurance", True),
+                    source="placement",
+                    evidence_note=rec["evidence"],
+                    end_reason="",
+                    ended_role="",
+                    recorded_by=recorder.id,
+                    created_at=self._ago(days),
+                ),
+                profile,
+                recorder.id,
+                self._day(days),
+            )
             self.made["平台外就业登记"] += 1
+            self.made["就业登记"] += 1
+        db.session.flush()
+
+    # --- 认定, 失业登记, platform hires at 入职, 离职 ---------------------------------------
+    def _walk_ins(self):
+        """A seeker registered at the window with paper consent (no smartphone)."""
+        for rec in self.spec["walk_ins"]:
+            if rec["login"] in self.users:
+                continue
+            at = self._ago(rec["days_ago"])
+            user = User(
+                role="seeker",
+                phone=rec["login"],
+                name=rec["name"],
+                password_hash=self.supervisor.password_hash,
+                must_change_password=True,
+                created_at=at,
+                password_changed_at=at,
+            )
+            db.session.add(user)
+            db.session.flush()
+            self.users[user.phone] = user
+            profile = SeekerProfile(
+                user_id=user.id,
+                name=rec["name"],
+                phone=rec["login"],
+                birth_year=rec["birth_year"],
+                education="none",
+                major="",
+                skills="",
+                experience="",
+                intro="",
+                districts=rec["districts"],
+                salary_min=0,
+                work_forms=[],
+                hukou_district=rec["hukou_district"],
+                residence_district=rec["residence_district"],
+                residence_street=rec["residence_street"],
+                consent_note=rec["consent_note"],
+                registered_by=self.liuhe.id,
+                group_consent=True,
+                group_consent_at=at,
+                discoverable=False,
+                created_at=at,
+                updated_at=at,
+            )
+            profile.groups = [
+                SeekerGroup(
+                    group=rec["group"],
+                    evidence_type=rec["evidence_type"],
+                    evidence_note=rec["evidence_note"],
+                    verified_by=self.liuhe.id,
+                    verified_at=at,
+                    verified_on=self._day(rec["days_ago"]),
+                )
+            ]
+            db.session.add(profile)
+            self.made["窗口登记求职者"] += 1
+        db.session.flush()
+
+    def _verifications(self):
+        """认定 of the groups of seekers the case workers know; others stay 本人申报."""
+        spec = self.spec["verifications"]
+        for rec in spec["records"]:
+            seeker = self._seeker(rec["seeker"])
+            profile = (
+                db.session.scalar(db.select(SeekerProfile).filter_by(user_id=seeker.id))
+                if seeker
+                else None
+            )
+            if profile is None or not profile.group_consent:
+                continue
+            for row in profile.groups:
+                if row.verified_on is not None:
+                    continue
+                worker = self.liuhe if profile.home_district == "六合区" else self.supervisor
+                on = self._day(rec["days_ago"])
+                row.evidence_type = spec["evidence_by_group"][row.group]
+                row.evidence_note = spec["notes_by_group"][row.group]
+                row.verified_by = worker.id
+                row.verified_at = self._ago(rec["days_ago"])
+                row.verified_on = on
+                row.valid_until = (
+                    on + timedelta(days=rec["valid_days"]) if rec.get("valid_days") else None
+                )
+                self.made["身份认定"] += 1
+        db.session.flush()
+
+    def _unemployment(self):
+        for rec in self.spec["unemployment"]:
+            seeker = self._seeker(rec["seeker"])
+            if seeker is None or db.session.scalar(
+                db.select(UnemploymentRegistration.id).filter_by(seeker_id=seeker.id)
+            ):
+                continue
+            db.session.add(
+                UnemploymentRegistration(
+                    seeker_id=seeker.id,
+                    registered_on=self._day(rec["days_ago"]),
+                    place=rec["place"],
+                    end_reason="",
+                    recorded_by=self.supervisor.id,
+                    created_at=self._ago(rec["days_ago"]),
+                )
+            )
+            self.made["失业登记"] += 1
+        db.session.flush()
+
+    def _platform_hires(self):
+        """Seeded applications at 已入职 get their 就业登记, dated the day of 入职."""
+        apps = db.session.scalars(
+            db.select(Application)
+            .filter_by(status="onboarded")
+            .where(
+                ~Application.id.in_(
+                    db.select(EmploymentRegistration.application_id).where(
+                        EmploymentRegistration.application_id.is_not(None)
+                    )
+                )
+            )
+            .order_by(Application.id)
+        ).all()
+        for app in apps:
+            started = queries.local_date(app.updated_at)
+            registrations.register_platform_hire(app, None, started)
+            self.made["就业登记"] += 1
+        db.session.flush()
+
+    def _employment_ends(self):
+        """A reversed hire: an employment that ended, with its correcting record."""
+        for rec in self.spec["employment_ends"]:
+            seeker = self._seeker(rec["seeker"])
+            if seeker is None or db.session.scalar(
+                db.select(EmploymentRegistration.id).where(
+                    EmploymentRegistration.seeker_id == seeker.id,
+                    EmploymentRegistration.ended_on.is_not(None),
+                )
+            ):
+                continue
+            reg = db.session.scalar(
+                db.select(EmploymentRegistration)
+                .filter_by(seeker_id=seeker.id, ended_on=None)
+                .order_by(EmploymentRegistration.id)
+            )
+            if reg is None:
+                continue
+            day = self._day(rec["days_ago"])
+            worker = self.liuhe if reg.source != "platform_hire" else self.supervisor
+            registrations.record_end(reg, day, rec["reason"], worker.id, rec["role"], day)
+            self.made["离职登记"] += 1
         db.session.flush()
 
     # --- case files --------------------------------------------------------------------------
@@ -280,9 +465,17 @@ class _Demo:
             for f in self.spec["follow_ups"]
         ]
         # A seeded platform hire old enough for its 30-day follow-up, confirmed by the seeker.
-        for hire in queries.hire_rows(until=self._day(31)):
-            rows.append((hire["seeker_id"], hire["date"], 30, True, "seeker", "本人在线确认"))
-            break
+        first = db.session.scalar(
+            db.select(EmploymentRegistration)
+            .where(
+                EmploymentRegistration.source == "platform_hire",
+                EmploymentRegistration.started_on <= self._day(31),
+                EmploymentRegistration.ended_on.is_(None),
+            )
+            .order_by(EmploymentRegistration.id)
+        )
+        if first is not None:
+            rows.append((first.seeker_id, first.started_on, 30, True, "seeker", "本人在线确认"))
         for seeker_ref, hired, mark, still, source, note in rows:
             if isinstance(seeker_ref, str):
                 seeker = self._seeker(seeker_ref)
@@ -362,21 +555,4 @@ class _Demo:
             db.session.flush()
             if hh.escalated_at is not None:
                 households.notify_escalation(hh, [self.supervisor.id])
-            self._close_if_employed(hh, rec)
             self.made["零就业家庭"] += 1
-
-    def _close_if_employed(self, hh, rec):
-        """Close a household whose member's hire or placement is recorded, as the site would."""
-        closed_by = rec.get("closed_by", {})
-        login = closed_by.get("placement") or closed_by.get("hire")
-        seeker = self._seeker(login) if login else None
-        if seeker is None:
-            return
-        if closed_by.get("placement"):
-            dates = [p["date"] for p in queries.placement_rows(seeker_ids=[seeker.id])]
-            source = "placement"
-        else:
-            dates = [h["date"] for h in queries.hire_rows(seeker_ids=[seeker.id])]
-            source = "hire"
-        if dates:
-            placements.record_hire(seeker.id, max(dates), source=source)

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from jobfair import audit
 from jobfair.casework.access import case_worker_of, require_case_worker
 from jobfair.casework.cases import list_cases
-from jobfair.casework.queries import consented_groups, local_today
+from jobfair.casework.queries import consented_groups, local_today, verified_groups
 from jobfair.casework.serializers import outcome_dict
 from jobfair.casework.targets import target_outcomes, targets_with_progress
 from jobfair.errors import DomainError
@@ -41,11 +41,25 @@ TARGET_HEADER = [
     "目标人数",
     "已完成",
     "完成率(%)",
-    "平台录用",
-    "平台外就业",
+    "平台招聘入职",
+    "工作人员安置",
+    "回访核实",
+    "更正（离职等）",
     "负责人",
 ]
-PEOPLE_HEADER = ["年度", "区", "目标类别", "姓名", "手机号", "就业日期", "来源", "就业单位", "岗位"]
+PEOPLE_HEADER = [
+    "年度",
+    "区",
+    "目标类别",
+    "姓名",
+    "手机号",
+    "日期",
+    "计数",
+    "来源",
+    "就业单位",
+    "岗位",
+    "更正原因",
+]
 CASE_HEADER = [
     "档案编号",
     "姓名",
@@ -123,8 +137,10 @@ def export_targets(actor, year: int | None, fmt: str) -> tuple[bytes, str, str]:
             t.goal,
             p["done"],
             p["pct"],
-            p["by_source"]["hire"],
+            p["by_source"]["platform_hire"],
             p["by_source"]["placement"],
+            p["by_source"]["follow_up"],
+            p["corrections"],
             t.worker.name if t.worker else "",
         ]
         for t, p in pairs
@@ -143,9 +159,11 @@ def export_targets(actor, year: int | None, fmt: str) -> tuple[bytes, str, str]:
                     o["name"],
                     o["phone"],
                     o["date"],
+                    o["delta"],
                     o["source_label"],
                     o["employer_name"],
                     o["job_title"],
+                    o["reason"],
                 ]
             )
     audit.record(actor.id, "casework.targets_export", "target", None, note=f"{year} 年 {fmt}")
@@ -164,12 +182,19 @@ def _case_row(case, cw) -> list:
     phone = profile.phone if profile else ""
     contacts = case.contacts
     groups = consented_groups(profile)
+    verified = verified_groups(profile)
     return [
         case.id,
         name if reveal else mask_name(name),
         phone if reveal else mask_phone(phone),
         case.district,
-        "、".join(label for g, label in GROUP_LABELS.items() if g in groups) if reveal else "",
+        "、".join(
+            label + ("" if g in verified else "（本人申报）")
+            for g, label in GROUP_LABELS.items()
+            if g in groups
+        )
+        if reveal
+        else "",
         CASE_STATUS_LABELS.get(case.status, case.status),
         case.worker.name if case.worker else "",
         case.needs if reveal else "",

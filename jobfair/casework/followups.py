@@ -7,27 +7,35 @@ from sqlalchemy import func
 
 from jobfair import audit
 from jobfair.casework.access import require_case_worker, scope
-from jobfair.casework.queries import (
-    hire_rows,
-    local_today,
-    placement_rows,
-    profiles_by_user,
-    seeker_district,
-)
+from jobfair.casework.queries import local_today, profiles_by_user, seeker_district
+from jobfair.casework.registrations import record_end, registrations_of
 from jobfair.casework.schemas import FOLLOW_UP_LABELS, FollowUpSchema
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
 from jobfair.models.casework import DAY_MARKS, EmploymentFollowUp, FollowUpSource
+from jobfair.models.outcome import EMPLOYMENT_SOURCE_LABELS
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
 from jobfair.validation import body, load
 
 
 def hires_of(seeker_id: int) -> list[dict]:
-    """The seeker's recorded hires (platform and placements), newest first."""
-    rows = hire_rows(seeker_ids=[seeker_id]) + placement_rows(seeker_ids=[seeker_id])
-    return sorted(rows, key=lambda r: r["date"], reverse=True)
+    """The seeker's 就业登记 (platform hires at 入职, placements, follow-ups), newest first."""
+    return [
+        {
+            "registration": r,
+            "registration_id": r.id,
+            "seeker_id": r.seeker_id,
+            "date": r.started_on,
+            "ended_on": r.ended_on,
+            "source": r.source,
+            "source_label": EMPLOYMENT_SOURCE_LABELS.get(r.source, r.source),
+            "employer_name": r.employer_name,
+            "job_title": r.job_title,
+        }
+        for r in registrations_of(seeker_id)
+    ]
 
 
 def follow_up_schedule(seeker_id: int, today: date | None = None) -> list[dict]:
@@ -76,7 +84,7 @@ def record_follow_up(actor, seeker_id: int, data, *, form=False) -> EmploymentFo
         raise DomainError(
             "回访节点只能是 30、90 或 180 天。", fields={"day_mark": "不是可选的值。"}
         )
-    hires = {h["date"] for h in hires_of(seeker_id)}
+    hires = {h["date"]: h["registration"] for h in hires_of(seeker_id)}
     if values["hired_on"] not in hires:
         raise DomainError(
             "没有找到这一天的录用或就业记录。", fields={"hired_on": "请选择已记录的入职日期"}
@@ -99,6 +107,12 @@ def record_follow_up(actor, seeker_id: int, data, *, form=False) -> EmploymentFo
     row.note = clean_text(values["note"])
     row.source = source
     row.recorded_by = actor.id
+    reg = hires[values["hired_on"]]
+    if not row.still_employed and reg.ended_on is None:
+        # Found to have left at the follow-up: the employment ends today, and the count is
+        # corrected by a record dated now (the day it became known).
+        reason = "回访时已离职" + (f"：{row.note}" if row.note else "")
+        record_end(reg, local_today(), reason[:200], actor.id, source)
     db.session.flush()
     audit.record(actor.id, "casework.follow_up", "follow_up", row.id, note=f"{row.day_mark} 天")
     db.session.commit()

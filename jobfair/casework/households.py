@@ -1,11 +1,13 @@
 """零就业家庭: registration, referral rounds of at least three positions, the deadline and
 escalation to supervisors when a household is still open past it."""
 
+import hashlib
 from datetime import date, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
-from jobfair import audit, reference
+from jobfair import audit, jobs, reference
 from jobfair.casework.access import require_case_worker, scope
 from jobfair.casework.campaign import settings
 from jobfair.casework.queries import local_today
@@ -19,7 +21,13 @@ from jobfair.database import begin_write
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
-from jobfair.models.casework import CaseWorker, Household, HouseholdMember, HouseholdReferral
+from jobfair.models.casework import (
+    CaseWorker,
+    Household,
+    HouseholdMember,
+    HouseholdReferral,
+    ReferralAnswer,
+)
 from jobfair.models.common import utcnow
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
@@ -35,7 +43,16 @@ def household_status(hh: Household, today: date | None = None) -> dict:
     end = hh.closed_on or today
     rounds = hh.referrals
     full_rounds = sum(1 for r in rounds if len(r.positions) >= 3)
+    refusals = sum(1 for r in rounds if r.answer == ReferralAnswer.DECLINED)
+    limit = settings()["refusal_limit"]
     return {
+        "refusals": refusals,
+        "refusal_limit": limit,
+        # The local rule: this many rounds refused without a reason flags the household.
+        "flagged": refusals >= limit,
+        # 托底安置 opens once three full market rounds have not led to work.
+        "fallback_open": hh.closed_on is None and full_rounds >= 3,
+        "reopened": hh.reopened_count or 0,
         "open": hh.closed_on is None,
         "days": (end - hh.identified_on).days,
         "deadline": deadline,
@@ -216,11 +233,24 @@ def _overdue_unescalated(today: date) -> list[Household]:
 
 
 def lazy_escalate(today: date | None = None) -> int:
-    """For GET handlers: take the write lock only when something is due for escalation."""
-    if not _overdue_unescalated(today or local_today()):
+    """For GET handlers: when a household is due for escalation, hand it to a background job
+    (jobfair.casework.jobs.escalate_households, also run daily by `flask scheduler`).
+
+    Keyed by the day and the households due, so pages opened together ask once.
+    """
+    today = today or local_today()
+    due = _overdue_unescalated(today)
+    if not due:
         return 0
+    ids = ",".join(str(h.id) for h in sorted(due, key=lambda h: h.id))
+    key = f"casework-escalate:{today.isoformat()}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
     begin_write(db.session)
-    return escalate_overdue(today)
+    try:
+        jobs.enqueue("jobfair.casework.jobs.escalate_households", key=key)
+        db.session.commit()
+    except IntegrityError:  # another request enqueued the same escalation a moment ago
+        db.session.rollback()
+    return len(due)
 
 
 def escalate_overdue(today: date | None = None) -> int:

@@ -1,21 +1,15 @@
-"""Employment outcomes: placements (平台外就业) case workers record, and what any hire closes."""
-
-from datetime import date
+"""Placements (平台外就业) case workers record; each is also a 就业登记 (see registrations)."""
 
 from jobfair import audit
+from jobfair.casework import registrations
 from jobfair.casework.access import require_case_worker, scope
-from jobfair.casework.queries import local_today, profiles_by_user, seeker_district
+from jobfair.casework.queries import local_today, profiles_by_user
 from jobfair.casework.schemas import PLACEMENT_LABELS, PlacementSchema
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
-from jobfair.models.casework import (
-    CaseFile,
-    CaseOutcome,
-    CaseStatus,
-    Household,
-    HouseholdMember,
-    Placement,
-)
+from jobfair.models.casework import Placement
+from jobfair.models.common import WorkForm
+from jobfair.models.outcome import ContractType, EmploymentRegistration, EmploymentSource
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
 from jobfair.validation import load
@@ -34,12 +28,30 @@ def create_placement(actor, data, *, form: bool = False) -> Placement:
     profile = profiles_by_user([seeker.id]).get(seeker.id) if seeker else None
     if seeker is None or seeker.role != Role.SEEKER or profile is None:
         raise NotFound("求职者不存在。")
-    district = seeker_district(profile)
+    district = profile.home_district
     require_case_worker(actor, district or "")
     placement = Placement(recorded_by=actor.id, district=district, **values)
     db.session.add(placement)
     db.session.flush()
-    record_hire(seeker.id, values["placed_on"], source="placement", actor_id=actor.id)
+    # The placement is a 就业登记 of its own (source 安置, evidence kept in evidence_note).
+    registrations.record_registration(
+        EmploymentRegistration(
+            seeker_id=seeker.id,
+            employer_name=values["employer_name"],
+            job_title=values["job_title"],
+            started_on=values["placed_on"],
+            contract_type=ContractType.FIXED_TERM,
+            work_form=WorkForm.FULL_TIME,
+            social_insurance=True,
+            source=EmploymentSource.PLACEMENT,
+            evidence_note=values["evidence"],
+            end_reason="",
+            ended_role="",
+            recorded_by=actor.id,
+        ),
+        profile,
+        actor.id,
+    )
     audit.record(actor.id, "casework.placement", "placement", placement.id, district=district)
     db.session.commit()
     return placement
@@ -51,33 +63,3 @@ def list_placements(actor, limit: int = 200) -> list[Placement]:
     if districts is not None:
         q = q.where(Placement.district.in_(districts or [""]))
     return list(db.session.scalars(q.limit(limit)))
-
-
-# --- hires: households close, case files move to 已就业 -------------------------------------
-
-
-def record_hire(seeker_id: int, on: date | None = None, *, source="hire", actor_id=None) -> int:
-    """A member's hire was recorded: close their open households and mark their case file.
-
-    Called inside the caller's transaction (application status change, placement); the
-    caller commits. Returns the number of households closed.
-    """
-    on = on or local_today()
-    reason = "成员通过平台录用" if source == "hire" else "成员平台外就业（已登记）"
-    closed = 0
-    households = db.session.scalars(
-        db.select(Household)
-        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
-        .where(HouseholdMember.seeker_id == seeker_id, Household.closed_on.is_(None))
-    ).all()
-    for hh in households:
-        hh.closed_on = on
-        hh.closed_reason = reason
-        audit.record(actor_id, "casework.household_close", "household", hh.id, reason=reason)
-        closed += 1
-    case = db.session.scalar(db.select(CaseFile).filter_by(seeker_id=seeker_id))
-    if case is not None and case.status in (CaseStatus.OPEN, CaseStatus.IN_PROGRESS):
-        case.status = CaseStatus.EMPLOYED
-        case.outcome = CaseOutcome.PLATFORM_HIRE if source == "hire" else CaseOutcome.PLACEMENT
-        case.outcome_on = on
-    return closed

@@ -9,8 +9,11 @@ from jobfair.models.casework import (
     ContactChannel,
     PlanPath,
     RecommendationResponse,
+    ReferralAnswer,
     TargetKind,
 )
+from jobfair.models.common import PriorityGroup, WorkForm
+from jobfair.models.outcome import ContractType, EmploymentSource, EvidenceType
 from jobfair.validation import BaseSchema, Bool, Choice, ChoiceList, Date, Int, Text
 
 # --- case workers and settings ------------------------------------------------------------
@@ -26,6 +29,7 @@ class SettingsSchema(BaseSchema):
     campaign_end = Date(required=True)
     plan_days = Int(required=True, min_value=1, max_value=365)
     household_deadline_days = Int(required=True, min_value=1, max_value=365)
+    refusal_limit = Int(min_value=1, max_value=20, load_default=None, allow_none=True)
 
 
 # --- targets and placements --------------------------------------------------------------
@@ -205,3 +209,117 @@ class ReferralSchema(BaseSchema):
 
 
 REFERRAL_LABELS = {"referred_on": "推荐日期", "position_ids": "推荐岗位", "note": "备注"}
+
+
+# --- 认定, 登记, 离职, walk-ins, household answers ----------------------------------------
+
+
+class VerifySchema(BaseSchema):
+    group = Choice(list(PriorityGroup), required=True)
+    evidence_type = Choice(list(EvidenceType), required=True)
+    evidence_note = Text(required=True, min_len=1, max_len=1000)
+    verified_on = Date(load_default=None, allow_none=True)
+    valid_until = Date(load_default=None, allow_none=True)
+
+
+VERIFY_LABELS = {
+    "group": "重点群体",
+    "evidence_type": "认定依据",
+    "evidence_note": "证明材料说明",
+    "verified_on": "认定日期",
+    "valid_until": "有效期至",
+}
+
+
+class UnemploymentSchema(BaseSchema):
+    registered_on = Date(required=True)
+    place = Text(required=True, min_len=1, max_len=100)
+
+
+class EndSchema(BaseSchema):
+    ended_on = Date(required=True)
+    reason = Text(required=True, min_len=1, max_len=200)
+
+
+END_LABELS = {
+    "ended_on": "终止日期",
+    "reason": "原因",
+    "registered_on": "登记日期",
+    "place": "登记地点",
+}
+
+
+class EmploymentSchema(BaseSchema):
+    employer_name = Text(required=True, min_len=1, max_len=100)
+    job_title = Text(required=True, min_len=1, max_len=100)
+    started_on = Date(required=True)
+    contract_type = Choice(list(ContractType), required=True)
+    work_form = Choice(list(WorkForm), load_default=WorkForm.FULL_TIME)
+    social_insurance = Bool(load_default=False)
+    source = Choice([EmploymentSource.PLACEMENT, EmploymentSource.FOLLOW_UP], required=True)
+    evidence_note = Text(required=True, min_len=1, max_len=1000)
+
+
+EMPLOYMENT_LABELS = {
+    "employer_name": "就业单位",
+    "job_title": "岗位",
+    "started_on": "入职日期",
+    "contract_type": "合同类型",
+    "work_form": "用工形式",
+    "social_insurance": "是否缴纳社保",
+    "source": "登记来源",
+    "evidence_note": "佐证说明",
+}
+
+
+class WalkInSchema(BaseSchema):
+    name = Text(required=True, min_len=1, max_len=50)
+    phone = fields.String(required=True, error_messages={"required": "此项必填。"})
+    birth_year = Int(min_value=1940, max_value=2015, load_default=None, allow_none=True)
+    hukou_district = Text(max_len=50)
+    residence_district = Text(required=True, min_len=1, max_len=50)
+    residence_street = Text(required=True, min_len=1, max_len=50)
+    districts = fields.List(fields.String(), load_default=list)
+    consent_note = Text(required=True, min_len=1, max_len=500)
+    group = Choice(list(PriorityGroup), load_default=None, allow_none=True)
+    evidence_type = Choice(list(EvidenceType), load_default=None, allow_none=True)
+    evidence_note = Text(max_len=1000)
+
+
+WALK_IN_LABELS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "birth_year": "出生年份",
+    "hukou_district": "户籍所在区",
+    "residence_district": "常住区",
+    "residence_street": "常住街道（镇）",
+    "districts": "意向工作区域",
+    "consent_note": "纸质同意书记录",
+    "group": "重点群体",
+    "evidence_type": "认定依据",
+    "evidence_note": "证明材料说明",
+}
+
+
+class AnswerSchema(BaseSchema):
+    answer = Choice([a for a in ReferralAnswer if a != ReferralAnswer.PENDING], required=True)
+    answer_reason = Text(max_len=200)
+    answered_on = Date(required=True)
+
+
+ANSWER_LABELS = {"answer": "家庭答复", "answer_reason": "理由", "answered_on": "答复日期"}
+
+
+class FallbackSchema(BaseSchema):
+    member_id = Int(required=True, min_value=1, max_value=MAX_ID)
+    position_id = Int(required=True, min_value=1, max_value=MAX_ID)
+    started_on = Date(required=True)
+    evidence_note = Text(required=True, min_len=1, max_len=1000)
+
+
+FALLBACK_LABELS = {
+    "member_id": "家庭成员",
+    "position_id": "公益性岗位",
+    "started_on": "上岗日期",
+    "evidence_note": "佐证说明",
+}

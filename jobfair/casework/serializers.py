@@ -6,12 +6,14 @@ from jobfair.casework.cases import profile_of
 from jobfair.casework.households import household_status
 from jobfair.casework.queries import consented_groups
 from jobfair.casework.targets import target_progress
+from jobfair.extensions import db
 from jobfair.masking import mask_name, mask_phone
 from jobfair.models.casework import (
     CASE_OUTCOME_LABELS,
     CASE_STATUS_LABELS,
     CONTACT_CHANNEL_LABELS,
     PLAN_PATH_LABELS,
+    REFERRAL_ANSWER_LABELS,
     RESPONSE_LABELS,
     CaseContact,
     CaseFile,
@@ -20,6 +22,17 @@ from jobfair.models.casework import (
     Placement,
     Target,
 )
+from jobfair.models.common import GROUP_LABELS
+from jobfair.models.outcome import (
+    CONTRACT_LABELS,
+    EMPLOYMENT_SOURCE_LABELS,
+    ENDED_BY_LABELS,
+    EVIDENCE_LABELS,
+    EmploymentRegistration,
+    UnemploymentRegistration,
+)
+from jobfair.models.seeker import SeekerGroup, SeekerProfile
+from jobfair.models.user import User
 
 
 def target_dict(target: Target, progress: dict | None = None) -> dict:
@@ -38,14 +51,23 @@ def target_dict(target: Target, progress: dict | None = None) -> dict:
 
 
 def outcome_dict(row: dict, reveal: bool) -> dict:
+    """A counted change of a target: +1 a counted record, -1 its correction."""
     return {
+        "record_id": row["record_id"],
+        "delta": row["delta"],
         "name": row["name"] if reveal else mask_name(row["name"]),
         "phone": row["phone"] if reveal else mask_phone(row["phone"]),
         "date": row["date"].isoformat(),
+        "period": row["period"].strftime("%Y-%m"),
+        "district": row["district"],
+        "street": row["street"],
+        "kind": row["kind"],
+        "kind_label": row["kind_label"],
         "source": row["source"],
         "source_label": row["source_label"],
         "employer_name": row["employer_name"],
         "job_title": row["job_title"],
+        "reason": row["reason"],
     }
 
 
@@ -158,16 +180,101 @@ def household_dict(hh: Household, reveal: bool = True, today: date | None = None
         "overdue": st["overdue"],
         "rounds": st["rounds"],
         "rounds_ok": st["rounds_ok"],
+        "refusals": st["refusals"],
+        "refusal_limit": st["refusal_limit"],
+        "flagged": st["flagged"],
+        "fallback_open": st["fallback_open"],
+        "reopened": st["reopened"],
+        "closed_by_registration_id": hh.closed_by_registration_id,
         "members": [
-            {"name": m.name, "relation": m.relation, "seeker_id": m.seeker_id} for m in hh.members
+            {"id": m.id, "name": m.name, "relation": m.relation, "seeker_id": m.seeker_id}
+            for m in hh.members
         ],
         "referrals": [
             {
                 "round_no": r.round_no,
                 "referred_on": r.referred_on.isoformat(),
                 "note": r.note,
+                "answer": r.answer,
+                "answer_label": REFERRAL_ANSWER_LABELS.get(r.answer, r.answer),
+                "answer_reason": r.answer_reason,
+                "answered_on": r.answered_on.isoformat() if r.answered_on else None,
                 "positions": [{"id": p.id, "title": p.title} for p in r.positions],
             }
             for r in hh.referrals
         ],
+    }
+
+
+# --- 认定, 登记 ------------------------------------------------------------------------------
+
+
+def status_dict(g: SeekerGroup, reveal_evidence: bool = True, names: dict | None = None) -> dict:
+    return {
+        "group": g.group,
+        "label": GROUP_LABELS.get(g.group, g.group),
+        "source": g.source,
+        "source_label": "已认定" if g.verified_on else "本人申报（待认定）",
+        "evidence_type": g.evidence_type or None,
+        "evidence_label": EVIDENCE_LABELS.get(g.evidence_type, "") if g.evidence_type else "",
+        "evidence_note": g.evidence_note if reveal_evidence else "",
+        "verified_by": g.verified_by,
+        "verified_by_name": (names or {}).get(g.verified_by, "") if g.verified_by else "",
+        "verified_on": g.verified_on.isoformat() if g.verified_on else None,
+        "valid_until": g.valid_until.isoformat() if g.valid_until else None,
+    }
+
+
+def unemployment_dict(u: UnemploymentRegistration) -> dict:
+    return {
+        "id": u.id,
+        "seeker_id": u.seeker_id,
+        "registered_on": u.registered_on.isoformat(),
+        "place": u.place,
+        "ended_on": u.ended_on.isoformat() if u.ended_on else None,
+        "end_reason": u.end_reason,
+    }
+
+
+def employment_dict(r: EmploymentRegistration, *, evidence: bool = True) -> dict:
+    return {
+        "id": r.id,
+        "seeker_id": r.seeker_id,
+        "application_id": r.application_id,
+        "employer_name": r.employer_name,
+        "job_title": r.job_title,
+        "started_on": r.started_on.isoformat(),
+        "contract_type": r.contract_type,
+        "contract_label": CONTRACT_LABELS.get(r.contract_type, r.contract_type),
+        "work_form": r.work_form,
+        "social_insurance": r.social_insurance,
+        "source": r.source,
+        "source_label": EMPLOYMENT_SOURCE_LABELS.get(r.source, r.source),
+        "evidence_note": r.evidence_note if evidence else "",
+        "fallback": r.fallback,
+        "ended_on": r.ended_on.isoformat() if r.ended_on else None,
+        "end_reason": r.end_reason,
+        "ended_by": ENDED_BY_LABELS.get(r.ended_role, r.ended_role) if r.ended_role else None,
+        "outcome_id": r.outcome_id,
+    }
+
+
+def seeker_records_dict(profile: SeekerProfile, unemployment, employments) -> dict:
+    ids = {g.verified_by for g in profile.groups if g.verified_by}
+    names = dict(
+        db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids or {0}))).all()
+    )
+    return {
+        "seeker_id": profile.user_id,
+        "name": profile.name,
+        "hukou_district": profile.hukou_district,
+        "residence_district": profile.residence_district,
+        "residence_street": profile.residence_street,
+        "consent": profile.group_consent,
+        "consent_note": profile.consent_note,
+        "statuses": [
+            status_dict(g, names=names) for g in sorted(profile.groups, key=lambda g: g.group)
+        ],
+        "unemployment": [unemployment_dict(u) for u in unemployment],
+        "employments": [employment_dict(r) for r in employments],
     }

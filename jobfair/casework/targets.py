@@ -1,79 +1,107 @@
-"""Yearly employment targets per district and group, and their progress counted from the
-hires and placements on record."""
+"""Yearly employment targets per district (or 全市) and kind, and their progress counted
+from the immutable outcome records (see casework.outcomes)."""
 
 from datetime import date
 
 from jobfair import audit, reference
+from jobfair.casework import outcomes
 from jobfair.casework.access import case_worker_of
-from jobfair.casework.queries import (
-    consented_groups,
-    hire_rows,
-    kind_counts,
-    local_today,
-    placement_rows,
-    profiles_by_user,
-    seeker_district,
-)
+from jobfair.casework.queries import local_today, profiles_by_user
 from jobfair.casework.schemas import TARGET_FIELD_LABELS, TargetSchema
 from jobfair.errors import DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.ids import require_id
-from jobfair.models.casework import TARGET_KIND_LABELS, Target
+from jobfair.models.casework import CITY, TARGET_KIND_LABELS, Household, Target
+from jobfair.models.outcome import (
+    EMPLOYMENT_SOURCE_LABELS,
+    OUTCOME_KIND_LABELS,
+    EmploymentRegistration,
+    OutcomeRecord,
+)
 from jobfair.models.user import Role, User
 from jobfair.seekers.services import clean_text
 from jobfair.transactions import conflict_as
 from jobfair.validation import load
 
 
-def _year_outcomes(year: int) -> list[dict]:
-    """Every recorded outcome of the year with the seeker's district and consented groups."""
-    since, until = date(year, 1, 1), date(year, 12, 31)
-    rows = hire_rows(since, until) + placement_rows(since, until)
-    profiles = profiles_by_user(r["seeker_id"] for r in rows)
-    for r in rows:
-        p = profiles.get(r["seeker_id"])
-        if r["district"] is None:
-            r["district"] = seeker_district(p)
-        r["groups"] = consented_groups(p)
-        r["name"] = p.name if p else ""
-        r["phone"] = p.phone if p else ""
-    return rows
+def _row(delta: int, rec: OutcomeRecord, regs: dict, profiles: dict, households: dict) -> dict:
+    """A counted record for the pages: the person's name only while their account exists."""
+    reg = regs.get(rec.corrects_id or rec.id)
+    hh = households.get(rec.corrects_id or rec.id)
+    profile = profiles.get(reg.seeker_id) if reg else None
+    if rec.kind in outcomes.HOUSEHOLD_KINDS:
+        name = hh.label if hh else "（家庭记录已删除）"
+    elif profile is not None:
+        name = profile.name
+    else:
+        name = "（账号已注销或已撤回同意）"
+    return {
+        "delta": delta,
+        "record_id": rec.id,
+        "name": name,
+        "phone": profile.phone if profile else "",
+        "date": rec.occurred_on,
+        "period": rec.period,
+        "district": rec.district,
+        "street": rec.street,
+        "kind": rec.kind,
+        "kind_label": OUTCOME_KIND_LABELS[rec.kind],
+        "source": rec.source or rec.kind,
+        "source_label": EMPLOYMENT_SOURCE_LABELS.get(rec.source, OUTCOME_KIND_LABELS[rec.kind]),
+        "employer_name": reg.employer_name if reg else "",
+        "job_title": reg.job_title if reg else "",
+        "reason": rec.reason,
+    }
 
 
-def _counted(target: Target, outcomes: list[dict]) -> list[dict]:
-    """One outcome per person (the earliest), for the target's district and kind."""
-    best: dict[int, dict] = {}
-    for r in outcomes:
-        if r["district"] != target.district or not kind_counts(target.kind, r["groups"]):
-            continue
-        have = best.get(r["seeker_id"])
-        if have is None or (r["date"], r["source"]) < (have["date"], have["source"]):
-            best[r["seeker_id"]] = r
-    return sorted(best.values(), key=lambda r: (r["date"], r["seeker_id"]))
+def _rows(changes: list[tuple]) -> list[dict]:
+    ids = {rec.corrects_id or rec.id for _, rec in changes}
+    regs = {
+        r.outcome_id: r
+        for r in db.session.scalars(
+            db.select(EmploymentRegistration).where(
+                EmploymentRegistration.outcome_id.in_(ids or {0})
+            )
+        )
+    }
+    households = {
+        h.cleared_outcome_id: h
+        for h in db.session.scalars(
+            db.select(Household).where(Household.cleared_outcome_id.in_(ids or {0}))
+        )
+    }
+    profiles = profiles_by_user(r.seeker_id for r in regs.values())
+    return [_row(d, rec, regs, profiles, households) for d, rec in changes]
 
 
-def progress_of(target: Target, counted: list[dict]) -> dict:
-    """Done against goal for the outcomes a target counts (see target_outcomes)."""
-    done = len(counted)
+def progress_of(target: Target, changes: list[tuple]) -> dict:
+    """Done against goal from the counted changes of a target (see outcomes.counted_changes)."""
+    done = sum(d for d, _ in changes)
     pct = round(done * 100 / target.goal) if target.goal else 0
+    by_source = {"platform_hire": 0, "placement": 0, "follow_up": 0, "household": 0}
+    for d, rec in changes:
+        key = rec.source or "household"
+        by_source[key] = by_source.get(key, 0) + d
+    split = outcomes.done_by_month_and_district(changes)
     return {
         "done": done,
         "goal": target.goal,
         "pct": pct,
         "bar_pct": max(0, min(100, pct)),
-        "by_source": {
-            "hire": sum(1 for r in counted if r["source"] == "hire"),
-            "placement": sum(1 for r in counted if r["source"] == "placement"),
-        },
+        "corrections": sum(1 for d, _ in changes if d < 0),
+        "by_source": by_source,
+        "by_month": {str(m): n for m, n in sorted(split["months"].items())},
+        "by_district": dict(sorted(split["districts"].items())),
     }
 
 
-def target_progress(target: Target, today: date | None = None) -> dict:
-    return progress_of(target, _counted(target, _year_outcomes(target.year)))
+def target_progress(target: Target, until: date | None = None) -> dict:
+    return progress_of(target, outcomes.target_changes(target, until))
 
 
 def target_outcomes(target: Target) -> list[dict]:
-    return _counted(target, _year_outcomes(target.year))
+    """Every counted change of the target, oldest first (corrections as -1)."""
+    return _rows(outcomes.target_changes(target))
 
 
 def targets_with_progress(year: int | None = None, district: str | None = None):
@@ -82,8 +110,10 @@ def targets_with_progress(year: int | None = None, district: str | None = None):
     if district:
         q = q.filter_by(district=district)
     targets = list(db.session.scalars(q.order_by(Target.district, Target.kind)))
-    outcomes = _year_outcomes(year) if targets else []
-    return [(t, progress_of(t, _counted(t, outcomes))) for t in targets]
+    records = outcomes.year_records(year) if targets else []
+    return [
+        (t, progress_of(t, outcomes.counted_changes(t.kind, t.district, records))) for t in targets
+    ]
 
 
 def target_years() -> list[int]:
@@ -102,15 +132,16 @@ def get_target(target_id: int) -> Target:
 def _load_target(data, form: bool) -> dict:
     # A body that is not an object is a 400 of its own, not a validation summary.
     values = load(TargetSchema(), data, labels=TARGET_FIELD_LABELS, form=form)
-    if values["district"] not in reference.districts():
+    if values["district"] != CITY and values["district"] not in reference.districts():
         raise DomainError(
             "区不在本市范围内。", code="validation_error", fields={"district": "请选择本市的区"}
         )
     worker = db.session.get(User, values["worker_id"])
     cw = case_worker_of(worker) if worker else None
-    if cw is None or not cw.covers(values["district"]):
+    # A city-wide target is answered for by a supervisor (who covers every district).
+    if cw is None or not cw.covers(None if values["district"] == CITY else values["district"]):
         raise DomainError(
-            "负责人须为负责该区的个案工作人员。",
+            "负责人须为负责该区的个案工作人员（全市目标须为督导）。",
             code="validation_error",
             fields={"worker_id": "请选择负责该区的个案工作人员"},
         )

@@ -7,7 +7,16 @@ from flask_login import current_user
 
 from jobfair import reference
 from jobfair.auth.limits import export_limit
-from jobfair.casework import access, campaign, exports, followups, queries, serializers
+from jobfair.casework import (
+    access,
+    campaign,
+    exports,
+    followups,
+    household_decisions,
+    queries,
+    rules,
+    serializers,
+)
 
 # Aliased because views named targets, cases, households and placements are endpoints.
 from jobfair.casework import cases as case_files
@@ -20,10 +29,12 @@ from jobfair.extensions import db
 from jobfair.models.casework import (
     CASE_OUTCOME_LABELS,
     CASE_STATUS_LABELS,
+    CITY,
     CONTACT_CHANNEL_LABELS,
     DAY_MARKS,
     FOLLOW_UP_SOURCE_LABELS,
     PLAN_PATH_LABELS,
+    REFERRAL_ANSWER_LABELS,
     RESPONSE_LABELS,
     TARGET_KIND_LABELS,
 )
@@ -133,7 +144,7 @@ def _target_form_context(target=None, values=None, errors=None):
         "values": values or {},
         "errors": errors or {},
         "kinds": list(TARGET_KIND_LABELS.items()),
-        "districts": reference.districts(),
+        "districts": [CITY, *reference.districts()],
         "workers": workers,
         "this_year": queries.local_today().year,
     }
@@ -144,7 +155,7 @@ def _target_form_context(target=None, values=None, errors=None):
 def targets():
     year = _year_arg()
     district = request.args.get("district") or None
-    if district not in reference.districts():
+    if district not in (CITY, *reference.districts()):
         district = None
     return render_template(
         "casework/targets.html",
@@ -165,7 +176,7 @@ def new_target():
             _form_error(err)
             ctx = _target_form_context(values=request.form, errors=err.fields)
             return render_template("casework/target_form.html", **ctx), err.status
-        flash("目标已保存。完成进度只按登记的录用和平台外就业记录计算。", "success")
+        flash("目标已保存。完成进度只按就业登记（入职、安置、回访核实）形成的记录计算。", "success")
         return redirect(url_for("casework.target_detail", target_id=target.id))
     return render_template("casework/target_form.html", **_target_form_context())
 
@@ -179,9 +190,10 @@ def target_detail(target_id: int):
     return render_template(
         "casework/target_detail.html",
         target=target,
-        progress=yearly_targets.progress_of(target, counted),
+        progress=yearly_targets.target_progress(target),
         outcomes=[serializers.outcome_dict(r, reveal) for r in counted],
         reveal=reveal,
+        rules=rules.rules_table(),
     )
 
 
@@ -304,6 +316,7 @@ def _render_case(case_id: int, reason: str, errors=None, status=200):
         case=case,
         profile=profile,
         groups=sorted(queries.consented_groups(profile)),
+        verified=queries.verified_groups(profile),
         plan=campaign.plan_state(case, conf["plan_days"], today),
         workers=workers,
         reason=reason,
@@ -526,6 +539,8 @@ def household_detail(household_id: int):
         st=zero_households.household_status(hh),
         positions=zero_households.suitable_positions(hh.district),
         today=queries.local_today(),
+        answer_labels=REFERRAL_ANSWER_LABELS,
+        welfare_positions=household_decisions.public_welfare_positions(),
     )
 
 

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 import qrcode
 from flask import current_app, url_for
 from qrcode.image.pil import PilImage
+from qrcode.image.svg import SvgPathImage
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -55,6 +56,14 @@ def qr_png(text: str) -> bytes:
     buf = io.BytesIO()
     qr.make_image(image_factory=PilImage).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def qr_svg(text: str) -> str:
+    """The same QR code as inline SVG (a phone screen at the door; sharp at any size)."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return qr.make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
 
 
 # --- positions -----------------------------------------------------------------------------

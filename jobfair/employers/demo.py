@@ -51,6 +51,7 @@ def seed_demo(now: datetime) -> Tally:
                 description=rec["description"],
                 status=rec["status"],
                 review_reason=rec["review_reason"],
+                public_welfare_designated=rec["public_welfare_designated"],
                 reviewed_at=reviewed,
                 created_at=ago(now, rec["created_days_ago"]),
                 updated_at=reviewed or ago(now, rec["created_days_ago"]),

@@ -15,7 +15,18 @@ from jobfair.security import recently_confirmed, role_required
 bp = Blueprint("employers", __name__)
 
 # Form fields that may be left empty and then fall back to the schema default.
-_OPTIONAL_POSITION_FIELDS = ("deadline", "requirements", "address", "education", "work_form")
+_OPTIONAL_POSITION_FIELDS = (
+    "deadline",
+    "requirements",
+    "address",
+    "education",
+    "work_form",
+    "trainee_months",
+    "tenure_limit_months",
+    "exam_date",
+    "exam_signup_ends",
+    "official_url",
+)
 
 
 def _position_form_data() -> dict:
@@ -23,7 +34,7 @@ def _position_form_data() -> dict:
     for key in _OPTIONAL_POSITION_FIELDS:
         if data.get(key) == "":
             data.pop(key)
-    for key in ("salary_min", "salary_max", "headcount"):
+    for key in ("salary_min", "salary_max", "headcount", "trainee_months", "tenure_limit_months"):
         if key in data:
             data[key] = data[key].strip().replace(",", "")
             if data[key] == "":
@@ -186,7 +197,10 @@ def edit_position(position_id: int):
 
 
 def _flash_status_change(was: str, position) -> None:
-    if position.status == PositionStatus.HELD:
+    open_fields = {f.get("field") for f in position.review_flags or [] if not f.get("approved")}
+    if position.status == PositionStatus.HELD and open_fields == {"channel"}:
+        flash("公益性岗位须经人社部门审核，审核通过后才会公开。", "info")
+    elif position.status == PositionStatus.HELD:
         flash(
             "岗位内容含有可能涉及就业歧视的表述（已在下方标出），已提交组织方审核，审核通过后才会公开。",
             "error",

@@ -4,6 +4,10 @@ Fairs keyed by title, booths by (fair, employer), registrations by (fair, seeker
 sessions by (fair, title) and the demo rep by phone: anything that already exists is left
 alone, so running the seed twice creates nothing new.
 
+Running fairs get 到场 records (online joins and on-site QR check-ins, ``attended``) and every
+registration a check-in code. One 专项活动 (``campaign_record``) is named after the season of
+the current fair and groups the fairs that fall in that season.
+
 Times are Beijing working hours on days counted from the day the seed runs: a fair opens at
 09:00 and closes at 17:00, sessions start at their clock time. A campaign fair is named after
 the campaign of the season it runs in and the year it starts in ("2027 年春风行动…" runs in
@@ -15,12 +19,16 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from jobfair.extensions import db
+from jobfair.fairs.attendance import new_code
 from jobfair.models import (
     Booth,
     BoothPosition,
+    Campaign,
+    CampaignFair,
     Employer,
     EmployerRep,
     Fair,
+    FairAttendance,
     FairGroup,
     FairRegistration,
     LiveSession,
@@ -93,7 +101,15 @@ class _Demo:
         self.spec = spec
         self.now = now
         self.calendar = Calendar(spec, now)
-        self.made = {"招聘会": 0, "展位": 0, "招聘会报名": 0, "直播场次": 0, "招聘代表账号": 0}
+        self.made = {
+            "招聘会": 0,
+            "展位": 0,
+            "招聘会报名": 0,
+            "到场记录": 0,
+            "直播场次": 0,
+            "招聘代表账号": 0,
+            "专项活动": 0,
+        }
         phones = {spec["rep"]["employer"], spec["demo_seeker"]}
         for fair in spec["fairs"]:
             phones.update(fair["approved"])
@@ -169,6 +185,8 @@ class _Demo:
                 .where(
                     SeekerProfile.group_consent.is_(True),
                     SeekerGroup.group.in_(spec["seeker_groups"]),
+                    # Walk-ins registered at the window (no smartphone) do not sign up online.
+                    SeekerProfile.registered_by.is_(None),
                 )
                 .order_by(SeekerProfile.user_id)
                 .distinct()
@@ -186,9 +204,72 @@ class _Demo:
                 continue
             created = min(fair.created_at + timedelta(hours=6 + i), self.now)
             db.session.add(
-                FairRegistration(fair_id=fair.id, seeker_user_id=uid, created_at=created)
+                FairRegistration(
+                    fair_id=fair.id, seeker_user_id=uid, created_at=created, checkin_code=new_code()
+                )
             )
             self.made["招聘会报名"] += 1
+
+    def attendance(self, fair: Fair, spec: dict) -> None:
+        """到场 of a running fair: the first registrants joined online, the next checked in on
+        site (scanned by the organiser), an hour apart from the opening."""
+        plan = spec.get("attended")
+        if not plan or fair.starts_at > self.now:
+            return
+        registrants = db.session.scalars(
+            select(FairRegistration.seeker_user_id)
+            .filter_by(fair_id=fair.id)
+            .order_by(FairRegistration.created_at, FairRegistration.id)
+        ).all()
+        have = set(
+            db.session.scalars(select(FairAttendance.seeker_user_id).filter_by(fair_id=fair.id))
+        )
+        # The demo seeker is left to press 进入会场 (or show the QR code) themselves.
+        demo_seeker = db.session.scalar(select(User.id).filter_by(phone=self.spec["demo_seeker"]))
+        registrants = [uid for uid in registrants if uid != demo_seeker]
+        online, onsite = plan["online"], plan["onsite"]
+        for i, uid in enumerate(registrants[: online + onsite]):
+            if uid in have:
+                continue
+            at = min(fair.starts_at + timedelta(minutes=20 * (i + 1)), self.now)
+            row = FairAttendance(fair_id=fair.id, seeker_user_id=uid, created_at=at)
+            if i < online:
+                row.online_at = at
+            else:
+                row.onsite_at, row.checked_in_by = at, self.organiser.id
+            db.session.add(row)
+            self.made["到场记录"] += 1
+
+    def campaign(self, fairs: list[tuple[Fair, date, int]]) -> None:
+        """The season's 专项活动 over the demo fairs that fall in it."""
+        current = next(
+            (first for spec, first in self.firsts if spec.get("campaign") == "current"), None
+        )
+        if current is None:
+            return
+        season = campaign_for(self.calendar.campaigns, current)
+        title = season["campaign"].format(year=current.year)
+        if db.session.scalar(select(Campaign.id).filter_by(title=title)) is not None:
+            return
+        months = season["months"]
+        starts = date(current.year, months[0], 1)
+        last = date(current.year + (months[-1] == 12), months[-1] % 12 + 1, 1)
+        ends = last - timedelta(days=1)
+        campaign = Campaign(
+            title=title,
+            description=self.spec["campaign_record"]["description"],
+            starts_on=starts,
+            ends_on=ends,
+            created_by=self.organiser.id,
+            created_at=self.now - timedelta(days=12),
+        )
+        campaign.fair_links = [
+            CampaignFair(fair_id=fair.id)
+            for fair, first, days in fairs
+            if starts <= first and first + timedelta(days=days - 1) <= ends
+        ]
+        db.session.add(campaign)
+        self.made["专项活动"] += 1
 
     def sessions(self, fair: Fair, spec: dict, first: date) -> None:
         have = set(db.session.scalars(select(LiveSession.title).filter_by(fair_id=fair.id)))
@@ -241,9 +322,11 @@ def seed_demo(now: datetime) -> dict[str, int]:
         demo = _Demo(spec, now)
         if not demo.employers or demo.organiser is None:
             return {}
-        for fair_spec in spec["fairs"]:
-            first = demo.calendar.first_day(fair_spec)
+        demo.firsts = [(f, demo.calendar.first_day(f)) for f in spec["fairs"]]
+        made = []
+        for fair_spec, first in demo.firsts:
             fair = demo.fair(fair_spec, first)
+            made.append((fair, first, fair_spec["days"]))
             for phone in fair_spec["approved"]:
                 demo.booth(fair, phone, "approved")
             demo.booth(fair, fair_spec["pending"], "pending")
@@ -251,6 +334,9 @@ def seed_demo(now: datetime) -> dict[str, int]:
             demo.booth(fair, phone, "declined", reason)
             db.session.flush()
             demo.registrations(fair, fair_spec)
+            db.session.flush()
+            demo.attendance(fair, fair_spec)
             demo.sessions(fair, fair_spec, first)
+        demo.campaign(made)
         demo.rep()
     return demo.made

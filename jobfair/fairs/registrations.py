@@ -2,6 +2,7 @@
 
 from jobfair.errors import Conflict, Forbidden
 from jobfair.extensions import db
+from jobfair.fairs.attendance import new_code
 from jobfair.fairs.fairs import (
     get_fair,
     public_fair_or_404,
@@ -9,8 +10,9 @@ from jobfair.fairs.fairs import (
     require_organiser,
 )
 from jobfair.fairs.schemas import GROUP_CODES
+from jobfair.formatting import local_today
 from jobfair.models.common import GROUP_LABELS, utcnow
-from jobfair.models.fair import Fair, FairRegistration, FairStatus
+from jobfair.models.fair import Fair, FairAttendance, FairRegistration, FairStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
 from jobfair.transactions import commit_or_conflict
@@ -37,9 +39,16 @@ def eligibility_problem(user: User, fair: Fair) -> str | None:
         return None
     label = GROUP_LABELS.get(fair.eligibility_group, fair.eligibility_group)
     profile = db.session.scalar(db.select(SeekerProfile).filter_by(user_id=user.id))
-    if profile and profile.group_consent and fair.eligibility_group in profile.group_codes:
+    today = local_today()
+    # Only a status 认定 by a case worker opens a group-restricted fair.
+    if profile and fair.eligibility_group in profile.verified_groups(today):
         return None
-    return f"本场招聘会仅面向{label}。如您属于该群体，请在“我的资料”中勾选并同意使用重点群体信息后再报名。"
+    if profile and profile.group_consent and fair.eligibility_group in profile.group_codes:
+        return (
+            f"本场招聘会仅面向经认定的{label}。您的身份为本人申报，尚未认定，"
+            "请携带证明材料到所在区的公共就业服务机构办理认定后再报名。"
+        )
+    return f"本场招聘会仅面向经认定的{label}。如您属于该群体，请在“我的资料”中勾选并同意使用重点群体信息，并到所在区办理认定后再报名。"
 
 
 def register(user: User, fair_id: int) -> FairRegistration:
@@ -57,7 +66,7 @@ def register(user: User, fair_id: int) -> FairRegistration:
         raise Forbidden(problem)
     if fair.capacity is not None and registration_count(fair.id) >= fair.capacity:
         raise Conflict("本场招聘会报名人数已满。", code="fair_full")
-    reg = FairRegistration(fair_id=fair.id, seeker_user_id=user.id)
+    reg = FairRegistration(fair_id=fair.id, seeker_user_id=user.id, checkin_code=new_code())
     db.session.add(reg)
     commit_or_conflict(ALREADY_REGISTERED, code="already_registered")
     return reg
@@ -94,14 +103,19 @@ def registrations(actor: User, fair_id: int) -> tuple[Fair, list[dict], dict[str
     require_organiser(actor)
     fair = get_fair(fair_id)
     rows = db.session.execute(
-        db.select(FairRegistration, User, SeekerProfile)
+        db.select(FairRegistration, User, SeekerProfile, FairAttendance)
         .join(User, User.id == FairRegistration.seeker_user_id)
         .outerjoin(SeekerProfile, SeekerProfile.user_id == User.id)
+        .outerjoin(
+            FairAttendance,
+            (FairAttendance.fair_id == FairRegistration.fair_id)
+            & (FairAttendance.seeker_user_id == FairRegistration.seeker_user_id),
+        )
         .filter(FairRegistration.fair_id == fair.id)
         .order_by(FairRegistration.created_at, FairRegistration.id)
     ).all()
     out, by_group = [], {code: 0 for code in GROUP_CODES}
-    for reg, user, profile in rows:
+    for reg, user, profile, came in rows:
         groups = profile.group_codes if profile and profile.group_consent else []
         for g in groups:
             by_group[g] += 1
@@ -113,6 +127,8 @@ def registrations(actor: User, fair_id: int) -> tuple[Fair, list[dict], dict[str
                 "phone": (profile.phone if profile and profile.phone else user.phone) or "",
                 "groups": groups,
                 "created_at": reg.created_at,
+                "online_at": came.online_at if came else None,
+                "onsite_at": came.onsite_at if came else None,
             }
         )
     return fair, out, {k: v for k, v in by_group.items() if v}

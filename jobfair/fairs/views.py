@@ -3,10 +3,13 @@ employer booth applications and rep accounts, organiser fair management."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
+from jobfair.channels.services import public_url, qr_svg
 from jobfair.employers import acting
 from jobfair.employers import reps as rep_accounts
 from jobfair.errors import DomainError, error_body
+from jobfair.fairs import attendance as attendance_ops
 from jobfair.fairs import booths as booth_ops
 from jobfair.fairs import fairs as fair_ops
 from jobfair.fairs import registrations as registration_ops
@@ -101,6 +104,9 @@ def detail(fair_id: int):
         positions={b.id: booth_ops.shown_positions(b) for b in booths},
         live_sessions=schedule_ops.fair_sessions(fair),
         registered=registration is not None,
+        attended=registration is not None
+        and attendance_ops.attendance_of(current_user.id, fair.id) is not None,
+        can_check_in=attendance_ops.can_check_in(current_user, fair),
         registration_count=fair_ops.registration_count(fair.id),
         own_booth=own_booth,
         is_rep=is_rep,
@@ -152,6 +158,70 @@ def unregister(fair_id: int):
     if request.form.get("next") == "mine":
         return redirect(url_for("fairs.mine"))
     return redirect(url_for("fairs.detail", fair_id=fair.id))
+
+
+@bp.route("/fairs/<int:fair_id>/attend", methods=["POST"])
+@role_required("seeker")
+def attend(fair_id: int):
+    try:
+        _, first = attendance_ops.join_online(current_user, fair_id)
+    except DomainError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash("已进入会场，可以在下方展位排队洽谈。" if first else "你已在会场中。", "success")
+    return redirect(url_for("fairs.detail", fair_id=fair_id) + "#h-register")
+
+
+@bp.route("/fairs/<int:fair_id>/checkin-code")
+@role_required("seeker")
+def checkin_code(fair_id: int):
+    try:
+        fair, reg = attendance_ops.checkin_code(current_user, fair_id)
+    except DomainError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+        return redirect(url_for("fairs.detail", fair_id=fair_id))
+    url = public_url("fairs.checkin", fair_id=fair.id, code=reg.checkin_code)
+    return render_template(
+        "fairs/checkin_code.html",
+        fair=fair,
+        code=reg.checkin_code,
+        qr=Markup(qr_svg(url)),  # noqa: S704 (SVG made here from our own URL)
+        attendance=attendance_ops.attendance_of(current_user.id, fair.id),
+    )
+
+
+@bp.route("/fairs/<int:fair_id>/checkin", methods=["GET", "POST"])
+@role_required("organiser", "employer")
+def checkin(fair_id: int):
+    """Staff at the door: the page a scanned QR code opens (code filled in), or type it."""
+    fair = fair_ops.public_fair_or_404(fair_id)
+    if not attendance_ops.can_check_in(current_user, fair):
+        flash("只有组织方和本场招聘会参展单位的工作人员可以办理现场签到。", "error")
+        return redirect(url_for("fairs.detail", fair_id=fair.id))
+    result, errors, status = None, {}, 200
+    code = request.values.get("code", "")
+    if request.method == "POST":
+        try:
+            result = attendance_ops.check_in(current_user, fair.id, code)
+        except DomainError as err:
+            if err.status == 404:
+                raise
+            flash(err.message, "error")
+            errors, status = err.fields or {}, err.status
+        else:
+            code = ""
+    return render_template(
+        "fairs/checkin.html",
+        fair=fair,
+        code=attendance_ops.normalise_code(code),
+        result=result,
+        errors=errors,
+        counts=attendance_ops.attendance_counts(fair.id),
+    ), status
 
 
 @bp.route("/fairs/mine")
@@ -386,6 +456,7 @@ def _render_manage(fair, status=200):
         labels=BOOTH_STATUS_LABELS,
         live_sessions=schedule_ops.fair_sessions(fair),
         counts=fair_ops.fair_counts([fair.id])[fair.id],
+        attendance=attendance_ops.attendance_counts(fair.id),
         now=_utcnow(),
     ), status
 

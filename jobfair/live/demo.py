@@ -14,6 +14,7 @@ from jobfair.models import (
     Booth,
     BoothPosition,
     Employer,
+    FairAttendance,
     FairRegistration,
     LiveMessage,
     LiveSession,
@@ -185,14 +186,26 @@ class _Demo:
                 )
             )
             if queued_before is None:
+                joined = self.now - timedelta(minutes=15 - n * 3)
                 db.session.add(
-                    QueueEntry(
-                        booth_id=self.booth.id,
-                        seeker_user_id=seeker.id,
-                        joined_at=self.now - timedelta(minutes=15 - n * 3),
-                    )
+                    QueueEntry(booth_id=self.booth.id, seeker_user_id=seeker.id, joined_at=joined)
                 )
                 self.made["展位排队"] += 1
+                # Queueing at a booth is an explicit join of the fair (到场), as on the site.
+                came = db.session.scalar(
+                    db.select(FairAttendance.id).filter_by(
+                        fair_id=self.fair.id, seeker_user_id=seeker.id
+                    )
+                )
+                if came is None:
+                    db.session.add(
+                        FairAttendance(
+                            fair_id=self.fair.id,
+                            seeker_user_id=seeker.id,
+                            online_at=joined,
+                            created_at=joined,
+                        )
+                    )
 
 
 def seed_demo(now: datetime) -> dict[str, int]:

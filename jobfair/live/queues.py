@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jobfair.errors import Conflict, DomainError, Forbidden
 from jobfair.extensions import db
+from jobfair.fairs import attendance
 from jobfair.live import broadcasts
 from jobfair.live.access import approved_booth, check_not_banned, own_entry
 from jobfair.live.queries import active_entries, open_chat_of_entry
@@ -57,6 +58,7 @@ def join_queue(user: User, booth_id) -> tuple[QueueEntry, bool]:
         )
     entry = QueueEntry(booth_id=booth.id, seeker_user_id=user.id)
     db.session.add(entry)
+    attendance.mark_online(user, fair)  # queueing at a booth is an explicit join (到场)
     try:
         db.session.commit()
     except IntegrityError:

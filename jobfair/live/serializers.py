@@ -6,6 +6,7 @@ from jobfair.formatting import hhmm, iso
 from jobfair.models.live import Announcement, InterviewChat, LiveMessage, PinnedPosition, Question
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
+from jobfair.positions import channels
 
 
 def display_name(user: User | None) -> str:
@@ -73,6 +74,8 @@ def position_card(p: Position) -> dict:
         "salary_max": p.salary_max,
         "district": p.district,
         "open": p.status == PositionStatus.PUBLISHED,
+        # Exam announcements (事业编制, 三支一扶 …) are shown but never applied to here.
+        "accepts_applications": not channels.is_announcement(p),
     }
 
 

@@ -1,7 +1,8 @@
 """The matching engine: pure Python + jieba + scikit-learn, no Flask and no SQLAlchemy.
 
 Public API: PositionDoc, SeekerDoc, Match, SeekerMatch, MatchingEngine, ScoringWeights,
-suggest_occupations, suggest_occupations_for_many, OccupationSuggestion, input_notes,
+suggest_occupations, suggest_occupations_for_many, OccupationSuggestion, infer_occupations,
+infer_occupations_for_many, input_notes,
 evaluate_suggestions, evaluate_recommendations.
 """
 
@@ -10,6 +11,8 @@ from jobfair.matching.evaluation import evaluate_recommendations, evaluate_sugge
 from jobfair.matching.features import input_notes
 from jobfair.matching.occupations import (
     OccupationSuggestion,
+    infer_occupations,
+    infer_occupations_for_many,
     load_eval_rows,
     occupation_name,
     suggest_occupations,
@@ -28,6 +31,8 @@ __all__ = [
     "SeekerMatch",
     "evaluate_recommendations",
     "evaluate_suggestions",
+    "infer_occupations",
+    "infer_occupations_for_many",
     "input_notes",
     "load_eval_rows",
     "occupation_name",

@@ -48,7 +48,8 @@ class PositionDoc:
 
     tokens: the stored, space-separated jieba tokens (positions.search_tokens, written by
     jobfair.matching.text.segment_for_index); when empty, title, description and requirements
-    are segmented here instead.
+    are segmented here instead. inferred_occupations: ((code, confidence), ...) from
+    jobfair.matching.infer_occupations, used only when occupation_code is empty.
     """
 
     id: int
@@ -63,6 +64,7 @@ class PositionDoc:
     work_form: str = "full_time"
     welcomed_groups: tuple[str, ...] = ()
     tokens: str = ""
+    inferred_occupations: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class SeekerDoc:
 
     text: skills, experience, major and intro; tokens: seeker_profiles.search_tokens when
     stored (then text is not segmented again). groups: consented priority groups only.
+    inferred_occupations: ((code, confidence), ...) inferred from the text, used only when no
+    desired occupation is known.
     """
 
     id: int
@@ -82,6 +86,7 @@ class SeekerDoc:
     work_forms: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     tokens: str = ""
+    inferred_occupations: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

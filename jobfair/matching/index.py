@@ -2,7 +2,8 @@
 
 Layout: each position is one row of a sparse matrix whose columns are weighted TF-IDF word
 features, weighted TF-IDF character-bigram features and one-hot columns for its occupation
-and its minor group. A seeker is a row over the same columns (unit TF-IDF vectors and 1s for
+and its minor group (for a position without a chosen code: its inferred occupations and
+their minor groups, each weighted by its confidence). A seeker is a row over the same columns (unit TF-IDF vectors and 1s for
 the wished occupations and their minor groups; SeekerBlock), so one sparse product ranks every
 position by what the work is (ranking.py). Vocabulary and IDF are fixed at build time: words
 first seen in positions added later count once the index is rebuilt (`flask match rebuild`;
@@ -35,7 +36,8 @@ from jobfair.matching.features import (
 )
 from jobfair.matching.scoring import ScoringWeights
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+INFERRED_SLOTS = 3  # inferred occupations kept per position without a chosen code
 DISTRICT_SLOTS = 512  # distinct districts with a one-hot column (a city has a dozen or two)
 # Words in more than this share of positions (in indices of 1,000 or more) are no feature: their
 # IDF is near zero, and they would make every product dense.
@@ -67,6 +69,11 @@ class PositionIndex:
         self._groups = np.zeros(0, dtype=np.int64)
         self._sal_max = np.zeros(0, dtype=np.int64)
         self._edu = np.zeros(0, dtype=np.int64)
+        # Inferred occupations of positions without a chosen code: (rows, INFERRED_SLOTS).
+        self._iocc = np.zeros((0, INFERRED_SLOTS), dtype=np.int32)
+        self._iminor = np.zeros((0, INFERRED_SLOTS), dtype=np.int32)
+        self._imiddle = np.zeros((0, INFERRED_SLOTS), dtype=np.int32)
+        self._iconf = np.zeros((0, INFERRED_SLOTS), dtype=np.float32)
         self._tokens: list[str] = []
         self._row_of: dict[int, int] = {}
         self._base_rows = 0
@@ -113,8 +120,9 @@ class PositionIndex:
             [xw * (w.text * w.word_share), xc * (w.text * (1.0 - w.word_share))]
         ).tocsr()
         attrs = [self._attributes(d) for d in docs]
-        self._append_attributes(docs, attrs, tokens)
-        structured = self._structured_rows(attrs)
+        inferred = [self._inferred(d, a[1]) for d, a in zip(docs, attrs, strict=True)]
+        self._append_attributes(docs, attrs, tokens, inferred)
+        structured = self._structured_rows(attrs, inferred)
         x = text.astype(np.float32)
         x.resize((len(docs), self._n_features))
         self._set_base((x + structured).tocsr())
@@ -153,8 +161,44 @@ class PositionIndex:
             EDUCATION_RANK.get(doc.education or "none", 0),
         )
 
-    def _append_attributes(self, docs, attrs: list[tuple], tokens: list[str]) -> None:
+    @staticmethod
+    def _inferred(doc: PositionDoc, occ: int) -> list[tuple[int, int, int, float]]:
+        """(occupation, minor, middle, confidence) of the inferred codes (none with a chosen code)."""
+        if occ >= 0:
+            return []
+        tax = taxonomy()
+        out = []
+        for code, conf in doc.inferred_occupations or ():
+            o, mi, md = tax.ids(code)
+            conf = float(conf)
+            if o >= 0 and 0.0 < conf <= 1.0 and all(o != x[0] for x in out):
+                out.append((o, mi, md, conf))
+        return sorted(out, key=lambda x: -x[3])[:INFERRED_SLOTS]
+
+    def _reset_inferred(self, inferred) -> None:
+        """Only the given rows' inferred occupations (for a position scored on the fly)."""
+        for name in ("_iocc", "_iminor", "_imiddle", "_iconf"):
+            setattr(self, name, getattr(self, name)[:0])
+        self._add_inferred(inferred)
+
+    def _append_attributes(self, docs, attrs: list[tuple], tokens: list[str], inferred) -> None:
         start = len(self._ids)
+        self._add_inferred(inferred)
+        self._append_rows(attrs, tokens, start)
+
+    def _add_inferred(self, inferred) -> None:
+        n = len(inferred)
+        slots = np.full((4, n, INFERRED_SLOTS), -1.0, dtype=np.float64)
+        slots[3] = 0.0
+        for r, items in enumerate(inferred):
+            for k, item in enumerate(items):
+                slots[:, r, k] = item
+        self._iocc = np.concatenate([self._iocc, slots[0].astype(np.int32)])
+        self._iminor = np.concatenate([self._iminor, slots[1].astype(np.int32)])
+        self._imiddle = np.concatenate([self._imiddle, slots[2].astype(np.int32)])
+        self._iconf = np.concatenate([self._iconf, slots[3].astype(np.float32)])
+
+    def _append_rows(self, attrs: list[tuple], tokens: list[str], start: int) -> None:
         a = np.array(attrs, dtype=np.int64).reshape(len(attrs), 9)
         self._ids = np.concatenate([self._ids, a[:, 0]])
         self._alive = np.concatenate([self._alive, np.ones(len(attrs), dtype=bool)])
@@ -170,20 +214,22 @@ class PositionIndex:
         for i, doc_id in enumerate(a[:, 0].tolist()):
             self._row_of[doc_id] = start + i
 
-    def _structured_rows(self, attrs: list[tuple]):
+    def _structured_rows(self, attrs: list[tuple], inferred):
         w = self.weights
         rows, cols, vals = [], [], []
         for r, (_, o, mi, _md, _d, _f, _g, _s, _e) in enumerate(attrs):
-            for col, val, ok in (
-                (self._off_occ + o, w.occupation - w.occupation_minor, o >= 0),
-                # The middle group (6-18) is scored exactly among the candidates only: its
-                # column would touch a tenth of all positions and slow every product.
-                (self._off_minor + mi, w.occupation_minor, mi >= 0),
-            ):
-                if ok and val > 0:
-                    rows.append(r)
-                    cols.append(self._n_text + col)
-                    vals.append(val)
+            codes = [(o, mi, 1.0)] if o >= 0 else [(x[0], x[1], x[3]) for x in inferred[r]]
+            for o, mi, conf in codes:
+                for col, val, ok in (
+                    (self._off_occ + o, w.occupation - w.occupation_minor, o >= 0),
+                    # The middle group (6-18) is scored exactly among the candidates only: its
+                    # column would touch a tenth of all positions and slow every product.
+                    (self._off_minor + mi, w.occupation_minor, mi >= 0),
+                ):
+                    if ok and val > 0:
+                        rows.append(r)
+                        cols.append(self._n_text + col)
+                        vals.append(val * conf)  # duplicates (one minor group twice) add up
         return sp.csr_matrix(
             (np.array(vals, dtype=np.float32), (rows, cols)),
             shape=(len(attrs), self._n_features),
@@ -199,7 +245,9 @@ class PositionIndex:
         text = sp.hstack([xw, xc]).tocsr().astype(np.float32)
         text.resize((len(docs), self._n_features))
         attrs = [self._attributes(d) for d in docs]
-        return (text + self._structured_rows(attrs)).tocsr(), attrs, [" ".join(x) for x in words]
+        inferred = [self._inferred(d, a[1]) for d, a in zip(docs, attrs, strict=True)]
+        rows = (text + self._structured_rows(attrs, inferred)).tocsr()
+        return rows, attrs, [" ".join(x) for x in words], inferred
 
     def word_rows(self, rows: np.ndarray):
         """Word-feature rows of the given position rows (CSR, one row per entry), for reasons."""
@@ -226,8 +274,8 @@ class PositionIndex:
         with self._lock:
             for d in docs:
                 self._kill(d.id)
-            rows, attrs, tokens = self._position_rows(docs)
-            self._append_attributes(docs, attrs, tokens)
+            rows, attrs, tokens, inferred = self._position_rows(docs)
+            self._append_attributes(docs, attrs, tokens, inferred)
             self._X_delta = (
                 rows if self._X_delta is None else sp.vstack([self._X_delta, rows]).tocsr()
             )
@@ -270,7 +318,8 @@ class PositionIndex:
         parts = [self._X_base] + ([self._X_delta] if self._X_delta is not None else [])
         x = sp.vstack(parts).tocsr()[keep]
         arrays = ("_ids", "_alive", "_occ", "_minor", "_middle", "_district", "_form", "_groups")
-        for name in (*arrays, "_sal_max", "_edu"):
+        inferred = ("_iocc", "_iminor", "_imiddle", "_iconf")
+        for name in (*arrays, "_sal_max", "_edu", *inferred):
             setattr(self, name, getattr(self, name)[keep])
         self._tokens = [self._tokens[r] for r in keep.tolist()]
         self._row_of = {int(i): r for r, i in enumerate(self._ids.tolist())}
@@ -290,6 +339,11 @@ class PositionIndex:
             work_form=forms[0] if forms else "",
             welcomed_groups=tuple(g for g, bit in GROUP_BITS.items() if self._groups[r] & bit),
             tokens=self._tokens[r],
+            inferred_occupations=tuple(
+                (tax.codes[int(o)], float(c))
+                for o, c in zip(self._iocc[r], self._iconf[r], strict=True)
+                if o >= 0
+            ),
         )
 
     def occupation_of(self, position_id: int) -> str:
@@ -298,6 +352,18 @@ class PositionIndex:
         if r is None or self._occ[r] < 0:
             return ""
         return taxonomy().codes[int(self._occ[r])]
+
+    def inferred_of(self, position_id: int) -> tuple[tuple[str, float], ...]:
+        """The indexed position's inferred occupations, best first (() with a chosen code)."""
+        r = self._row_of.get(int(position_id))
+        if r is None:
+            return ()
+        codes = taxonomy().codes
+        return tuple(
+            (codes[int(o)], round(float(c), 3))
+            for o, c in zip(self._iocc[r], self._iconf[r], strict=True)
+            if o >= 0
+        )
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -344,36 +410,40 @@ class SeekerBlock:
         self.char_q = prune_query(
             index._char_vec.transform([char_grams(w) for w in words]).astype(np.float32).tocsr()
         )
-        self.occ = np.zeros((n, len(tax.occ) + 1), dtype=bool)  # last column: "unknown"
-        self.minor = np.zeros((n, len(tax.minor) + 1), dtype=bool)
-        self.middle = np.zeros((n, len(tax.middle) + 1), dtype=bool)
+        # Wished occupations count 1, inferred ones their confidence; last column: "unknown".
+        self.occ = np.zeros((n, len(tax.occ) + 1), dtype=np.float32)
+        self.minor = np.zeros((n, len(tax.minor) + 1), dtype=np.float32)
+        self.middle = np.zeros((n, len(tax.middle) + 1), dtype=np.float32)
+        self.inferred = np.zeros(n, dtype=bool)  # the seeker's occupations were inferred
         self.district = np.zeros((n, DISTRICT_SLOTS + 1), dtype=bool)
         self.groups = np.zeros(n, dtype=np.int64)
         self.forms = np.zeros(n, dtype=np.int64)
         self.salary = np.zeros(n, dtype=np.int64)
         self.edu = np.zeros(n, dtype=np.int64)
         self.has_any = np.zeros(n, dtype=bool)
-        occ_r, occ_c, minor_c, middle_c, dist_r, dist_c = [], [], [], [], [], []
-        cols: list[int] = []
-        rows: list[int] = []
-        base = index._n_text
+        dist_r, dist_c = [], []
+        code_r: list[int] = []
+        code_ids: list[tuple[int, int, int]] = []
+        code_conf: list[float] = []
         salary = self.salary
         edu = self.edu
         forms = self.forms
         groups = self.groups
         for r, s in enumerate(seekers):
-            mine: set[int] = set()
-            for code in s.desired_occupations or ():
-                o, mi, md = tax.ids(code)
-                if o >= 0:
-                    occ_r.append(r)
-                    occ_c.append(o)
-                    mine.add(base + index._off_occ + o)
-                if mi >= 0:
-                    minor_c.append((r, mi))
-                    mine.add(base + index._off_minor + mi)
-                if md >= 0:
-                    middle_c.append((r, md))
+            wished = [(tax.ids(c), 1.0) for c in s.desired_occupations or ()]
+            wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
+            if not wished:
+                wished = [
+                    (tax.ids(c), float(p))
+                    for c, p in s.inferred_occupations or ()
+                    if 0.0 < float(p) <= 1.0
+                ]
+                wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
+                self.inferred[r] = bool(wished)
+            for ids, conf in wished:
+                code_r.append(r)
+                code_ids.append(ids)
+                code_conf.append(conf)
             for d in s.districts or ():
                 slot = index._district_slot(d, create=False)
                 if slot >= 0:
@@ -389,17 +459,30 @@ class SeekerBlock:
             forms[r] = f
             salary[r] = max(0, int(s.salary_min or 0))
             edu[r] = EDUCATION_RANK.get(s.education or "none", 0)
-            self.has_any[r] = bool(words[r] or mine)
-            rows.extend([r] * len(mine))
-            cols.extend(mine)
-        self.occ[occ_r, occ_c] = True
-        if minor_c:
-            self.minor[tuple(np.array(minor_c).T)] = True
-        if middle_c:
-            self.middle[tuple(np.array(middle_c).T)] = True
+            self.has_any[r] = bool(words[r] or wished)
         self.district[dist_r, dist_c] = True
+        if code_r:
+            # Several codes in one group (two wishes in 6-18-02): the strongest counts.
+            ids = np.array(code_ids, dtype=np.int64)
+            conf = np.array(code_conf, dtype=np.float32)
+            for table, col in (
+                (self.occ, ids[:, 0]),
+                (self.minor, ids[:, 1]),
+                (self.middle, ids[:, 2]),
+            ):
+                ok = col >= 0
+                np.maximum.at(table, (np.array(code_r)[ok], col[ok]), conf[ok])
+        # The query's occupation and minor-group columns carry exactly the tables' values.
+        parts = []
+        for table, offset in ((self.occ, index._off_occ), (self.minor, index._off_minor)):
+            r_nz, c_nz = np.nonzero(table[:, :-1])
+            parts.append((r_nz, index._n_text + offset + c_nz, table[r_nz, c_nz]))
         structured = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, index._n_features)
+            (
+                np.concatenate([p[2] for p in parts]).astype(np.float32),
+                (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])),
+            ),
+            shape=(n, index._n_features),
         )
         text = sp.hstack([self.word_q, self.char_q]).tocsr()
         text.resize((n, index._n_features))

@@ -95,7 +95,22 @@ HYPE_PHRASES = (
     "新人带教", "无责", "报销油费", "送社保", "管住", "管饭", "食宿", "大专以上", "本科以上",
     "中专以上", "高中以上", "初中以上", "以上学历", "学历", "老板直招", "本地", "附近",
     "实习生", "实习", "见习生", "见习", "学徒工", "学徒", "资深", "初级", "中级", "高级",
+    # Perks and conditions posters add to almost any title; none names the work.
+    "免费培训", "带薪培训", "带薪年假", "年底双薪", "双薪", "节假日三倍工资", "三倍工资", "加班费",
+    "交通补贴", "话补", "房补", "餐补", "饭补", "住房补贴", "全勤奖", "有宿舍", "宿舍空调", "空调宿舍",
+    "提供宿舍", "住宿", "入职即缴社保", "入职即买社保", "计件工资", "计时工资", "工资准时", "不压工资",
+    "准时发薪", "无中介费", "不收费", "可预支", "可借支", "晋升空间大", "晋升空间", "转正快", "可住家",
+    "站班", "上六休一", "上五休二", "公司直招", "厂家直招", "宝妈可", "宝妈优先", "可小白", "小白可",
+    "零基础", "可接受小白", "男女均可", "年龄不限", "环境优美", "包车接送", "班车接送", "包路费",
+    "报销路费", "工作轻松", "简单易学", "多名", "数名", "若干人", "保底", "综合工资", "综合薪资",
+    "月均", "面议", "薪资面议", "年底分红", "分红", "日薪", "时薪", "周薪", "每小时", "正式工",
+    "hiring", "urgent", "full time", "part time", "fulltime", "parttime", "job", "new", "hot",
+    # Parts of a city that follow its name (西安高新, 郑州航空港, 苏州工业园区).
+    "高新技术开发区", "经济开发区", "经济技术开发区", "高新区", "开发区", "经开区", "工业园区",
+    "工业园", "产业园", "科技园", "保税区", "自贸区", "航空港", "新区", "高新",
 )
+# "退伍军人优先", "有证优先", "党员优先": a preference, never the role.
+_PREFERENCE_RE = re.compile(r"[\u3400-\u9fffa-z0-9]{1,6}优先")
 # Role words so general that a word before them decides the occupation (制药厂操作工, 足疗技师):
 # a hit on one of them counts less when the segment has more in front of it.
 GENERIC_HEADS = frozenset((
@@ -103,6 +118,8 @@ GENERIC_HEADS = frozenset((
     "师傅", "学徒", "员工", "技术员", "维修工", "助理", "专员", "主管", "经理",
 ))
 GENERIC_FACTOR = 0.55
+WORKER_ROLE_ENDINGS = ("工人", "师傅", "司机", "手", "学徒", "操作工", "普工", "工")
+PROFESSIONAL_FACTOR = 0.8  # a hands-on role word makes an engineering occupation less likely
 WORKER_HEADS = frozenset(("普工", "操作工", "操作员", "作业员", "工人", "生产工人"))
 # fmt: on
 
@@ -189,9 +206,17 @@ class _Catalogue:
             self.terms[alias] = names
             self._add_term(alias, i, "curated")
         self.max_term = max(len(t) for t in self.terms)
+        self.single_index: dict[str, list[str]] = {}
+        for term in self.terms:
+            if not term.isascii():
+                self.single_index.setdefault(term[0], []).append(term)
         self.prior = posted
         self.minor = [c.rsplit("-", 1)[0] for c in self.codes]
         self.production = np.array([c.startswith("6-") for c in self.codes], dtype=np.float64)
+        self.professional = np.array(
+            [n.endswith(("工程技术人员", "专业人员", "研究人员")) for n in self.names], dtype=bool
+        )
+        self.hands_on = np.array([c[0] in "56" for c in self.codes], dtype=bool)
 
         name_docs = [
             " ".join([normalise(n)] * 3 + [normalise(a) for a in docs])
@@ -267,6 +292,7 @@ def clean_title(text: str) -> list[str]:
     main = _BRACKETS_RE.sub(" ", text)
     segments: list[str] = []
     for part in [main, *notes]:
+        part = _PREFERENCE_RE.sub(" ", part)
         for rx in _SALARY_RES:
             part = rx.sub(" ", part)
         part = _DIGITS_RE.sub(" ", part)
@@ -479,6 +505,12 @@ def _scores(segments: list[str], name_q, def_q) -> np.ndarray:
                 if head in WORKER_HEADS:  # 塑料厂普工 is a production worker, not an engineer
                     cos = cos * cat.production
                 scores = scores + W_PREFIX_COS * cos
+    # The role word says the level of the work: 工人/师傅/司机 is hands-on, 工程师 is not.
+    first = segments[0] if segments else ""
+    if first.endswith(WORKER_ROLE_ENDINGS) and not first.endswith("工程师"):
+        scores = scores * np.where(cat.professional, PROFESSIONAL_FACTOR, 1.0)
+    elif first.endswith(("工程师", "设计师")):
+        scores = scores * np.where(cat.hands_on, PROFESSIONAL_FACTOR, 1.0)
     return scores
 
 
@@ -506,18 +538,118 @@ def suggest_occupations(text: str, k: int = 10) -> list[OccupationSuggestion]:
 
 def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[OccupationSuggestion]]:
     """suggest_occupations for many titles, vectorising the TF-IDF part."""
+    if not texts:
+        return []
     cat = catalogue()
-    cleaned = [clean_title(t) for t in texts]
+    cleaned = [[expand_single(seg) for seg in clean_title(t)] for t in texts]
     joined = [" ".join(segs) for segs in cleaned]
     name_q = cat.name_vec.transform(joined).tocsr()
     def_q = cat.def_vec.transform(joined).tocsr()
     out = []
     for row, segs in enumerate(cleaned):
         if not segs:
-            out.append([])
+            single = normalise(texts[row] or "").strip()
+            if len(single) == 1 and expand_single(single) != single:
+                segs = [expand_single(single)]
+                out.append(_top(_scores(segs, *_vectors(segs)), k))
+                continue
+            out.append(_fallback(texts[row], k))
             continue
         scores = _scores(segs, name_q[row], def_q[row])
         out.append(_top(scores, k))
+    return out
+
+
+def _vectors(segs: list[str]):
+    cat = catalogue()
+    joined = [" ".join(segs)]
+    return cat.name_vec.transform(joined).tocsr(), cat.def_vec.transform(joined).tocsr()
+
+
+def expand_single(segment: str) -> str:
+    """A lone character (焊, 电) stands for the shortest term starting with it (焊工)."""
+    if len(segment) != 1 or segment.isascii():
+        return segment
+    cat = catalogue()
+    best = min(
+        (t for t in cat.single_index.get(segment, ())),
+        key=lambda t: (len(t), -max(cat.terms[t].values()), t),
+        default=None,
+    )
+    return best or segment
+
+
+# Titles that only say how the work is paid or who may do it (宝妈兼职, 日结, 暑假工) name no
+# role; posters use them for a handful of flexible jobs, offered as low-confidence answers.
+# fmt: off
+FLEXIBLE_WORK = {
+    "日结": ("4-02-05-01", "6-25-04-07", "4-02-06-02", "4-03-02-05", "4-10-08-01"),
+    "小时工": ("4-03-02-05", "4-02-06-02", "6-25-04-07", "4-10-01-06", "4-02-05-01"),
+    "临时工": ("4-02-05-01", "6-25-04-07", "4-02-06-02", "4-03-02-05", "6-31-05-00"),
+    "暑假工": ("6-25-04-07", "4-03-02-05", "4-01-02-03", "4-02-06-02", "4-10-08-01"),
+    "寒假工": ("6-25-04-07", "4-03-02-05", "4-01-02-03", "4-02-06-02", "4-10-08-01"),
+    "宝妈": ("4-04-05-03", "4-01-02-03", "6-31-05-00", "4-10-01-06", "4-01-06-02"),
+    "兼职": ("4-04-05-03", "4-01-02-03", "4-03-02-05", "4-10-08-01", "4-02-06-02"),
+    "居家": ("4-04-05-03", "3-01-02-05", "4-01-06-02", "4-13-01-05", "6-31-05-00"),
+}
+# fmt: on
+FALLBACK_SCORE = 0.05
+
+
+def _fallback(text: str, k: int) -> list[OccupationSuggestion]:
+    """Low-confidence answers for a title that names no role, from its flexible-work words."""
+    cat = catalogue()
+    text = normalise(text or "")[:MAX_TITLE]
+    codes: list[str] = []
+    for word, options in FLEXIBLE_WORK.items():
+        if word in text:
+            codes += [c for c in options if c not in codes]
+    return [
+        OccupationSuggestion(c, cat.names[cat.index[c]], round(FALLBACK_SCORE * 0.9**n, 4))
+        for n, c in enumerate(codes[: max(0, int(k))])
+    ]
+
+
+# Confidence of the best suggestion: a logistic curve over its score and its lead on the second
+# (Platt scaling), fitted once on the tuning half of data/eval/posting-titles.csv; the rest of
+# the probability is shared by the other suggestions in proportion to exp(score / temperature).
+PLATT = (-0.713, 3.294, -0.498)  # score, lead, intercept
+CONFIDENCE_TEMPERATURE = 0.12
+MIN_CONFIDENCE = 0.05
+
+
+def confidences(suggestions: list[OccupationSuggestion]) -> list[float]:
+    """Calibrated probabilities that each ranked suggestion is the title's occupation."""
+    if not suggestions or suggestions[0].score <= FALLBACK_SCORE + 1e-9:
+        return [0.0] * len(suggestions)  # no role word: nothing to be confident about
+    top = suggestions[0].score
+    lead = top - (suggestions[1].score if len(suggestions) > 1 else 0.0)
+    a, b, c = PLATT
+    first = 1.0 / (1.0 + float(np.exp(-(a * top + b * lead + c))))
+    rest = [float(np.exp((s.score - top) / CONFIDENCE_TEMPERATURE)) for s in suggestions[1:]]
+    total = sum(rest) or 1.0
+    return [first] + [(1.0 - first) * w / total for w in rest]
+
+
+def infer_occupations(text: str, k: int = 3) -> tuple[tuple[str, float], ...]:
+    """The most likely occupations of a text without a chosen code: ((code, confidence), ...).
+
+    Confidences are in (0, 1] and sum to at most 1; codes below MIN_CONFIDENCE are left out.
+    """
+    return infer_occupations_for_many([text], k)[0]
+
+
+def infer_occupations_for_many(texts: list[str], k: int = 3) -> list[tuple[tuple[str, float], ...]]:
+    out = []
+    for sugg in suggest_occupations_for_many([t[:MAX_TITLE] for t in texts], 10):
+        conf = confidences(sugg)
+        out.append(
+            tuple(
+                (s.code, round(c, 3))
+                for s, c in zip(sugg, conf, strict=True)
+                if c >= MIN_CONFIDENCE
+            )[:k]
+        )
     return out
 
 

@@ -55,22 +55,11 @@ class MatchingEngine(PositionIndex):
     def _exact(self, enc: SeekerBlock, srows: np.ndarray, prows: np.ndarray, prior: np.ndarray):
         """Exact raw scores and their parts for seeker rows x position rows (same shapes)."""
         w = self.weights
-        occ = self._occ[prows]
-        minor = self._minor[prows]
-        middle = self._middle[prows]
         district = self._district[prows]
-        occ_hit = enc.occ[srows, occ]  # index -1 reads the always-False last column
-        minor_hit = enc.minor[srows, minor] & ~occ_hit
-        middle_hit = enc.middle[srows, middle] & ~occ_hit & ~minor_hit
-        occ_part = (
-            w.occupation * occ_hit
-            + w.occupation_minor * minor_hit
-            + w.occupation_middle * middle_hit
-        )
+        occ_part, retrieved = self._occupation_parts(enc, srows, prows)
         district_hit = enc.district[srows, district]
         shared_groups = self._groups[prows] & enc.groups[srows]
         group_hit = shared_groups != 0
-        retrieved = w.occupation * occ_hit + w.occupation_minor * minor_hit  # in the product
         text = np.maximum(prior - retrieved, 0.0)
         forms = enc.forms[srows]
         form_fit = (forms == 0) | ((self._form[prows] & forms) != 0)
@@ -87,6 +76,38 @@ class MatchingEngine(PositionIndex):
             + w.education * edu_fit
         )
         return raw, text
+
+    def _occupation_parts(self, enc: SeekerBlock, srows, prows):
+        """The occupation term and its part already in the sparse product, per pair.
+
+        A position's codes are its chosen code (confidence 1) or its inferred codes (their
+        confidences); a seeker's are wished (1) or inferred (confidence). Per position code the
+        best level counts (same occupation, else minor group, else middle group, each times the
+        seeker's confidence), weighted by the position code's confidence and summed.
+        """
+        w = self.weights
+        shape = np.broadcast_shapes(np.shape(srows), np.shape(prows))
+        occ_part = np.zeros(shape, dtype=np.float64)
+        retrieved = np.zeros(shape, dtype=np.float64)
+        chosen = self._occ[prows] >= 0
+        slots = [(self._occ[prows], self._minor[prows], self._middle[prows], chosen)]
+        if self._iconf.shape[0] and (self._iconf[prows, 0] > 0).any():
+            for k in range(self._iocc.shape[1]):
+                conf = np.where(chosen, 0.0, self._iconf[prows, k])
+                slots.append(
+                    (self._iocc[prows, k], self._iminor[prows, k], self._imiddle[prows, k], conf)
+                )
+        for occ, minor, middle, conf in slots:
+            # Index -1 reads the always-zero last column.
+            o = enc.occ[srows, occ]
+            mi = enc.minor[srows, minor]
+            md = enc.middle[srows, middle]
+            best = np.maximum(
+                w.occupation * o, np.maximum(w.occupation_minor * mi, w.occupation_middle * md)
+            )
+            occ_part += conf * best
+            retrieved += conf * ((w.occupation - w.occupation_minor) * o + w.occupation_minor * mi)
+        return occ_part, retrieved
 
     def recommend(self, seeker: SeekerDoc, k: int = 20) -> list[Match]:
         """The k best positions for the seeker, best first, ties by position id."""
@@ -148,7 +169,7 @@ class MatchingEngine(PositionIndex):
         x, row = self._row_vector(position)
         if x is None:
             # Not indexed (a draft, or a closed position): score it on the fly.
-            rows, attrs, tokens = self._position_rows([position])
+            rows, attrs, tokens, inferred = self._position_rows([position])
             x = rows
             tmp = MatchingEngine.__new__(MatchingEngine)
             tmp.__dict__.update(self.__dict__)
@@ -160,6 +181,7 @@ class MatchingEngine(PositionIndex):
                 np.array([a], dtype=np.int64) for a in attrs[0][5:9]
             )
             tmp._alive = np.ones(1, dtype=bool)
+            tmp._reset_inferred(inferred)
             tmp._X_base, tmp._base_rows, tmp._X_delta = x, 1, None
             # The 技能匹配 words must come from this position, not from the index's first row.
             tmp._XW_base = x[:, : self._n_words].tocsr()

@@ -31,13 +31,6 @@ def reasons_for(
     if not len(srows):
         return []
     w = index.weights
-    tax = taxonomy()
-    occ, minor, middle = index._occ[prows], index._minor[prows], index._middle[prows]
-    occ_hit = enc.occ[srows, occ] & (w.occupation > 0)
-    near_hit = ~occ_hit & (
-        (enc.minor[srows, minor] & (w.occupation_minor > 0))
-        | (enc.middle[srows, middle] & (w.occupation_middle > 0))
-    )
     shared_groups = (index._groups[prows] & enc.groups[srows]) * (w.priority_group > 0)
     district = index._district[prows]
     district_hit = enc.district[srows, district] & (w.district > 0)
@@ -47,12 +40,7 @@ def reasons_for(
     form_shared = (index._form[prows] & enc.forms[srows]) * (w.work_form > 0)
     terms = _shared_terms(index, enc, srows, prows, text)
     district_names = {v: "期望区域：" + k for k, v in index._districts.items()}
-    occ_names = [
-        ("职业对口：" + tax.names[o]) if hit else ("职业相近：" + tax.names[o]) if near else ""
-        for o, hit, near in zip(
-            occ.tolist(), occ_hit.tolist(), (near_hit & (occ >= 0)).tolist(), strict=True
-        )
-    ]
+    occ_names = _occupation_reasons(index, enc, srows, prows)
     return [
         tuple(
             filter(
@@ -80,6 +68,53 @@ def reasons_for(
             strict=True,
         )
     ]
+
+
+MIN_INFERRED_REASON = 0.2  # a guess weaker than this is no reason to show
+
+
+def _occupation_reasons(index: PositionIndex, enc: SeekerBlock, srows, prows) -> list[str]:
+    """职业对口 / 职业相近, or 推测职业 / 推测职业相近 when either side's code was inferred."""
+    w = index.weights
+    names = taxonomy().names
+    occ, minor, middle = index._occ[prows], index._minor[prows], index._middle[prows]
+    chosen = occ >= 0
+    candidates = [(occ, minor, middle, chosen.astype(np.float32))]
+    if index._iconf.shape[0]:
+        for k in range(index._iocc.shape[1]):
+            conf = np.where(chosen, 0.0, index._iconf[prows, k])
+            candidates.append(
+                (index._iocc[prows, k], index._iminor[prows, k], index._imiddle[prows, k], conf)
+            )
+    best_val = np.zeros(len(prows))
+    best_code = np.full(len(prows), -1)
+    best_exact = np.zeros(len(prows), dtype=bool)
+    for o, mi, md, conf in candidates:
+        exact = enc.occ[srows, o] * (w.occupation > 0)
+        near = np.maximum(
+            enc.minor[srows, mi] * (w.occupation_minor > 0),
+            enc.middle[srows, md] * (w.occupation_middle > 0),
+        )
+        val = conf * np.maximum(exact, near)
+        better = (val > best_val) & (o >= 0)
+        best_val = np.where(better, val, best_val)
+        best_code = np.where(better, o, best_code)
+        best_exact = np.where(better, exact >= near, best_exact)
+    guessed = enc.inferred[srows] | ~chosen
+    out = []
+    for code, val, exact, guess in zip(
+        best_code.tolist(), best_val.tolist(), best_exact.tolist(), guessed.tolist(), strict=True
+    ):
+        if code < 0 or val <= 0 or (guess and val < MIN_INFERRED_REASON):
+            out.append("")
+            continue
+        label = (
+            ("推测职业" if guess else "职业对口")
+            if exact
+            else ("推测职业相近" if guess else "职业相近")
+        )
+        out.append(label + "：" + names[code])
+    return out
 
 
 def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text) -> list[list[str]]:

@@ -3,6 +3,7 @@
 from jobfair.models.alert import AlertDigest, AlertKind, JobAlert
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
 from jobfair.models.audit import AuditLog
+from jobfair.models.campaign import Campaign, CampaignFair, CampaignSession
 from jobfair.models.casework import (
     CaseContact,
     CaseFile,
@@ -24,6 +25,7 @@ from jobfair.models.fair import (
     BoothStatus,
     EmployerRep,
     Fair,
+    FairAttendance,
     FairGroup,
     FairRegistration,
     FairStatus,
@@ -31,6 +33,7 @@ from jobfair.models.fair import (
     LiveSessionEmployer,
     LiveSessionStatus,
 )
+from jobfair.models.job import JobRun, JobStatus
 from jobfair.models.live import (
     Announcement,
     FairVisit,
@@ -47,15 +50,30 @@ from jobfair.models.live import (
 )
 from jobfair.models.notification import Notification
 from jobfair.models.occupation import Occupation
+from jobfair.models.outcome import (
+    EmploymentRegistration,
+    OutcomeRecord,
+    UnemploymentRegistration,
+)
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
-from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
+from jobfair.models.seeker import (
+    SeekerGroup,
+    SeekerInferredOccupation,
+    SeekerOccupation,
+    SeekerProfile,
+)
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
+    "EmploymentRegistration",
+    "OutcomeRecord",
+    "UnemploymentRegistration",
     "AlertDigest",
     "AlertKind",
     "JobAlert",
+    "JobRun",
+    "JobStatus",
     "Announcement",
     "FairVisit",
     "InterviewChat",
@@ -73,6 +91,9 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationStatus",
     "AuditLog",
+    "Campaign",
+    "CampaignFair",
+    "CampaignSession",
     "CaseContact",
     "CaseFile",
     "CaseRecommendation",
@@ -92,6 +113,7 @@ __all__ = [
     "EmployerRep",
     "EmployerStatus",
     "Fair",
+    "FairAttendance",
     "FairGroup",
     "FairRegistration",
     "FairStatus",
@@ -110,6 +132,7 @@ __all__ = [
     "Role",
     "SeekerGroup",
     "SeekerOccupation",
+    "SeekerInferredOccupation",
     "SeekerProfile",
     "User",
     "UserStatus",

@@ -22,39 +22,46 @@ from jobfair.models.user import User
 
 
 class TargetKind(enum.StrEnum):
-    """A yearly target counts either a headline category or one priority group."""
+    """A yearly target counts a headline category, households cleared, or one priority group.
 
+    就业困难人员 has one kind only (HARDSHIP, 就业困难人员再就业); migration 0010 folded the
+    former duplicate group kind into it.
+    """
+
+    NEW_EMPLOYMENT = "new_employment"
     URBAN_UNEMPLOYED = "urban_unemployed"
     HARDSHIP = "hardship"
+    HOUSEHOLDS_CLEARED = "households_cleared"
     GRADUATE = "graduate"
     DISPLACED_WORKER = "displaced_worker"
     RURAL_MIGRANT = "rural_migrant"
     VETERAN = "veteran"
-    URBAN_HARDSHIP = "urban_hardship"
     ZERO_EMPLOYMENT_HOUSEHOLD = "zero_employment_household"
     RETIRED_FISHER = "retired_fisher"
     REGISTERED_POOR = "registered_poor"
 
 
 TARGET_KIND_LABELS = {
+    TargetKind.NEW_EMPLOYMENT: "城镇新增就业",
     TargetKind.URBAN_UNEMPLOYED: "城镇失业人员再就业",
     TargetKind.HARDSHIP: "就业困难人员再就业",
-    **{TargetKind(g.value): f"{label}就业" for g, label in GROUP_LABELS.items()},
+    TargetKind.HOUSEHOLDS_CLEARED: "零就业家庭按期清零",
+    **{
+        TargetKind(g.value): f"{label}就业"
+        for g, label in GROUP_LABELS.items()
+        if g != PriorityGroup.URBAN_HARDSHIP
+    },
 }
+# A target for the whole city rather than one district.
+CITY = "全市"
 
-# Who counts for the two headline categories (one place; see README "重点群体帮扶").
-# 就业困难人员: the groups the text treats as hardship cases (公益性岗位托底安置).
+# 就业困难人员: the verified groups the text treats as hardship cases (公益性岗位托底安置).
 HARDSHIP_GROUPS = frozenset(
     {
         PriorityGroup.URBAN_HARDSHIP,
         PriorityGroup.ZERO_EMPLOYMENT_HOUSEHOLD,
         PriorityGroup.REGISTERED_POOR,
     }
-)
-# 城镇失业人员: every registered seeker except new entrants and rural labour, which the
-# bureau reports under their own statistics (高校毕业生, 农村劳动力转移, 退捕渔民).
-URBAN_EXCLUDED_GROUPS = frozenset(
-    {PriorityGroup.GRADUATE, PriorityGroup.RURAL_MIGRANT, PriorityGroup.RETIRED_FISHER}
 )
 
 
@@ -177,6 +184,8 @@ class CaseworkSettings(db.Model):
     campaign_end: Mapped[date | None] = mapped_column(Date)
     plan_days: Mapped[int | None]
     household_deadline_days: Mapped[int | None]
+    # 零就业家庭: rounds refused without a reason before the household is flagged.
+    refusal_limit: Mapped[int | None]
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -360,6 +369,12 @@ class Household(db.Model):
     closed_on: Mapped[date | None] = mapped_column(Date)
     closed_reason: Mapped[str] = mapped_column(String(200), default="")
     escalated_at: Mapped[datetime | None]
+    # The 就业登记 that cleared it: when that employment ends the household re-opens.
+    closed_by_registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employment_registrations.id", ondelete="SET NULL")
+    )
+    cleared_outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_records.id"))
+    reopened_count: Mapped[int] = mapped_column(default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -385,12 +400,30 @@ class HouseholdMember(db.Model):
     relation: Mapped[str] = mapped_column(String(20), default="")
 
 
+class ReferralAnswer(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED_REASON = "declined_reason"
+    DECLINED = "declined"
+    NO_CONTACT = "no_contact"
+
+
+REFERRAL_ANSWER_LABELS = {
+    ReferralAnswer.PENDING: "待答复",
+    ReferralAnswer.ACCEPTED: "愿意去应聘",
+    ReferralAnswer.DECLINED_REASON: "有正当理由未接受",
+    ReferralAnswer.DECLINED: "无理由拒绝",
+    ReferralAnswer.NO_CONTACT: "联系不上",
+}
+
+
 class HouseholdReferral(db.Model):
     """One referral round: at least three suitable positions offered to the household."""
 
     __tablename__ = "household_referrals"
     __table_args__ = (
         UniqueConstraint("household_id", "round_no", name="uq_household_referral_round"),
+        CheckConstraint(enum_check("answer", ReferralAnswer), name="ck_household_ref_answer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -400,6 +433,10 @@ class HouseholdReferral(db.Model):
     round_no: Mapped[int]
     referred_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(EncryptedText, default="")
+    # The family's answer to this round (with the reason they gave).
+    answer: Mapped[str] = mapped_column(String(20), default=ReferralAnswer.PENDING)
+    answer_reason: Mapped[str] = mapped_column(String(200), default="")
+    answered_on: Mapped[date | None] = mapped_column(Date)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -43,6 +43,8 @@ class Employer(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=EmployerStatus.PENDING, index=True)
     review_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Designated by an organiser to post 公益性岗位 (each post is still reviewed).
+    public_welfare_designated: Mapped[bool] = mapped_column(default=False)
     reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

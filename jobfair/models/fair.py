@@ -180,6 +180,7 @@ class FairRegistration(db.Model):
     __tablename__ = "fair_registrations"
     __table_args__ = (
         UniqueConstraint("fair_id", "seeker_user_id", name="uq_fair_registrations_seeker"),
+        UniqueConstraint("checkin_code", name="uq_fair_registrations_checkin_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,10 +188,38 @@ class FairRegistration(db.Model):
     seeker_user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
+    # What the seeker shows at the door (as a QR code or typed by staff): see fairs.attendance.
+    checkin_code: Mapped[str | None] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     fair: Mapped[Fair] = relationship()
     seeker: Mapped[User] = relationship()
+
+
+class FairAttendance(db.Model):
+    """到场: a registered seeker came to the fair, once per person and fair.
+
+    Online means the seeker pressed 进入会场 (an explicit join, not opening a page); on site
+    means staff scanned or typed the seeker's check-in code. Both may happen; the row is one.
+    """
+
+    __tablename__ = "fair_attendances"
+    __table_args__ = (
+        UniqueConstraint("fair_id", "seeker_user_id", name="uq_fair_attendances_seeker"),
+        CheckConstraint(
+            "online_at IS NOT NULL OR onsite_at IS NOT NULL", name="ck_fair_attendances_how"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    seeker_user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    online_at: Mapped[datetime | None]
+    onsite_at: Mapped[datetime | None]
+    checked_in_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LiveSession(db.Model):

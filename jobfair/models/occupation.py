@@ -3,6 +3,7 @@
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from jobfair import reference
 from jobfair.extensions import db
 
 
@@ -14,3 +15,8 @@ class Occupation(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     definition: Mapped[str] = mapped_column(Text, default="")
     aliases: Mapped[str] = mapped_column(Text, default="")  # comma-separated job-board titles
+
+    @property
+    def marks(self) -> list[str]:
+        """ "green" (绿色职业), "digital" (数字职业): shown as badges, never glued to the name."""
+        return reference.occupation_marks(self.code)

@@ -37,6 +37,15 @@ class Position(db.Model):
         CheckConstraint(enum_check("work_form", WorkForm), name="ck_positions_work_form"),
         CheckConstraint(enum_check("channel", Channel), name="ck_positions_channel"),
         Index("ix_positions_public", "status", "published_at", "id"),
+        CheckConstraint(
+            "trainee_months IS NULL OR (trainee_months >= 1 AND trainee_months <= 24)",
+            name="ck_positions_trainee_months",
+        ),
+        CheckConstraint(
+            "tenure_limit_months IS NULL OR "
+            "(tenure_limit_months >= 1 AND tenure_limit_months <= 120)",
+            name="ck_positions_tenure_limit",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +65,13 @@ class Position(db.Model):
     work_form: Mapped[str] = mapped_column(String(16), default=WorkForm.FULL_TIME, index=True)
     channel: Mapped[str] = mapped_column(String(20), default=Channel.ENTERPRISE, index=True)
     deadline: Mapped[date | None]
+    # 五个一批 rules (see positions.channels): 见习 months, the 公益性岗位 tenure limit, and the
+    # exam announcement of 机关事业单位 / 三支一扶-style posts (no applications on the platform).
+    trainee_months: Mapped[int | None]
+    tenure_limit_months: Mapped[int | None]
+    exam_date: Mapped[date | None]
+    exam_signup_ends: Mapped[date | None]
+    official_url: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(16), default=PositionStatus.DRAFT)
     # Phrases flagged by the discrimination rules: [{"phrase", "category", "field"}]
     review_flags: Mapped[list] = mapped_column(JSON, default=list)

@@ -3,10 +3,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from jobfair import audit, moderation
+from jobfair import audit, moderation, occupations
 from jobfair.errors import DomainError
-from jobfair.models.employer import EmployerStatus
+from jobfair.extensions import db
+from jobfair.models.employer import Employer, EmployerStatus
 from jobfair.organiser import services
+from jobfair.positions import services as position_services
 from jobfair.security import role_required
 
 bp = Blueprint("organiser", __name__)
@@ -90,6 +92,69 @@ def reject_employer(employer_id: int):
         lambda employer: f"已驳回“{employer.name}”，单位会看到驳回原因。",
         "organiser.employers",
     )
+
+
+@bp.route("/organiser/employers/<int:employer_id>/public-welfare", methods=["POST"])
+@organiser_only
+def designate_public_welfare(employer_id: int):
+    designated = request.form.get("designated") == "1"
+    employer = position_services.designate_public_welfare(current_user, employer_id, designated)
+    flash(
+        f"已指定“{employer.name}”可以发布公益性岗位（每个岗位仍须审核）。"
+        if designated
+        else f"已取消“{employer.name}”发布公益性岗位的资格。",
+        "success",
+    )
+    return redirect(url_for("organiser.employer_review", employer_id=employer.id))
+
+
+def _verified_employers() -> list[Employer]:
+    return list(
+        db.session.scalars(
+            db.select(Employer).filter_by(status=EmployerStatus.VERIFIED).order_by(Employer.name)
+        )
+    )
+
+
+@bp.route("/organiser/positions/new", methods=["GET", "POST"])
+@organiser_only
+def post_for_employer():
+    """公益性岗位 and exam announcements posted by the bureau on an employer's behalf."""
+    values: dict = {"channel": "public_welfare", "headcount": 1, "welcomed_groups": []}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        values = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+        values["welcomed_groups"] = request.form.getlist("welcomed_groups")
+        for key in ("salary_min", "salary_max", "headcount", "trainee_months"):
+            if key in values:
+                values[key] = values[key].strip().replace(",", "")
+        if "tenure_limit_months" in values:
+            values["tenure_limit_months"] = values["tenure_limit_months"].strip()
+        employer_id = values.pop("employer_id", "")
+        try:
+            position = position_services.create_for_employer(
+                current_user,
+                employer_id or None,
+                values,
+                form=True,
+            )
+        except DomainError as err:
+            flash(err.message, "error")
+            errors, status = err.fields or {}, err.status
+            values["employer_id"] = employer_id
+        else:
+            flash(f"已代“{position.employer.name}”发布岗位。", "success")
+            return redirect(url_for("positions.detail", position_id=position.id))
+    return render_template(
+        "employers/position_form.html",
+        position=None,
+        values=values,
+        errors=errors,
+        occupation_groups=occupations.grouped_choices(),
+        form_action=url_for("organiser.post_for_employer"),
+        employer_choices=[(str(e.id), e.name) for e in _verified_employers()],
+    ), status
 
 
 @bp.route("/organiser/positions/held")

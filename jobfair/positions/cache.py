@@ -25,6 +25,8 @@ _generation = 0
 _generation_lock = threading.Lock()
 _WATCHED_TABLES = frozenset({"positions", "position_groups", "employers", "occupations"})
 _WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_ROW_TABLES = frozenset({"positions", "position_groups"})  # what the search index holds
+_bulk = 0
 
 
 def generation() -> int:
@@ -161,12 +163,29 @@ def _on_execute(state) -> None:
     """update()/delete()/insert() statements and raw DML text run through the session."""
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in _WATCHED_TABLES:
+        name = getattr(table, "name", None)
+        if name in _WATCHED_TABLES:
             session_changed(state.session)
+        if name in _ROW_TABLES:
+            events.after_commit(_bulk_written, key="search-bulk", session=state.session)
         return
     text = getattr(state.statement, "text", None)
     if isinstance(text, str) and text.lstrip().upper().startswith(_WRITE_PREFIXES):
         session_changed(state.session)
+        if "position" in text.lower():
+            events.after_commit(_bulk_written, key="search-bulk", session=state.session)
+
+
+def bulk_writes() -> int:
+    """How many transactions wrote positions with a statement rather than through objects
+    (the search index rebuilds after one, since no object flush listed the rows)."""
+    return _bulk
+
+
+def _bulk_written() -> None:
+    global _bulk
+    with _generation_lock:
+        _bulk += 1
 
 
 def session_changed(session) -> None:

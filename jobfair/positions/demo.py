@@ -15,11 +15,16 @@ LABEL = "岗位"
 
 
 def _flags(rec: dict) -> list:
-    """Held positions carry the phrases the moderation rules flag, as the site would."""
+    """Held positions carry the phrases the moderation rules flag, as the site would; a
+    公益性岗位 carries its review flag (approved once an organiser let it through)."""
     if rec["status"] != "held":
-        return []
+        return rec["review_flags"]
     fields = {k: rec[k] for k in ("title", "description", "requirements")}
     return moderation.check_fields(fields) or rec["review_flags"]
+
+
+def _day(now: datetime, days: int | None):
+    return None if days is None else (now + timedelta(days=days)).date()
 
 
 def seed_demo(now: datetime) -> Tally:
@@ -65,6 +70,11 @@ def seed_demo(now: datetime) -> Tally:
                 work_form=rec["work_form"],
                 channel=rec["channel"],
                 deadline=None if deadline is None else (now + timedelta(days=deadline)).date(),
+                trainee_months=rec["trainee_months"],
+                tenure_limit_months=rec["tenure_limit_months"],
+                exam_date=_day(now, rec["exam_in_days"]),
+                exam_signup_ends=_day(now, rec["exam_signup_in_days"]),
+                official_url=rec["official_url"],
                 status=rec["status"],
                 review_flags=_flags(rec),
                 published_at=published,

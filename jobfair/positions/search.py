@@ -1,7 +1,8 @@
 """Public position browsing: filters, Chinese keyword search on the database full-text index.
 
 Keywords are segmented with jieba (matching.text.segment_query), each token is widened with
-its synonyms and sub-words, and the expression goes to the database's own full-text index:
+its synonyms, sub-words and the occupation it names (matching.vocabulary.search_terms, the
+suggestion service's vocabulary: 电焊 finds 焊工, 外卖 finds 网约配送员), and the expression goes to the database's own full-text index:
 FTS5 MATCH over `positions_fts` on SQLite, `search_vector @@ to_tsquery('simple', …)` on
 PostgreSQL. Tokens hold only letters, digits and CJK ideographs and are quoted, and every value
 is a bound parameter, so nothing typed into the search box can change the query.
@@ -12,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask import current_app
 from marshmallow import EXCLUDE, ValidationError, fields, pre_load, validate, validates
@@ -21,11 +23,13 @@ from jobfair import reference
 from jobfair.errors import DomainError, NotFound, flatten_messages
 from jobfair.extensions import db
 from jobfair.ids import is_id
-from jobfair.matching.text import expand_terms, normalise, segment_query
+from jobfair.matching.text import normalise, segment_query
+from jobfair.matching.vocabulary import search_terms
 from jobfair.models.common import Channel, PriorityGroup, WorkForm
 from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role
+from jobfair.positions import textindex
 from jobfair.positions.cache import ResultCache, needs_sync, sync_with_database
 from jobfair.validation import BaseSchema
 
@@ -332,9 +336,21 @@ def _statements_for(dialect: str, keyword: bool, widened: bool, keys: tuple[str,
     return found
 
 
+@lru_cache(maxsize=8192)
+def _segmented(q: str) -> tuple[str, ...]:
+    """jieba's tokens of a query, remembered: a crowd types the same words with other filters."""
+    return tuple(segment_query(q))
+
+
+@lru_cache(maxsize=8192)
+def _expanded(tokens: tuple[str, ...]) -> list:
+    """search_terms of the tokens, remembered (synonyms and occupation guesses cost a little)."""
+    return search_terms(list(tokens))
+
+
 def _query_tokens(f: dict) -> list[str]:
     """Segment q; a district name typed into q becomes the district filter."""
-    tokens = segment_query(f.get("q") or "")
+    tokens = _segmented(" ".join((f.get("q") or "").split()))
     districts = reference.districts()
     short = {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
     kept = []
@@ -353,7 +369,7 @@ def query_terms(filters: dict) -> tuple[list, dict]:
     alternatives are among a position's search tokens) and the filters, with a district typed
     into the keywords moved to the district filter, as search_positions does."""
     f = {k: v for k, v in (filters or {}).items() if k not in ("page", "page_size")}
-    return expand_terms(_query_tokens(f)), f
+    return _expanded(tuple(_query_tokens(f))), f
 
 
 def search_positions(filters: dict, page: int = 1, page_size: int = 20) -> SearchResult:
@@ -417,7 +433,7 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
     _tune_connection(db.session.connection())
     district_given = f.get("district")
     tokens = _query_tokens(f)
-    terms = expand_terms(tokens)
+    terms = _expanded(tuple(tokens))
     notice = ""
     if (f.get("q") or "").strip() and not terms and f.get("district") == district_given:
         notice = "关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。"
@@ -440,17 +456,10 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
         params["match"] = build(terms)
         if widened:
             params["exact"] = build([(term[0],) for term in terms])
-    page_stmt, count_stmt = _statements_for(dialect, bool(terms), widened, tuple(keys))
-    rows = db.session.execute(page_stmt, params).all()
-
-    if terms and rows:
-        total = int(rows[0].total)  # count(*) OVER (): the ranking had to see every match
-    elif not rows and page == 1:
-        total = 0
-    elif rows and len(rows) < page_size:
-        total = offset + len(rows)
+    if current_app.config.get("SEARCH_INDEX", "memory") == "database":
+        rows, total = _rank_in_database(dialect, terms, widened, keys, params, page, page_size)
     else:
-        total = db.session.execute(count_stmt, params).scalar_one()
+        rows, total = _rank_in_memory(terms, widened, params, page_size)
 
     # Columns 1..15 are SUMMARY_COLUMNS in PositionSummary's field order; the last is groups.
     items = [
@@ -466,6 +475,58 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
         tokens=tokens,
         notice=notice,
     )
+
+
+def _rank_in_database(dialect, terms, widened, keys, params, page, page_size):
+    """One page and the total, ranked by the database's full-text index (SEARCH_INDEX=database)."""
+    page_stmt, count_stmt = _statements_for(dialect, bool(terms), widened, tuple(keys))
+    rows = db.session.execute(page_stmt, params).all()
+    offset = params["offset"]
+    if terms and rows:
+        total = int(rows[0].total)  # count(*) OVER (): the ranking had to see every match
+    elif not rows and page == 1:
+        total = 0
+    elif rows and len(rows) < page_size:
+        total = offset + len(rows)
+    else:
+        total = db.session.execute(count_stmt, params).scalar_one()
+    return rows, total
+
+
+_ROWS_BY_ID = f"""SELECT 0 AS total,{SUMMARY_COLUMNS},
+    (SELECT {{agg}} FROM position_groups g WHERE g.position_id = p.id) AS groups
+FROM positions p
+JOIN employers e ON e.id = p.employer_id
+LEFT JOIN occupations o ON o.code = p.occupation_code
+WHERE p.id IN :ids"""  # noqa: S608 - constant fragments
+_rows_by_id: dict[str, object] = {}
+
+
+def _rank_in_memory(terms, widened, params, page_size):
+    """One page and the total, ranked by this process's search index (textindex)."""
+    index = textindex.current()
+    exact_terms = [(term[0],) for term in terms] if widened else None
+    ids, total = index.search(
+        terms, exact_terms, params, params["today"], params["offset"], page_size
+    )
+    if not ids:
+        return [], total
+    dialect = db.engine.dialect.name
+    stmt = _rows_by_id.get(dialect)
+    if stmt is None:
+        agg = (
+            "group_concat(g.group_code, ',')"
+            if dialect == "sqlite"
+            else "string_agg(g.group_code, ',')"
+        )
+        stmt = _rows_by_id.setdefault(
+            dialect,
+            text(_ROWS_BY_ID.replace("{agg}", agg))
+            .bindparams(bindparam("ids", expanding=True))
+            .columns(deadline=Date, published_at=DateTime),
+        )
+    found = {r[1]: r for r in db.session.execute(stmt, {"ids": ids})}
+    return [found[i] for i in ids if i in found], total
 
 
 def latest_positions(limit: int = 10) -> list[PositionSummary]:

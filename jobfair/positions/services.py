@@ -8,6 +8,9 @@ Status rules:
 - editing a published or held position runs the same check again, so a published position
   edited to contain discriminatory text is held, and a held one cleaned up is published.
   Phrases an organiser already approved for this position do not hold it again.
+- 五个一批 rules live in positions.channels: an employer's 公益性岗位 carries a review flag, so
+  its publication is always held for an organiser; organisers post on an employer's behalf
+  (``create_for_employer``) and their own posts need no second review.
 Every save re-computes search_tokens through index_position.
 """
 
@@ -15,14 +18,16 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from marshmallow import ValidationError, validates
 
-from jobfair import moderation, occupations, reference
+from jobfair import audit, moderation, occupations, reference
 from jobfair.employers.acting import owned_employer, require_employer
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import fmt_dt, label
+from jobfair.ids import is_id, parse_id
 from jobfair.models.common import Channel, Education, PriorityGroup, WorkForm, utcnow
 from jobfair.models.employer import Employer
 from jobfair.models.position import Position, PositionGroup, PositionStatus
+from jobfair.positions import channels
 from jobfair.positions.indexing import index_position
 from jobfair.validation import BaseSchema, Choice, ChoiceList, Date, Int, Text, load
 
@@ -30,6 +35,14 @@ MAX_SALARY = 1_000_000
 MAX_HEADCOUNT = 10_000
 CHECKED_FIELDS = ("title", "description", "requirements")
 CHINA_TZ = timezone(timedelta(hours=8))
+
+
+for _action, _label in {
+    "position.post_for_employer": "代单位发布岗位",
+    "employer.public_welfare_designate": "指定可发布公益性岗位",
+    "employer.public_welfare_revoke": "取消发布公益性岗位资格",
+}.items():
+    audit.ACTION_LABELS.setdefault(_action, _label)
 
 
 def today() -> date:
@@ -52,6 +65,11 @@ class PositionSchema(BaseSchema):
     channel = Choice(Channel, load_default=Channel.ENTERPRISE)
     welcomed_groups = ChoiceList(PriorityGroup)
     deadline = Date(allow_none=True, load_default=None)
+    trainee_months = Int(min_value=1, max_value=24, allow_none=True, load_default=None)
+    tenure_limit_months = Int(min_value=1, max_value=120, allow_none=True, load_default=None)
+    exam_date = Date(allow_none=True, load_default=None)
+    exam_signup_ends = Date(allow_none=True, load_default=None)
+    official_url = Text(max_len=500)
 
     @validates("title")
     def _title(self, value, **_):
@@ -62,6 +80,14 @@ class PositionSchema(BaseSchema):
     def _description(self, value, **_):
         if not value.strip():
             raise ValidationError("此项必填。")
+
+    @validates("official_url")
+    def _official_url(self, value, **_):
+        if value.strip():
+            try:
+                channels.check_url(value.strip())
+            except ValueError as err:
+                raise ValidationError(str(err)) from None
 
     @validates("district")
     def _district(self, value, **_):
@@ -99,7 +125,7 @@ def list_own_positions(user, status: str | None = None) -> list[Position]:
 
 def _load(data: dict, *, form: bool, partial: bool) -> dict:
     values = load(PositionSchema(), data, form=form, partial=partial)
-    for key in ("title", "description", "requirements", "address", "district"):
+    for key in ("title", "description", "requirements", "address", "district", "official_url"):
         if key in values and isinstance(values[key], str):
             values[key] = values[key].strip()
     if "welcomed_groups" in values:
@@ -135,6 +161,7 @@ def _apply(position: Position, values: dict) -> None:
         position.groups = [g for g in position.groups if g.group in wanted] + [
             PositionGroup(group=g) for g in sorted(wanted - {g.group for g in position.groups})
         ]
+    channels.normalise(position)
     if occupation is None:
         occupation = position.occupation or occupations.get_leaf(position.occupation_code)
     position.occupation = occupation
@@ -150,14 +177,16 @@ def _check_deadline(position: Position) -> None:
         )
 
 
-def _moderate(position: Position) -> None:
-    """Publish, or hold for review when the text has phrases no organiser approved yet."""
+def _moderate(position: Position, by_organiser: bool = False) -> None:
+    """Publish, or hold for review when the text has phrases no organiser approved yet (or
+    the post is an employer's 公益性岗位 no organiser has approved)."""
     approved = {
         (f.get("phrase"), f.get("category"), f.get("field"))
         for f in (position.review_flags or [])
         if f.get("approved")
     }
     flags = moderation.check_fields({f: getattr(position, f) or "" for f in CHECKED_FIELDS})
+    flags += channels.needs_review(position, reviewed_by_organiser=by_organiser)
     pending = False
     for flag in flags:
         if (flag["phrase"], flag["category"], flag["field"]) in approved:
@@ -178,6 +207,7 @@ def create_position(user, data: dict, *, form: bool = False) -> Position:
     employer = _employer(user)
     values = _load(data, form=form, partial=False)
     _check_cross_fields(values, None)
+    channels.check_can_post(employer, values["channel"])
     position = Position(employer_id=employer.id, status=PositionStatus.DRAFT, review_flags=[])
     _apply(position, values)
     db.session.add(position)
@@ -192,6 +222,7 @@ def update_position(
     position = get_own_position(user, position_id)
     values = _load(data, form=form, partial=partial)
     _check_cross_fields(values, position)
+    channels.check_can_post(position.employer, values.get("channel", position.channel))
     _apply(position, values)
     if position.status == PositionStatus.PUBLISHED:
         _check_deadline(position)
@@ -210,6 +241,7 @@ def publish_position(user, position_id: int) -> Position:
     position = get_own_position(user, position_id)
     if not position.employer.is_verified:
         raise Forbidden("单位通过审核后才能发布岗位。")
+    channels.check_can_post(position.employer, position.channel)
     if position.status == PositionStatus.PUBLISHED:
         raise Conflict("岗位已在招聘中。", code="already_published")
     _check_deadline(position)
@@ -241,7 +273,10 @@ def form_values(position: Position | None) -> dict:
             "headcount": 1,
         }
     out = {name: getattr(position, name) for name in WRITABLE_FIELDS}
-    out["deadline"] = position.deadline.isoformat() if position.deadline else ""
+    for key in ("deadline", "exam_date", "exam_signup_ends"):
+        out[key] = out[key].isoformat() if out[key] else ""
+    for key in ("trainee_months", "tenure_limit_months"):
+        out[key] = "" if out[key] is None else out[key]
     return out
 
 
@@ -285,3 +320,62 @@ def export_table(positions: list[Position]) -> list[list]:
             ]
         )
     return rows
+
+
+# --- organisers posting on an employer's behalf ------------------------------------------------
+
+
+def create_for_employer(actor, employer_id, data: dict, *, form: bool = False) -> Position:
+    """An organiser posts for a verified employer (e.g. a 街道 for its 公益性岗位): published at
+    once, since the organiser is the reviewer; discriminatory wording still holds it."""
+    if actor.role != "organiser":
+        raise Forbidden("只有组织方可以代单位发布岗位。")
+    if employer_id is None:
+        raise DomainError(
+            "请选择用人单位。", code="validation_error", fields={"employer_id": "请选择用人单位。"}
+        )
+    ident = parse_id(employer_id)
+    employer = db.session.get(Employer, ident) if ident is not None else None
+    if employer is None:
+        raise NotFound("单位不存在。")
+    if not employer.is_verified:
+        raise Conflict("该单位尚未通过审核，不能发布岗位。", code="employer_not_verified")
+    values = _load(data, form=form, partial=False)
+    _check_cross_fields(values, None)
+    position = Position(employer_id=employer.id, status=PositionStatus.DRAFT, review_flags=[])
+    _apply(position, values)
+    _check_deadline(position)
+    db.session.add(position)
+    _moderate(position, by_organiser=True)
+    db.session.flush()
+    audit.record(
+        actor.id,
+        "position.post_for_employer",
+        "position",
+        position.id,
+        title=position.title,
+        channel=position.channel,
+        employer_id=employer.id,
+        employer_name=employer.name,
+    )
+    db.session.commit()
+    return position
+
+
+def designate_public_welfare(actor, employer_id, designated: bool) -> Employer:
+    """An organiser designates (or stops designating) an employer to post 公益性岗位."""
+    if actor.role != "organiser":
+        raise Forbidden()
+    employer = db.session.get(Employer, employer_id) if is_id(employer_id) else None
+    if employer is None:
+        raise NotFound("单位不存在。")
+    employer.public_welfare_designated = bool(designated)
+    audit.record(
+        actor.id,
+        "employer.public_welfare_designate" if designated else "employer.public_welfare_revoke",
+        "employer",
+        employer.id,
+        name=employer.name,
+    )
+    db.session.commit()
+    return employer

@@ -9,10 +9,16 @@ from flask.cli import AppGroup
 
 from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.matching.evaluation import evaluate_recommendations, evaluate_suggestions
+from jobfair.matching.evaluation import (
+    evaluate_recommendations,
+    evaluate_suggestions,
+    evaluate_uncoded_recommendations,
+    load_posting_titles,
+)
 from jobfair.models.seeker import SeekerProfile
 from jobfair.recommendations import index
 from jobfair.recommendations.index import get_engine
+from jobfair.recommendations.inferred import refresh_all_seekers
 from jobfair.recommendations.services import seeker_doc
 
 EVAL_CSV = Path(__file__).resolve().parent.parent / "data" / "eval" / "occupation-titles.csv"
@@ -23,6 +29,9 @@ match = AppGroup("match", help="岗位匹配：重建索引、评估效果")
 @match.command("rebuild", help="从已保存的分词重建匹配索引并保存到 instance/（其他进程会自动载入）")
 def rebuild():
     started = time.perf_counter()
+    with writing():
+        inferred = refresh_all_seekers()
+        db.session.commit()
     index.build()
     holder = index._holder()
     path = index.save(holder)
@@ -35,6 +44,7 @@ def rebuild():
         f"匹配索引已重建：岗位 {holder.stats['positions']} 个，版本 {holder.version}，"
         f"构建 {holder.stats['seconds']:.2f} 秒，合计 {took:.2f} 秒；已保存到 {path}"
         + (f"；清理旧变更记录 {pruned} 条" if pruned else "")
+        + (f"；更新推测职业的求职者 {inferred} 位" if inferred else "")
     )
 
 
@@ -63,6 +73,19 @@ def evaluate(csv_path):
     if not csv_path:  # the independent messy set, a generalisation check (see data/eval/README)
         messy = evaluate_suggestions(_read_eval(EVAL_CSV.with_name("occupation-titles-messy.csv")))
         click.echo("  杂乱标题" + _rates(messy) + f"  （{messy['n']} 条，独立编写的泛化检查）")
+        posting = load_posting_titles()
+        split = evaluate_suggestions(posting)["splits"]
+        click.echo(f"招聘网站风格标题（{len(posting)} 条，按岗位词一次性分为调参/留出两半）：")
+        for name, label in (("tune", "调参"), ("test", "留出")):
+            part = split[name]
+            click.echo(f"  {label}  " + _rates(part) + f"  （{part['n']} 条）")
+        click.echo("无职业编码岗位的推荐 precision@10（同一职业），岗位取自同一半的标题：")
+        for name, label in (("tune", "调参"), ("test", "留出")):
+            r = evaluate_uncoded_recommendations(posting, name)
+            click.echo(
+                f"  {label}  只凭求职者文字 {r['text']:.3f}  说明期望职业 {r['wished']:.3f}"
+                f"  （岗位 {r['positions']} 个，求职者 {r['seekers']} 位）"
+            )
 
     engine = get_engine()
     seekers = []

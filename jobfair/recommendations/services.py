@@ -12,8 +12,8 @@ from flask import current_app
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from jobfair import audit, occupations, reference
-from jobfair.database import begin_write
+from jobfair import audit, jobs, occupations, reference
+from jobfair.database import begin_write, writing
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.ids import is_id
@@ -61,7 +61,8 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
         return None
     codes = tuple(profile.desired_occupations)
     tokens = profile.search_tokens or ""
-    if not tokens.strip() and not codes:
+    inferred = () if codes else tuple(profile.inferred_occupations)
+    if not tokens.strip() and not codes and not inferred:
         return None
     groups = tuple(profile.group_codes) if (with_groups and profile.group_consent) else ()
     text = " ".join(
@@ -77,6 +78,7 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
         work_forms=tuple(profile.work_forms or ()),
         groups=groups,
         tokens=tokens,
+        inferred_occupations=inferred,
     )
 
 
@@ -418,6 +420,8 @@ def priority_matching(
                     "name": p.name or "（未填写姓名）",
                     "phone": p.phone,
                     "districts": list(p.districts or []),
+                    # Pushes may reach 本人申报 seekers; the page labels them as such.
+                    "verified": any(g.group == group and g.verified_on for g in p.groups),
                     "has_profile_text": doc is not None,
                     "good_match": good,
                     "items": items,
@@ -448,8 +452,9 @@ def push_positions(
     """Push chosen open positions to chosen consenting seekers as in-site notifications.
 
     Every recipient must have consented to use their priority-group status (and belong to
-    `group` when given). One notification per seeker, one log row per (seeker, position), one
-    audit entry for the push; all in one transaction.
+    `group` when given). Checked here, in the request; the fan-out (one notification per
+    seeker, one log row per (seeker, position), one audit entry) is a background job,
+    deliver_push, so a push to a whole priority group does not hold the request.
     """
     if actor.role != Role.ORGANISER:
         raise DomainError("没有权限执行此操作。", code="forbidden", status=403)
@@ -484,6 +489,58 @@ def push_positions(
             fields={"seeker_ids": f"{len(refused)} 位求职者不可推送"},
         )
 
+    run = jobs.enqueue(
+        deliver_push,
+        actor.id,
+        pids,
+        sids,
+        group=group,
+        district=district,
+        message=message,
+        user_id=actor.id,
+    )
+    db.session.commit()
+    return {
+        "notified": len(sids),
+        "positions": len(pids),
+        "logged": len(sids) * len(pids),
+        "job_id": run.id,
+    }
+
+
+def deliver_push(
+    actor_id: int,
+    pids: list[int],
+    sids: list[int],
+    *,
+    group: str | None = None,
+    district: str | None = None,
+    message: str = "",
+) -> dict:
+    """A background job: the fan-out of push_positions (see _deliver_push)."""
+    with writing():
+        return _deliver_push(actor_id, pids, sids, group, district, message)
+
+
+def _deliver_push(actor_id, pids, sids, group, district, message) -> dict:
+    """The push's fan-out, as a background job: scores, log rows, one notification per seeker
+    and the audit entry, all in one transaction (a failed attempt leaves nothing sent, so
+    the retry sends each notice once). Positions closed and consents withdrawn since the
+    request are left out."""
+    positions = _positions_by_id(pids)
+    pids = [i for i in pids if i in positions]
+    q = select(SeekerProfile).where(
+        SeekerProfile.user_id.in_(sids), SeekerProfile.group_consent.is_(True)
+    )
+    if group:
+        q = q.join(SeekerGroup, SeekerGroup.profile_id == SeekerProfile.id).where(
+            SeekerGroup.group == group
+        )
+    profiles = {p.user_id: p for p in db.session.scalars(q)}
+    sids = [i for i in sids if i in profiles]
+    if not pids or not sids:
+        return {"notified": 0, "positions": len(pids), "logged": 0}
+    jobs.progress(0, len(sids), "正在推送")
     engine = get_engine()
     ordered = [positions[i] for i in pids]
     docs = {p.id: position_doc(p) for p in ordered}
@@ -513,7 +570,8 @@ def push_positions(
         body += "留言：" + message
     now = utcnow()
     logs = 0
-    for sid in sids:
+    for done, sid in enumerate(sids):
+        jobs.progress(done, len(sids))
         sdoc = seeker_doc(profiles[sid])
         for p in ordered:
             score = float(engine.score(sdoc, docs[p.id]).score) if sdoc is not None else 0.0
@@ -525,7 +583,7 @@ def push_positions(
             logs += 1
         notify(sid, "position_push", title, body, link)
     audit.record(
-        actor.id,
+        actor_id,
         "match.push",
         "priority_group",
         None,

@@ -30,7 +30,7 @@ def download(tables, stem: str, fmt: str, ascii_stem: str = "jobfair-report") ->
 
 
 def funnel_export_tables(filters: dict):
-    data = funnel.report(filters["fair"], filters["group"], filters["district"])
+    data = funnel.report(funnel.target(filters), filters["group"], filters["district"])
     return exports.funnel_tables(data, data["by_group"], data["by_district"])
 
 

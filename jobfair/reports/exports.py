@@ -17,12 +17,19 @@ from jobfair.extensions import db
 from jobfair.formatting import LOCAL_TZ
 from jobfair.models.application import Application
 from jobfair.models.employer import Employer
-from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair, FairRegistration
-from jobfair.models.live import FairVisit, InterviewChat, QueueEntry
-from jobfair.models.user import Role, User
+from jobfair.models.fair import (
+    Booth,
+    BoothPosition,
+    BoothStatus,
+    Fair,
+    FairAttendance,
+    FairRegistration,
+)
+from jobfair.models.live import InterviewChat, QueueEntry
 from jobfair.reports import funnel as funnel_mod
 
 NOTICE = "汇总统计，不含任何个人信息"
+NOT_NESTED_LABEL = "未经上一阶段、未计入"
 BOOTH_COLUMNS = (
     ("employer", "参会单位"),
     ("positions", "展示岗位"),
@@ -37,7 +44,7 @@ TOTAL_COLUMNS = (
     ("booths", "参会展位"),
     ("positions", "展示岗位"),
     ("registrations", "报名人数"),
-    ("visits", "进场人数"),
+    ("attended", "到场人数"),
     ("queue_joins", "排队人次"),
     ("calls", "叫号人次"),
     ("chats", "面谈场次"),
@@ -57,7 +64,7 @@ def _grouped(stmt) -> dict[int, tuple]:
 
 def fair_results(fair: Fair) -> dict:
     """Per approved booth: positions, queue joins, calls, chats, applications, invitations,
-    hires; plus fair totals (registrations and visits only exist per fair). Six queries."""
+    hires; plus fair totals (registrations and 到场 only exist per fair). Six queries."""
     app_filter = funnel_mod.fair_application_filter(fair)
     invited = funnel_mod.reached(funnel_mod.INVITED, app_filter).scalar_subquery()
     hired = funnel_mod.reached(funnel_mod.HIRED, app_filter).scalar_subquery()
@@ -128,10 +135,8 @@ def fair_results(fair: Fair) -> dict:
         "registrations": db.session.scalar(
             select(func.count(FairRegistration.id)).where(FairRegistration.fair_id == fair.id)
         ),
-        "visits": db.session.scalar(
-            select(func.count(FairVisit.user_id))
-            .join(User, User.id == FairVisit.user_id)
-            .where(FairVisit.fair_id == fair.id, User.role == Role.SEEKER)
+        "attended": db.session.scalar(
+            select(func.count(FairAttendance.id)).where(FairAttendance.fair_id == fair.id)
         ),
         "queue_joins": sum(r["queue_joins"] for r in rows),
         "calls": sum(r["calls"] for r in rows),
@@ -183,10 +188,18 @@ def fair_tables(results: dict, fair_funnel: dict) -> list[tuple[str, list[list]]
 def funnel_rows(data: dict, title: str) -> list[list]:
     rows = [
         [f"{title}（{NOTICE}）"],
-        ["阶段", "人数", "占起点", "占上一阶段"],
+        ["阶段", "人数", "占起点", "占上一阶段", NOT_NESTED_LABEL],
     ]
     for s in data["stages"]:
-        rows.append([s["label"], s["count"], _pct(s["pct_of_start"]), _pct(s["pct_of_previous"])])
+        rows.append(
+            [
+                s["label"],
+                s["count"],
+                _pct(s["pct_of_start"]),
+                _pct(s["pct_of_previous"]),
+                s["not_nested"],
+            ]
+        )
     return rows
 
 
@@ -199,14 +212,16 @@ def breakdown_rows(rows: list[dict], title: str, first: str, with_fair: bool) ->
 
 
 def funnel_tables(data: dict, by_group: list[dict], by_district: list[dict]) -> list:
-    with_fair = data["fair"] is not None
-    scope = [data["fair"]["title"] if with_fair else "全平台"]
+    where = data["fair"] or data.get("campaign")
+    with_fair = where is not None
+    scope = [where["title"] if with_fair else "全平台"]
     if data["group_label"]:
         scope.append(data["group_label"])
     if data["district"]:
         scope.append(data["district"])
     title = "就业成效漏斗：" + "·".join(scope)
-    base = "招聘会：" + data["fair"]["title"] if with_fair else "全平台"
+    kind = "招聘会：" if data["fair"] else "专项活动："
+    base = kind + where["title"] if with_fair else "全平台"
     return [
         ("漏斗", funnel_rows(data, title)),
         (

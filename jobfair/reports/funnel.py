@@ -1,9 +1,11 @@
-"""Outcome funnel: who got how far, per fair, priority group and district.
+"""Outcome funnel: who got how far, per fair (or campaign), priority group and district.
 
-Stage definitions (the one place they are defined; pages, API and exports all use these):
+Stage definitions (the one place they are defined; the page, the chart, the API and the
+CSV / Excel exports all take their numbers from ``report`` / ``funnel`` here):
 
 Starting population
-  * With a fair: seekers with a ``FairRegistration`` for that fair (报名参会).
+  * With a fair: seekers with a ``FairRegistration`` for that fair (报名参会). A campaign is
+    the same over all of its fairs.
   * Without a fair: every seeker account on the platform (平台注册).
   * ``group`` narrows the population to seekers who gave explicit consent to store priority-group
     status (``SeekerProfile.group_consent``) and hold that ``SeekerGroup``. Without consent a
@@ -11,10 +13,15 @@ Starting population
   * ``district`` narrows it to seekers whose district is the *first* entry of
     ``SeekerProfile.districts`` (the same rule casework uses; no entry = 未填写).
 
-Every later stage counts seekers *of that population* (distinct people, never actions):
-  visited     opened the fair's live lobby (``FairVisit``); without a fair: any fair.
-  engaged     joined a booth queue (``QueueEntry``, any outcome) or had a 1:1 interview chat
-              (``InterviewChat``) at one of the fair's booths; without a fair: any booth.
+The funnel is nested and cohort-based: a stage counts the people of the population who
+reached it *and passed every stage before it*, so no stage exceeds the one before. People who
+reached a stage without passing the one before (e.g. applied at the fair without 到场) are
+not counted there; they are reported beside it as ``not_nested`` so nothing is hidden.
+
+  attended    到场: pressed 进入会场 online, joined a booth queue, or was checked in on site
+              by QR code / check-in code (``FairAttendance``). Fairs only.
+  engaged     与用人单位接触: queued at (``QueueEntry``) or had a 1:1 chat (``InterviewChat``)
+              with one of the fair's booths, or applied (below). Fairs only.
   applied     submitted an ``Application``. With a fair: to a position shown at one of the fair's
               approved booths while the fair was running (starts_at..ends_at), or from a card
               pinned in the fair's lobby / live sessions (``LiveApplication``).
@@ -26,10 +33,9 @@ Every later stage counts seekers *of that population* (distinct people, never ac
               still employed (recorded by a case worker or confirmed by the seeker). With a fair,
               only follow-ups of hires dated on or after the fair's first day count.
 
-Stages up to ``engaged`` are not nested (someone may apply without queueing); from ``applied``
-on each stage is a subset of the one before by definition. Each stage is one query returning
-distinct seeker ids (at most a few thousand integers); populations, groups and districts are then
-plain set intersections, so a funnel for every group and district costs the same ~8 queries.
+Each stage is one query returning distinct seeker ids (at most a few thousand integers);
+populations, groups, districts and the nesting are then plain set operations, so a funnel for
+every group and district costs the same ~8 queries.
 """
 
 from dataclasses import dataclass
@@ -43,6 +49,7 @@ from jobfair.extensions import db
 from jobfair.formatting import LOCAL_TZ
 from jobfair.ids import is_id, parse_id
 from jobfair.models.application import Application, ApplicationEvent, ApplicationStatus
+from jobfair.models.campaign import Campaign
 from jobfair.models.casework import EmploymentFollowUp
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
 from jobfair.models.fair import (
@@ -50,10 +57,11 @@ from jobfair.models.fair import (
     BoothPosition,
     BoothStatus,
     Fair,
+    FairAttendance,
     FairRegistration,
     LiveSession,
 )
-from jobfair.models.live import FairVisit, InterviewChat, LiveApplication, QueueEntry
+from jobfair.models.live import InterviewChat, LiveApplication, QueueEntry
 from jobfair.models.seeker import SeekerGroup, SeekerProfile, group_of_key
 from jobfair.models.user import Role, User
 
@@ -64,8 +72,8 @@ NO_DISTRICT = "未填写"
 
 STAGES = (
     ("registered", "报名参会"),
-    ("visited", "进入招聘会"),
-    ("engaged", "排队或面谈"),
+    ("attended", "到场"),
+    ("engaged", "与用人单位接触"),
     ("applied", "投递"),
     ("invited", "邀请面试"),
     ("hired", "录用/入职"),
@@ -73,13 +81,41 @@ STAGES = (
     ("employed_90", "90天仍在岗"),
     ("employed_180", "180天仍在岗"),
 )
+FAIR_ONLY_STAGES = ("attended", "engaged")
 PLATFORM_FIRST_LABEL = "平台注册"
 
 
 def stage_labels(with_fair: bool) -> list[tuple[str, str]]:
+    """The stages in order: a fair's (or campaign's) funnel, or the platform's."""
     if with_fair:
         return list(STAGES)
-    return [("registered", PLATFORM_FIRST_LABEL), *STAGES[1:]]
+    rest = [s for s in STAGES[1:] if s[0] not in FAIR_ONLY_STAGES]
+    return [("registered", PLATFORM_FIRST_LABEL), *rest]
+
+
+@dataclass
+class Scope:
+    """What a funnel is about: one fair, a campaign's fairs and sessions, or the platform."""
+
+    fairs: list[Fair]
+    session_ids: tuple[int, ...] = ()
+    campaign: Campaign | None = None
+
+    @property
+    def with_fair(self) -> bool:
+        return bool(self.fairs or self.session_ids)
+
+    @classmethod
+    def of(cls, fair: "Fair | Scope | None") -> "Scope":
+        if isinstance(fair, Scope):
+            return fair
+        return cls([fair] if fair is not None else [])
+
+    @classmethod
+    def of_campaign(cls, campaign: Campaign) -> "Scope":
+        """A campaign's fairs (in time order) and its own live sessions."""
+        fairs = sorted((link.fair for link in campaign.fair_links), key=lambda f: f.starts_at)
+        return cls(fairs, tuple(campaign.session_ids), campaign)
 
 
 @dataclass
@@ -114,33 +150,33 @@ def seeker_index() -> SeekerIndex:
     return SeekerIndex(everyone, groups, districts)
 
 
-def fair_booths(fair_id: int):
-    return select(Booth.id).where(Booth.fair_id == fair_id)
-
-
-def fair_application_filter(fair: Fair):
-    """Applications that belong to a fair (see "applied" in the module docstring)."""
+def fair_application_filter(fair: Fair | Scope):
+    """Applications that belong to a fair or scope (see "applied" in the module docstring)."""
+    scope = Scope.of(fair)
+    fair_ids = [f.id for f in scope.fairs]
     shown = (
         select(BoothPosition.position_id)
         .join(Booth, Booth.id == BoothPosition.booth_id)
-        .where(Booth.fair_id == fair.id, Booth.status == BoothStatus.APPROVED)
+        .where(Booth.status == BoothStatus.APPROVED)
     )
     live = select(LiveApplication.application_id).where(
         or_(
-            LiveApplication.fair_id == fair.id,
+            LiveApplication.fair_id.in_(fair_ids),
             LiveApplication.session_id.in_(
-                select(LiveSession.id).where(LiveSession.fair_id == fair.id)
+                select(LiveSession.id).where(LiveSession.fair_id.in_(fair_ids))
             ),
+            LiveApplication.session_id.in_(scope.session_ids),
         )
     )
-    return or_(
+    during = [
         and_(
-            Application.position_id.in_(shown),
-            Application.created_at >= fair.starts_at,
-            Application.created_at <= fair.ends_at,
-        ),
-        Application.id.in_(live),
-    )
+            Application.position_id.in_(shown.where(Booth.fair_id == f.id)),
+            Application.created_at >= f.starts_at,
+            Application.created_at <= f.ends_at,
+        )
+        for f in scope.fairs
+    ]
+    return or_(*during, Application.id.in_(live))
 
 
 def reached(statuses, app_filter=None):
@@ -160,28 +196,32 @@ def _ids(stmt) -> set[int]:
     return set(db.session.scalars(stmt))
 
 
-def stage_sets(fair: Fair | None) -> dict[str, set[int]]:
-    """Seeker ids that reached each stage (not yet limited to a population)."""
+def stage_sets(fair: Fair | Scope | None) -> dict[str, set[int]]:
+    """Seeker ids that reached each stage (not yet limited to a population, nor nested)."""
+    scope = Scope.of(fair)
     out: dict[str, set[int]] = {}
-    if fair is not None:
-        booths = fair_booths(fair.id)
-        app_filter = fair_application_filter(fair)
+    app_filter = fair_application_filter(scope) if scope.with_fair else None
+    if scope.with_fair:
+        fair_ids = [f.id for f in scope.fairs]
+        booths = select(Booth.id).where(Booth.fair_id.in_(fair_ids))
         out["registered"] = _ids(
-            select(FairRegistration.seeker_user_id).where(FairRegistration.fair_id == fair.id)
+            select(FairRegistration.seeker_user_id)
+            .where(FairRegistration.fair_id.in_(fair_ids))
+            .distinct()
         )
-        out["visited"] = _ids(select(FairVisit.user_id).where(FairVisit.fair_id == fair.id))
+        out["attended"] = _ids(
+            select(FairAttendance.seeker_user_id)
+            .where(FairAttendance.fair_id.in_(fair_ids))
+            .distinct()
+        )
         queued = select(QueueEntry.seeker_user_id).where(QueueEntry.booth_id.in_(booths))
         chatted = select(InterviewChat.seeker_user_id).where(InterviewChat.booth_id.in_(booths))
-    else:
-        app_filter = None
-        out["visited"] = _ids(select(FairVisit.user_id).distinct())
-        queued = select(QueueEntry.seeker_user_id)
-        chatted = select(InterviewChat.seeker_user_id)
-    out["engaged"] = _ids(union(queued, chatted))
     applied = select(Application.seeker_id).distinct()
     if app_filter is not None:
         applied = applied.where(app_filter)
     out["applied"] = _ids(applied)
+    if scope.with_fair:
+        out["engaged"] = _ids(union(queued, chatted)) | out["applied"]
     out["invited"] = _ids(
         select(Application.seeker_id)
         .where(Application.id.in_(reached(INVITED, app_filter).scalar_subquery()))
@@ -195,9 +235,11 @@ def stage_sets(fair: Fair | None) -> dict[str, set[int]]:
     follow = select(EmploymentFollowUp.seeker_id, EmploymentFollowUp.day_mark).where(
         EmploymentFollowUp.still_employed.is_(True)
     )
-    if fair is not None:
-        first_day = fair.starts_at.replace(tzinfo=UTC).astimezone(LOCAL_TZ).date()
-        follow = follow.where(EmploymentFollowUp.hired_on >= first_day)
+    if scope.fairs:
+        first = min(f.starts_at for f in scope.fairs)
+        follow = follow.where(
+            EmploymentFollowUp.hired_on >= first.replace(tzinfo=UTC).astimezone(LOCAL_TZ).date()
+        )
     marks: dict[int, set[int]] = {m: set() for m in DAY_MARKS}
     for seeker_id, mark in db.session.execute(follow.distinct()):
         if mark in marks:
@@ -212,11 +254,14 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def _stages(population: set[int], sets: dict[str, set[int]], with_fair: bool) -> list[dict]:
+    """Nested counts: each stage keeps only those who passed the stage before."""
     rows = []
     first = None
-    previous = None
+    passed = population
     for key, label in stage_labels(with_fair):
-        n = len(population) if key == "registered" else len(population & sets.get(key, set()))
+        here = population if key == "registered" else population & sets.get(key, set())
+        nested = here & passed
+        n = len(nested)
         if first is None:
             first = n
         rows.append(
@@ -225,10 +270,11 @@ def _stages(population: set[int], sets: dict[str, set[int]], with_fair: bool) ->
                 "label": label,
                 "count": n,
                 "pct_of_start": _pct(n, first),
-                "pct_of_previous": _pct(n, previous) if previous is not None else None,
+                "pct_of_previous": _pct(n, len(passed)) if rows else None,
+                "not_nested": len(here - passed),
             }
         )
-        previous = n
+        passed = nested
     return rows
 
 
@@ -244,7 +290,7 @@ def get_fair(fair_id) -> Fair:
 
 def parse_filters(args) -> dict:
     """fair / group / district from a query string; unknown values are a Chinese 400."""
-    out: dict = {"fair": None, "group": None, "district": None}
+    out: dict = {"fair": None, "campaign": None, "group": None, "district": None}
     fair = (args.get("fair") or "").strip()
     if fair:
         if parse_id(fair) is None:
@@ -260,6 +306,24 @@ def parse_filters(args) -> dict:
                 "招聘会不存在。", code="bad_filter", status=400, fields={"fair": "招聘会不存在。"}
             )
         out["fair"] = fair_obj
+    campaign = (args.get("campaign") or "").strip()
+    if campaign:
+        found = db.session.get(Campaign, int(campaign)) if parse_id(campaign) else None
+        if found is None:
+            raise DomainError(
+                "专项活动不存在。",
+                code="bad_filter",
+                status=400,
+                fields={"campaign": "专项活动不存在。"},
+            )
+        if out["fair"] is not None:
+            raise DomainError(
+                "招聘会和专项活动只能选一个。",
+                code="bad_filter",
+                status=400,
+                fields={"campaign": "已选了招聘会。"},
+            )
+        out["campaign"] = found
     group = (args.get("group") or "").strip()
     if group:
         if group not in {str(g) for g in PriorityGroup}:
@@ -283,13 +347,21 @@ def parse_filters(args) -> dict:
     return out
 
 
+def target(filters: dict) -> "Fair | Scope | None":
+    """What the chosen filters count over: a fair, a campaign's scope, or the platform."""
+    if filters.get("campaign") is not None:
+        return Scope.of_campaign(filters["campaign"])
+    return filters.get("fair")
+
+
 # --- public API of this module -------------------------------------------------------------
 
 
 def population(
     index: SeekerIndex, sets: dict, fair, group: str | None, district: str | None
 ) -> set[int]:
-    people = set(sets["registered"]) & index.all if fair is not None else set(index.all)
+    with_fair = Scope.of(fair).with_fair
+    people = set(sets["registered"]) & index.all if with_fair else set(index.all)
     if group:
         people &= index.groups.get(group, set())
     if district:
@@ -297,19 +369,24 @@ def population(
     return people
 
 
-def funnel(fair: Fair | None = None, group: str | None = None, district: str | None = None) -> dict:
+def funnel(
+    fair: Fair | Scope | None = None, group: str | None = None, district: str | None = None
+) -> dict:
     """One funnel for the chosen fair / group / district (any of them optional)."""
     return _funnel(seeker_index(), stage_sets(fair), fair, group, district)
 
 
 def _funnel(index: SeekerIndex, sets: dict, fair, group, district) -> dict:
     people = population(index, sets, fair, group, district)
+    one = fair if isinstance(fair, Fair) else None
+    campaign = fair.campaign if isinstance(fair, Scope) else None
     return {
-        "fair": {"id": fair.id, "title": fair.title} if fair is not None else None,
+        "fair": {"id": one.id, "title": one.title} if one is not None else None,
+        "campaign": {"id": campaign.id, "title": campaign.title} if campaign else None,
         "group": group,
         "group_label": GROUP_LABELS[PriorityGroup(group)] if group else None,
         "district": district,
-        "stages": _stages(people, sets, fair is not None),
+        "stages": _stages(people, sets, Scope.of(fair).with_fair),
     }
 
 
@@ -329,7 +406,7 @@ def _breakdown(index: SeekerIndex, sets: dict, by: str, fair) -> list[dict]:
     rows = []
     for key, label, group, district in keys:
         people = population(index, sets, fair, group, district)
-        stages = _stages(people, sets, fair is not None)
+        stages = _stages(people, sets, Scope.of(fair).with_fair)
         rows.append({"key": key, "label": label, "counts": {s["key"]: s["count"] for s in stages}})
     return rows
 

@@ -8,6 +8,7 @@ from jobfair.extensions import db
 from jobfair.formatting import iso
 from jobfair.models.application import APPLICATION_STATUS_LABELS, Application
 from jobfair.models.common import GROUP_LABELS, utcnow
+from jobfair.models.outcome import EmploymentRegistration, UnemploymentRegistration
 from jobfair.models.user import ApiToken, LoginSession, Role, User
 from jobfair.security import verify_password
 from jobfair.seekers.services import CONSENT_TEXT, get_profile, profile_dict
@@ -29,6 +30,12 @@ def export_data(user: User) -> dict:
         db.select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.id)
     ).all()
     prof = profile_dict(profile, owner=True)
+    unemployment = db.session.scalars(
+        db.select(UnemploymentRegistration).filter_by(seeker_id=user.id)
+    ).all()
+    employments = db.session.scalars(
+        db.select(EmploymentRegistration).filter_by(seeker_id=user.id)
+    ).all()
     return {
         "exported_at": iso(utcnow()),
         "account": {
@@ -47,7 +54,41 @@ def export_data(user: User) -> dict:
             "consent_text": CONSENT_TEXT,
             "consent_at": prof["group_consent_at"],
             "groups": [{"code": g, "label": GROUP_LABELS.get(g, g)} for g in prof["groups"]],
+            # 本人申报 or 认定, with the evidence recorded for the 认定.
+            "status": [
+                {
+                    "code": g.group,
+                    "source": g.source,
+                    "evidence_type": g.evidence_type,
+                    "evidence_note": g.evidence_note,
+                    "verified_on": iso(g.verified_on),
+                    "valid_until": iso(g.valid_until),
+                }
+                for g in (profile.groups if profile else [])
+            ],
         },
+        "unemployment_registrations": [
+            {
+                "registered_on": iso(u.registered_on),
+                "place": u.place,
+                "ended_on": iso(u.ended_on),
+                "end_reason": u.end_reason,
+            }
+            for u in unemployment
+        ],
+        "employment_registrations": [
+            {
+                "employer_name": r.employer_name,
+                "job_title": r.job_title,
+                "started_on": iso(r.started_on),
+                "contract_type": r.contract_type,
+                "social_insurance": r.social_insurance,
+                "source": r.source,
+                "ended_on": iso(r.ended_on),
+                "end_reason": r.end_reason,
+            }
+            for r in employments
+        ],
         "applications": [application_dict(a, for_seeker=True) for a in applications],
         "login_sessions": [
             {

@@ -6,7 +6,7 @@ from datetime import date
 from marshmallow import ValidationError as SchemaError
 from marshmallow import fields, pre_load, validates_schema
 
-from jobfair import reference
+from jobfair import events, reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.formatting import iso
@@ -106,6 +106,10 @@ class ProfileSchema(BaseSchema):
     discoverable = Bool(load_default=False)
     groups = fields.List(_item(), load_default=list, error_messages=_LIST_MSGS)
     group_consent = Bool(load_default=False)
+    # Where the person lives (户籍 / 常住 and 街道), apart from where they wish to work.
+    hukou_district = Text(max_len=50)
+    residence_district = Text(max_len=50)
+    residence_street = Text(max_len=50)
 
     @pre_load
     def _clean(self, data, **_kw):
@@ -140,6 +144,9 @@ class ProfileSchema(BaseSchema):
                 errors["districts"] = "请选择本市的区。"
             elif len(data["districts"]) > MAX_DISTRICTS:
                 errors["districts"] = f"最多选择 {MAX_DISTRICTS} 个区。"
+        for key in ("hukou_district", "residence_district"):
+            if data.get(key) and data[key] not in set(reference.districts()):
+                errors[key] = "请选择本市的区。"
         if "work_forms" in data and any(w not in set(WorkForm) for w in data["work_forms"]):
             errors["work_forms"] = "不是可选的用工形式。"
         if "groups" in data and any(g not in set(PriorityGroup) for g in data["groups"]):
@@ -254,6 +261,10 @@ def save_profile(
             skills="",
             experience="",
             districts=[],
+            hukou_district="",
+            residence_district="",
+            residence_street="",
+            consent_note="",
             salary_min=0,
             work_forms=[],
             intro="",
@@ -273,6 +284,9 @@ def save_profile(
         "work_forms",
         "intro",
         "discoverable",
+        "hukou_district",
+        "residence_district",
+        "residence_street",
     ):
         if key in values:
             setattr(profile, key, values[key])
@@ -288,7 +302,10 @@ def save_profile(
         if not had_consent or profile.group_consent_at is None:
             profile.group_consent_at = utcnow()
         if sorted(groups) != profile.group_codes:
-            profile.groups = [SeekerGroup(group=g) for g in sorted(set(groups))]
+            # Keep the rows (and any 认定 on them) of groups still ticked; new ones are 本人申报.
+            keep = [g for g in profile.groups if g.group in set(groups)]
+            have = {g.group for g in keep}
+            profile.groups = keep + [SeekerGroup(group=g) for g in sorted(set(groups) - have)]
     else:
         profile.group_consent = False
         profile.group_consent_at = None
@@ -296,6 +313,7 @@ def save_profile(
 
     index_profile(profile, occupations)
     profile.updated_at = utcnow()
+    events.seeker_profile_saved.send(profile)
     # Two first saves at the same moment (two tabs): the unique user_id keeps one.
     commit_or_conflict("资料刚刚在别处保存过，请刷新页面后重试。", code="profile_conflict")
     return profile
@@ -388,5 +406,19 @@ def profile_dict(profile: SeekerProfile | None, *, owner: bool, reveal_contact: 
         out["group_consent_at"] = iso(profile.group_consent_at) if profile else None
         out["groups"] = profile.group_codes if profile else []
         out["group_labels"] = [GROUP_LABELS.get(g, g) for g in out["groups"]]
+        # 本人申报 or 认定: the seeker sees which of their statuses count.
+        out["group_status"] = [
+            {
+                "group": g.group,
+                "label": GROUP_LABELS.get(g.group, g.group),
+                "source": g.source,
+                "verified_on": g.verified_on.isoformat() if g.verified_on else None,
+                "valid_until": g.valid_until.isoformat() if g.valid_until else None,
+            }
+            for g in sorted(profile.groups if profile else [], key=lambda g: g.group)
+        ]
+        out["hukou_district"] = profile.hukou_district if profile else ""
+        out["residence_district"] = profile.residence_district if profile else ""
+        out["residence_street"] = profile.residence_street if profile else ""
         out["completeness"] = completeness(profile)[0]
     return out

@@ -23,6 +23,9 @@ bp = Blueprint("seekers", __name__)
 
 # Form fields that arrive once (text, selects) and those that arrive as lists (checkboxes).
 SCALAR_FIELDS = (
+    "hukou_district",
+    "residence_district",
+    "residence_street",
     "name",
     "phone",
     "birth_year",
@@ -71,6 +74,10 @@ def _form_values(profile, user) -> dict:
             "groups": [],
             "discoverable": False,
             "group_consent": False,
+            "hukou_district": "",
+            "residence_district": "",
+            "residence_street": "",
+            "group_status": [],
         }
     return {
         "name": profile.name,
@@ -88,6 +95,11 @@ def _form_values(profile, user) -> dict:
         "groups": profile.group_codes,
         "discoverable": profile.discoverable,
         "group_consent": profile.group_consent,
+        "hukou_district": profile.hukou_district,
+        "residence_district": profile.residence_district,
+        "residence_street": profile.residence_street,
+        # Which ticked groups are 认定 and which are only 本人申报 (shown beside the boxes).
+        "group_status": [(g.group, g.verified_on is not None) for g in profile.groups],
     }
 
 

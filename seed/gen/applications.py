@@ -4,6 +4,19 @@ import random
 
 from .common import read_json
 
+# 五个一批 rules (jobfair/positions/channels.py): exam announcements take no applications, and
+# only seekers with a consented 就业困难人员 / 零就业家庭 status apply to 公益性岗位.
+ANNOUNCEMENTS = ("public_sector", "grassroots")
+WELFARE_GROUPS = {"urban_hardship", "zero_employment_household"}
+
+
+def may_apply(seeker: dict, pos: dict) -> bool:
+    if pos["channel"] in ANNOUNCEMENTS:
+        return False
+    if pos["channel"] == "public_welfare":
+        return bool(seeker.get("group_consent")) and bool(WELFARE_GROUPS & set(seeker["groups"]))
+    return True
+
 
 class Flows:
     def __init__(self):
@@ -32,7 +45,11 @@ class Flows:
 
 def build_applications(positions, seekers, employers, rng: random.Random) -> list[dict]:
     flows = Flows()
-    open_positions = [p for p in positions if p["status"] in ("published", "closed")]
+    open_positions = [
+        p
+        for p in positions
+        if p["status"] in ("published", "closed") and p["channel"] not in ANNOUNCEMENTS
+    ]
     by_code: dict[str, list[dict]] = {}
     for p in open_positions:
         by_code.setdefault(p["occupation_code"], []).append(p)
@@ -43,7 +60,7 @@ def build_applications(positions, seekers, employers, rng: random.Random) -> lis
 
     def add(seeker, pos, flow_key=None):
         key = (seeker["login"], pos["employer"], pos["title"])
-        if key in taken:
+        if key in taken or not may_apply(seeker, pos):
             return False
         taken.add(key)
         if flow_key is None:

@@ -25,6 +25,8 @@ def build_employers() -> list[dict]:
                 "benefits": row["benefits"],
                 "status": status,
                 "review_reason": row["review_reason"],
+                # Designated by the organiser to post 公益性岗位 (each post is still reviewed).
+                "public_welfare_designated": row["public_welfare"] == "designated",
                 "created_days_ago": 120 - i,
                 "reviewed_days_ago": None if status == "pending" else 100 - i,
                 "positions": words(row["positions"]),

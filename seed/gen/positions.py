@@ -3,8 +3,19 @@ plus the few held for review (data/held_positions.json)."""
 
 from .common import read_csv, read_json, stable, words
 
+# The flag an employer's 公益性岗位 carries until an organiser approves it (positions.channels).
+PUBLIC_WELFARE_FLAG = {
+    "phrase": "公益性岗位",
+    "category": "公益性岗位",
+    "field": "channel",
+    "rule": "公益性岗位须经组织方审核后公开",
+}
+
 ENTERPRISE = "enterprise"
 INTS = ("salary_min", "salary_max", "headcount")
+OPTIONAL_INTS = ("trainee_months", "tenure_limit_months", "exam_in_days", "exam_signup_in_days")
+# An employer's 公益性岗位 waiting for the organiser's review (the rest were approved).
+WELFARE_HELD = ("qingjiangli", "p_welfare_lib")
 
 
 def templates() -> dict[str, dict]:
@@ -13,6 +24,8 @@ def templates() -> dict[str, dict]:
         t = {k: v for k, v in row.items() if k != "key"}
         for k in INTS:
             t[k] = int(t[k])
+        for k in OPTIONAL_INTS:
+            t[k] = int(t[k]) if t[k] else None
         t["groups"] = words(t["groups"])
         out[row["key"]] = t
     return out
@@ -34,6 +47,8 @@ def _status(emp: dict, t_key: str, seq: int) -> str:
         return "draft"
     if seq % 23 == 0 or (emp["key"], t_key) == ("ninggang", "m_mill"):
         return "closed"
+    if (emp["key"], t_key) == WELFARE_HELD:
+        return "held"
     return "published"
 
 
@@ -57,7 +72,13 @@ def build_positions(employers: list[dict], fill: dict) -> list[dict]:
             heads = max(1, t["headcount"] + (h // 7) % 3 - 1)
             status = _status(emp, t_key, seq)
             published = None
-            if status == "published":
+            welfare_flags = []
+            if t["channel"] == "public_welfare":  # reviewed and approved by the organiser
+                welfare_flags = [dict(PUBLIC_WELFARE_FLAG, approved=True)]
+            if status == "held":  # only WELFARE_HELD: a 公益性岗位 not yet reviewed
+                welfare_flags = [PUBLIC_WELFARE_FLAG]
+                deadline = 30 + h % 60
+            elif status == "published":
                 published = 1 + h % 40
                 deadline = 20 + h % 70
             elif status == "closed":
@@ -87,12 +108,28 @@ def build_positions(employers: list[dict], fill: dict) -> list[dict]:
                     "channel": t["channel"],
                     "groups": t["groups"],
                     "status": status,
-                    "review_flags": [],
+                    "review_flags": welfare_flags,
                     "published_days_ago": published,
                     "deadline_in_days": deadline,
+                    **channel_fields(t, status),
                 }
             )
     return out + held_positions(employers)
+
+
+def channel_fields(t: dict, status: str) -> dict:
+    """五个一批 fields: 见习 months, 公益性岗位 tenure, an exam announcement's dates and link.
+    A closed announcement's exam is in the past."""
+    exam, signup = t["exam_in_days"], t["exam_signup_in_days"]
+    if exam is not None and status == "closed":
+        exam, signup = -exam // 4, -exam // 2
+    return {
+        "trainee_months": t["trainee_months"],
+        "tenure_limit_months": t["tenure_limit_months"],
+        "exam_in_days": exam,
+        "exam_signup_in_days": signup,
+        "official_url": t["official_url"],
+    }
 
 
 def held_positions(employers: list[dict]) -> list[dict]:
@@ -121,6 +158,11 @@ def held_positions(employers: list[dict]) -> list[dict]:
                 "review_flags": h["review_flags"],
                 "published_days_ago": None,
                 "deadline_in_days": 45,
+                "trainee_months": None,
+                "tenure_limit_months": None,
+                "exam_in_days": None,
+                "exam_signup_in_days": None,
+                "official_url": "",
             }
         )
     return out

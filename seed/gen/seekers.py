@@ -174,6 +174,7 @@ def check(seeker: dict) -> None:
 def build_seekers(rng: random.Random) -> list[dict]:
     spec = read_json("seekers/archetypes.json")
     pins = pinned()
+    streets = read_json("seekers/streets.json")["streets"]
     names = Names(rng, {p["name"] for p in pins.values()} | {demo_seeker()["name"]})
     out = []
     n = 0
@@ -210,6 +211,10 @@ def build_seekers(rng: random.Random) -> list[dict]:
                 "experience": experience or person.story(values),
                 "desired_occupations": desired,
                 "districts": dists,
+                # Where they live (the story's home district), apart from where they want work.
+                "hukou_district": dists[0],
+                "residence_district": dists[0],
+                "residence_street": streets[dists[0]][n % len(streets[dists[0]])],
                 "salary_min": rng.randrange(s0, s1 + 1, 500),
                 "work_forms": rng.choice(v["work_forms"]),
                 "intro": rng.choice(v["intros"]),

@@ -101,7 +101,7 @@ document.addEventListener("DOMContentLoaded", function () {
       li.appendChild(h);
       li.appendChild(L.el("p", "meta", pin.position.employer + " · " + pin.position.salary_min + "–" + pin.position.salary_max + " 元/月"));
       var tools = L.el("p", "actions");
-      if (isSeeker) {
+      if (isSeeker && pin.position.accepts_applications !== false) {
         var b = L.el("button", "button primary small", "一键投递");
         b.type = "button";
         b.setAttribute("data-apply", pin.id);

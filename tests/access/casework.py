@@ -89,6 +89,48 @@ ENTRIES = {
     ("api_casework.list_follow_ups", "GET"): CASE_WORKER_ONLY,
     ("api_casework.record_follow_up", "POST"): SEEKER_ONLY,
     ("api_casework.mine", "GET"): SEEKER_ONLY,
+    # 认定, 登记, 离职, walk-ins, household decisions, figures
+    **{
+        (f"records.{name}", method): CASE_WORKER_ONLY
+        for name, method in (
+            ("seeker_records", "GET"),
+            ("pending", "GET"),
+            ("verify_status", "POST"),
+            ("revoke_status", "POST"),
+            ("open_unemployment", "POST"),
+            ("end_unemployment", "POST"),
+            ("register_employment", "POST"),
+            ("walk_in", "GET"),
+            ("walk_in", "POST"),
+            ("answer_referral", "POST"),
+            ("fallback", "POST"),
+            ("figures", "GET"),
+        )
+    },
+    **{
+        (f"api_outcomes.{name}", method): CASE_WORKER_ONLY
+        for name, method in (
+            ("seeker_records", "GET"),
+            ("pending_verifications", "GET"),
+            ("verify_status", "POST"),
+            ("revoke_status", "POST"),
+            ("open_unemployment", "POST"),
+            ("end_unemployment", "POST"),
+            ("register_employment", "POST"),
+            ("walk_in", "POST"),
+            ("answer_referral", "POST"),
+            ("fallback", "POST"),
+            ("figures", "GET"),
+        )
+    },
+    ("api_outcomes.employment_rules", "GET"): (LOGIN, OK, OK, OK),
+    # Another person's employment: only its employer, its seeker and the district's case
+    # workers may end it; everyone else is told it does not exist.
+    ("records.end_employment", "POST"): (LOGIN, 404, 404, 404),
+    ("api_employments.end_employment", "POST"): (LOGIN, 404, 404, 404),
+    ("records.my_employments", "GET"): SEEKER_ONLY,
+    ("records.employer_employments", "GET"): (LOGIN, 403, OK, 403),
+    ("api_employments.my_employments", "GET"): (LOGIN, OK, OK, 404),
 }
 
 
@@ -98,11 +140,13 @@ def ids(app, ctx) -> dict:
         CaseFile,
         CaseRecommendation,
         CaseWorker,
+        EmploymentRegistration,
         Household,
         HouseholdMember,
         SeekerGroup,
         SeekerProfile,
         Target,
+        UnemploymentRegistration,
     )
 
     supervisor = ctx["make_user"](role="organiser")
@@ -114,6 +158,7 @@ def ids(app, ctx) -> dict:
             name="档案对象",
             phone=seeker.phone,
             districts=["江宁区"],
+            residence_district="江宁区",
             group_consent=True,
         )
         profile.groups = [SeekerGroup(group="urban_hardship")]
@@ -134,9 +179,25 @@ def ids(app, ctx) -> dict:
         rec = CaseRecommendation(
             case_id=case.id, position_id=ctx["published"].id, recommended_on=date.today()
         )
-        db.session.add(rec)
+        unemployment = UnemploymentRegistration(
+            seeker_id=seeker.id, registered_on=date.today(), place="江宁区公共就业服务中心"
+        )
+        employment = EmploymentRegistration(
+            seeker_id=seeker.id,
+            employer_name="某公司",
+            job_title="保安",
+            started_on=date.today(),
+            contract_type="fixed_term",
+            source="placement",
+        )
+        db.session.add_all([rec, unemployment, employment])
         db.session.commit()
         return {
+            "seeker_id": seeker.id,
+            "group": "urban_hardship",
+            "round_no": 1,
+            "unemployment_id": unemployment.id,
+            "reg_id": employment.id,
             "target_id": target.id,
             "case_id": case.id,
             "rec_id": rec.id,

@@ -18,6 +18,14 @@ ENTRIES = {
     ("fairs.register", "POST"): SEEKER_ONLY,
     ("fairs.unregister", "POST"): SEEKER_ONLY,
     ("fairs.mine", "GET"): SEEKER_ONLY,
+    ("fairs.attend", "POST"): SEEKER_ONLY,
+    ("fairs.checkin_code", "GET"): SEEKER_ONLY,
+    # on-site check-in: organisers and booth staff (others are sent back to the fair page)
+    ("fairs.checkin", "GET"): ("login", 403, "ok", "ok"),
+    ("fairs.checkin", "POST"): ("login", 403, "ok", "ok"),
+    ("api_attendance.join_online", "POST"): SEEKER_ONLY,
+    ("api_attendance.checkin_code", "GET"): SEEKER_ONLY,
+    ("api_attendance.check_in", "POST"): ("login", 403, 403, "ok"),
     # employer pages
     ("fairs.my_booths", "GET"): EMPLOYER_ONLY,
     ("fairs.employer_fairs", "GET"): EMPLOYER_ONLY,

@@ -1,11 +1,12 @@
 """Security hardening: re-authentication time on login sessions; sensitive personal
-information encrypted at rest (priority groups with a blind index, case-file free text).
+information encrypted at rest (priority groups with a blind index, 认定 evidence notes,
+case-file free text).
 
 Uses the running app's keys (JOBFAIR_DATA_KEYS / JOBFAIR_BLIND_INDEX_KEY, see
 jobfair/crypto.py): run `flask db upgrade` with the production keys set.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
@@ -14,8 +15,8 @@ from flask import current_app
 
 from jobfair.crypto import rewrite_rows
 
-revision = "0008"
-down_revision = "0007"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -46,6 +47,37 @@ GROUPS = (
 )
 
 
+STATUS = (
+    "evidence_type",
+    "evidence_note",
+    "verified_by",
+    "verified_at",
+    "verified_on",
+    "valid_until",
+)
+
+
+def _status_columns(fk_name: str) -> list:
+    """The 认定 columns of seeker_groups (0010), carried over when the table is rebuilt."""
+    return [
+        sa.Column("evidence_type", sa.String(30), nullable=False, server_default=""),
+        sa.Column("evidence_note", sa.Text(), nullable=False, server_default=""),
+        sa.Column(
+            "verified_by",
+            sa.Integer(),
+            sa.ForeignKey("users.id", name=fk_name, ondelete="SET NULL"),
+            nullable=True,
+        ),
+        sa.Column("verified_at", sa.DateTime(), nullable=True),
+        sa.Column("verified_on", sa.Date(), nullable=True),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+    ]
+
+
+def _status_names() -> list:
+    return [sa.column(c) for c in STATUS]
+
+
 def _ring():
     return current_app.extensions["keyring"]
 
@@ -68,27 +100,33 @@ def upgrade():
         sa.Column("profile_id", sa.Integer(), nullable=False),
         sa.Column("group_key", sa.String(length=64), nullable=False),
         sa.Column("group_secret", sa.Text(), nullable=False),
+        *_status_columns("fk_seeker_groups_enc_verified_by"),
         sa.ForeignKeyConstraint(["profile_id"], ["seeker_profiles.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("profile_id", "group_key", name="pk_seeker_groups_enc"),
     )
-    old = sa.table("seeker_groups", sa.column("profile_id"), sa.column("group_code"))
+    old = sa.table(
+        "seeker_groups", sa.column("profile_id"), sa.column("group_code"), *_status_names()
+    )
     new = sa.table(
         "seeker_groups_enc",
         sa.column("profile_id"),
         sa.column("group_key"),
         sa.column("group_secret"),
+        *_status_names(),
     )
-    rows = conn.execute(sa.select(old.c.profile_id, old.c.group_code)).all()
+    rows = conn.execute(sa.select(*old.c)).mappings().all()
     if rows:
         conn.execute(
             new.insert(),
             [
                 {
-                    "profile_id": pid,
-                    "group_key": ring.blind_index(code),
-                    "group_secret": ring.encrypt(code),
+                    "profile_id": row["profile_id"],
+                    "group_key": ring.blind_index(row["group_code"]),
+                    "group_secret": ring.encrypt(row["group_code"]),
+                    **{c: row[c] for c in STATUS},
+                    "evidence_note": ring.encrypt(row["evidence_note"] or ""),
                 }
-                for pid, code in rows
+                for row in rows
             ],
         )
     op.drop_table("seeker_groups")
@@ -105,19 +143,32 @@ def downgrade():
         "seeker_groups",
         sa.Column("profile_id", sa.Integer(), nullable=False),
         sa.Column("group_code", sa.String(length=30), nullable=False),
+        *_status_columns("fk_seeker_groups_verified_by"),
         sa.CheckConstraint(
             "group_code IN (" + ", ".join(f"'{g}'" for g in GROUPS) + ")", name="ck_sg_group"
         ),
         sa.ForeignKeyConstraint(["profile_id"], ["seeker_profiles.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("profile_id", "group_code"),
     )
-    enc = sa.table("seeker_groups_enc", sa.column("profile_id"), sa.column("group_secret"))
-    rows = conn.execute(sa.select(enc.c.profile_id, enc.c.group_secret)).all()
+    enc = sa.table(
+        "seeker_groups_enc", sa.column("profile_id"), sa.column("group_secret"), *_status_names()
+    )
+    rows = conn.execute(sa.select(*enc.c)).mappings().all()
     if rows:
-        plain = sa.table("seeker_groups", sa.column("profile_id"), sa.column("group_code"))
+        plain = sa.table(
+            "seeker_groups", sa.column("profile_id"), sa.column("group_code"), *_status_names()
+        )
         conn.execute(
             plain.insert(),
-            [{"profile_id": p, "group_code": ring.decrypt(s)} for p, s in rows],
+            [
+                {
+                    "profile_id": row["profile_id"],
+                    "group_code": ring.decrypt(row["group_secret"]),
+                    **{c: row[c] for c in STATUS},
+                    "evidence_note": ring.decrypt(row["evidence_note"] or ""),
+                }
+                for row in rows
+            ],
         )
     op.drop_table("seeker_groups_enc")
     op.create_index("ix_seeker_groups_group_code", "seeker_groups", ["group_code"])

@@ -1,0 +1,80 @@
+"""One vocabulary for search, the occupation picker and suggestion.
+
+The occupation suggester knows how people name work (电焊 -> 焊工, 外卖 -> 网约配送员,
+开叉车 -> 叉车工); position search and the picker use the same knowledge here instead of
+keeping their own lists: search_terms widens each query token with the occupation it names
+(its official name and its common job-board names), and picker_codes ranks occupations for
+what someone types into the picker.
+"""
+
+from functools import lru_cache
+
+from jobfair.matching.occupations import (
+    catalogue,
+    expand_single,
+    infer_occupations,
+    suggest_occupations,
+)
+from jobfair.matching.text import Term, expand_terms, segment_query
+
+MIN_TERM_CONFIDENCE = 0.5  # a token widens to an occupation only when it clearly names it
+MAX_NAMES = 6  # common names of that occupation added as alternatives
+PICKER_MIN_SCORE = 0.5  # suggestions below this are TF-IDF look-alikes, not what was meant
+
+
+def _occupation_names(index: int) -> list[str]:
+    """The official name and the shortest job-board names of one occupation."""
+    cat = catalogue()
+    # Official names and the project's curated names (weight 1); the classification's own
+    # job-board list is too loose for search (it files 视频 and C under software).
+    names = [
+        t
+        for t, owners in cat.terms.items()
+        if owners.get(index, 0) >= 1.0 and len(t) >= 2 and (not t.isascii() or len(t) >= 3)
+    ]
+    names = sorted(names, key=lambda t: (len(t), t))[:MAX_NAMES]
+    return [cat.names[index], *[n for n in names if n != cat.names[index]]]
+
+
+def search_terms(tokens: list[str]) -> list[Term]:
+    """Search terms for query tokens: synonyms, sub-words and the occupation each token names.
+
+    A query of one character stands for the shortest occupation word it begins (焊 -> 焊工);
+    one-character tokens beside other words (开 in 开叉车) are dropped.
+    """
+    words = []
+    for tok in tokens:
+        if len(tok) == 1 and not tok.isascii():
+            if len(tokens) == 1:
+                words.append(expand_single(tok))
+            continue
+        words.append(tok)
+    out: list[Term] = []
+    for word in dict.fromkeys(words):
+        for term in expand_terms([word]):  # none when the word is not searchable text
+            alts = dict.fromkeys(term)
+            for alt in _occupation_alternatives(word):
+                alts.setdefault(alt, None)
+            out.append(tuple(alts))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _occupation_alternatives(word: str) -> tuple[tuple[str, ...], ...]:
+    """The names of the occupation a query word clearly names, segmented like a query."""
+    cat = catalogue()
+    guesses = infer_occupations(word, k=1) if len(word) >= 2 else ()
+    if not guesses or guesses[0][1] < MIN_TERM_CONFIDENCE:
+        return ()
+    out = []
+    for name in _occupation_names(cat.index[guesses[0][0]]):
+        alt = tuple(dict.fromkeys(segment_query(name)))
+        # A one-character piece (c of c++, 天 of 天车工) would match far too much.
+        if alt and all(len(t) >= 2 for t in alt):
+            out.append(alt)
+    return tuple(out)
+
+
+def picker_codes(text: str, limit: int = 10) -> list[str]:
+    """Occupation codes the picker should offer first for what was typed, best first."""
+    return [s.code for s in suggest_occupations(text, limit) if s.score >= PICKER_MIN_SCORE]

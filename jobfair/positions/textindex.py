@@ -1,0 +1,485 @@
+"""The public search index of a process: every position's tokens and filter columns in memory.
+
+Ranking a broad keyword in the database (普工 matches 8,000 of 100,000 positions) means scoring
+and counting every match per request; here it is a few vector operations over the matches:
+- postings: a sparse column per token (rows holding it, term frequency), built with
+  scikit-learn from the stored jieba tokens (positions.search_tokens, the same text the
+  database's FTS5 / tsvector index reads);
+- one array per filter column (status, deadline, district, occupation prefixes, pay, work
+  form, channel, welcomed groups as bits), so filters apply to the matches before ranking;
+- relevance is FTS5's bm25 (k1 = 1.2, b = 0.75, the same phrases, document lengths and
+  document frequencies over every stored position), so SQLite results keep their order; the
+  top k rows are partitioned out (argpartition) instead of sorting every match.
+
+Consistency: the index follows the version stamp and change log that every write to a
+position leaves in the same transaction (match_index_state / match_index_changes, written by
+the session listeners of the recommendations package). A search looks at the stamp when this
+process has committed a change, and at most every CHECK_INTERVAL seconds otherwise, then
+re-reads the changed positions (older rows are marked dead, new ones appended) or rebuilds
+when too far behind. An UPDATE/DELETE statement on positions run through this process's
+session that left no change-log entry makes the next search rebuild. Snapshots are immutable: a search
+works on the snapshot it started with while a newer one is being made.
+"""
+
+import logging
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import numpy as np
+import scipy.sparse as sp
+from flask import current_app
+from sklearn.feature_extraction.text import CountVectorizer
+from sqlalchemy import bindparam, func, select, text
+
+from jobfair.extensions import db
+from jobfair.models.common import Channel, PriorityGroup, WorkForm
+from jobfair.models.recommendation import MatchIndexChange, MatchIndexState
+from jobfair.positions import cache
+
+log = logging.getLogger(__name__)
+
+CHECK_INTERVAL = 0.5  # seconds between two looks at the version stamp
+MAX_INCREMENTAL = 2000  # more changed positions than this at once: rebuild instead
+MAX_APPENDED = 5000  # rows appended since the build beyond this: rebuild (compacts postings)
+K1, B = 1.2, 0.75  # FTS5's bm25 constants
+NO_DEADLINE = np.iinfo(np.int32).max
+_WORD_RE = re.compile(r"[^\W_]+")  # how FTS5's unicode61 tokenizer splits the stored tokens
+GROUP_BITS = {str(g): 1 << i for i, g in enumerate(PriorityGroup)}
+WORK_FORMS = {str(w): i for i, w in enumerate(WorkForm)}
+CHANNELS = {str(c): i for i, c in enumerate(Channel)}
+
+_ROWS_SQL = """
+SELECT p.id, p.status, p.deadline, p.published_at, p.district, p.occupation_code,
+    p.salary_max, p.work_form, p.channel, p.search_tokens
+FROM positions p"""
+_GROUPS_SQL = "SELECT position_id, group_code FROM position_groups"
+
+
+def _analyse(doc: str) -> list[str]:
+    return _WORD_RE.findall(doc.lower())
+
+
+def _prefixes(code: str) -> tuple[str, str, str, str]:
+    parts = (code or "").split("-")
+    return tuple("-".join(parts[: i + 1]) if len(parts) > i else "" for i in range(4))
+
+
+@dataclass
+class Rows:
+    """Per-row columns of a batch of positions, as loaded from the database."""
+
+    ids: list = field(default_factory=list)
+    public: list = field(default_factory=list)
+    deadline: list = field(default_factory=list)
+    published: list = field(default_factory=list)
+    district: list = field(default_factory=list)
+    occupation: list = field(default_factory=list)
+    salary_max: list = field(default_factory=list)
+    work_form: list = field(default_factory=list)
+    channel: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    tokens: list = field(default_factory=list)
+
+
+def _timestamp(value) -> float:
+    if value is None:
+        return -math.inf
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def _ordinal(value) -> int:
+    if value is None:
+        return NO_DEADLINE
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.toordinal()
+
+
+def load_rows(ids=None) -> Rows:
+    """The indexed columns of every position (or of those among ids)."""
+    rows_sql, groups_sql = _ROWS_SQL, _GROUPS_SQL
+    params = {}
+    if ids is not None:
+        rows_sql += " WHERE p.id IN :ids"
+        groups_sql += " WHERE position_id IN :ids"
+        params["ids"] = list(ids)
+    rows_stmt, groups_stmt = text(rows_sql), text(groups_sql)
+    if ids is not None:
+        rows_stmt = rows_stmt.bindparams(bindparam("ids", expanding=True))
+        groups_stmt = groups_stmt.bindparams(bindparam("ids", expanding=True))
+    bits: dict[int, int] = {}
+    for pid, code in db.session.execute(groups_stmt, params):
+        bits[pid] = bits.get(pid, 0) | GROUP_BITS.get(code, 0)
+    out = Rows()
+    for r in db.session.execute(rows_stmt, params):
+        out.ids.append(r[0])
+        out.public.append(r[1] == "published")
+        out.deadline.append(_ordinal(r[2]))
+        out.published.append(_timestamp(r[3]))
+        out.district.append(r[4] or "")
+        out.occupation.append(_prefixes(r[5]))
+        out.salary_max.append(r[6] or 0)
+        out.work_form.append(WORK_FORMS.get(r[7], -1))
+        out.channel.append(CHANNELS.get(r[8], -1))
+        out.groups.append(bits.get(r[0], 0))
+        out.tokens.append(r[9] or "")
+    return out
+
+
+class Snapshot:
+    """An immutable state of the index: row columns plus postings (base matrix + appended)."""
+
+    def __init__(self, rows: Rows):
+        self.codes: dict[str, int] = {}  # district names and occupation prefixes -> small ints
+        vectorizer = CountVectorizer(analyzer=_analyse, dtype=np.float32)
+        if rows.ids:
+            matrix = vectorizer.fit_transform(rows.tokens)
+            self.vocabulary = vectorizer.vocabulary_
+        else:
+            matrix = sp.csr_matrix((0, 0), dtype=np.float32)
+            self.vocabulary = {}
+        self.postings = sp.csc_matrix(matrix)
+        self.postings.sort_indices()
+        self.base_rows = len(rows.ids)
+        self.extra: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.alive = np.ones(len(rows.ids), dtype=bool)
+        lengths = np.asarray(matrix.sum(axis=1)).ravel() if rows.ids else np.zeros(0)
+        self._set_columns(rows, lengths.astype(np.float64))
+        self.row_of: dict[int, int] = {pid: i for i, pid in enumerate(rows.ids)}
+        self._stats()
+
+    # --- columns ------------------------------------------------------------------------
+
+    def _code(self, value: str) -> int:
+        if not value:
+            return -1
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.codes)
+        return found
+
+    def _columns_of(self, rows: Rows, lengths) -> dict[str, np.ndarray]:
+        occ = [[self._code(p) for p in prefixes] for prefixes in rows.occupation]
+        occ_arr = np.array(occ, dtype=np.int32).reshape(len(rows.ids), 4)
+        return {
+            "ids": np.array(rows.ids, dtype=np.int64),
+            "public": np.array(rows.public, dtype=bool),
+            "deadline": np.array(rows.deadline, dtype=np.int64),
+            "published": np.array(rows.published, dtype=np.float64),
+            "district": np.array([self._code(d) for d in rows.district], dtype=np.int32),
+            "occupation": occ_arr,
+            "salary_max": np.array(rows.salary_max, dtype=np.int64),
+            "work_form": np.array(rows.work_form, dtype=np.int16),
+            "channel": np.array(rows.channel, dtype=np.int16),
+            "groups": np.array(rows.groups, dtype=np.int64),
+            "length": np.asarray(lengths, dtype=np.float64),
+        }
+
+    def _set_columns(self, rows: Rows, lengths) -> None:
+        for name, values in self._columns_of(rows, lengths).items():
+            setattr(self, name, values)
+
+    def _stats(self) -> None:
+        self.n_alive = int(self.alive.sum())
+        total = float(self.length[self.alive].sum()) if self.n_alive else 0.0
+        self.avgdl = total / self.n_alive if self.n_alive else 1.0
+
+    def __len__(self) -> int:
+        return self.n_alive
+
+    # --- changes ------------------------------------------------------------------------
+
+    def with_changes(self, changed_ids, rows: Rows) -> "Snapshot":
+        """A new snapshot: rows of changed_ids marked dead, the rows given appended."""
+        new = object.__new__(Snapshot)
+        new.__dict__.update(self.__dict__)
+        new.codes = dict(self.codes)
+        new.row_of = dict(self.row_of)
+        new.extra = dict(self.extra)
+        alive = self.alive.copy()
+        for pid in changed_ids:
+            row = new.row_of.pop(pid, None)
+            if row is not None:
+                alive[row] = False
+        start = len(alive)
+        counts = []
+        for k, doc in enumerate(rows.tokens):
+            tf: dict[str, int] = {}
+            for word in _analyse(doc):
+                tf[word] = tf.get(word, 0) + 1
+            counts.append(tf)
+            for word, n in tf.items():
+                old = new.extra.get(word)
+                row_arr = np.array([start + k], dtype=np.int64)
+                tf_arr = np.array([n], dtype=np.float32)
+                if old is not None:
+                    row_arr = np.concatenate([old[0], row_arr])
+                    tf_arr = np.concatenate([old[1], tf_arr])
+                new.extra[word] = (row_arr, tf_arr)
+        lengths = [float(sum(tf.values())) for tf in counts]
+        added = new._columns_of(rows, lengths)
+        for name, values in added.items():
+            setattr(new, name, np.concatenate([getattr(self, name), values]))
+        new.alive = np.concatenate([alive, np.ones(len(rows.ids), dtype=bool)])
+        for k, pid in enumerate(rows.ids):
+            new.row_of[pid] = start + k
+        new._stats()
+        return new
+
+    @property
+    def appended(self) -> int:
+        return len(self.alive) - self.base_rows
+
+    # --- queries ------------------------------------------------------------------------
+
+    def _posting(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        col = self.vocabulary.get(token)
+        if col is None:
+            rows, tfs = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        else:
+            lo, hi = self.postings.indptr[col], self.postings.indptr[col + 1]
+            rows, tfs = self.postings.indices[lo:hi], self.postings.data[lo:hi]
+        more = self.extra.get(token)
+        if more is not None:
+            rows = np.concatenate([rows, more[0]])
+            tfs = np.concatenate([tfs, more[1]])
+        return rows, tfs
+
+    @staticmethod
+    def _member(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Boolean mask over rows: which are in sorted_rows (binary search, no dense arrays)."""
+        if len(sorted_rows) == 0:
+            return np.zeros(len(rows), dtype=bool)
+        at = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+        return sorted_rows[at] == rows
+
+    def _union(self, arrays) -> np.ndarray:
+        """Sorted distinct rows of several sorted arrays."""
+        total = sum(len(a) for a in arrays)
+        if total * 16 > len(self.alive):  # large: one pass over a dense mask
+            mask = np.zeros(len(self.alive), dtype=bool)
+            for a in arrays:
+                mask[a] = True
+            return np.flatnonzero(mask)
+        rows = np.sort(np.concatenate(arrays))
+        if len(rows) > 1:
+            rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+        return rows
+
+    def _match(self, terms, postings) -> np.ndarray:
+        """Sorted rows where every term matches (one of its alternatives, with all its tokens).
+
+        Postings are sorted row numbers (rows appended later have higher numbers), so ANDs are
+        binary searches of the smaller side in the larger and ORs a union of a few arrays."""
+        result = None
+        for term in terms:
+            found = []
+            for alt in term:
+                lists = sorted((postings[t][0] for t in alt), key=len)
+                rows = lists[0]
+                for other in lists[1:]:
+                    rows = rows[self._member(other, rows)]
+                found.append(rows)
+            rows = found[0] if len(found) == 1 else self._union(found)
+            if result is None:
+                result = rows
+            elif len(rows) < len(result):
+                result = rows[self._member(result, rows)]
+            else:
+                result = result[self._member(rows, result)]
+            if len(result) == 0:
+                break
+        return result
+
+    def _filtered(self, candidates: np.ndarray, filters: dict, today: date) -> np.ndarray:
+        keep = self.alive[candidates] & self.public[candidates]
+        keep &= self.deadline[candidates] >= today.toordinal()
+        if filters.get("district"):
+            keep &= self.district[candidates] == self.codes.get(filters["district"], -2)
+        if filters.get("occupation"):
+            prefix = filters["occupation"]
+            level = min(prefix.count("-"), 3)
+            keep &= self.occupation[candidates, level] == self.codes.get(prefix, -2)
+        if filters.get("salary") is not None:
+            keep &= self.salary_max[candidates] >= int(filters["salary"])
+        if filters.get("work_form"):
+            keep &= self.work_form[candidates] == WORK_FORMS.get(filters["work_form"], -2)
+        if filters.get("channel"):
+            keep &= self.channel[candidates] == CHANNELS.get(filters["channel"], -2)
+        if filters.get("group"):
+            keep &= (self.groups[candidates] & GROUP_BITS.get(filters["group"], 0)) != 0
+        return candidates[keep]
+
+    def _bm25(self, candidates: np.ndarray, phrases: list[str], postings) -> np.ndarray:
+        """FTS5's bm25() of each candidate row (negative: lower is more relevant)."""
+        score = np.zeros(len(candidates), dtype=np.float64)
+        norm = K1 * (1 - B + B * self.length[candidates] / self.avgdl)
+        for token in phrases:
+            rows, tfs = postings[token]
+            if len(rows) == 0:
+                continue
+            hits = len(rows)
+            if self.n_alive != len(self.alive):  # some rows replaced: count the live ones
+                hits = int(np.count_nonzero(self.alive[rows]))
+            idf = math.log((self.n_alive - hits + 0.5) / (hits + 0.5))
+            idf = idf if idf > 0 else 1e-6
+            at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
+            tf = np.where(rows[at] == candidates, tfs[at], 0).astype(np.float64)
+            score += idf * (tf * (K1 + 1)) / (tf + norm)
+        return -score
+
+    def search(self, terms, exact_terms, filters: dict, today: date, offset: int, limit: int):
+        """(ids of the page in order, total matches)."""
+        if terms:
+            tokens = {t for term in terms for alt in term for t in alt}
+            postings = {t: self._posting(t) for t in tokens}
+            candidates = self._match(terms, postings)
+        else:
+            candidates = np.arange(len(self.alive))
+        candidates = self._filtered(candidates, filters, today)
+        total = len(candidates)
+        if total == 0 or offset >= total:
+            return [], total
+        published = self.published[candidates]
+        if terms:
+            phrases = [t for term in terms for alt in term for t in alt]
+            score = self._bm25(candidates, phrases, postings)
+            if exact_terms is not None:
+                exact = self._member(self._match(exact_terms, postings), candidates)
+            else:
+                exact = np.ones(total, dtype=bool)
+            # exact first, then relevance: one float orders both (|bm25| is far below 1e6)
+            primary = score - exact * 1e6
+        else:
+            primary = -published
+        k = offset + limit
+        picked = np.arange(total)
+        if k < total // 2:
+            threshold = np.partition(primary, k - 1)[k - 1]
+            picked = np.flatnonzero(primary <= threshold)  # ties at the edge stay in
+        ids = self.ids[candidates[picked]]
+        order = np.lexsort((-ids, -published[picked], primary[picked]))
+        return [int(i) for i in ids[order][offset:k]], total
+
+
+# --- the per-app holder ---------------------------------------------------------------------
+
+
+class Holder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+        self.version = -1
+        self.generation = -1
+        self.bulk = -1
+        self.last_check = 0.0
+
+
+def _holder(app=None) -> Holder:
+    app = app or current_app._get_current_object()
+    holder = app.extensions.get("jobfair_search_index")
+    if holder is None:
+        holder = app.extensions.setdefault("jobfair_search_index", Holder())
+    return holder
+
+
+def _read_version() -> int:
+    version = db.session.scalar(select(MatchIndexState.version).where(MatchIndexState.id == 1))
+    return int(version or 0)
+
+
+def _build(holder: Holder) -> None:
+    started = time.perf_counter()
+    holder.bulk = cache.bulk_writes()
+    version = _read_version()  # read first: changes committed meanwhile are applied later
+    holder.snapshot = Snapshot(load_rows())
+    holder.version = version
+    log.info(
+        "search index: %d positions in %.2fs",
+        holder.snapshot.n_alive,
+        time.perf_counter() - started,
+    )
+
+
+def _sync(holder: Holder) -> None:
+    holder.last_check = time.monotonic()
+    holder.generation = cache.generation()
+    bulk = cache.bulk_writes()
+    version = _read_version()
+    if version == holder.version:
+        if bulk != holder.bulk:  # positions written by a statement that logged no change
+            _build(holder)
+        return
+    holder.bulk = bulk  # the app's bulk updates log their rows (mark_positions_changed)
+    if version < holder.version:  # the database was reset
+        _build(holder)
+        return
+    oldest = db.session.scalar(
+        select(func.min(MatchIndexChange.version)).where(MatchIndexChange.version > holder.version)
+    )
+    changed = db.session.scalars(
+        select(MatchIndexChange.position_id)
+        .where(MatchIndexChange.version > holder.version, MatchIndexChange.version <= version)
+        .distinct()
+        .limit(MAX_INCREMENTAL + 1)
+    ).all()
+    snap = holder.snapshot
+    if (
+        len(changed) > MAX_INCREMENTAL
+        or oldest is None
+        or oldest > holder.version + 1
+        or snap.appended + len(changed) > max(MAX_APPENDED, snap.base_rows // 10)
+    ):
+        _build(holder)
+        return
+    holder.snapshot = snap.with_changes(changed, load_rows(changed))
+    holder.version = version
+
+
+def current(app=None) -> Snapshot:
+    """This app's index, built on first use and brought up to date with committed changes.
+
+    While one thread updates the index, the others go on with the snapshot they have (a
+    rebuild of 100,000 positions takes seconds); only the very first build is waited for.
+    """
+    holder = _holder(app)
+    snap = holder.snapshot
+    if (
+        snap is not None
+        and holder.generation == cache.generation()
+        and time.monotonic() - holder.last_check < CHECK_INTERVAL
+    ):
+        return snap
+    if not holder.lock.acquire(blocking=snap is None or holder.generation != cache.generation()):
+        return snap
+    try:
+        if holder.snapshot is None:
+            _build(holder)
+            holder.generation = cache.generation()
+            holder.last_check = time.monotonic()
+        elif (
+            holder.generation != cache.generation()
+            or time.monotonic() - holder.last_check >= CHECK_INTERVAL
+        ):
+            _sync(holder)
+        return holder.snapshot
+    finally:
+        holder.lock.release()
+
+
+def rebuild(app=None) -> int:
+    """Rebuild this app's index now (CLI and background jobs); returns the positions held."""
+    holder = _holder(app)
+    with holder.lock:
+        _build(holder)
+        holder.generation = cache.generation()
+        holder.last_check = time.monotonic()
+        return holder.snapshot.n_alive
