@@ -7,8 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 SECRET_FILE := instance/secret_key
+# Encryption keys for sensitive personal information (jobfair/crypto.py), made once like the
+# secret key; kept out of the database, exports and backups of it.
+DATA_KEYS_FILE := instance/data_keys
+INDEX_KEY_FILE := instance/blind_index_key
+RUN_ENV = JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) JOBFAIR_DATA_KEYS=$$(cat $(DATA_KEYS_FILE)) \
+	JOBFAIR_BLIND_INDEX_KEY=$$(cat $(INDEX_KEY_FILE))
 
-.PHONY: run test install install-test vendor db seed lint bench-search bench-matching bench-live bench-soak clean stack stack-stop
+.PHONY: run test install install-test vendor db seed lint audit fuzz bench-search bench-matching bench-live bench-soak clean stack stack-stop
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,14 +51,24 @@ $(SECRET_FILE):
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 	chmod 600 $@
 
-db: install $(SECRET_FILE)
-	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask db upgrade
+$(DATA_KEYS_FILE): | $(BIN)/python
+	mkdir -p instance
+	$(BIN)/python -c "import base64, os; print('k1:' + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip('='))" > $@
+	chmod 600 $@
+
+$(INDEX_KEY_FILE): | $(BIN)/python
+	mkdir -p instance
+	$(BIN)/python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip('='))" > $@
+	chmod 600 $@
+
+db: install $(SECRET_FILE) $(DATA_KEYS_FILE) $(INDEX_KEY_FILE)
+	$(RUN_ENV) $(BIN)/flask db upgrade
 
 seed: db
-	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask seed
+	$(RUN_ENV) $(BIN)/flask seed
 
 run: seed
-	JOBFAIR_SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask run --host 127.0.0.1 --port $(PORT) --with-threads
+	$(RUN_ENV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT) --with-threads
 
 test: install-test
 	bash scripts/ensure_chromium.sh
@@ -63,6 +79,16 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Known-vulnerability scan of the installed dependencies. pip-audit needs a vulnerability
+# database (PyPI's JSON API or OSV); where none is reachable it says so and this target
+# reports that instead of failing the build (see SECURITY.md, "Dependency audit").
+audit: install-test
+	@$(BIN)/python scripts/audit.py
+
+# The OpenAPI fuzz run at full size: 25 generated requests per operation and role.
+fuzz: install-test
+	JOBFAIR_FUZZ_EXAMPLES=25 $(BIN)/python -m pytest tests/test_api_fuzz.py -q -s -p no:cacheprovider
 
 stack: install
 	bash deploy/stack.sh start

@@ -406,6 +406,9 @@ def build_db(folder: Path) -> dict:
         FLASK_APP="wsgi",
         JOBFAIR_DATABASE_URL=f"sqlite:///{folder}/bench.sqlite",
         JOBFAIR_SECRET_KEY="bench-live-secret",  # noqa: S106 - a throwaway database
+        # Throwaway encryption keys, shared by every process of the run.
+        JOBFAIR_DATA_KEYS="bench:" + base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        JOBFAIR_BLIND_INDEX_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
     )
     subprocess.run(
         [PY, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True

@@ -650,6 +650,7 @@ def main() -> int:
     args = parser.parse_args()
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+    from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.database_url:
@@ -675,6 +676,8 @@ def main() -> int:
     env = {
         "JOBFAIR_DATABASE_URL": url,
         "JOBFAIR_SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        "JOBFAIR_DATA_KEYS": DEV_DATA_KEYS,  # bench data only
+        "JOBFAIR_BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
         "JOBFAIR_SEARCH_INDEX": args.search_index,
         "PYTHONDONTWRITEBYTECODE": "1",
     }

@@ -48,7 +48,12 @@ write_env_file() {
     mkdir -p "$(dirname "$ENV_FILE")"
     local key
     key=$("$BIN/python" -c "import secrets; print(secrets.token_hex(32))")
+    local data index
+    data=$("$BIN/python" -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())")
+    index=$("$BIN/python" -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())")
     sed -e "s|^JOBFAIR_SECRET_KEY=.*|JOBFAIR_SECRET_KEY=$key|" \
+        -e "s|^JOBFAIR_DATA_KEYS=.*|JOBFAIR_DATA_KEYS=k1:$data|" \
+        -e "s|^JOBFAIR_BLIND_INDEX_KEY=.*|JOBFAIR_BLIND_INDEX_KEY=$index|" \
         -e "s|^JOBFAIR_DATABASE_URL=.*|JOBFAIR_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/jobfair_stack|" \
         "$ROOT/deploy/jobfair.env.example" >"$ENV_FILE"
     chmod 600 "$ENV_FILE"

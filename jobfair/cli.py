@@ -10,12 +10,13 @@ from jobfair.errors import DomainError
 def init_cli(app: Flask) -> None:
     """Every command group, in one place: each feature defines its AppGroup, this adds it."""
     from jobfair.alerts.commands import alerts
+    from jobfair.auth.commands import security
     from jobfair.casework.commands import casework
     from jobfair.jobs import commands as jobs_commands
     from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
-    for command in (users, seed_command(demo_hooks()), match, casework, alerts):
+    for command in (users, seed_command(demo_hooks()), match, casework, alerts, security):
         app.cli.add_command(command)
     jobs_commands.init_app(app)
 

@@ -14,6 +14,10 @@ class Defaults:
     SECRET_KEY = DEV_SECRET_KEY
     DATABASE_URL = ""  # empty: SQLite file under instance/
     REDIS_URL = ""  # empty: in-process rate-limit storage
+    # Encryption at rest (jobfair/crypto.py): "id:base64key[,id:base64key…]", first encrypts;
+    # and the blind-index key. Empty: a development key, only for debug/TESTING apps.
+    DATA_KEYS = ""
+    BLIND_INDEX_KEY = ""
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLITE_BUSY_TIMEOUT_MS = 15000
     CITY_CODE = "320100"  # 南京市; districts come from jobfair/data/regions-cn.csv
@@ -29,7 +33,10 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    SESSION_IDLE_MINUTES = 120
+    SESSION_IDLE_MINUTES = 120  # a session unused this long is ended (server side)
+    # Exports of personal data, contact changes and full-phone case exports need the password
+    # re-typed within this many minutes (the sign-in itself counts).
+    REAUTH_MINUTES = 10
     # argon2id cost: "strong" (argon2-cffi's defaults, the only choice outside TESTING) or
     # "fast" (minimal cost, for test suites); empty: "fast" under TESTING, else "strong".
     PASSWORD_HASHER = ""
@@ -37,6 +44,12 @@ class Defaults:
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = True
     LOGIN_FAILURE_LIMIT = "10 per 5 minutes"
+    # Business limits (jobfair/auth/limits.py), shared through Redis when REDIS_URL is set.
+    REGISTER_LIMIT = "5 per hour;20 per day"  # per address
+    APPLY_LIMIT = "30 per hour"  # per seeker
+    RESUME_VIEW_LIMIT = "200 per day"  # per employer account
+    EXPORT_LIMIT = "10 per hour"  # per account
+    TOKEN_LIMIT = "10 per hour"  # noqa: S105 - a rate, per account
     RATELIMIT_HEADERS_ENABLED = True
     # With Redis as the counters' home: while it is down, count in this process's memory (and
     # never fail the request), then go back to Redis once it answers again.

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 from jobfair.config import ROOT
+from jobfair.crypto import init_crypto
 from jobfair.database import configure_engine
 
 
@@ -27,6 +28,7 @@ socketio = SocketIO()
 
 
 def init_extensions(app: Flask) -> None:
+    init_crypto(app)  # before the database: encrypted columns need the keys
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

@@ -14,7 +14,10 @@ Age: upper age limits below 50 ("35岁以下", "18-35周岁", "不超过40岁", 
 (category 年龄) because they are a recognised form of exclusion, but they are not always
 unlawful, so the organiser decides. Minimum ages (年满16/18周岁) are legal duties and are not
 flagged, nor are limits near retirement age ("18-60岁"). Deposits and fees charged to job
-seekers (category 收费) are flagged as well; that is not discrimination but is unlawful.
+seekers and 招转培/贷款培训 (category 收费) are flagged as well; that is not discrimination but is
+unlawful, and so are promises of hiring ("高薪保录", "包就业", category 夸大宣传). Disguised wording
+("只招帅哥", "有孩子勿扰", "农民工勿扰") has its own rules. Every builtin rule carries an
+``example`` column: a phrase it must flag, checked by tests/test_moderation_rules.py.
 Compiled rules are cached and reloaded when a file's mtime or size changes.
 """
 
@@ -36,7 +39,7 @@ log = logging.getLogger(__name__)
 
 BUILTIN_PATH = Path(__file__).resolve().parent / "data" / "discrimination-rules.csv"
 DEFAULT_EXTRA = "discrimination-rules.csv"  # relative to the instance folder
-CATEGORIES = ("性别", "民族", "宗教", "户籍/地域", "婚育", "健康", "年龄", "收费")
+CATEGORIES = ("性别", "民族", "宗教", "户籍/地域", "婚育", "健康", "年龄", "收费", "夸大宣传")
 SOURCE_LABELS = {"builtin": "内置", "extra": "组织方补充"}
 HEADER = ("pattern", "category", "note")
 MAX_PATTERN = 200
@@ -78,6 +81,7 @@ class Rule:
     note: str
     source: str
     regex: re.Pattern
+    example: str = ""  # a phrase the rule must flag (checked by the tests for builtin rules)
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,9 @@ def _read(path: Path, source: str) -> tuple[Rule, ...]:
                 log.warning("Skipping rule that matches empty text %s:%d", path, lineno)
                 continue
             category = (row.get("category") or "").strip() or "其他"
-            rules.append(Rule(pattern, category, (row.get("note") or "").strip(), source, regex))
+            note = (row.get("note") or "").strip()
+            example = (row.get("example") or "").strip()
+            rules.append(Rule(pattern, category, note, source, regex, example))
     return tuple(rules)
 
 

@@ -4,7 +4,9 @@ import contextlib
 import functools
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,11 +15,12 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, select
 
 from jobfair import events
-from jobfair.database import set_write_intent
+from jobfair.database import set_write_intent, writing
 from jobfair.errors import DomainError
 from jobfair.extensions import csrf, db, login_manager
 from jobfair.models.common import utcnow
 from jobfair.models.user import ApiToken, LoginSession, User, UserStatus
+from jobfair.validation import JSON_MAX_BYTES, SINGLE_LINE_CONTROL_RE, json_too_deep
 
 # argon2id with argon2-cffi's defaults (RFC 9106 "low memory": 3 passes over 64 MiB, 4 lanes).
 STRONG_HASHER = PasswordHasher()
@@ -72,6 +75,7 @@ def start_session(user: User) -> None:
             user_id=user.id,
             token_hash=token_digest(token),
             user_agent=(request.user_agent.string or "")[:200],
+            confirmed_at=utcnow(),  # the password was just typed
         )
     )
     db.session.commit()
@@ -112,10 +116,10 @@ def _close_sockets(login_session_ids: list[int]) -> None:
         events.login_sessions_ended.send(None, login_session_ids=login_session_ids)
 
 
-# One query for the login session and its user, built once: every page and socket event runs it
-# (a statement built per call costs more than the lookup).
+# The login session and its user in one statement, built once: every page and socket event
+# runs it (building a statement per call costs more than the lookup).
 _USER_BY_LOGIN = (
-    select(User, LoginSession.created_at)
+    select(User, LoginSession)
     .join(LoginSession, LoginSession.user_id == User.id)
     .filter(LoginSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"))
 )
@@ -126,17 +130,119 @@ def _load_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token or not user_id.isdigit():
         return None
-    row = db.session.execute(
+    found = db.session.execute(
         _USER_BY_LOGIN, {"token_hash": token_digest(token), "user_id": int(user_id)}
     ).first()
-    if row is None:
+    if found is None:
         return None
-    user, created_at = row
-    if utcnow() - created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+    user, row = found
+    now = utcnow()
+    if now - row.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+        return None
+    idle = timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"]))
+    if now - row.last_seen_at > idle:
+        # Idle too long: the row goes, so the cookie is dead even if it comes back later.
+        _end_rows([row.id])
         return None
     if user.status != UserStatus.ACTIVE:
         return None
+    if now - row.last_seen_at > SEEN_RESOLUTION:
+        # At most one write a minute per session keeps the idle clock without a write per
+        # request; its own short transaction, so a GET's read transaction is not upgraded.
+        g.touch_login_session = row.id
+    g.login_session = row
     return user
+
+
+# The idle clock is kept to this resolution (see _load_user).
+SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def _end_rows(ids: list[int]) -> None:
+    db.session.execute(db.delete(LoginSession).where(LoginSession.id.in_(ids)))
+    db.session.commit()
+    _close_sockets(ids)
+
+
+def _touch_session() -> None:
+    row_id = g.pop("touch_login_session", None)
+    if row_id is None:
+        return
+    db.session.rollback()
+    with writing():
+        db.session.execute(
+            db.update(LoginSession).where(LoginSession.id == row_id).values(last_seen_at=utcnow())
+        )
+        db.session.commit()
+
+
+# --- re-authentication for sensitive actions -------------------------------------------
+
+REAUTH_MESSAGE = "为保护个人信息，请先重新输入密码确认是本人操作。"
+CONTACT_REAUTH_MESSAGE = (
+    "修改联系电话前需要确认是本人操作：请先打开“确认身份”页面（/account/confirm）"
+    "输入密码，再回来保存。"
+)
+
+
+def require_confirmed_contact_change(confirmed: bool, old: str | None, new: str | None):
+    """A stored phone number is replaced only after the password was re-typed (a first
+    number, or the same one, needs nothing)."""
+    if old and new is not None and new != old and not confirmed:
+        raise DomainError(
+            CONTACT_REAUTH_MESSAGE,
+            code="reauth_required",
+            status=403,
+            fields={"phone": "请先确认身份"},
+        )
+
+
+def recently_confirmed() -> bool:
+    """True if this browser session typed the password within REAUTH_MINUTES.
+
+    Personal access tokens never count: a token cannot export personal data or change
+    contact details.
+    """
+    if g.get("auth_via_token") or not current_user.is_authenticated:
+        return False
+    row = g.get("login_session")
+    if row is None or row.confirmed_at is None:
+        return False
+    window = timedelta(minutes=int(current_app.config["REAUTH_MINUTES"]))
+    return utcnow() - row.confirmed_at <= window
+
+
+def confirm_password(user: User, password: str) -> None:
+    """Re-type the password: opens the re-authentication window for this browser session."""
+    row = g.get("login_session")
+    if row is None or not verify_password(user, password or ""):
+        raise DomainError(
+            "密码不正确。",
+            code="invalid_credentials",
+            status=422,
+            fields={"password": "密码不正确"},
+        )
+    row.confirmed_at = utcnow()
+    db.session.commit()
+
+
+def require_recent_password() -> None:
+    if not recently_confirmed():
+        raise DomainError(REAUTH_MESSAGE, code="reauth_required", status=403)
+
+
+def fresh_login_required(view):
+    """Sensitive downloads: API callers get 403 reauth_required; pages go to the confirm page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.is_authenticated and not recently_confirmed():
+            if request.path.startswith("/api/"):
+                require_recent_password()
+            return redirect(url_for("auth.confirm", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 @login_manager.request_loader
@@ -153,9 +259,9 @@ def _load_user_from_token(req) -> User | None:
     return row.user
 
 
-def create_api_token(user: User, name: str) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 50:
+def create_api_token(user: User, name) -> str:
+    name = (name if isinstance(name, str) else "").strip()
+    if not name or len(name) > 50 or SINGLE_LINE_CONTROL_RE.search(name):
         raise DomainError("请填写令牌名称（不超过 50 个字）。", fields={"name": "请填写令牌名称"})
     token = "jf_" + secrets.token_urlsafe(32)
     db.session.add(
@@ -206,16 +312,46 @@ def init_security(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
     app.permanent_session_lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
     if app.config.get("SESSION_COOKIE_SECURE"):
-        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+        # __Host-: the browser only accepts it over HTTPS, with Path=/ and no Domain, so a
+        # sibling subdomain cannot plant or overwrite it.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
     @app.before_request
     def _write_intent():
         if request.method in UNSAFE_METHODS:
             g._write_token = set_write_intent(True)
 
+    @app.before_request
+    def _screen_input():
+        """Input no handler should see: NUL anywhere, JSON nested too deep or too large.
+
+        The JSON body is parsed here, once, and every later reader gets the cached result.
+        """
+        # Bodies go through validation.Text, which strips control characters; query strings
+        # and paths reach searches and filters directly.
+        if "\x00" in request.path or any("\x00" in v for _, vl in request.args.lists() for v in vl):
+            raise DomainError(
+                "提交的内容含有不允许的控制字符。", code="control_characters", status=422
+            )
+        if request.is_json and request.content_length != 0:
+            raw = request.get_data(cache=True)
+            if len(raw) > JSON_MAX_BYTES:
+                raise DomainError("提交的内容过大。", code="payload_too_large", status=413)
+            if json_too_deep(raw):
+                raise DomainError("JSON 嵌套层数过多。", code="bad_request", status=400)
+            request.get_json(silent=True)
+
     @app.teardown_request
     def _reset_write_intent(_exc):
         set_write_intent(False)
+
+    @app.after_request
+    def _keep_idle_clock(resp):
+        _touch_session()
+        return resp
 
     @app.after_request
     def _headers(resp):
@@ -238,7 +374,23 @@ def init_security(app: Flask) -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A ?next= target only if it stays on this site (a path, never //host or a scheme)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """A ?next= target only if it is a same-site relative path, judged after decoding.
+
+    Browsers drop tabs and newlines from URLs and read ``\\`` as ``/``, so ``/%09/evil`` and
+    ``/%2F/evil`` are ``//evil``: any control character, backslash, scheme or host in the
+    path (raw or percent-decoded) refuses the target.
+    """
+    if not target or len(target) > 2000:
+        return None
+    decoded = target
+    for _ in range(3):  # double-encoding too: %252F
+        decoded = unquote(decoded)
+    for candidate in (target, decoded):
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return None
+        if "\\" in candidate or any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in candidate):
+            return None
+        squeezed = candidate.replace(" ", "")
+        if squeezed.startswith("//") or urlsplit(candidate).netloc or urlsplit(candidate).scheme:
+            return None
+    return target

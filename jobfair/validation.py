@@ -8,6 +8,13 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from jobfair.errors import DomainError, flatten_messages
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# C0 controls except tab/newline/carriage return, DEL and C1 controls: never part of a name,
+# a note or a description; NUL is also refused by PostgreSQL, which made it a 500.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SINGLE_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# JSON request bodies: nesting deeper than this, or larger than this, is refused before parsing.
+JSON_MAX_DEPTH = 32
+JSON_MAX_BYTES = 1024 * 1024
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
 
 MESSAGES = {
@@ -32,7 +39,24 @@ def _msgs(extra: dict | None = None) -> dict:
     return out
 
 
+def strip_control(value: str) -> str:
+    """Drop NUL and other control characters (tab and line breaks stay)."""
+    return CONTROL_RE.sub("", value)
+
+
+class CleanString(fields.String):
+    """A string with NUL and other control characters stripped (tab and line breaks stay).
+
+    NUL made PostgreSQL refuse the row (a 500); the rest have no business in a name, a note
+    or a description and can forge log lines or confuse what a reviewer sees.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return strip_control(super()._deserialize(value, attr, data, **kwargs))
+
+
 def Text(*, required=False, max_len=200, min_len=0, load_default="", **kw) -> fields.String:  # noqa: N802
+    """Every text field of every schema: length limits and no control characters."""
     validators = [
         validate.Length(min=min_len, max=max_len, error=f"长度应在 {min_len}–{max_len} 个字之间。")
     ]
@@ -46,7 +70,22 @@ def Text(*, required=False, max_len=200, min_len=0, load_default="", **kw) -> fi
     if not required:
         kwargs["load_default"] = load_default
     kwargs.update(kw)
-    return fields.String(**kwargs)
+    return CleanString(**kwargs)
+
+
+class WholeNumber(fields.Integer):
+    """An integer, from JSON or a form; 1.5 or "1.5" is refused rather than truncated to 1."""
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, str):
+            text = value.strip()
+            if not re.fullmatch(r"[+-]?\d{1,18}", text):
+                raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
 
 def Int(*, required=False, min_value=None, max_value=None, **kw) -> fields.Integer:  # noqa: N802
@@ -59,11 +98,11 @@ def Int(*, required=False, min_value=None, max_value=None, **kw) -> fields.Integ
         else:
             msg = f"不能大于 {max_value}。"
         validators.append(validate.Range(min=min_value, max=max_value, error=msg))
-    return fields.Integer(
+    return WholeNumber(
         required=required,
         strict=False,
         validate=validators,
-        error_messages=_msgs({"invalid": "应为整数。", "too_large": "数字过大。"}),
+        error_messages=_msgs({"invalid": "应为整数（不能有小数）。", "too_large": "数字过大。"}),
         **kw,
     )
 
@@ -94,6 +133,32 @@ def Bool(**kw) -> fields.Boolean:  # noqa: N802
 
 def Date(**kw) -> fields.Date:  # noqa: N802
     return fields.Date(error_messages=_msgs({"invalid": "日期格式应为 YYYY-MM-DD。"}), **kw)
+
+
+def json_too_deep(raw: bytes, limit: int = JSON_MAX_DEPTH) -> bool:
+    """True if the JSON text nests arrays/objects deeper than ``limit`` (strings skipped).
+
+    Checked on the bytes before parsing, because the parser itself overflows the stack
+    (RecursionError) on a body nested ten thousand deep.
+    """
+    depth = 0
+    for m in _JSON_TOKENS.finditer(raw):
+        ch = m.group()
+        if ch in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
+def json_object(data) -> Mapping:
+    """``data`` if it is an object, else an empty one (for code that only peeks, e.g. limits)."""
+    return data if isinstance(data, Mapping) else {}
 
 
 def body(data):

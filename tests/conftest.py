@@ -266,12 +266,18 @@ def sign_in(client, user):
     import secrets
 
     from jobfair.models import LoginSession
+    from jobfair.models.common import utcnow
     from jobfair.security import token_digest
 
     token = secrets.token_urlsafe(32)
     with client.application.app_context(), writing():
         db.session.add(
-            LoginSession(user_id=user.id, token_hash=token_digest(token), user_agent="test")
+            LoginSession(
+                user_id=user.id,
+                token_hash=token_digest(token),
+                user_agent="test",
+                confirmed_at=utcnow(),  # as start_session: the password was just typed
+            )
         )
         db.session.commit()
     with client.session_transaction() as sess:

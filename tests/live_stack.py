@@ -17,6 +17,8 @@ from pathlib import Path
 import requests
 import socketio
 
+from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 GUNICORN = str(Path(PY).parent / "gunicorn")
@@ -45,6 +47,8 @@ def base_env(db_url: str, redis_url: str, channel: str) -> dict:
         FLASK_APP="wsgi",
         JOBFAIR_DATABASE_URL=db_url,
         JOBFAIR_SECRET_KEY="fault-tests-shared-secret-key",  # one key for every process
+        JOBFAIR_DATA_KEYS=DEV_DATA_KEYS,  # throwaway data
+        JOBFAIR_BLIND_INDEX_KEY=DEV_BLIND_INDEX_KEY,
         JOBFAIR_WTF_CSRF_ENABLED="false",
         JOBFAIR_REDIS_URL=redis_url,
         JOBFAIR_SOCKETIO_CHANNEL=channel,
@@ -59,6 +63,7 @@ def seed(db_url: str) -> dict:
     """Migrations and the demo data; the demo fair, its live session and some seekers."""
     env = dict(os.environ, FLASK_APP="wsgi", JOBFAIR_DATABASE_URL=db_url)
     env["JOBFAIR_SECRET_KEY"] = "fault-tests-shared-secret-key"
+    env.update(JOBFAIR_DATA_KEYS=DEV_DATA_KEYS, JOBFAIR_BLIND_INDEX_KEY=DEV_BLIND_INDEX_KEY)
     for cmd in (["db", "upgrade"], ["seed"]):
         subprocess.run(
             [PY, "-m", "flask", *cmd], cwd=ROOT, env=env, check=True, capture_output=True

@@ -22,6 +22,13 @@ def at(hours: float):
     return time_machine.travel(T0 + timedelta(hours=hours), tick=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_idle_timeout(app):
+    """These tests jump the clock by hours between requests of one signed-in client; the idle
+    timeout has its own tests (test_security_hardening.py)."""
+    app.config["SESSION_IDLE_MINUTES"] = 24 * 60
+
+
 @pytest.fixture
 def send(app):
     """send() -> stats: today's digests, as `flask alerts send` runs them."""

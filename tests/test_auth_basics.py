@@ -9,7 +9,9 @@ def test_register_login_logout_cookie_replay(client, app):
     resp = client.post(
         "/register", data={"login": "13812345678", "password": PASSWORD, "role": "seeker"}
     )
-    assert resp.status_code == 302
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
+    assert client.get("/me").status_code == 302  # registering does not sign in (see below)
+    resp = client.post("/login", data={"login": "13812345678", "password": PASSWORD})
     assert client.get("/me").status_code == 200
     cookie = client.get_cookie("session").value
     client.post("/logout")

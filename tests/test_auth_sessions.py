@@ -4,6 +4,7 @@ import pytest
 from conftest import PASSWORD
 
 from jobfair import create_app
+from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
 from jobfair.extensions import db
 from jobfair.models import LoginSession, User
 
@@ -22,7 +23,11 @@ def test_only_testing_apps_hash_passwords_cheaply():
 
     from jobfair.security import FAST_HASHER, STRONG_HASHER, password_hasher
 
-    memory_db = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    memory_db = {
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "DATA_KEYS": DEV_DATA_KEYS,
+        "BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
+    }
     production = create_app({**memory_db, "SECRET_KEY": "s" * 32})
     with production.app_context():
         hasher = password_hasher()
@@ -49,10 +54,31 @@ def test_short_and_common_passwords_are_refused(client, app):
         assert db.session.scalar(db.select(User).filter_by(phone="13812340000")) is None
 
 
-def test_duplicate_registration_is_a_clear_message(client, make_user):
-    make_user(login="13812340001")
-    resp = client.post("/register", data={"login": "13812340001", "password": PASSWORD})
-    assert "已注册" in resp.get_data(as_text=True)
+def test_registration_does_not_reveal_a_taken_number(app, client, make_user):
+    """Issue 14: a 409 "already registered" told anyone which numbers have accounts."""
+    owner = make_user(login="13812340001")
+    taken = client.post("/register", data={"login": "13812340001", "password": PASSWORD})
+    other = app.test_client()
+    free = other.post("/register", data={"login": "13812340009", "password": PASSWORD})
+    assert taken.status_code == free.status_code == 302
+    assert taken.headers["Location"] == free.headers["Location"]
+    assert client.get("/me").status_code == other.get("/me").status_code == 302  # not signed in
+    assert client.get("/login").get_data(as_text=True).count("已受理") == 1
+    assert other.get("/login").get_data(as_text=True).count("已受理") == 1
+    api_taken = app.test_client().post(
+        "/api/v1/auth/register", json={"login": "13812340001", "password": PASSWORD}
+    )
+    api_free = app.test_client().post(
+        "/api/v1/auth/register", json={"login": "13812340008", "password": PASSWORD}
+    )
+    assert api_taken.status_code == api_free.status_code == 202
+    assert api_taken.get_json() == api_free.get_json()
+    with app.app_context():
+        from jobfair.models import Notification
+
+        notes = db.session.scalars(db.select(Notification).filter_by(user_id=owner.id)).all()
+        assert len(notes) == 2 and "注册" in notes[0].title  # the owner is told in the account
+        assert db.session.scalar(db.select(User).filter_by(phone="13812340009")) is not None
 
 
 def test_password_change_ends_other_sessions(app, make_user, login):

@@ -19,7 +19,9 @@ def test_twenty_simultaneous_registrations_all_succeed(app):
         client.get("/login")  # a read first, like a browser would
         barrier.wait()
         resp = client.post(
-            "/register", data={"login": f"1370000{i:04d}", "password": PASSWORD, "name": f"并发{i}"}
+            "/register",
+            data={"login": f"1370000{i:04d}", "password": PASSWORD, "name": f"并发{i}"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"},
         )
         results.append(resp.status_code)
         client.get("/me")  # read after write

@@ -7,6 +7,7 @@ processes through Redis), then stops the stack and checks nothing is left runnin
 Skipped when nginx cannot be installed, Redis is not reachable or Chromium is missing.
 """
 
+import base64
 import os
 import secrets
 import shutil
@@ -73,6 +74,8 @@ def stack(tmp_path, db_url, world):
             [
                 "FLASK_APP=wsgi",
                 f"JOBFAIR_SECRET_KEY={secrets.token_hex(32)}",
+                f"JOBFAIR_DATA_KEYS=k1:{base64.urlsafe_b64encode(os.urandom(32)).decode()}",
+                f"JOBFAIR_BLIND_INDEX_KEY={base64.urlsafe_b64encode(os.urandom(32)).decode()}",
                 f"JOBFAIR_DATABASE_URL={db_url}",
                 f"JOBFAIR_REDIS_URL={REDIS_URL}",
                 f"JOBFAIR_SOCKETIO_CHANNEL=jobfair-stack-test-{unique}",

@@ -42,6 +42,7 @@ RULES = {
     "reference": "foundation",
     "occupations": "core",
     "validation": "foundation",
+    "crypto": "foundation",
     "transactions": "foundation",
     "models": "models",
     "formatting": "models",

@@ -14,6 +14,8 @@ import requests
 import socketio
 from conftest import PASSWORD, World
 
+from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
+
 REDIS_URL = os.environ.get("JOBFAIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +48,9 @@ class Server:
             FLASK_APP="wsgi",
             JOBFAIR_DATABASE_URL=db_url,
             JOBFAIR_SECRET_KEY="multiprocess-test-secret",
+            # The test apps' development keys: this process reads what they encrypted.
+            JOBFAIR_DATA_KEYS=DEV_DATA_KEYS,
+            JOBFAIR_BLIND_INDEX_KEY=DEV_BLIND_INDEX_KEY,
             JOBFAIR_WTF_CSRF_ENABLED="false",
             JOBFAIR_RATELIMIT_ENABLED="false",
             JOBFAIR_SOCKETIO_MESSAGE_QUEUE=queue,

@@ -44,6 +44,20 @@ MUST_FLAG = {
     "年龄18-35周岁": "年龄",
     "限90后": "年龄",
     "入职需缴纳押金": "收费",
+    # Hype, fees and deposits (issue 14: 高薪保录 was published).
+    "高薪保录": "夸大宣传",
+    "高薪诚聘，保录取": "夸大宣传",
+    "包就业": "夸大宣传",
+    "入职交押金200元": "收费",
+    "需交培训费": "收费",
+    "服装费从首月工资扣": "收费",
+    "可办理贷款培训": "收费",
+    # Disguised discrimination.
+    "只招帅哥": "性别",
+    "美女优先": "性别",
+    "有孩子勿扰": "婚育",
+    "需签不生育承诺": "婚育",
+    "农民工勿扰": "户籍/地域",
 }
 
 MUST_NOT_FLAG = [
@@ -65,6 +79,11 @@ MUST_NOT_FLAG = [
     "非工作人员禁止入内",
     "工作环境非常适合新人",
     "月薪6000-9000元，工作时间8:00-17:00",
+    "不收押金，不收任何费用",
+    "免费培训，培训费由公司承担",
+    "无需押金",
+    "包吃包住，过年包往返车票",
+    "提供工作服",
 ]
 
 
@@ -92,6 +111,18 @@ def test_required_phrases_are_flagged(ctx, text, category):
 @pytest.mark.parametrize("text", MUST_NOT_FLAG)
 def test_ordinary_wording_is_not_flagged(ctx, text):
     assert moderation.scan(text) == []
+
+
+def test_every_builtin_rule_flags_its_own_example(ctx):
+    builtin = [r for r in moderation.rules() if r.source == "builtin"]
+    assert len(builtin) >= 50
+    for rule in builtin:
+        assert rule.example, rule.pattern
+        assert rule.regex.search(moderation.normalise(rule.example)[0]), (
+            rule.pattern,
+            rule.example,
+        )
+        assert rule.category in moderation.CATEGORIES, rule.category
 
 
 def test_builtin_rules_leave_the_safe_samples_alone(ctx):

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.api.seekers import ProfileOut
 from jobfair.applications import services
+from jobfair.auth.limits import apply_limit, resume_view_limit
 from jobfair.security import role_required
 
 bp = api_blueprint("api_applications", "", "岗位投递与用人单位的投递处理")
@@ -102,6 +103,7 @@ def _optional_body() -> dict:
 @bp.response(201, ApplicationOut)
 @bp.alt_response(409, description="已投递过该岗位（code: already_applied），或岗位已停止招聘")
 @role_required("seeker")
+@apply_limit
 def apply(position_id: int):
     """投递岗位（撤回后再次投递会重新打开原投递）"""
     app, _reopened = services.apply(current_user, position_id, _optional_body())
@@ -176,6 +178,7 @@ def applicants(position_id: int):
 @bp.route("/employer/applications/<int:application_id>", methods=["GET"])
 @bp.response(200, ApplicationOut)
 @role_required("employer")
+@resume_view_limit
 def employer_detail(application_id: int):
     """投递详情（含求职者完整联系方式；打开新投递会标记为已查看）"""
     app = services.open_application(current_user, application_id)

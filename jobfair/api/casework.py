@@ -9,6 +9,7 @@ from flask import Response, request
 from flask_login import current_user
 
 from jobfair.api.registry import api_blueprint, json_body
+from jobfair.auth.limits import export_limit
 from jobfair.casework import (
     access,
     campaign,
@@ -24,7 +25,7 @@ from jobfair.casework import (
 from jobfair.database import begin_write
 from jobfair.errors import DomainError
 from jobfair.extensions import db
-from jobfair.security import role_required
+from jobfair.security import fresh_login_required, role_required
 
 bp = api_blueprint("api_casework", "/casework", "重点群体就业帮扶")
 
@@ -125,6 +126,8 @@ def target_progress(target_id: int):
 @bp.route("/targets/export", methods=["GET"])
 @bp.doc(parameters=[FORMAT_PARAM, {"name": "year", "in": "query", "schema": {"type": "integer"}}])
 @organiser_only
+@fresh_login_required
+@export_limit
 def export_targets():
     """导出目标进度（CSV：汇总；Excel：汇总 + 计入人员，按权限脱敏）"""
     return _file(*exports.export_targets(current_user, _year(), request.args.get("format", "xlsx")))
@@ -176,6 +179,8 @@ def create_case():
 @bp.route("/cases/export", methods=["GET"])
 @bp.doc(parameters=[FORMAT_PARAM, *REASON_PARAMS])
 @organiser_only
+@fresh_login_required
+@export_limit
 def export_cases():
     """导出帮扶档案（须填写事由，记入查阅记录）"""
     access.require_case_worker(current_user)

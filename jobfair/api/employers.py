@@ -9,7 +9,7 @@ from jobfair.api.registry import api_blueprint, json_body
 from jobfair.employers import acting, services
 from jobfair.errors import NotFound
 from jobfair.positions import services as positions
-from jobfair.security import role_required
+from jobfair.security import recently_confirmed, role_required
 from jobfair.validation import BaseSchema, load
 
 bp = api_blueprint("api_employer", "/employer", "用人单位：单位信息与岗位管理")
@@ -124,7 +124,7 @@ def get_profile():
 @employer_only
 def put_profile():
     """填写或修改单位信息。新单位待审核；已认证单位修改名称或信用代码需重新审核"""
-    employer, _ = services.save_profile(current_user, json_body())
+    employer, _ = services.save_profile(current_user, json_body(), confirmed=recently_confirmed())
     return employer
 
 

@@ -7,6 +7,7 @@ from flask import request
 from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint
+from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError
 from jobfair.models.common import utcnow
 from jobfair.reports import exports, fairness, funnel, services
@@ -114,6 +115,7 @@ def get_funnel():
 @bp.doc(parameters=[*FILTER_PARAMS, FORMAT_PARAM])
 @bp.response(200, {"format": "binary", "type": "string"}, content_type="application/octet-stream")
 @organiser_only
+@export_limit
 def export_funnel():
     """导出漏斗（CSV 或 Excel，汇总数字，不含个人信息）"""
     fmt = _format()
@@ -144,6 +146,7 @@ def fair_results(fair_id: int):
 @bp.doc(parameters=[FORMAT_PARAM])
 @bp.response(200, {"format": "binary", "type": "string"}, content_type="application/octet-stream")
 @organiser_only
+@export_limit
 def export_fair(fair_id: int):
     """导出招聘会成果（CSV 或 Excel，汇总数字，不含个人信息）"""
     fmt = _format()

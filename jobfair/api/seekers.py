@@ -5,7 +5,8 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint, json_body
-from jobfair.security import end_session, role_required
+from jobfair.auth.limits import export_limit
+from jobfair.security import end_session, fresh_login_required, recently_confirmed, role_required
 from jobfair.seekers import account, services
 
 bp = api_blueprint("api_seekers", "", "求职者资料、下载我的数据、注销账号")
@@ -107,13 +108,15 @@ def get_profile():
 @role_required("seeker")
 def put_profile():
     """保存求职资料（未提交的字段保持不变；未知字段如 role 会被拒绝）"""
-    profile = services.save_profile(current_user, json_body())
+    profile = services.save_profile(current_user, json_body(), confirmed=recently_confirmed())
     return services.profile_dict(profile, owner=True)
 
 
 @bp.route("/me/export", methods=["GET"])
 @bp.response(200, description="JSON 文件：账号、资料、重点群体与授权、投递及其进度、登录记录、令牌")
 @role_required("seeker")
+@fresh_login_required
+@export_limit
 def export():
     """下载我的数据"""
     data = account.export_data(current_user)

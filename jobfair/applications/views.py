@@ -5,6 +5,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from jobfair.applications import services
+from jobfair.auth.limits import apply_limit, resume_view_limit
 from jobfair.errors import DomainError, wants_json
 from jobfair.models.application import APPLICATION_STATUS_LABELS, ApplicationStatus
 from jobfair.positions import channels
@@ -59,6 +60,7 @@ def application_history(app) -> list[dict]:
 
 @bp.route("/positions/<int:position_id>/apply", methods=["POST"])
 @role_required("seeker")
+@apply_limit
 def apply(position_id: int):
     back = (
         safe_next(request.form.get("next"))
@@ -154,6 +156,7 @@ def _render_detail(app, *, errors=None, status_code=200):
 
 @bp.route("/employer/applications/<int:application_id>")
 @role_required("employer")
+@resume_view_limit
 def employer_detail(application_id: int):
     app = services.open_application(current_user, application_id)
     return _render_detail(app)

@@ -3,17 +3,21 @@
 import secrets
 from pathlib import Path
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.models.common import utcnow
 from jobfair.models.user import Role, User
+from jobfair.notifications.services import notify
 from jobfair.security import end_all_sessions, hash_password, verify_password
 from jobfair.transactions import commit_or_conflict
 from jobfair.validation import EMAIL_RE, PHONE_RE, BaseSchema, Choice, Text, load
 
 MIN_PASSWORD = 8
+# Employer and organiser accounts reach other people's personal data: a longer minimum.
+MIN_STAFF_PASSWORD = 12
+STAFF_ROLES = (Role.EMPLOYER, Role.ORGANISER)
 MAX_PASSWORD = 128
 _COMMON = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 
@@ -27,9 +31,10 @@ def _common_passwords() -> frozenset[str]:
 COMMON_PASSWORDS = _common_passwords()
 
 
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise DomainError(f"密码至少 {MIN_PASSWORD} 位。", fields={"password": "密码太短"})
+def check_password_policy(password: str, role: str = Role.SEEKER) -> None:
+    minimum = MIN_STAFF_PASSWORD if role in STAFF_ROLES else MIN_PASSWORD
+    if len(password) < minimum:
+        raise DomainError(f"密码至少 {minimum} 位。", fields={"password": "密码太短"})
     if len(password) > MAX_PASSWORD:
         raise DomainError(f"密码不能超过 {MAX_PASSWORD} 位。", fields={"password": "密码太长"})
     if password.lower() in COMMON_PASSWORDS:
@@ -50,28 +55,68 @@ def normalize_login(value: str) -> tuple[str | None, str | None]:
     )
 
 
+def Password() -> fields.String:  # noqa: N802
+    """A password is taken exactly as typed (never stripped like other text)."""
+    return fields.String(
+        required=True,
+        validate=validate.Length(max=MAX_PASSWORD, error=f"不能超过 {MAX_PASSWORD} 个字。"),
+        error_messages={"required": "此项必填。", "invalid": "应为文本。"},
+    )
+
+
 class RegisterSchema(BaseSchema):
     login = Text(required=True, max_len=254)
-    password = Text(required=True, max_len=MAX_PASSWORD)
+    password = Password()
     name = Text(max_len=50)
     role = Choice([Role.SEEKER, Role.EMPLOYER], load_default=Role.SEEKER)
 
 
-def register(data: dict, *, form: bool = False) -> User:
-    """Self-registration for seekers and employers. Organisers come only from the CLI."""
+# What registration answers, whether or not the number was free: the answer must not tell a
+# stranger which numbers have accounts. The owner of a taken number hears of it in the account.
+REGISTERED_MESSAGE = (
+    "已受理。请用这个手机号（邮箱）和密码登录。"
+    "如果这个号码以前注册过，请用原来的密码登录，账号里会收到一条提醒。"
+)
+
+
+def register(data: dict, *, form: bool = False) -> User | None:
+    """Self-registration for seekers and employers. Organisers come only from the CLI.
+
+    Returns the new account, or None if the phone/e-mail already has one. Both cost the same
+    (one password hash) and the caller answers both the same way; the existing owner gets a
+    notification instead.
+    """
     values = load(RegisterSchema(), data, form=form)
     phone, email = normalize_login(values["login"])
-    check_password_policy(values["password"])
-    user = User(
-        role=values["role"],
-        phone=phone,
-        email=email,
-        name=values["name"].strip(),
-        password_hash=hash_password(values["password"]),
-    )
-    db.session.add(user)
-    commit_or_conflict("该手机号或邮箱已注册，请直接登录。", code="already_registered")
-    return user
+    check_password_policy(values["password"], values["role"])
+    password_hash = hash_password(values["password"])
+    existing = find_by_login(values["login"])
+    if existing is None:
+        user = User(
+            role=values["role"],
+            phone=phone,
+            email=email,
+            name=values["name"].strip(),
+            password_hash=password_hash,
+        )
+        db.session.add(user)
+        try:
+            commit_or_conflict("该手机号或邮箱已注册，请直接登录。", code="already_registered")
+        except DomainError:
+            existing = find_by_login(values["login"])  # registered at the same moment
+        else:
+            return user
+    if existing is not None:
+        notify(
+            existing.id,
+            "system",
+            "有人用您的手机号（邮箱）申请注册",
+            "刚才有人用您的手机号（邮箱）申请注册新账号。您的账号已经存在，没有新建账号。"
+            "如果不是您本人操作，请留意账号安全，必要时修改密码。",
+            link="/account/password",
+        )
+        db.session.commit()
+    return None
 
 
 class LoginSchema(BaseSchema):
@@ -106,7 +151,7 @@ def authenticate(data: dict, *, form: bool = False) -> User:
 
 class ChangePasswordSchema(BaseSchema):
     current_password = fields.String(required=True, error_messages={"required": "此项必填。"})
-    new_password = Text(required=True, max_len=MAX_PASSWORD)
+    new_password = Password()
 
 
 def change_password(user: User, data: dict, *, form: bool = False) -> None:
@@ -120,7 +165,7 @@ def change_password(user: User, data: dict, *, form: bool = False) -> None:
             fields={"current_password": "当前密码不正确"},
         )
     try:
-        check_password_policy(values["new_password"])
+        check_password_policy(values["new_password"], user.role)
     except DomainError as err:
         err.fields = {"new_password": next(iter(err.fields.values()), err.message)}
         raise

@@ -1,14 +1,15 @@
 """Auth pages: register, login, logout, change password, personal access tokens."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair.auth import services
-from jobfair.auth.limits import login_limits
+from jobfair.auth.limits import login_limits, register_limit, token_limit
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.models.user import ApiToken, Role
 from jobfair.security import (
+    confirm_password,
     create_api_token,
     end_session,
     login_required,
@@ -28,6 +29,7 @@ def home_for(user) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@register_limit
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -35,17 +37,14 @@ def register():
     errors: dict = {}
     if request.method == "POST":
         try:
-            user = services.register(request.form.to_dict(), form=True)
+            services.register(request.form.to_dict(), form=True)
         except DomainError as err:
             flash(err.message, "error")
             errors = err.fields
         else:
-            start_session(user)
-            if user.role == Role.EMPLOYER:
-                flash("注册成功。请填写单位信息并提交审核。", "success")
-                return redirect(url_for("employers.profile"))
-            flash("注册成功。完善求职资料，可以获得更准确的岗位推荐。", "success")
-            return redirect(url_for("seekers.profile"))
+            # The same answer for a new and a taken number (see services.register).
+            flash(services.REGISTERED_MESSAGE, "success")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", role=role, errors=errors, form=request.form)
 
 
@@ -92,8 +91,31 @@ def change_password():
     return render_template("auth/password.html", errors=errors)
 
 
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def confirm():
+    """Re-type the password before a sensitive action; then back to where the user was."""
+    next_url = safe_next(request.values.get("next"))
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            confirm_password(current_user, request.form.get("password", ""))
+        except DomainError as err:
+            flash(err.message, "error")
+            errors = err.fields
+        else:
+            return redirect(next_url or home_for(current_user))
+    return render_template(
+        "auth/confirm.html",
+        errors=errors,
+        next_url=next_url,
+        minutes=current_app.config["REAUTH_MINUTES"],
+    )
+
+
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
+@token_limit
 def tokens():
     new_token = None
     if request.method == "POST":

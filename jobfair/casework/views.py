@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from jobfair import reference
+from jobfair.auth.limits import export_limit
 from jobfair.casework import (
     access,
     campaign,
@@ -37,7 +38,7 @@ from jobfair.models.casework import (
     RESPONSE_LABELS,
     TARGET_KIND_LABELS,
 )
-from jobfair.security import role_required, safe_next
+from jobfair.security import fresh_login_required, role_required, safe_next
 
 bp = Blueprint("casework", __name__)
 
@@ -225,6 +226,8 @@ def edit_target(target_id: int):
 
 @bp.route("/casework/targets/export")
 @organiser_only
+@fresh_login_required
+@export_limit
 def export_targets():
     fmt = request.args.get("format", "xlsx")
     body, name, mimetype = exports.export_targets(current_user, _year_arg(), fmt)
@@ -283,6 +286,8 @@ def new_case():
 
 @bp.route("/casework/cases/export")
 @organiser_only
+@fresh_login_required
+@export_limit
 def export_cases():
     access.require_case_worker(current_user)
     reason = _reason_from_request()

@@ -60,7 +60,7 @@ def create_rep(owner: User, data: dict, *, form: bool = False) -> EmployerRep:
     employer = require_owner(owner)
     values = load(RepSchema(), data, labels=REP_FIELD_LABELS, form=form)
     try:
-        check_password_policy(values["password"])
+        check_password_policy(values["password"], Role.EMPLOYER)
     except DomainError as err:
         err.fields = {"password": err.message}
         raise

@@ -19,6 +19,7 @@ from jobfair.extensions import db
 from jobfair.models.application import Application, ApplicationStatus
 from jobfair.models.employer import Employer, EmployerStatus
 from jobfair.models.position import Position, PositionStatus
+from jobfair.security import require_confirmed_contact_change
 from jobfair.transactions import commit_or_conflict
 from jobfair.validation import PHONE_RE, BaseSchema, Choice, Text, load
 
@@ -133,13 +134,26 @@ def _load_profile(data: dict, form: bool) -> dict:
 CREDIT_CODE_TAKEN = "该统一社会信用代码已注册。如属本单位，请联系组织方核实。"
 
 
-def save_profile(user, data: dict, *, form: bool = False) -> tuple[Employer, bool]:
+def save_profile(
+    user, data: dict, *, form: bool = False, confirmed: bool = True
+) -> tuple[Employer, bool]:
     """Create or update the employer's profile. Returns (employer, sent_for_review).
+
+    ``confirmed`` as in seekers.services.save_profile: replacing the contact phone needs
+    the password re-typed recently.
 
     sent_for_review is True when this save put the profile (back) in the review queue.
     """
     values = _load_profile(data, form)
     employer = owned_employer(user)
+    if employer is not None:
+        try:
+            require_confirmed_contact_change(
+                confirmed, employer.contact_phone, values["contact_phone"]
+            )
+        except DomainError as err:
+            err.fields = {"contact_phone": "请先确认身份"}
+            raise
     taken = db.session.scalar(
         db.select(Employer.id).filter(
             Employer.credit_code == values["credit_code"],

@@ -10,7 +10,7 @@ from jobfair.errors import DomainError
 from jobfair.models.position import PositionStatus
 from jobfair.positions import services as position_services
 from jobfair.reports.downloads import download
-from jobfair.security import role_required
+from jobfair.security import recently_confirmed, role_required
 
 bp = Blueprint("employers", __name__)
 
@@ -58,7 +58,9 @@ def profile():
     form = request.form if request.method == "POST" else None
     if request.method == "POST":
         try:
-            employer, sent = services.save_profile(current_user, request.form.to_dict(), form=True)
+            employer, sent = services.save_profile(
+                current_user, request.form.to_dict(), form=True, confirmed=recently_confirmed()
+            )
         except DomainError as err:
             flash(err.message, "error")
             errors = err.fields or {}

@@ -7,7 +7,6 @@ service, and answers with an acknowledgement: {"ok": true, ...} or {"ok": false,
 """
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 from flask_login import current_user
@@ -60,10 +59,8 @@ def _same_origin() -> bool:
     origin = request.headers.get("Origin")
     if not origin:
         return True  # not a browser: no ambient cookies to abuse
-    if origin in (allowed_origins(current_app) or []):
-        return True
-    host = request.headers.get("X-Forwarded-Host") or request.host
-    return urlsplit(origin).netloc == host
+    # JOBFAIR_PUBLIC_URL's origin, else the Host header; never a client-sent X-Forwarded-Host.
+    return allowed_origins(current_app)(origin, request.environ)
 
 
 def _login_session_id() -> int | None:

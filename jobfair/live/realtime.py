@@ -9,6 +9,7 @@ process, including one that only emits (a CLI command or a worker).
 import logging
 import sys
 import time
+from urllib.parse import urlsplit
 
 import socketio as pysocketio
 from flask import Flask
@@ -184,11 +185,32 @@ def message_queue_url(app: Flask) -> str:
     return app.config.get("SOCKETIO_MESSAGE_QUEUE") or app.config.get("REDIS_URL") or ""
 
 
-def allowed_origins(app: Flask) -> list[str] | None:
-    """None: Engine.IO accepts only the page's own origin (the CSRF guard of cookie sockets)."""
+def origin_of(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def allowed_origins(app: Flask):
+    """Which page origins may open a socket (the CSRF guard of cookie-authenticated sockets).
+
+    With JOBFAIR_PUBLIC_URL set, exactly that origin (plus SOCKETIO_CORS_ORIGINS). Without
+    it, the Host the request was sent to, compared by host only; Engine.IO's own same-origin
+    check would believe a client-sent X-Forwarded-Host, so it is not used.
+    """
     raw = app.config.get("SOCKETIO_CORS_ORIGINS") or ""
-    origins = [o.strip() for o in raw.split(",") if o.strip()]
-    return origins or None
+    extra = {origin_of(o) or o.strip().lower() for o in raw.split(",") if o.strip()}
+    public = origin_of(app.config.get("PUBLIC_URL") or "")
+
+    def check(origin: str | None, environ: dict) -> bool:
+        origin = (origin or "").strip().lower()
+        if origin in extra:
+            return True
+        if public:
+            return origin == public
+        host = (environ.get("HTTP_HOST") or "").lower()
+        return bool(host) and urlsplit(origin).netloc == host
+
+    return check
 
 
 def async_mode(app: Flask) -> str:

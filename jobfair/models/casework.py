@@ -10,11 +10,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from jobfair.crypto import EncryptedText  # case-file free text: sensitive, encrypted at rest
 from jobfair.extensions import db
 from jobfair.models.common import GROUP_LABELS, PriorityGroup, enum_check, utcnow
 from jobfair.models.position import Position
@@ -229,7 +229,7 @@ class Placement(db.Model):
     employer_name: Mapped[str] = mapped_column(String(100))
     job_title: Mapped[str] = mapped_column(String(100))
     placed_on: Mapped[date] = mapped_column(Date, index=True)
-    evidence: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(EncryptedText)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -253,12 +253,12 @@ class CaseFile(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN)
-    needs: Mapped[str] = mapped_column(Text, default="")
+    needs: Mapped[str] = mapped_column(EncryptedText, default="")
     plan_paths: Mapped[list] = mapped_column(JSON, default=list)
-    plan_note: Mapped[str] = mapped_column(Text, default="")
+    plan_note: Mapped[str] = mapped_column(EncryptedText, default="")
     plan_at: Mapped[datetime | None]
     outcome: Mapped[str] = mapped_column(String(20), default="")
-    outcome_note: Mapped[str] = mapped_column(String(500), default="")
+    outcome_note: Mapped[str] = mapped_column(EncryptedText, default="")
     outcome_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -290,7 +290,7 @@ class CaseContact(db.Model):
     )
     contact_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(16))
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(EncryptedText)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -308,7 +308,7 @@ class CaseRecommendation(db.Model):
     position_id: Mapped[int] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"))
     recommended_on: Mapped[date] = mapped_column(Date)
     response: Mapped[str] = mapped_column(String(16), default=RecommendationResponse.NO_ANSWER)
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -347,7 +347,7 @@ class EmploymentFollowUp(db.Model):
     still_employed: Mapped[bool]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -432,7 +432,7 @@ class HouseholdReferral(db.Model):
     )
     round_no: Mapped[int]
     referred_on: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
     # The family's answer to this round (with the reason they gave).
     answer: Mapped[str] = mapped_column(String(20), default=ReferralAnswer.PENDING)
     answer_reason: Mapped[str] = mapped_column(String(200), default="")

@@ -1,10 +1,13 @@
 """Seeker profiles (求职者), desired occupations and consented priority-group status."""
 
+import functools
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from jobfair.crypto import EncryptedText, blind_index, blind_index_with, keyring
 from jobfair.extensions import db
 from jobfair.models.common import Education, PriorityGroup, enum_check, utcnow
 from jobfair.models.user import User
@@ -112,17 +115,41 @@ class SeekerInferredOccupation(db.Model):
     confidence: Mapped[float]
 
 
+class _BlindComparator(Comparator):
+    """``SeekerGroup.group == "veteran"`` and ``.in_([...])`` compare blind indexes."""
+
+    def __eq__(self, other):
+        return self.__clause_element__() == blind_index(str(other))
+
+    def __ne__(self, other):
+        return self.__clause_element__() != blind_index(str(other))
+
+    def in_(self, other):
+        return self.__clause_element__().in_([blind_index(str(v)) for v in other])
+
+
 class SeekerGroup(db.Model):
+    """A seeker's priority group (特定身份, PIPL art. 28 sensitive personal information).
+
+    Stored encrypted (``group_secret``) with a blind index (``group_key``, an HMAC) so the
+    platform can still filter and count by group; the plain code never reaches the database.
+    ``group`` reads and sets the code; in queries it compares through the blind index, and
+    ``select(SeekerGroup.group_key)`` results are turned back into codes with group_of_key().
+    """
+
     __tablename__ = "seeker_groups"
-    __table_args__ = (CheckConstraint(enum_check("group_code", PriorityGroup), name="ck_sg_group"),)
 
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("seeker_profiles.id", ondelete="CASCADE"), primary_key=True
     )
-    group: Mapped[str] = mapped_column("group_code", String(30), primary_key=True, index=True)
+    group_key: Mapped[str] = mapped_column(
+        String(64), primary_key=True, index=True, info={"blind_index_of": "group_secret"}
+    )
+    group_secret: Mapped[str] = mapped_column(EncryptedText)
+
     # 本人申报 until a case worker of the seeker's district records the 认定 with evidence.
     evidence_type: Mapped[str] = mapped_column(String(30), default="")
-    evidence_note: Mapped[str] = mapped_column(Text, default="")
+    evidence_note: Mapped[str] = mapped_column(EncryptedText, default="")  # sensitive: encrypted
     verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verified_at: Mapped[datetime | None]
     verified_on: Mapped[date | None] = mapped_column(Date)
@@ -138,3 +165,34 @@ class SeekerGroup(db.Model):
     @property
     def source(self) -> str:
         return "verified" if self.verified_on is not None else "self_declared"
+
+    def __init__(self, group: str | None = None, **kw):
+        super().__init__(**kw)
+        if group is not None:
+            self.group = group
+
+    @hybrid_property
+    def group(self) -> str:
+        return self.group_secret
+
+    @group.inplace.setter
+    def _group_setter(self, value: str) -> None:
+        if value not in set(PriorityGroup):
+            raise ValueError(f"not a priority group: {value!r}")
+        self.group_secret = str(value)
+        self.group_key = blind_index(str(value))
+
+    @group.inplace.comparator
+    @classmethod
+    def _group_comparator(cls) -> _BlindComparator:
+        return _BlindComparator(cls.group_key)
+
+
+def group_of_key(key: str) -> str | None:
+    """The priority-group code whose blind index is ``key`` (None if none is)."""
+    return _codes_by_key(keyring().index_key).get(key)
+
+
+@functools.lru_cache(maxsize=4)
+def _codes_by_key(index_key: bytes) -> dict[str, str]:
+    return {blind_index_with(index_key, str(g)): str(g) for g in PriorityGroup}

@@ -14,7 +14,7 @@ from jobfair.models.audit import AuditLog
 from jobfair.models.common import Channel, PriorityGroup, utcnow
 from jobfair.models.employer import Employer, EmployerStatus
 from jobfair.models.position import Position, PositionStatus
-from jobfair.models.seeker import SeekerGroup, SeekerProfile
+from jobfair.models.seeker import SeekerGroup, SeekerProfile, group_of_key
 from jobfair.validation import BaseSchema, Text, load
 
 
@@ -182,7 +182,7 @@ def reject_position(actor, position_id: int, data: dict, *, form: bool = False) 
 # --- figures ---------------------------------------------------------------------------
 
 
-def _counts(column, keys, *filters, join=None) -> dict[str, int]:
+def _counts(column, keys, *filters, join=None, decode=str) -> dict[str, int]:
     q = db.select(column, func.count()).group_by(column)
     if join is not None:
         q = q.join(*join)
@@ -190,7 +190,7 @@ def _counts(column, keys, *filters, join=None) -> dict[str, int]:
         q = q.filter(f)
     out = {str(k): 0 for k in keys}
     for key, n in db.session.execute(q).all():
-        out[str(key)] = n
+        out[decode(key)] = n
     return out
 
 
@@ -199,10 +199,11 @@ def stats() -> dict:
     return {
         # Priority-group status is sensitive: only seekers who consented are counted.
         "seekers_by_group": _counts(
-            SeekerGroup.group,
+            SeekerGroup.group_key,  # stored encrypted: counted by blind index
             PriorityGroup,
             SeekerProfile.group_consent.is_(True),
             join=(SeekerProfile, SeekerProfile.id == SeekerGroup.profile_id),
+            decode=group_of_key,
         ),
         "positions_by_channel": _counts(
             Position.channel, Channel, Position.status == PositionStatus.PUBLISHED

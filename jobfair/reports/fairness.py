@@ -17,7 +17,7 @@ from jobfair.models.application import Application
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
 from jobfair.models.live import QueueEntry, QueueStatus
 from jobfair.models.recommendation import RecommendationLog
-from jobfair.models.seeker import SeekerGroup, SeekerProfile
+from jobfair.models.seeker import SeekerGroup, SeekerProfile, group_of_key
 from jobfair.models.user import Role, User
 from jobfair.reports.funnel import INVITED, reached
 
@@ -39,14 +39,15 @@ EXPLANATION = (
 def _per_group(count_expr, user_column, *where) -> dict[str, int]:
     """{group: count} for members with consent; one GROUP BY query."""
     q = (
-        select(SeekerGroup.group, count_expr)
+        select(SeekerGroup.group_key, count_expr)
         .select_from(SeekerGroup)
         .join(SeekerProfile, SeekerProfile.id == SeekerGroup.profile_id)
         .join_from(SeekerProfile, user_column.table, user_column == SeekerProfile.user_id)
         .where(SeekerProfile.group_consent.is_(True), *where)
-        .group_by(SeekerGroup.group)
+        .group_by(SeekerGroup.group_key)
     )
-    return {group: n for group, n in db.session.execute(q)}
+    # Groups are stored encrypted; the blind index counts them without decrypting a row.
+    return {group_of_key(key): n for key, n in db.session.execute(q)}
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -63,13 +64,14 @@ def fairness() -> dict:
     seekers_total = db.session.scalar(select(func.count(User.id)).where(User.role == Role.SEEKER))
     members = dict(
         db.session.execute(
-            select(SeekerGroup.group, func.count(func.distinct(SeekerProfile.user_id)))
+            select(SeekerGroup.group_key, func.count(func.distinct(SeekerProfile.user_id)))
             .join(SeekerProfile, SeekerProfile.id == SeekerGroup.profile_id)
             .join(User, User.id == SeekerProfile.user_id)
             .where(SeekerProfile.group_consent.is_(True), User.role == Role.SEEKER)
-            .group_by(SeekerGroup.group)
+            .group_by(SeekerGroup.group_key)
         ).all()
     )
+    members = {group_of_key(key): n for key, n in members.items()}
     called = or_(
         QueueEntry.called_at.is_not(None),
         QueueEntry.status.in_((QueueStatus.CALLED, QueueStatus.IN_CHAT, QueueStatus.DONE)),

@@ -62,7 +62,7 @@ from jobfair.models.fair import (
     LiveSession,
 )
 from jobfair.models.live import InterviewChat, LiveApplication, QueueEntry
-from jobfair.models.seeker import SeekerGroup, SeekerProfile
+from jobfair.models.seeker import SeekerGroup, SeekerProfile, group_of_key
 from jobfair.models.user import Role, User
 
 INVITED = (ApplicationStatus.INTERVIEW, ApplicationStatus.HIRED, ApplicationStatus.ONBOARDED)
@@ -141,12 +141,12 @@ def seeker_index() -> SeekerIndex:
         first = wanted[0] if isinstance(wanted, list) and wanted else NO_DISTRICT
         districts.setdefault(first, set()).add(user_id)
     groups: dict[str, set[int]] = {str(g): set() for g in PriorityGroup}
-    for user_id, group in db.session.execute(
-        select(SeekerProfile.user_id, SeekerGroup.group)
+    for user_id, key in db.session.execute(
+        select(SeekerProfile.user_id, SeekerGroup.group_key)
         .join(SeekerGroup, SeekerGroup.profile_id == SeekerProfile.id)
         .where(SeekerProfile.group_consent.is_(True))
     ):
-        groups.setdefault(group, set()).add(user_id)
+        groups.setdefault(group_of_key(key), set()).add(user_id)
     return SeekerIndex(everyone, groups, districts)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from jobfair import jobs
+from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.fairs import campaigns as campaign_ops
@@ -67,6 +68,7 @@ def funnel_page():
 
 @bp.route("/reports/funnel.<any(csv, xlsx):export_format>")
 @organiser_only
+@export_limit
 def funnel_export(export_format: str):
     filters = funnel.parse_filters(request.args)
     return download(funnel_export_tables(filters), "就业成效漏斗", export_format, "funnel")
@@ -106,6 +108,7 @@ def fair_summary(fair_id: int):
 
 @bp.route("/reports/fairs/<int:fair_id>/results.<any(csv, xlsx):export_format>")
 @organiser_only
+@export_limit
 def fair_export(fair_id: int, export_format: str):
     fair = funnel.get_fair(fair_id)
     return download(

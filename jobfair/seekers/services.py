@@ -24,6 +24,7 @@ from jobfair.models.common import (
 from jobfair.models.occupation import Occupation
 from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
 from jobfair.models.user import Role, User
+from jobfair.security import require_confirmed_contact_change
 from jobfair.transactions import commit_or_conflict
 from jobfair.validation import PHONE_RE, BaseSchema, Bool, Choice, Int, Text, load
 
@@ -212,8 +213,14 @@ def index_profile(profile: SeekerProfile, occupations: list[Occupation]) -> None
     )
 
 
-def save_profile(user: User, data: dict, *, form: bool = False) -> SeekerProfile:
+def save_profile(
+    user: User, data: dict, *, form: bool = False, confirmed: bool = True
+) -> SeekerProfile:
     """Create or update the seeker's profile.
+
+    ``confirmed``: the password was re-typed recently (views pass
+    security.recently_confirmed(); trusted callers such as the CLI and demo data leave it);
+    without it a stored phone number cannot be replaced.
 
     From the HTML form every field is present (a full update). From the API, fields left
     out keep their stored value. Priority groups are only stored with the separate consent;
@@ -227,6 +234,9 @@ def save_profile(user: User, data: dict, *, form: bool = False) -> SeekerProfile
         occupations = resolve_occupations(values["desired_occupations"])
 
     profile = get_profile(user)
+    require_confirmed_contact_change(
+        confirmed, profile.phone if profile else None, values.get("phone")
+    )
     had_consent = bool(profile and profile.group_consent)
     consent = values.get("group_consent", had_consent)
     if "groups" in values:

@@ -7,9 +7,16 @@ from flask_login import current_user
 
 from jobfair import occupations, reference
 from jobfair.applications import services as applications
+from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError
 from jobfair.models.common import EDUCATION_LABELS, GROUP_LABELS, WORK_FORM_LABELS
-from jobfair.security import end_session, role_required, safe_next
+from jobfair.security import (
+    end_session,
+    fresh_login_required,
+    recently_confirmed,
+    role_required,
+    safe_next,
+)
 from jobfair.seekers import account, services
 
 bp = Blueprint("seekers", __name__)
@@ -106,7 +113,9 @@ def profile():
         had_consent = bool(profile and profile.group_consent)
         data = profile_form_data(request.form)
         try:
-            profile = services.save_profile(current_user, data, form=True)
+            profile = services.save_profile(
+                current_user, data, form=True, confirmed=recently_confirmed()
+            )
         except DomainError as err:
             flash(err.message, "error")
             errors = err.fields
@@ -147,6 +156,8 @@ def _choices() -> dict:
 
 @bp.route("/me/export")
 @role_required("seeker")
+@fresh_login_required
+@export_limit
 def export():
     data = account.export_data(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
