@@ -56,7 +56,11 @@ class Conflict(DomainError):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+    return (
+        request.path.startswith("/api/")
+        or request.path == "/healthz"
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 # The database could not be reached (a restart, a failover): nothing was saved, say so.

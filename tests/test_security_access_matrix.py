@@ -31,6 +31,7 @@ ROLES = ("anonymous", "seeker", "employer", "organiser")
 MATRIX = {
     # public pages and API
     ("main.index", "GET"): PUBLIC,
+    ("main.healthz", "GET"): PUBLIC,
     ("positions.index", "GET"): PUBLIC,
     ("positions.detail", "GET"): PUBLIC,
     ("static", "GET"): PUBLIC,
