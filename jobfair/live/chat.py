@@ -1,6 +1,6 @@
 """Chat messages in 直播 rooms and 1:1 chats: stored once per client id, then broadcast."""
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import IntegrityError
 
 from jobfair.errors import Conflict
@@ -15,15 +15,18 @@ from jobfair.live.access import (
     existing_and_sent,
     visible_session,
 )
-from jobfair.live.serializers import message_dict
+from jobfair.live.serializers import message_dict, new_message_dict
 from jobfair.models.common import utcnow
 from jobfair.models.fair import LiveSessionStatus
-from jobfair.models.live import LiveMessage, RoomKind
+from jobfair.models.live import LiveMessage, RoomKind, next_message_seq
 from jobfair.models.user import User
 
 _BY_CLIENT_ID = db.select(LiveMessage).filter(
     LiveMessage.user_id == bindparam("user_id"), LiveMessage.client_id == bindparam("client_id")
 )
+
+
+_INSERT = insert(LiveMessage.__table__)
 
 
 def _existing_message(user: User, client_id: str) -> LiveMessage | None:
@@ -33,8 +36,8 @@ def _existing_message(user: User, client_id: str) -> LiveMessage | None:
 def _store_message(user: User, kind: str, room_id: int, client_id: str, body) -> tuple:
     """(message as a dict, created). A resend with the same client id returns the stored one.
 
-    The dict is made after the flush and before the commit, so the commit's expiry does not
-    cost another read of the row."""
+    The row is numbered and inserted in the caller's write transaction, and its dict is made
+    from the values written (before the commit, whose expiry would reload the author)."""
     client_id = clean_client_id(client_id)
     existing_id, sent = existing_and_sent(user, client_id)
     if existing_id is not None:
@@ -44,13 +47,19 @@ def _store_message(user: User, kind: str, room_id: int, client_id: str, body) ->
         return message_dict(existing), False
     body = clean_body(body)
     check_rate(user, sent)
-    msg = LiveMessage(
-        room_kind=kind, room_id=room_id, user_id=user.id, client_id=client_id, body=body
-    )
-    db.session.add(msg)
+    values = {
+        "room_kind": str(kind),
+        "room_id": room_id,
+        "seq": next_message_seq(db.session, kind, room_id),
+        "user_id": user.id,
+        "client_id": client_id,
+        "body": body,
+        "created_at": utcnow(),
+    }
     try:
-        db.session.flush()
-        data = message_dict(msg)
+        # A Core insert: no unit of work, no identity map, no reload of what we just wrote.
+        values["id"] = db.session.execute(_INSERT, values).inserted_primary_key[0]
+        data = new_message_dict(values, user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

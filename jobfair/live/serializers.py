@@ -1,5 +1,7 @@
 """Live rows as the dicts that pages, sockets and the API send."""
 
+from types import SimpleNamespace
+
 from flask import url_for
 
 from jobfair.formatting import hhmm, iso
@@ -22,15 +24,24 @@ def display_name(user: User | None) -> str:
 
 
 def message_dict(m: LiveMessage) -> dict:
-    deleted = m.deleted_at is not None
+    return _message(m, m.user, m.deleted_at is not None)
+
+
+def new_message_dict(values: dict, user: User) -> dict:
+    """A message just inserted without the ORM (its column values, id included) by `user`:
+    the same dict as message_dict, with no read of the row."""
+    return _message(SimpleNamespace(**values), user, False)
+
+
+def _message(m, user: User | None, deleted: bool) -> dict:
     return {
         "id": m.id,
         "room": f"{m.room_kind}:{m.room_id}",
         "seq": m.seq,
         "client_id": m.client_id,
         "user_id": m.user_id,
-        "author": display_name(m.user),
-        "role": m.user.role if m.user else "",
+        "author": display_name(user),
+        "role": user.role if user else "",
         "body": "" if deleted else m.body,
         "deleted": deleted,
         "created_at": iso(m.created_at),

@@ -392,6 +392,22 @@ def _max_seq(session, room: tuple) -> int:
     return session.scalar(select(func.coalesce(func.max(model.seq), 0)).where(*where))
 
 
+def _lock_room(session, room: tuple) -> None:
+    """On PostgreSQL, writers of one room take turns until their transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{room[0].__tablename__}:{room[1]}:{room[2]}".encode())
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def next_message_seq(session, kind: str, room_id: int) -> int:
+    """The number the next message of a room gets, for a message inserted without the ORM.
+
+    Same turn-taking as the flush hook below; call it in the transaction that inserts."""
+    room = (LiveMessage, kind, room_id)
+    _lock_room(session, room)
+    return _max_seq(session, room) + 1
+
+
 @event.listens_for(Session, "before_flush")
 def _number_in_room(session, _context, _instances) -> None:
     """Give new messages and announcements the next number of their room, in insert order.
@@ -404,13 +420,10 @@ def _number_in_room(session, _context, _instances) -> None:
         return
     new.sort(key=lambda o: inspect(o).insert_order)
     rooms: dict[tuple, int] = {}
-    postgres = session.get_bind().dialect.name == "postgresql"
     for obj in new:
         room = _room_of(obj)
         if room not in rooms:
-            if postgres:
-                key = zlib.crc32(f"{room[0].__tablename__}:{room[1]}:{room[2]}".encode())
-                session.execute(select(func.pg_advisory_xact_lock(key)))
+            _lock_room(session, room)
             rooms[room] = _max_seq(session, room)
         rooms[room] += 1
         obj.seq = rooms[room]
