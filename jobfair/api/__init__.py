@@ -40,6 +40,7 @@ def init_api(app: Flask) -> None:
         occupations,
         organiser,
         outcomes,
+        policies,
         positions,
         reports,
         seekers,
