@@ -110,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.recommendations.views import bp as recommendations_bp
     from jobfair.reports.views import bp as reports_bp
     from jobfair.seekers.views import bp as seekers_bp
+    from jobfair.startups.views import bp as startups_bp
+    from jobfair.training.views import bp as training_bp
 
     for bp in (
         main_bp,
@@ -129,6 +131,8 @@ def register_blueprints(app: Flask) -> None:
         channels_bp,
         alerts_bp,
         policies_bp,
+        training_bp,
+        startups_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

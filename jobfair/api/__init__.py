@@ -44,6 +44,8 @@ def init_api(app: Flask) -> None:
         positions,
         reports,
         seekers,
+        startups,
+        training,
     )
     from jobfair.api.registry import blueprints
 
