@@ -148,6 +148,7 @@ def test_outcome_page_and_files_for_organisers(app, history, make_user):
         xlsx = org.get("/training/outcomes.xlsx")
         api = org.get("/api/v1/training/outcomes").get_json()
         assert seeker.get("/api/v1/training/outcomes").status_code == 403
+        bad = org.get("/api/v1/training/outcomes?start=2026-13-01")
     assert api["total"]["employed"] == 3
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     total = next(r for r in rows if r and r[0] == "合计")
@@ -157,5 +158,4 @@ def test_outcome_page_and_files_for_organisers(app, history, make_user):
     sheet = book.worksheets[0]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert ["合计", None, 8, 6, 1, 3, 2, 1, 60.0] in values
-    bad = org.get("/api/v1/training/outcomes?start=2026-13-01")
     assert bad.status_code == 422 and "YYYY-MM-DD" in bad.get_json()["error"]["message"]
