@@ -226,7 +226,10 @@ def test_completion_issues_a_certificate_the_seeker_can_open(app, make_user, mak
         f"/api/v1/training/enrolments/{enrolment_id}/result",
         json={"passed": True, "hours_attended": 99},
     )
-    assert too_many.status_code == 422 and "不能超过课程总课时" in too_many.get_json()["error"]["message"]
+    assert (
+        too_many.status_code == 422
+        and "不能超过课程总课时" in too_many.get_json()["error"]["message"]
+    )
     done = org.post(
         f"/api/v1/training/enrolments/{enrolment_id}/result",
         json={"passed": True, "hours_attended": 54, "certificate_no": "ZX2026-0001"},

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from jobfair.database import writing
 from jobfair.extensions import db
-from jobfair.models import Course, Enrolment, EmploymentRegistration
+from jobfair.models import Course, EmploymentRegistration, Enrolment
 
 TODAY = date(2026, 6, 30)
 

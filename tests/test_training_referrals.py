@@ -4,7 +4,7 @@ it) and referrals to courses from case files."""
 from datetime import date, timedelta
 
 import pytest
-from conftest import WELDER_PROFILE, sign_in
+from conftest import WELDER_PROFILE
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -152,9 +152,12 @@ def test_case_worker_refers_from_the_case_file(
     # a case worker of another district may neither refer nor read the file's referrals
     other = signed_in(outsider)
     assert other.get(f"/api/v1/training/cases/{case_id}/referrals").status_code == 403
-    assert other.post(
-        f"/api/v1/training/cases/{case_id}/referrals", json={"course_id": course_id}
-    ).status_code == 403
+    assert (
+        other.post(
+            f"/api/v1/training/cases/{case_id}/referrals", json={"course_id": course_id}
+        ).status_code
+        == 403
+    )
 
     listed = client.get(f"/api/v1/training/cases/{case_id}/referrals").get_json()["items"]
     assert [(r["source"], r["note"], r["status"]) for r in listed] == [
