@@ -78,7 +78,24 @@
     };
   }
 
-  var BUILDERS = { funnel: funnelOption, trend: trendOption, fairness: fairnessOption };
+  // Grouped bars by month: {months: [...], series: [{name, data: [...]}, ...]}.
+  function barsOption(d) {
+    var series = [];
+    for (var i = 0; i < d.series.length; i++) {
+      series.push({ name: d.series[i].name, type: "bar", data: d.series[i].data, barMaxWidth: 18 });
+    }
+    return {
+      color: COLORS,
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      xAxis: { type: "category", data: d.months, axisLabel: { rotate: narrow() ? 45 : 0 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: series
+    };
+  }
+
+  var BUILDERS = { funnel: funnelOption, trend: trendOption, fairness: fairnessOption, bars: barsOption };
 
   var nodes = document.querySelectorAll("[data-chart]");
   for (var n = 0; n < nodes.length; n++) {
