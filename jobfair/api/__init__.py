@@ -44,6 +44,7 @@ def init_api(app: Flask) -> None:
         positions,
         reports,
         seekers,
+        subsidies,
     )
     from jobfair.api.registry import blueprints
 
