@@ -26,7 +26,7 @@ from jobfair.notifications.services import notify
 from jobfair.policies import rules, subsidies
 from jobfair.policies.rules import Fact
 from jobfair.seekers.services import clean_text
-from jobfair.transactions import commit_or_conflict
+from jobfair.transactions import conflict_as
 
 NOTIFICATION_KIND_LABELS.setdefault("subsidy", "政策补贴")
 ACTIONS = {"approve": "审核通过", "return": "退回补正", "reject": "不予通过"}
@@ -198,25 +198,28 @@ def record_payment(actor, application_id, data: dict) -> SubsidyPayment:
     reference = clean_text(str(data.get("reference") or ""))
     if not reference or len(reference) > 60:
         raise DomainError("请填写拨付凭证号（60字以内）。", fields={"reference": "请填写凭证号。"})
-    payment = SubsidyPayment(
-        application_id=application.id,
-        amount_fen=fen,
-        paid_on=paid_on,
-        reference=reference,
-        recorded_by=actor.id,
-    )
-    application.payments.append(payment)
-    application.paid_fen += fen
-    if application.paid_fen >= (application.approved_fen or 0):
-        application.status = SubsidyStatus.PAID
-    _tell(
-        application,
-        f"补贴已拨付：{application.policy_name}",
-        f"“{application.policy_name}”已拨付 {rules.yuan(fen / 100)}（{paid_on.isoformat()}，"
-        f"凭证号 {reference}），请留意账户到账情况。",
-    )
-    subsidies._record(application, "pay", actor.id, f"{rules.yuan(fen / 100)}，凭证号 {reference}")
-    commit_or_conflict("这个凭证号已经登记过了。", code="duplicate_payment")
+    with conflict_as("这个凭证号已经登记过了。", code="duplicate_payment"):
+        payment = SubsidyPayment(
+            application_id=application.id,
+            amount_fen=fen,
+            paid_on=paid_on,
+            reference=reference,
+            recorded_by=actor.id,
+        )
+        application.payments.append(payment)
+        application.paid_fen += fen
+        if application.paid_fen >= (application.approved_fen or 0):
+            application.status = SubsidyStatus.PAID
+        _tell(
+            application,
+            f"补贴已拨付：{application.policy_name}",
+            f"“{application.policy_name}”已拨付 {rules.yuan(fen / 100)}（{paid_on.isoformat()}，"
+            f"凭证号 {reference}），请留意账户到账情况。",
+        )
+        subsidies._record(
+            application, "pay", actor.id, f"{rules.yuan(fen / 100)}，凭证号 {reference}"
+        )
+        db.session.commit()
     return payment
 
 

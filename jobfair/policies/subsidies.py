@@ -39,7 +39,7 @@ from jobfair.policies import facts as facts_mod
 from jobfair.policies.catalogue import Policy
 from jobfair.policies.rules import Fact
 from jobfair.seekers.services import clean_text
-from jobfair.transactions import commit_or_conflict
+from jobfair.transactions import conflict_as
 
 for _action, _label in (
     ("subsidy.submit", "提交补贴申请"),
@@ -329,10 +329,11 @@ def submit(actor, code: str, data: dict) -> SubsidyApplication:
         note=note,
         review_reason="",
     )
-    db.session.add(application)
-    db.session.flush()
-    _record(application, "submit", actor.id)
-    commit_or_conflict(ALREADY_CLAIMED, code="already_claimed")
+    with conflict_as(ALREADY_CLAIMED, code="already_claimed"):
+        db.session.add(application)
+        db.session.flush()
+        _record(application, "submit", actor.id)
+        db.session.commit()
     return application
 
 
