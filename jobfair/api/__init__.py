@@ -46,6 +46,7 @@ def init_api(app: Flask) -> None:
         seekers,
         startups,
         training,
+        subsidies,
     )
     from jobfair.api.registry import blueprints
 

@@ -189,6 +189,7 @@ class Fact:
     value: object
     note: str = ""
     declared: bool = False  # stated by the applicant, not yet checked by an organiser
+    pending: tuple[str, ...] = ()  # groups declared by the person but not yet 认定
 
 
 @dataclass(frozen=True)
@@ -251,10 +252,14 @@ def _test(cond: Condition, value) -> bool:
     raise ValueError(f"unknown op {op!r}")
 
 
-def judge(cond: Condition, facts: dict[str, Fact]) -> Outcome:
-    """One condition against the facts: met, unmet or unknown, with the reason in words."""
+def judge(cond: Condition, facts: dict[str, Fact], private: bool = False) -> Outcome:
+    """One condition against the facts: met, unmet or unknown, with the reason in words.
+
+    ``private``: the reader is not the person (an employer about its employee), so a
+    priority-group status is confirmed or not but never named.
+    """
     if cond.any:
-        parts = [judge(c, facts) for c in cond.any]
+        parts = [judge(c, facts, private) for c in cond.any]
         met = [p for p in parts if p.state == MET]
         if met:
             return Outcome(cond.text, MET, met[0].why)
@@ -265,24 +270,42 @@ def judge(cond: Condition, facts: dict[str, Fact]) -> Outcome:
         return Outcome(cond.text, UNMET, "；".join(p.why for p in parts))
     spec = FACTS[cond.fact]
     fact = facts.get(cond.fact)
+    settle = cond.settle or spec.settle
     if fact is None or fact.value is None:
-        settle = cond.settle or spec.settle
+        known = (
+            f"{fact.note}。"
+            if fact is not None and fact.note
+            else f"平台上没有“{spec.label}”的记录。"
+        )
+        return Outcome(cond.text, UNKNOWN, f"{known}可以这样确认：{settle}。", (cond.fact,))
+    ok = _test(cond, fact.value)
+    if not ok and cond.op == "any_of" and set(fact.pending) & set(cond.value or ()):
+        whose = "该人员" if private else "你"
+        shown = (
+            "" if private else "（" + "、".join(GROUP_LABELS.get(g, g) for g in fact.pending) + "）"
+        )
         return Outcome(
             cond.text,
             UNKNOWN,
-            f"平台上没有“{spec.label}”的记录。可以这样确认：{settle}。",
+            f"{whose}申报的身份{shown}尚未认定。可以这样确认：{settle}。",
             (cond.fact,),
         )
-    ok = _test(cond, fact.value)
     source = f"（{fact.note}）" if fact.note else ""
     if fact.declared:
         source = "（申请人填报，待工作人员核实）"
+    if private and spec.kind == "groups":
+        why = (
+            "平台已核对其身份认定：符合本项要求（具体身份不向单位显示）"
+            if ok
+            else "平台核对其身份认定：不符合本项要求（具体身份不向单位显示）"
+        )
+        return Outcome(cond.text, MET if ok else UNMET, why)
     why = f"{spec.label}：{show(cond.fact, fact.value)}{source}"
     if not ok and cond.op == "any_of" and spec.kind == "groups":
         wanted = "、".join(GROUP_LABELS.get(g, g) for g in cond.value)
         why += f"；本政策面向：{wanted}"
         if not fact.value:
-            why += f"。如属于以上人员，可{cond.settle or spec.settle}"
+            why += f"。如属于以上人员，可{settle}"
     return Outcome(cond.text, MET if ok else UNMET, why)
 
 

@@ -6,6 +6,8 @@ only), so a fresh installation shows the demo city's policies at once.
 """
 
 import functools
+import hashlib
+import json
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -34,9 +36,8 @@ def city_code() -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _parsed(version_id: int, _content_key: str) -> Catalogue:
-    row = db.session.get(PolicyCatalogue, version_id)
-    return catalogue.parse(row.content)
+def _parsed(_digest: str, content_json: str) -> Catalogue:
+    return catalogue.parse(json.loads(content_json))
 
 
 @functools.lru_cache(maxsize=4)
@@ -63,8 +64,10 @@ def current() -> tuple[Catalogue, PolicyCatalogue | None]:
 
 
 def version_catalogue(row: PolicyCatalogue) -> Catalogue:
-    # Versions never change once written, so (id, version) keys the cache safely.
-    return _parsed(row.id, f"{row.city_code}:{row.version}")
+    # Keyed by the content itself: ids are reused when a database is emptied (tests, a new
+    # installation), the content never lies.
+    text = json.dumps(row.content, sort_keys=True, ensure_ascii=False)
+    return _parsed(hashlib.sha256(text.encode()).hexdigest(), text)
 
 
 def policies() -> Catalogue:
