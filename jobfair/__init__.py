@@ -80,6 +80,8 @@ def register_subscribers(app: Flask) -> None:
     from jobfair.notifications import subscribers as notifications_subscribers
     from jobfair.positions import subscribers as search_cache_subscribers
     from jobfair.recommendations import subscribers as match_index_subscribers
+    from jobfair.startups import subscribers as startup_subscribers
+    from jobfair.training import subscribers as training_subscribers
 
     for module in (
         notifications_subscribers,
@@ -87,6 +89,8 @@ def register_subscribers(app: Flask) -> None:
         match_index_subscribers,
         search_cache_subscribers,
         live_subscribers,
+        training_subscribers,
+        startup_subscribers,
     ):
         module.connect()
 

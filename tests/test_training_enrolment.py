@@ -283,3 +283,27 @@ def test_completed_course_is_a_fact_for_the_training_subsidy(app, make_user, mak
         done = facts.completed_courses(seeker_user.id)
         assert [(d.course_id, d.fee, d.certificate) for d in done] == [(course_id, 1500, "special")]
         assert done[0].certificate_no.startswith("ZX")
+
+
+def test_the_policy_check_sees_a_passed_course(app, make_priority_seeker, make_user, make_course):
+    """职业技能培训补贴: the certificate condition is met from the platform's own record, and the
+    cost is the course fee (80% of 1,500, capped at 2,000 in the demo catalogue)."""
+    course_id = make_course(seats=10, starts_in=0, days=0, fee=1500, certificate="skill_level")
+    person = make_priority_seeker(name="范强", groups=("zero_employment_household",))
+    seeker = sign_in(app.test_client(), person)
+
+    def training_policy():
+        body = seeker.post("/api/v1/policies/check", json={}).get_json()
+        return next(p for p in body["policies"] if p["code"] == "skills_training")
+
+    before = training_policy()
+    assert before["eligible"] is None
+    assert [c["state"] for c in before["conditions"]] == ["met", "unknown"]
+    seeker.post(f"/api/v1/training/courses/{course_id}/enrolments")
+    org = sign_in(app.test_client(), make_user(role="organiser"))
+    with app.app_context():
+        enrolment_id = db.session.scalar(db.select(Enrolment.id).filter_by(course_id=course_id))
+    org.post(f"/api/v1/training/enrolments/{enrolment_id}/result", json={"passed": True})
+    after = training_policy()
+    assert after["eligible"] is True
+    assert after["conditions"][1]["state"] == "met" and "证书编号" in after["conditions"][1]["why"]

@@ -45,8 +45,8 @@ def init_api(app: Flask) -> None:
         reports,
         seekers,
         startups,
-        training,
         subsidies,
+        training,
     )
     from jobfair.api.registry import blueprints
 

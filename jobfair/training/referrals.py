@@ -11,8 +11,8 @@ from jobfair.casework.access import require_case_worker, scope
 from jobfair.casework.cases import case_for_update
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
-from jobfair.formatting import iso
-from jobfair.models.casework import CaseFile
+from jobfair.formatting import iso, local_today
+from jobfair.models.casework import CaseFile, CaseTraining
 from jobfair.models.position import Position
 from jobfair.models.training import (
     ENROLMENT_STATUS_LABELS,
@@ -55,6 +55,17 @@ def refer_from_case(actor, case_id, data, *, form: bool = False) -> Referral:
         referred_by=actor.id,
     )
     db.session.add(row)
+    # The case file's own list of training referrals shows it too (一人一档).
+    db.session.add(
+        CaseTraining(
+            case_id=case.id,
+            course=course.title[:100],
+            provider=course.provider[:100],
+            referred_on=local_today(),
+            result=f"技能超市课程 {course.starts_on:%Y-%m-%d} 开课",
+            recorded_by=actor.id,
+        )
+    )
     audit.record(
         actor.id,
         "training.referral",
