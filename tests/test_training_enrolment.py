@@ -307,3 +307,38 @@ def test_the_policy_check_sees_a_passed_course(app, make_priority_seeker, make_u
     after = training_policy()
     assert after["eligible"] is True
     assert after["conditions"][1]["state"] == "met" and "证书编号" in after["conditions"][1]["why"]
+
+
+def test_cancelling_a_course_tells_those_enrolled_and_hides_it(app, make_user, make_course):
+    course_id = make_course(seats=5)
+    person = make_user()
+    sign_in(app.test_client(), person).post(f"/api/v1/training/courses/{course_id}/enrolments")
+    org = sign_in(app.test_client(), make_user(role="organiser"))
+    course = org.get(f"/api/v1/training/courses/{course_id}").get_json()
+    payload = {
+        k: course[k]
+        for k in (
+            "title",
+            "provider",
+            "district",
+            "skills",
+            "hours",
+            "starts_on",
+            "ends_on",
+            "seats",
+        )
+    }
+    assert (
+        org.put(
+            f"/api/v1/training/courses/{course_id}", json={**payload, "status": "cancelled"}
+        ).status_code
+        == 200
+    )
+    with app.app_context():
+        titles = list(
+            db.session.scalars(db.select(Notification.title).filter_by(user_id=person.id))
+        )
+    assert titles == ["培训课程已取消：叉车司机（N1）"]
+    anonymous = app.test_client()
+    assert anonymous.get(f"/api/v1/training/courses/{course_id}").status_code == 404
+    assert "叉车司机" not in anonymous.get("/training").get_data(as_text=True)

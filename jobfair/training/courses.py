@@ -20,8 +20,11 @@ from jobfair.models.training import (
     COURSE_STATUS_LABELS,
     Course,
     CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
 )
 from jobfair.models.user import Role
+from jobfair.notifications.services import notify
 from jobfair.training.schemas import COURSE_LABELS, CourseSchema
 from jobfair.validation import body, load
 
@@ -86,9 +89,13 @@ def save_course(actor, data, *, course: Course | None = None, form: bool = False
                 f"名额不能少于已报名人数（{course.enrolled} 人）。",
                 fields={"seats": f"已有 {course.enrolled} 人报名"},
             )
+    cancelling = not creating and course.status != CourseStatus.CANCELLED
+    cancelling = cancelling and values["status"] == CourseStatus.CANCELLED
     for key, value in values.items():
         setattr(course, key, value)
     db.session.flush()
+    if cancelling:
+        _tell_enrolled(course)
     audit.record(
         actor.id,
         "training.course_create" if creating else "training.course_update",
@@ -99,6 +106,23 @@ def save_course(actor, data, *, course: Course | None = None, form: bool = False
     )
     db.session.commit()
     return course
+
+
+def _tell_enrolled(course: Course) -> None:
+    """A cancelled course: everyone still enrolled is told, in the same transaction."""
+    seekers = db.session.scalars(
+        db.select(Enrolment.seeker_id).filter_by(
+            course_id=course.id, status=EnrolmentStatus.ENROLLED
+        )
+    )
+    for seeker_id in seekers:
+        notify(
+            seeker_id,
+            "training",
+            f"培训课程已取消：{course.title}",
+            f"{course.provider}取消了 {course.starts_on:%Y-%m-%d} 开课的这门课程。可以在技能超市另选课程。",
+            link="/training",
+        )
 
 
 def list_courses(
