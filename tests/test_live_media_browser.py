@@ -2,7 +2,11 @@
 mpegts.js, both from a second local server (another origin, as a streaming CDN is), and says
 so in plain words when a stream is down. The streams are tiny H.264/AAC files made with ffmpeg
 (tests/fixtures/streams/README.md): Debian's Chromium plays H.264 through Media Source
-Extensions, which the test checks first."""
+Extensions, which the test checks first.
+
+Then two people in a booth chat start a 1:1 video call with Chromium's fake camera and
+microphone, each sees the other's picture, mutes, hangs up; and when one side refuses the
+camera both are told and turned back to the text chat."""
 
 import os
 import threading
@@ -67,16 +71,24 @@ def live_server(make_app, world):
     server.server_close()
 
 
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# A fake camera (a moving test pattern) and microphone (a beep); the "fake UI" answers the
+# permission question with yes.
+FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
 @pytest.fixture
-def browser():
+def playwright():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture
+def browser(playwright):
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS + FAKE_MEDIA)
+    yield b
+    b.close()
 
 
 def _set_stream(app, session_id: int, url: str) -> None:
@@ -157,3 +169,109 @@ def test_a_stream_that_is_down_says_so(app, live_server, stream_server, browser,
     assert "自动重试" in msg.inner_text()
     # The link to open the stream elsewhere stays.
     assert page.get_by_role("link", name="打开直播链接").is_visible()
+
+
+# --- 1:1 video calls ---------------------------------------------------------------------------
+
+
+def _open_chat(app, world: World) -> int:
+    """A chat the rep called the first seeker into (as call_next leaves it)."""
+    from datetime import timedelta
+
+    from jobfair.models import InterviewChat, QueueEntry
+    from jobfair.models.common import utcnow
+
+    seeker = world.seekers[0]
+    with app.app_context(), writing():
+        entry = QueueEntry(booth_id=world.booth_id, seeker_user_id=seeker.id, status="in_chat")
+        db.session.add(entry)
+        db.session.flush()
+        now = utcnow()
+        chat = InterviewChat(
+            booth_id=world.booth_id,
+            queue_entry_id=entry.id,
+            seeker_user_id=seeker.id,
+            rep_user_id=world.rep.id,
+            started_at=now,
+            ends_at=now + timedelta(minutes=10),
+        )
+        db.session.add(chat)
+        db.session.commit()
+        return chat.id
+
+
+RECEIVES_VIDEO = """() => {
+  const v = document.querySelector('[data-call-remote]');
+  const s = v && v.srcObject;
+  return !!s && s.getVideoTracks().length === 1 && s.getVideoTracks()[0].readyState === 'live'
+    && v.readyState >= 2 && v.videoWidth > 0;
+}"""
+
+
+def _call_page(browser, base, user, chat_id):
+    page = _seeker_page(browser, base, user)
+    page.goto(f"{base}/live/chats/{chat_id}")
+    page.get_by_role("button", name="开始视频通话").wait_for(timeout=20_000)
+    return page
+
+
+def test_two_people_see_each_other_mute_and_hang_up(app, live_server, browser, world: World):
+    chat_id = _open_chat(app, world)
+    seeker = _call_page(browser, live_server, world.seekers[0], chat_id)
+    rep = _call_page(browser, live_server, world.rep, chat_id)
+
+    rep.get_by_role("button", name="开始视频通话").click()
+    rep.get_by_text("正在等待求职者接听").wait_for(timeout=20_000)
+    seeker.get_by_text("招聘人员邀请您视频通话").wait_for(timeout=20_000)
+    seeker.get_by_role("button", name="接听").click()
+
+    for page in (seeker, rep):
+        page.wait_for_function(RECEIVES_VIDEO, timeout=45_000)
+    rep.get_by_text("正在与求职者视频通话").wait_for(timeout=20_000)
+    seeker.get_by_text("正在与招聘人员视频通话").wait_for(timeout=20_000)
+    # The picture keeps coming: the fake camera's frames advance on the other side.
+    t0 = seeker.evaluate("() => document.querySelector('[data-call-remote]').currentTime")
+    seeker.wait_for_function(
+        f"() => document.querySelector('[data-call-remote]').currentTime > {t0} + 1",
+        timeout=20_000,
+    )
+
+    rep.get_by_role("button", name="静音").click()
+    seeker.get_by_text("招聘人员已静音").wait_for(timeout=20_000)
+    assert rep.evaluate(
+        "() => document.querySelector('[data-call-local]').srcObject"
+        ".getAudioTracks().every(t => !t.enabled)"
+    )
+
+    seeker.get_by_role("button", name="挂断").click()
+    rep.get_by_text("求职者已挂断视频通话").wait_for(timeout=20_000)
+    for page in (seeker, rep):
+        page.get_by_role("button", name="开始视频通话").wait_for(timeout=20_000)
+        # The camera is released and the text chat is still there.
+        assert page.evaluate("() => document.querySelector('[data-call-local]').srcObject") is None
+        assert page.locator("[data-send] textarea").is_visible()
+
+
+def test_refused_camera_falls_back_to_text_on_both_sides(
+    app, live_server, browser, playwright, world: World
+):
+    chat_id = _open_chat(app, world)
+    rep = _call_page(browser, live_server, world.rep, chat_id)
+    # The seeker's browser asks for permission and the answer is no.
+    refusing = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=ARGS + ["--use-fake-device-for-media-stream"]
+    )
+    try:
+        seeker = _call_page(refusing, live_server, world.seekers[0], chat_id)
+        rep.get_by_role("button", name="开始视频通话").click()
+        seeker.get_by_role("button", name="接听").click(timeout=20_000)
+        seeker.get_by_text("您没有允许本网站使用摄像头和麦克风").wait_for(timeout=30_000)
+        rep.get_by_text("对方没有允许使用摄像头或麦克风，请继续用文字交流").wait_for(timeout=20_000)
+        # Both are back to text: the rep's camera is off and the message box has the focus.
+        assert rep.evaluate("() => document.querySelector('[data-call-local]').srcObject") is None
+        assert rep.evaluate("() => document.activeElement.id") == "chat-body"
+        seeker.locator("[data-send] textarea").fill("我这边摄像头用不了，我们文字聊吧")
+        seeker.locator("[data-send]").get_by_role("button", name="发送").click()
+        rep.locator(".live-messages").get_by_text("我们文字聊吧").wait_for(timeout=20_000)
+    finally:
+        refusing.close()
