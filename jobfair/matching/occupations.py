@@ -19,7 +19,7 @@ usually end with the role word (师/员/工/司机/经理...). Three signals are
 * then the ten best are re-weighted by a learned major-group prior (major_groups.py), which
   keeps 设备装配 among production work when the nearest name is an engineering one.
 
-Pure Python + scikit-learn; the catalogue is built once per process (about 0.3 s).
+Pure Python + scikit-learn; the catalogue is built once per process (under a second).
 """
 
 import csv
