@@ -235,3 +235,32 @@ def test_chat_page_offers_video_and_text_fallback(app, world: World, sock):
     assert 'data-video-call data-call-kind="chat"' in html
     assert "视频通话" in html and "video-call.js" in html
     assert "不录音、不录像" in html
+
+
+def test_another_feature_registers_its_own_kind_of_call(world: World, sock, monkeypatch):
+    """How scheduled interviews plug in: a resolver naming the two parties of its object."""
+    from jobfair.errors import NotFound
+
+    seeker, rep = world.seekers[2], world.rep
+
+    def interview(user, ident):
+        if ident != 7:
+            raise NotFound("面试不存在。")
+        return calls.CallRoom("interview", ident, (seeker.id, rep.id))
+
+    monkeypatch.setitem(calls._KINDS, "interview", interview)
+    a, b = sock(seeker, CALL), sock(rep, CALL)
+    joined = ack(a, CALL, "join", kind="interview", id=7)
+    assert joined["ok"] and joined["call"]["polite"] is (seeker.id > rep.id)
+    assert ack(b, CALL, "join", kind="interview", id=7)["ok"]
+    assert ack(b, CALL, "signal", kind="interview", id=7, type="ring")["ok"]
+    assert [s["type"] for s in _signals(a)] == ["present", "ring"]
+    outsider = sock(world.seekers[0], CALL)
+    assert error_code(ack(outsider, CALL, "join", kind="interview", id=7)) == "not_found"
+    assert error_code(ack(a, CALL, "join", kind="interview", id=8)) == "not_found"
+
+
+def test_call_endpoint_is_documented(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    op = spec["paths"]["/api/v1/live/chats/{chat_id}/call"]["get"]
+    assert "视频" in op["summary"] + op.get("description", "")
