@@ -316,3 +316,28 @@ def test_start_up_report_sums(app, make_priority_seeker, signed_in, make_user):
     rows_csv = list(csv.reader(io.StringIO(raw)))
     total = next(r for r in rows_csv if r and r[0] == "合计")
     assert total[1:] == ["3", "2", "2", "2", "5", "3", "2", "250000", "17250"]
+
+
+def test_case_worker_works_the_case_through_the_pages(app, person, worker, startup, signed_in):
+    staff = signed_in(worker)
+    mentor = staff.post(
+        "/startups/mentors", data={"name": "王立群", "expertise": "开业指导", "active": "1"}
+    )
+    assert mentor.status_code == 302
+    with app.app_context():
+        mentor_id = db.session.scalar(db.select(Mentor.id).filter_by(name="王立群"))
+    page = staff.get(f"/startups/{startup}").get_data(as_text=True)
+    assert "唐长根" in page and "安排创业导师" in page
+    staff.post(f"/startups/{startup}/mentor", data={"mentor_id": mentor_id})
+    form = {**{k: str(v) for k, v in LOAN.items()}, "annual_rate": "3.45%"}
+    assert staff.post(f"/startups/{startup}/loans", data=form).status_code == 302
+    bad = staff.post(
+        f"/startups/{startup}/register",
+        data={"credit_code": "123", "registered_on": date.today().isoformat()},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "统一社会信用代码应为 18 位" in bad
+    page = staff.get(f"/startups/{startup}").get_data(as_text=True)
+    assert "王立群" in page and "20,700 元" in page and "已提交，待审核" in page
+    listing = staff.get("/startups?returning=1").get_data(as_text=True)
+    assert "长根水产鲜货店" in listing
