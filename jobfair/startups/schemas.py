@@ -182,7 +182,11 @@ class MentorSchema(BaseSchema):
     organisation = Text(max_len=100)
     expertise = Text(max_len=200)
     phone = Text(max_len=20)
-    districts = fields.List(fields.String(), load_default=list)
+    districts = fields.List(
+        fields.String(error_messages={"invalid": "应为文本。"}),
+        load_default=list,
+        error_messages={"invalid": "应为列表。", "null": "此项不能为空。"},
+    )
     max_cases = Int(min_value=1, max_value=200, load_default=10)
     active = Bool(load_default=True)
 

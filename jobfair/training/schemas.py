@@ -11,6 +11,8 @@ from jobfair.validation import BaseSchema, Choice, Date, Int, Text
 MAX_SKILLS = 12
 MAX_OCCUPATIONS = 6
 MAX_SKILL_LEN = 20
+LIST_MSGS = {"invalid": "应为列表。", "null": "此项不能为空。"}
+ITEM_MSGS = {"invalid": "应为文本。", "null": "此项不能为空。"}
 
 COURSE_LABELS = {
     "title": "课程名称",
@@ -47,6 +49,10 @@ REFERRAL_LABELS = {
 
 
 def _phrases(value) -> list[str]:
+    """'叉车、电工' or a list of such strings -> distinct phrases (anything else is left for
+    the schema to refuse as not a list)."""
+    if isinstance(value, list):
+        value = [x for x in value if isinstance(x, str)]
     items = split_items(value) if isinstance(value, str | list) else value
     if not isinstance(items, list):
         return items
@@ -58,8 +64,12 @@ class CourseSchema(BaseSchema):
     provider = Text(required=True, min_len=2, max_len=100)
     district = Text(required=True, max_len=20)
     address = Text(max_len=200)
-    occupation_codes = fields.List(fields.String(), load_default=list)
-    skills = fields.List(fields.String(), load_default=list)
+    occupation_codes = fields.List(
+        fields.String(error_messages=ITEM_MSGS), load_default=list, error_messages=LIST_MSGS
+    )
+    skills = fields.List(
+        fields.String(error_messages=ITEM_MSGS), load_default=list, error_messages=LIST_MSGS
+    )
     hours = Int(required=True, min_value=1, max_value=2000)
     starts_on = Date(required=True)
     ends_on = Date(required=True)
