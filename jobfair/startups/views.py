@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair import reference
-from jobfair.casework.access import case_worker_of
+from jobfair.casework.access import require_case_worker
 from jobfair.errors import DomainError
 from jobfair.models.casework import CONTACT_CHANNEL_LABELS
 from jobfair.models.startup import (
@@ -224,8 +224,7 @@ def index():
 def new():
     case_id = request.values.get("case_id", type=int)
     if request.method == "GET":
-        if case_worker_of(current_user) is None:
-            cases.list_cases(current_user)  # raises the clear 403
+        require_case_worker(current_user)
         return _start_form({"case_id": case_id or ""}, {}, case_id=case_id)
     try:
         row = cases.open_case(current_user, _form(), form=True)
