@@ -289,13 +289,15 @@ def test_case_worker_checks_a_seeker_of_their_district(app, make_priority_seeker
     got = mine.post("/api/v1/policies/check", json={"seeker_id": seeker.id})
     assert got.status_code == 200
     assert got.get_json()["subject"].startswith("张*")
+    page = mine.get(f"/policies/check?seeker_id={seeker.id}").get_data(as_text=True)
+    assert "一次性创业补贴" in page and "张*" in page
     other = sign_in(app.test_client(), make_worker(districts=("六合区",), name="另一区"))
     assert other.post("/api/v1/policies/check", json={"seeker_id": seeker.id}).status_code == 403
     with app.app_context():
         logged = db.session.scalars(
             db.select(AuditLog).filter_by(action="policy.check_for_seeker")
         ).all()
-    assert [a.object_id for a in logged] == [seeker.id]
+    assert [a.object_id for a in logged] == [seeker.id, seeker.id]
 
 
 def test_prospects_course_and_hire(app, make_priority_seeker, make_employer, make_position):
