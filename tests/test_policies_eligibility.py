@@ -289,13 +289,15 @@ def test_case_worker_checks_a_seeker_of_their_district(app, make_priority_seeker
     got = mine.post("/api/v1/policies/check", json={"seeker_id": seeker.id})
     assert got.status_code == 200
     assert got.get_json()["subject"].startswith("张*")
+    page = mine.get(f"/policies/check?seeker_id={seeker.id}").get_data(as_text=True)
+    assert "一次性创业补贴" in page and "张*" in page
     other = sign_in(app.test_client(), make_worker(districts=("六合区",), name="另一区"))
     assert other.post("/api/v1/policies/check", json={"seeker_id": seeker.id}).status_code == 403
     with app.app_context():
         logged = db.session.scalars(
             db.select(AuditLog).filter_by(action="policy.check_for_seeker")
         ).all()
-    assert [a.object_id for a in logged] == [seeker.id]
+    assert [a.object_id for a in logged] == [seeker.id, seeker.id]
 
 
 def test_prospects_course_and_hire(app, make_priority_seeker, make_employer, make_position):
@@ -312,3 +314,20 @@ def test_prospects_course_and_hire(app, make_priority_seeker, make_employer, mak
     codes = [p["code"] for p in got]
     assert "internship" in codes and "public_welfare" not in codes
     assert emp.get("/api/v1/policies/hire-prospects").status_code == 422
+
+
+def test_hire_screen_and_home_show_what_a_hire_or_a_course_brings(
+    app, make_priority_seeker, make_employer, make_position, make_hire
+):
+    seeker = make_priority_seeker(name="赵小燕", groups=("graduate",))
+    employer = make_employer()
+    trainee = make_position(employer=employer, channel="trainee", trainee_months=6)
+    app_id = make_hire(seeker, trainee, status="interview")
+    emp = sign_in(app.test_client(), employer.user)
+    page = emp.get(f"/employer/applications/{app_id}").get_data(as_text=True)
+    hints = page[page.index("data-hire-subsidies") :]
+    assert "录用后可申请的补贴" in hints and "就业见习补贴" in hints
+    assert "高校毕业生" not in hints  # the applicant's status is not revealed
+    home = sign_in(app.test_client(), seeker).get("/me").get_data(as_text=True)
+    prospects = home[home.index("data-prospects") :]
+    assert "职业技能培训补贴" in prospects and "一次性吸纳就业补贴" in prospects

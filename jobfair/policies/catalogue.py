@@ -218,7 +218,11 @@ def _amount(raw, where: str, role: str, problems: list) -> dict:
             )
         ):
             problems.append(f"{where}的 amount.tiers 应为 [[最少年限, 月数], …]")
-    for when in raw.get("percent_when", []) if kind == "percent_of" else []:
+    whens = raw.get("percent_when", []) if kind == "percent_of" else []
+    if not isinstance(whens, list):
+        problems.append(f"{where}的 amount.percent_when 应为列表")
+        whens = []
+    for when in whens:
         if (
             not isinstance(when, dict)
             or when.get("fact") not in rules.FACTS

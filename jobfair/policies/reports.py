@@ -9,6 +9,7 @@ count each person and employer once, so they may be less than the sum of the row
 
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -110,7 +111,8 @@ def _rows(items: list[dict], key: str, label: str, title: str) -> list[list]:
 
 
 def _cell(value):
-    return float(value) if isinstance(value, str) else value
+    # Amounts are exact decimals: "1000.00" in CSV, a number in Excel.
+    return Decimal(value) if isinstance(value, str) else value
 
 
 def tables(data: dict) -> list:

@@ -12,7 +12,6 @@ Rules worth knowing:
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask import url_for
 from sqlalchemy import func, select
 
 from jobfair.errors import Conflict, DomainError, Forbidden
@@ -46,7 +45,7 @@ def _tell(application: SubsidyApplication, title: str, body: str) -> None:
         "subsidy",
         title,
         body,
-        link=url_for("subsidies.detail", application_id=application.id),
+        link=f"/subsidies/{application.id}",  # the subsidies.detail page
     )
 
 

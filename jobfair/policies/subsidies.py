@@ -230,6 +230,17 @@ def _period(policy: Policy, raw, on: date) -> str:
     return raw
 
 
+def _note(raw, default: str = "") -> str:
+    if raw is None:
+        return default
+    if not isinstance(raw, str):
+        raise DomainError("说明应为文字。", fields={"note": "应为文字。"})
+    note = clean_text(raw)
+    if len(note) > 1000:
+        raise DomainError("说明不能超过1000字。", fields={"note": "不能超过1000字。"})
+    return note
+
+
 def _evaluate(policy: Policy, known: dict[str, Fact], private: bool) -> tuple[list, object]:
     outcomes = [rules.judge(c, known, private) for c in policy.conditions]
     return outcomes, rules.compute_amount(policy.amount, known)
@@ -258,6 +269,10 @@ def _require_eligible(policy: Policy, known: dict[str, Fact], outcomes, amount) 
         )
     if amount.value is None:
         raise DomainError("补贴金额无法计算，请补充填写所需情况。", code="facts_missing")
+    if amount.value <= 0:
+        raise DomainError(
+            f"按现有情况，补贴金额为0（{amount.working}），暂不需要申请。", code="nothing_to_claim"
+        )
 
 
 def _record(application, action: str, actor_id, reason: str = "") -> None:
@@ -304,9 +319,7 @@ def submit(actor, code: str, data: dict) -> SubsidyApplication:
     )
     if taken is not None:
         raise Conflict(ALREADY_CLAIMED, code="already_claimed")
-    note = clean_text(data.get("note") or "")
-    if len(note) > 1000:
-        raise DomainError("说明不能超过1000字。", fields={"note": "不能超过1000字。"})
+    note = _note(data.get("note"))
     application = SubsidyApplication(
         policy_code=policy.code,
         policy_name=policy.name,
@@ -383,9 +396,7 @@ def resubmit(actor, application_id, data: dict) -> SubsidyApplication:
     known = {**platform, **_declared(policy, platform, data.get("facts"))}
     outcomes, amount = _evaluate(policy, known, policy.for_ == rules.EMPLOYER)
     _require_eligible(policy, known, outcomes, amount)
-    note = clean_text(data.get("note") or application.note or "")
-    if len(note) > 1000:
-        raise DomainError("说明不能超过1000字。", fields={"note": "不能超过1000字。"})
+    note = _note(data.get("note"), application.note or "")
     application.facts_json = dump_facts(known)
     application.conditions = [o.as_dict() for o in outcomes]
     application.amount_fen = amount.fen
