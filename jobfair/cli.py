@@ -52,9 +52,9 @@ def demo_hooks() -> tuple:
         live.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
-        policies.seed_demo,
         training.seed_demo,
         startups.seed_demo,
+        policies.seed_demo,
     )
 
 
