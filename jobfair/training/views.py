@@ -131,6 +131,7 @@ def certificate(enrolment_id: int):
         course=row.course,
         name=name,
         certificate_label=CERTIFICATE_LABELS.get(row.course.certificate, ""),
+        training_policy=subsidy.TRAINING_POLICY,
     )
 
 
