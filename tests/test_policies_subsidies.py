@@ -436,3 +436,49 @@ def test_pages_apply_and_review(app, hired, make_user):
     assert "已登记拨付 1,000.00元" in resp.get_data(as_text=True)
     mine = emp.get("/subsidies").get_data(as_text=True)
     assert "已拨付" in mine
+
+
+def test_an_application_is_decided_under_the_catalogue_it_was_made_under(
+    app, make_priority_seeker, make_user
+):
+    from jobfair.models import UnemploymentRegistration
+    from jobfair.policies import catalogue
+
+    seeker = make_priority_seeker(groups=())
+    with app.app_context(), writing():
+        db.session.add(
+            UnemploymentRegistration(
+                seeker_id=seeker.id, registered_on=date(2025, 3, 1), place="江宁区就业服务中心"
+            )
+        )
+        db.session.commit()
+    organiser = sign_in(app.test_client(), make_user(role="organiser"))
+    data = catalogue.read_seed("320100")
+    assert (
+        organiser.post("/api/v1/policies/catalogue/versions", json={"content": data}).status_code
+        == 201
+    )
+    client = sign_in(app.test_client(), seeker)
+    made = client.post(
+        "/api/v1/subsidies",
+        json={
+            "policy_code": "unemployment_assistance",
+            "facts": {"benefit_expired_or_short": True},
+        },
+    ).get_json()
+    assert made["amount"] == "3600.00"  # 600 × 6
+    raised = catalogue.read_seed("320100")
+    rule = next(p for p in raised["policies"] if p["code"] == "unemployment_assistance")
+    rule["amount"]["rate"] = 700
+    assert (
+        organiser.post(
+            "/api/v1/policies/catalogue/versions", json={"content": raised, "note": "提标"}
+        ).status_code
+        == 201
+    )
+    approved = organiser.post(
+        f"/api/v1/subsidies/{made['id']}/decision", json={"action": "approve"}
+    ).get_json()
+    assert approved["approved_amount"] == "3600.00"  # the rule it was made under
+    form = client.get("/api/v1/subsidies/form/unemployment_assistance").get_json()
+    assert "700" in form["amount_working"]  # new applications use the new rule

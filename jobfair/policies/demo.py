@@ -234,7 +234,6 @@ def seed_demo(now: datetime) -> Tally:
                     period_key=period,
                     subject_kind=subject["kind"],
                     subject_id=subject["id"],
-                    status=item["status"],
                 )
             )
             if exists is not None:
