@@ -80,6 +80,8 @@ def register_subscribers(app: Flask) -> None:
     from jobfair.notifications import subscribers as notifications_subscribers
     from jobfair.positions import subscribers as search_cache_subscribers
     from jobfair.recommendations import subscribers as match_index_subscribers
+    from jobfair.startups import subscribers as startup_subscribers
+    from jobfair.training import subscribers as training_subscribers
 
     for module in (
         notifications_subscribers,
@@ -87,6 +89,8 @@ def register_subscribers(app: Flask) -> None:
         match_index_subscribers,
         search_cache_subscribers,
         live_subscribers,
+        training_subscribers,
+        startup_subscribers,
     ):
         module.connect()
 
@@ -111,6 +115,8 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.recommendations.views import bp as recommendations_bp
     from jobfair.reports.views import bp as reports_bp
     from jobfair.seekers.views import bp as seekers_bp
+    from jobfair.startups.views import bp as startups_bp
+    from jobfair.training.views import bp as training_bp
 
     for bp in (
         main_bp,
@@ -130,6 +136,8 @@ def register_blueprints(app: Flask) -> None:
         channels_bp,
         alerts_bp,
         policies_bp,
+        training_bp,
+        startups_bp,
         subsidies_bp,
     ):
         app.register_blueprint(bp)

@@ -37,6 +37,8 @@ def demo_hooks() -> tuple:
     from jobfair.positions import demo as positions
     from jobfair.recommendations import demo as recommendations
     from jobfair.seekers import demo as seekers
+    from jobfair.startups import demo as startups
+    from jobfair.training import demo as training
 
     return (
         auth.seed_demo,
@@ -50,6 +52,8 @@ def demo_hooks() -> tuple:
         live.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
+        training.seed_demo,
+        startups.seed_demo,
         policies.seed_demo,
     )
 

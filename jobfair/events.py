@@ -83,6 +83,26 @@ seeker_profile_saved = _signals.signal(
     transaction (only while the seeker wishes for no occupation).""",
 )
 
+# --- training and start-ups ----------------------------------------------------------------
+
+training_completed = _signals.signal(
+    "training-completed",
+    doc="""An organiser recorded a pass (结业, with a certificate) on a course enrolment.
+
+    Sent by ``jobfair.training`` inside the transaction; the sender is the ``Enrolment``,
+    with ``seeker_id`` and ``course_id``. The fact itself is read with
+    ``jobfair.training.facts.completed_courses(seeker_id)`` (职业技能培训补贴 needs one).""",
+)
+
+startup_registered = _signals.signal(
+    "startup-registered",
+    doc="""A start-up case's business was registered (营业执照 with its credit code).
+
+    Sent by ``jobfair.startups`` inside the transaction; the sender is the ``StartupCase``,
+    with ``seeker_id`` and ``registered_on``. Read the fact with
+    ``jobfair.startups.facts.registered_business(seeker_id)`` (一次性创业补贴).""",
+)
+
 # --- notifications -----------------------------------------------------------------------
 
 notification_created = _signals.signal(

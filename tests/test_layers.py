@@ -70,6 +70,8 @@ RULES = {
     "channels": "features",
     "alerts": "features",
     "policies": "features",
+    "training": "features",
+    "startups": "features",
     "organiser": "features",
     "main": "features",
     "seeding": "features",

@@ -44,7 +44,9 @@ def init_api(app: Flask) -> None:
         positions,
         reports,
         seekers,
+        startups,
         subsidies,
+        training,
     )
     from jobfair.api.registry import blueprints
 

@@ -69,6 +69,13 @@ from jobfair.models.seeker import (
     SeekerOccupation,
     SeekerProfile,
 )
+from jobfair.models.startup import (
+    Mentor,
+    StartupCase,
+    StartupFollowUp,
+    StartupLoan,
+)
+from jobfair.models.training import Course, Enrolment, Referral
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
@@ -146,4 +153,11 @@ __all__ = [
     "SeekerProfile",
     "User",
     "UserStatus",
+    "Course",
+    "Enrolment",
+    "Referral",
+    "Mentor",
+    "StartupCase",
+    "StartupFollowUp",
+    "StartupLoan",
 ]

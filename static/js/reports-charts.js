@@ -78,6 +78,23 @@
     };
   }
 
+  // Grouped bars by month: {months: [...], series: [{name, data: [...]}, ...]}.
+  function barsOption(d) {
+    var series = [];
+    for (var i = 0; i < d.series.length; i++) {
+      series.push({ name: d.series[i].name, type: "bar", data: d.series[i].data, barMaxWidth: 18 });
+    }
+    return {
+      color: COLORS,
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      xAxis: { type: "category", data: d.months, axisLabel: { rotate: narrow() ? 45 : 0 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: series
+    };
+  }
+
   function subsidiesOption(d) {
     var months = [], amounts = [], people = [];
     for (var i = 0; i < d.length; i++) {
@@ -100,7 +117,8 @@
   }
 
   var BUILDERS = {
-    funnel: funnelOption, trend: trendOption, fairness: fairnessOption, subsidies: subsidiesOption
+    funnel: funnelOption, trend: trendOption, fairness: fairnessOption, subsidies: subsidiesOption,
+    bars: barsOption
   };
 
   var nodes = document.querySelectorAll("[data-chart]");
