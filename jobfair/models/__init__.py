@@ -33,6 +33,7 @@ from jobfair.models.fair import (
     LiveSessionEmployer,
     LiveSessionStatus,
 )
+from jobfair.models.gig import Shift, ShiftSignup
 from jobfair.models.job import JobRun, JobStatus
 from jobfair.models.live import (
     Announcement,
@@ -50,6 +51,7 @@ from jobfair.models.live import (
 )
 from jobfair.models.notification import Notification
 from jobfair.models.occupation import Occupation
+from jobfair.models.onsite import BoothVisit, ClaimCode
 from jobfair.models.outcome import (
     EmploymentRegistration,
     OutcomeRecord,
@@ -136,4 +138,8 @@ __all__ = [
     "SeekerProfile",
     "User",
     "UserStatus",
+    "Shift",
+    "ShiftSignup",
+    "BoothVisit",
+    "ClaimCode",
 ]
