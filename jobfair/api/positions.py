@@ -33,7 +33,10 @@ class PositionSummaryOut(Schema):
     salary_min = fields.Int(metadata={"description": "最低报酬（元，每 pay_unit）"})
     salary_max = fields.Int(metadata={"description": "最高报酬（元，每 pay_unit）"})
     pay_unit = fields.Str(
-        metadata={"enum": ["hour", "day", "piece", "month"], "description": "计薪方式：每小时、每天、每件、每月"}
+        metadata={
+            "enum": ["hour", "day", "piece", "month"],
+            "description": "计薪方式：每小时、每天、每件、每月",
+        }
     )
     daily_pay = fields.Bool(metadata={"description": "日结：每天下班结清工钱"})
     salary_text = fields.Str(metadata={"description": "带单位的报酬，如“25–35 元/小时 · 日结”"})
@@ -71,7 +74,10 @@ class PositionDetailOut(Schema):
     salary_min = fields.Int()
     salary_max = fields.Int()
     pay_unit = fields.Str(
-        metadata={"enum": ["hour", "day", "piece", "month"], "description": "计薪方式：每小时、每天、每件、每月"}
+        metadata={
+            "enum": ["hour", "day", "piece", "month"],
+            "description": "计薪方式：每小时、每天、每件、每月",
+        }
     )
     daily_pay = fields.Bool(metadata={"description": "日结：每天下班结清工钱"})
     salary_text = fields.Str(metadata={"description": "带单位的报酬，如“25–35 元/小时 · 日结”"})

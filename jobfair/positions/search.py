@@ -110,8 +110,8 @@ class SearchQuerySchema(BaseSchema):
     pay_unit = _enum(PayUnit, "计薪方式", "计薪方式：hour 按小时、day 按天、piece 按件、month 按月")
     daily_pay = fields.Boolean(
         load_default=None,
-        truthy={"1", "true", "yes", "on", 1, True},
-        falsy={"0", "false", "no", "off", 0, False},
+        truthy={"1", "true", "yes", "on", True},
+        falsy={"0", "false", "no", "off", False},
         error_messages={"invalid": "日结应为 true 或 false。"},
         metadata={"description": "true：只看日结（每天下班结清工钱）的岗位"},
     )

@@ -57,9 +57,7 @@ def upgrade():
     )
     op.create_index("ix_positions_pay_unit", "positions", ["pay_unit"])
     # Sensible units for what exists: a monthly figure under 1000 yuan is not a month's pay.
-    op.execute(
-        "UPDATE positions SET pay_unit = 'piece' WHERE " + _like_any(PIECE_WORDS)
-    )
+    op.execute("UPDATE positions SET pay_unit = 'piece' WHERE " + _like_any(PIECE_WORDS))
     op.execute(
         "UPDATE positions SET pay_unit = 'hour', salary_min = 25, salary_max = 35 "
         f"WHERE pay_unit = 'month' AND work_form IN ('part_time', 'temporary', 'flexible') "
@@ -69,9 +67,7 @@ def upgrade():
         "UPDATE positions SET pay_unit = 'day', daily_pay = "
         + ("true" if op.get_context().dialect.name == "postgresql" else "1")
         + ", salary_min = 180, salary_max = 260 "
-        "WHERE pay_unit = 'month' AND work_form = 'temporary' AND ("
-        + _like_any(DAILY_WORDS)
-        + ")"
+        "WHERE pay_unit = 'month' AND work_form = 'temporary' AND (" + _like_any(DAILY_WORDS) + ")"
     )
     op.create_table(
         "gig_shifts",
