@@ -31,6 +31,7 @@ def demo_hooks() -> tuple:
     from jobfair.casework import demo as casework
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
+    from jobfair.gigs import demo as gigs
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
     from jobfair.positions import demo as positions
@@ -49,6 +50,7 @@ def demo_hooks() -> tuple:
         live.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
+        gigs.seed_demo,
     )
 
 

@@ -16,10 +16,16 @@ depends_on = None
 OLD_SOURCES = ("platform_hire", "placement", "follow_up")
 NEW_SOURCES = (*OLD_SOURCES, "gig_shifts")
 
-# Demo and existing positions: titles that are plainly paid by the hour, day or piece.
-HOURLY_WORDS = ("钟点", "小时工", "兼职", "家政保洁")
-DAILY_WORDS = ("日结", "临时", "装卸", "搬运", "零工")
-PIECE_WORDS = ("计件",)
+# Demo titles paid by the hour, day or piece (as seed/gen/positions.py PAY_BY_TEMPLATE).
+DEMO_PAY = {
+    "钟点保洁员": ("hour", False, 30, 40),
+    "兼职收银员（周末）": ("hour", False, 20, 26),
+    "餐厅服务员（午市兼职）": ("hour", True, 22, 28),
+    "分拣员（夜班兼职）": ("hour", False, 24, 30),
+    "装卸工（电商大促临时）": ("day", True, 260, 300),
+    "草莓采摘分拣工": ("day", True, 160, 200),
+    "同城配送员（众包）": ("piece", False, 6, 9),
+}
 
 
 def _in(column: str, values) -> str:
@@ -30,10 +36,6 @@ def _user_fk(name: str, nullable=True):
     return sa.Column(
         name, sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=nullable
     )
-
-
-def _like_any(words) -> str:
-    return " OR ".join(f"title LIKE '%{w}%'" for w in words)
 
 
 def upgrade():
@@ -56,19 +58,26 @@ def upgrade():
         sa.Column("daily_pay", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_positions_pay_unit", "positions", ["pay_unit"])
-    # Sensible units for what exists: a monthly figure under 1000 yuan is not a month's pay.
-    op.execute("UPDATE positions SET pay_unit = 'piece' WHERE " + _like_any(PIECE_WORDS))
-    op.execute(
-        "UPDATE positions SET pay_unit = 'hour', salary_min = 25, salary_max = 35 "
-        f"WHERE pay_unit = 'month' AND work_form IN ('part_time', 'temporary', 'flexible') "
-        f"AND ({_like_any(HOURLY_WORDS)})"
+    # The demo data loaded before this migration (fictional employers whose credit codes carry
+    # "JF001") gets the units seed/gen/positions.py now writes; nothing else is touched, so a
+    # real employer's pay is never rewritten by a guess.
+    positions = sa.table(
+        "positions",
+        sa.column("employer_id", sa.Integer()),
+        sa.column("title", sa.String()),
+        sa.column("pay_unit", sa.String()),
+        sa.column("daily_pay", sa.Boolean()),
+        sa.column("salary_min", sa.Integer()),
+        sa.column("salary_max", sa.Integer()),
     )
-    op.execute(
-        "UPDATE positions SET pay_unit = 'day', daily_pay = "
-        + ("true" if op.get_context().dialect.name == "postgresql" else "1")
-        + ", salary_min = 180, salary_max = 260 "
-        "WHERE pay_unit = 'month' AND work_form = 'temporary' AND (" + _like_any(DAILY_WORDS) + ")"
-    )
+    employers = sa.table("employers", sa.column("id", sa.Integer()), sa.column("credit_code"))
+    demo = sa.select(employers.c.id).where(employers.c.credit_code.like("________JF001%"))
+    for title, (unit, daily, low, high) in DEMO_PAY.items():
+        op.execute(
+            positions.update()
+            .where(positions.c.title == title, positions.c.employer_id.in_(demo))
+            .values(pay_unit=unit, daily_pay=daily, salary_min=low, salary_max=high)
+        )
     op.create_table(
         "gig_shifts",
         sa.Column("id", sa.Integer(), primary_key=True),
