@@ -349,3 +349,27 @@ def test_shift_form_validation_and_other_employer(app, client, daily, make_emplo
     other = app.test_client()
     sign_in(other, stranger.user)
     assert other.get(f"/api/v1/gigs/positions/{daily.id}/shifts").status_code == 404
+
+
+def test_employer_cancels_a_shift_and_the_signed_up_are_told(app, client, daily, make_seeker):
+    shift_id = _shift(app, daily, headcount=2)
+    seeker = make_seeker()
+    sign_in(client, seeker)
+    assert client.post(f"/api/v1/gigs/shifts/{shift_id}/signups").status_code == 201
+    employer = app.test_client()
+    sign_in(employer, daily.employer.user)
+    roster = employer.get(f"/employer/shifts/{shift_id}").get_data(as_text=True)
+    assert "李建国" in roster and "已报名 1 / 2 人" in roster
+    assert "班次当天起才能确认到岗" in roster  # tomorrow's shift: no confirmation yet
+    early = employer.get(f"/api/v1/gigs/shifts/{shift_id}/roster").get_json()
+    too_early = employer.post(
+        f"/api/v1/gigs/signups/{early[0]['id']}/confirmation", json={"attended": False}
+    )
+    assert too_early.status_code == 409
+    assert employer.post(f"/employer/shifts/{shift_id}/cancel").status_code == 302
+    notes = client.get("/api/v1/notifications").get_json()
+    items = notes["items"] if isinstance(notes, dict) else notes
+    assert any("零工班次已取消" in n["title"] for n in items)
+    mine = client.get("/gigs/mine").get_data(as_text=True)
+    assert "用人单位已取消这个班次" in mine
+    assert client.post(f"/api/v1/gigs/shifts/{shift_id}/signups").status_code == 409

@@ -159,10 +159,11 @@ def create_shift(position_id: int):
 def roster(shift_id: int):
     """班次名单（本单位）"""
     _shift, rows = services.roster(current_user, shift_id)
+    names = services.names_of(rows)
     return [
         {
             "id": r.id,
-            "name": r.seeker.name or "",
+            "name": names.get(r.seeker_id, ""),
             "status": r.status,
             "units": r.units,
             "pay_amount": r.pay_amount,

@@ -34,6 +34,7 @@ from jobfair.models.gig import HOLDS_PLACE, Shift, ShiftSignup, ShiftStatus, Sig
 from jobfair.models.outcome import ContractType, EmploymentRegistration, EmploymentSource
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
+from jobfair.notifications.services import notify
 from jobfair.seekers.services import clean_text
 from jobfair.transactions import commit_or_conflict
 from jobfair.validation import BaseSchema, Bool, Date, Int, Text, load
@@ -177,9 +178,18 @@ def cancel_shift(actor, shift_id) -> Shift:
         raise Conflict("班次已经开始，不能取消。", code="shift_started")
     shift.status = ShiftStatus.CANCELLED
     now = utcnow()
+    when = f"{shift.day:%m月%d日} {shift.starts_at:%H:%M}"
     for s in signups_of(shift.id):
         if s.status == SignupStatus.SIGNED_UP:
             s.status, s.cancelled_at = SignupStatus.CANCELLED, now
+            notify(
+                s.seeker_id,
+                "gig_cancelled",
+                f"零工班次已取消：{shift.position.title}",
+                f"{shift.position.employer.name} 取消了 {when} 在 {shift.place} 的班次，"
+                "不用再去了。可以在“零工”页面报名别的班次。",
+                "/gigs",
+            )
     shift.taken = 0
     audit.record(actor.id, "gig.shift_cancel", "shift", shift.id)
     db.session.commit()
@@ -207,6 +217,16 @@ def signups_of(shift_id: int) -> list[ShiftSignup]:
 def roster(actor, shift_id) -> tuple[Shift, list[ShiftSignup]]:
     shift = own_shift(actor, shift_id)
     return shift, [s for s in signups_of(shift.id) if s.status != SignupStatus.CANCELLED]
+
+
+def names_of(rows: list[ShiftSignup]) -> dict[int, str]:
+    """The names people gave on their profile (else the account name), for the roster."""
+    profiles = profiles_by_user([r.seeker_id for r in rows])
+    out = {}
+    for r in rows:
+        profile = profiles.get(r.seeker_id)
+        out[r.seeker_id] = (profile.name if profile and profile.name else "") or r.seeker.name
+    return out
 
 
 def confirm(actor, signup_id, data, *, form=False) -> ShiftSignup:

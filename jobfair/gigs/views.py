@@ -122,6 +122,7 @@ def roster(shift_id: int):
         "gigs/roster.html",
         shift=shift,
         rows=rows,
+        names=services.names_of(rows),
         can_confirm=shift.day <= local_today(),
         labels=_labels(),
     )
