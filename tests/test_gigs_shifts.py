@@ -254,8 +254,8 @@ def test_employer_confirms_and_confirmed_shifts_count_as_flexible_employment(
             shift = Shift(
                 position_id=daily.id,
                 day=bj_today() - timedelta(days=back),
-                starts_at=time(8, 0),
-                ends_at=time(17, 0),
+                starts_at=time(0, 0),  # started already, whatever the time of day
+                ends_at=time(23, 0),
                 district="江宁区",
                 place="仓库",
                 headcount=2,
@@ -360,7 +360,7 @@ def test_employer_cancels_a_shift_and_the_signed_up_are_told(app, client, daily,
     sign_in(employer, daily.employer.user)
     roster = employer.get(f"/employer/shifts/{shift_id}").get_data(as_text=True)
     assert "李建国" in roster and "已报名 1 / 2 人" in roster
-    assert "班次当天起才能确认到岗" in roster  # tomorrow's shift: no confirmation yet
+    assert "班次开始后才能确认到岗" in roster  # tomorrow's shift: no confirmation yet
     early = employer.get(f"/api/v1/gigs/shifts/{shift_id}/roster").get_json()
     too_early = employer.post(
         f"/api/v1/gigs/signups/{early[0]['id']}/confirmation", json={"attended": False}

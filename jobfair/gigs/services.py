@@ -9,7 +9,9 @@ Rules worth knowing:
   One row per person and shift (UNIQUE); cancelling gives the place back, signing up again
   reuses the row. Sign-up closes when the shift starts; a seeker cannot hold two shifts that
   overlap.
-- The employer confirms, from the shift's day on: 到岗 (with units worked and pay) or 未到岗.
+- The employer confirms, once the shift has started: 到岗 (with units worked and pay) or
+  未到岗, and may correct it; a 就业登记 already written stays (a case worker records 离职
+  if it was wrong).
 - 灵活就业: when a person's confirmed 到岗 shifts within ``rules.GIG_DAYS`` days reach
   ``rules.gig_threshold()``, one 就业登记 (source 零工班次) is written for them, counted as the
   rules table's 零工 row says; another is written only after that one has ended.
@@ -190,7 +192,7 @@ def cancel_shift(actor, shift_id) -> Shift:
                 "不用再去了。可以在“零工”页面报名别的班次。",
                 "/gigs",
             )
-    shift.taken = 0
+    shift.taken = sum(1 for s in signups_of(shift.id) if s.status in HOLDS_PLACE)
     audit.record(actor.id, "gig.shift_cancel", "shift", shift.id)
     db.session.commit()
     return shift
@@ -230,14 +232,14 @@ def names_of(rows: list[ShiftSignup]) -> dict[int, str]:
 
 
 def confirm(actor, signup_id, data, *, form=False) -> ShiftSignup:
-    """到岗 with units and pay, or 未到岗; may be corrected until a registration counted it."""
+    """到岗 with units and pay, or 未到岗 (once the shift has started; may be corrected)."""
     signup = db.session.get(ShiftSignup, require_id(signup_id, "报名记录不存在。"))
     if signup is None:
         raise NotFound("报名记录不存在。")
     shift = own_shift(actor, signup.shift_id)
     values = load(ConfirmSchema(), data, labels=CONFIRM_LABELS, form=form)
-    if shift.day > local_today():
-        raise Conflict("班次还没到日子，当天或之后才能确认到岗。", code="too_early")
+    if not has_started(shift):
+        raise Conflict("班次还没开始，开始后才能确认到岗。", code="too_early")
     if signup.status == SignupStatus.CANCELLED:
         raise Conflict("对方已取消报名。", code="cancelled")
     now = utcnow()

@@ -123,7 +123,7 @@ def roster(shift_id: int):
         shift=shift,
         rows=rows,
         names=services.names_of(rows),
-        can_confirm=shift.day <= local_today(),
+        can_confirm=services.has_started(shift),
         labels=_labels(),
     )
 
