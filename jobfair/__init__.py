@@ -107,6 +107,8 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.notifications.views import bp as notifications_bp
     from jobfair.onsite.views import bp as onsite_bp
     from jobfair.organiser.views import bp as organiser_bp
+    from jobfair.policies.views import bp as policies_bp
+    from jobfair.policies.views import sub as subsidies_bp
     from jobfair.positions.views import bp as positions_bp
     from jobfair.recommendations.views import bp as recommendations_bp
     from jobfair.reports.views import bp as reports_bp
@@ -131,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
         alerts_bp,
         gigs_bp,
         onsite_bp,
+        policies_bp,
+        subsidies_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

@@ -34,6 +34,7 @@ def demo_hooks() -> tuple:
     from jobfair.gigs import demo as gigs
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
+    from jobfair.policies import demo as policies
     from jobfair.positions import demo as positions
     from jobfair.recommendations import demo as recommendations
     from jobfair.seekers import demo as seekers
@@ -51,6 +52,7 @@ def demo_hooks() -> tuple:
         casework.seed_demo,
         alerts.seed_demo,
         gigs.seed_demo,
+        policies.seed_demo,
     )
 
 

@@ -71,6 +71,7 @@ RULES = {
     "alerts": "features",
     "gigs": "features",
     "onsite": "features",
+    "policies": "features",
     "organiser": "features",
     "main": "features",
     "seeding": "features",

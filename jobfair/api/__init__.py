@@ -42,9 +42,11 @@ def init_api(app: Flask) -> None:
         onsite,
         organiser,
         outcomes,
+        policies,
         positions,
         reports,
         seekers,
+        subsidies,
     )
     from jobfair.api.registry import blueprints
 

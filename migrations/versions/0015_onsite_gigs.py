@@ -1,15 +1,15 @@
 """On-site fairs and 零工: pay units and 日结 on positions, shifts and sign-ups, booth visits,
 claim codes for kiosk-registered seekers, and the 零工班次 source of a 就业登记.
 
-Revision ID: 0014_onsite_gigs
-Revises: 0013
+Revision ID: 0015_onsite_gigs
+Revises: 0014_policies
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_onsite_gigs"
-down_revision = "0013"
+revision = "0015_onsite_gigs"
+down_revision = "0014_policies"
 branch_labels = None
 depends_on = None
 
