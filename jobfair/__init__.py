@@ -105,9 +105,11 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.channels.views import bp as channels_bp
     from jobfair.employers.views import bp as employers_bp
     from jobfair.fairs.views import bp as fairs_bp
+    from jobfair.gigs.views import bp as gigs_bp
     from jobfair.live.views import bp as live_bp
     from jobfair.main.views import bp as main_bp
     from jobfair.notifications.views import bp as notifications_bp
+    from jobfair.onsite.views import bp as onsite_bp
     from jobfair.organiser.views import bp as organiser_bp
     from jobfair.policies.views import bp as policies_bp
     from jobfair.policies.views import sub as subsidies_bp
@@ -135,6 +137,8 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         channels_bp,
         alerts_bp,
+        gigs_bp,
+        onsite_bp,
         policies_bp,
         training_bp,
         startups_bp,

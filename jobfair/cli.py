@@ -31,6 +31,7 @@ def demo_hooks() -> tuple:
     from jobfair.casework import demo as casework
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
+    from jobfair.gigs import demo as gigs
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
     from jobfair.policies import demo as policies
@@ -54,6 +55,7 @@ def demo_hooks() -> tuple:
         alerts.seed_demo,
         training.seed_demo,
         startups.seed_demo,
+        gigs.seed_demo,
         policies.seed_demo,
     )
 

@@ -69,6 +69,8 @@ RULES = {
     "reports": "features",
     "channels": "features",
     "alerts": "features",
+    "gigs": "features",
+    "onsite": "features",
     "policies": "features",
     "training": "features",
     "startups": "features",

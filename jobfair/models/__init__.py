@@ -33,6 +33,7 @@ from jobfair.models.fair import (
     LiveSessionEmployer,
     LiveSessionStatus,
 )
+from jobfair.models.gig import Shift, ShiftSignup
 from jobfair.models.job import JobRun, JobStatus
 from jobfair.models.live import (
     Announcement,
@@ -50,6 +51,7 @@ from jobfair.models.live import (
 )
 from jobfair.models.notification import Notification
 from jobfair.models.occupation import Occupation
+from jobfair.models.onsite import BoothVisit, ClaimCode
 from jobfair.models.outcome import (
     EmploymentRegistration,
     OutcomeRecord,
@@ -160,4 +162,8 @@ __all__ = [
     "StartupCase",
     "StartupFollowUp",
     "StartupLoan",
+    "Shift",
+    "ShiftSignup",
+    "BoothVisit",
+    "ClaimCode",
 ]
