@@ -25,7 +25,16 @@ from jobfair.extensions import db
 from jobfair.fairs.booths import approved_booths, booth_reps, shown_positions
 from jobfair.fairs.schedule import fair_sessions, stream_kind
 from jobfair.ids import require_id
-from jobfair.live import access, announcements, moderation, queries, queues, serializers, sessions
+from jobfair.live import (
+    access,
+    announcements,
+    missed,
+    moderation,
+    queries,
+    queues,
+    serializers,
+    sessions,
+)
 from jobfair.live import desk as booth_desk  # the name desk is the rep's page below
 from jobfair.models.common import utcnow
 from jobfair.models.fair import LIVE_SESSION_STATUS_LABELS, LiveSession
@@ -74,7 +83,7 @@ def session_room(session_id: int):
     except DomainError as err:
         banned = err.message
     begin_write(db.session)
-    sessions.record_session_view(current_user, ls)
+    sessions.record_session_view(current_user, ls, visit=True)
     messages = [] if banned else queries.recent_messages(RoomKind.SESSION, ls.id)
     kind = stream_kind(ls.stream_url)
     origin = _embed_origin(ls.stream_url) if kind == "embed" else None
@@ -134,8 +143,12 @@ def report_message(message_id: int):
 @bp.get("/live/queues")
 @role_required("seeker")
 def my_queues():
+    entries = queries.my_queues(current_user)
     return render_template(
-        "live/queues.html", entries=queries.my_queues(current_user), max_queues=queues.MAX_QUEUES
+        "live/queues.html",
+        entries=entries,
+        max_queues=queues.MAX_QUEUES,
+        announcements=missed.recent([missed.fair_scope(e["fair_id"]) for e in entries]),
     )
 
 
@@ -169,7 +182,13 @@ def leave_queue(entry_id: int):
 def desk(booth_id: int):
     data = booth_desk.desk(current_user, booth_id)
     booth = access.rep_booth(current_user, booth_id)
-    return render_template("live/desk.html", desk=data, booth=booth, fair=booth.fair)
+    return render_template(
+        "live/desk.html",
+        desk=data,
+        booth=booth,
+        fair=booth.fair,
+        announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
+    )
 
 
 @bp.post("/live/booths/<int:booth_id>/call")
@@ -204,6 +223,7 @@ def chat_page(chat_id: int):
         colleagues=[u for u in booth_reps(booth) if u.id != current_user.id] if is_rep else [],
         profile=booth_desk.profile_summary(chat.seeker_user_id) if is_rep else None,
         next_steps=NEXT_STEP_LABELS,
+        announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
     )
 
 

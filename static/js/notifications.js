@@ -27,21 +27,37 @@
     live.textContent = text;
   }
 
+  function setCount(n) {
+    var b = badge();
+    if (!b) return;
+    var count = b.querySelector("[data-notification-count]");
+    if (count) count.textContent = String(n);
+    b.hidden = n <= 0;
+  }
+
   function onNotification(data) {
     var b = badge();
     if (b) {
       var count = b.querySelector("[data-notification-count]");
-      var n = parseInt((count && count.textContent) || "0", 10) || 0;
-      if (count) count.textContent = String(n + 1);
-      b.hidden = false;
+      setCount((parseInt((count && count.textContent) || "0", 10) || 0) + 1);
     }
     announce("新通知：" + ((data && data.title) || ""));
+  }
+
+  /* On every (re)connect ask for the count: what arrived while the socket was down (or
+     between the page's render and its connect) is counted too. */
+  function refresh(socket) {
+    socket.emit("unread", {}, function (ack) {
+      if (ack && ack.ok && typeof ack.unread === "number") setCount(ack.unread);
+    });
   }
 
   function attach(socket) {
     if (!socket || typeof socket.on !== "function" || attached.indexOf(socket) >= 0) return;
     attached.push(socket);
     socket.on("notification", onNotification);
+    socket.on("connect", function () { refresh(socket); });
+    if (socket.connected) refresh(socket);
   }
 
   function start() {
