@@ -35,6 +35,7 @@ def init_api(app: Flask) -> None:
         fairs,
         jobs,
         live,
+        live_figures,
         matching,
         notifications,
         occupations,

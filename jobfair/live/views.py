@@ -28,6 +28,7 @@ from jobfair.ids import require_id
 from jobfair.live import (
     access,
     announcements,
+    figures,
     missed,
     moderation,
     queries,
@@ -100,6 +101,9 @@ def session_room(session_id: int):
         counters=queries.session_counters(ls),
         host=access.can_host(current_user, ls),
         banned=banned,
+        room_apps=figures.room_applications(current_user, session_id=ls.id)
+        if current_user.role == "employer"
+        else None,
     )
     resp = make_response(html)
     if origin:
@@ -188,6 +192,7 @@ def desk(booth_id: int):
         booth=booth,
         fair=booth.fair,
         announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
+        room_apps=figures.room_applications(current_user, fair_id=booth.fair_id),
     )
 
 
@@ -260,6 +265,7 @@ def console(fair_id: int):
         restriction_labels=RESTRICTION_LABELS,
         restrict_minutes=moderation.RESTRICT_MINUTES,
         announce_client_id=_form_id(),
+        live_figures=figures.fair_figures(fair),
     )
 
 
@@ -318,3 +324,21 @@ def console_action(fair_id: int):
 
 def _form_id() -> str:
     return "form-" + secrets.token_hex(8)
+
+
+# --- 达成意向 (reps) ---------------------------------------------------------------------------
+
+
+@bp.post("/live/applications/<int:application_id>/intent")
+@role_required("employer")
+def intent(application_id: int):
+    try:
+        if request.form.get("action") == "unmark":
+            figures.unmark_intent(current_user, application_id)
+            flash("已取消达成意向。", "success")
+        else:
+            figures.mark_intent(current_user, application_id)
+            flash("已标记达成意向。", "success")
+    except DomainError as err:
+        _flash_error(err)
+    return _back(url_for("fairs.my_booths"))
