@@ -119,7 +119,8 @@ def save(user: User, choices: dict) -> list[dict]:
     unknown = [k for k in choices if k not in allowed]
     if unknown:
         raise DomainError(
-            "不能设置这类通知：" + "、".join(str(k)[:30] for k in unknown[:5]),
+            "不能设置这类通知："
+            + "、".join(NOTIFICATION_KIND_LABELS.get(k, str(k)[:30]) for k in unknown[:5]),
             code="validation_error",
             fields={str(k)[:30]: "不能设置" for k in unknown[:5]},
         )
