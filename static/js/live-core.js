@@ -146,6 +146,19 @@
       var sc = li.getAttribute("data-scope"), n = parseInt(li.getAttribute("data-seq"), 10) || 0;
       rendered[sc] = Math.max(rendered[sc] || 0, n);
     });
+    function flag(li) {
+      if (li.querySelector(".tag.new")) return;
+      li.classList.add("is-new");
+      li.insertBefore(document.createTextNode(" "), li.firstChild);
+      li.insertBefore(el("span", "tag new", "新"), li.firstChild);
+    }
+    /* Rendered by the server but posted after this user's last visit: new to them. */
+    function markNew(scopeName, after) {
+      Array.prototype.forEach.call(list.querySelectorAll("li[data-seq]"), function (li) {
+        if (li.getAttribute("data-scope") === scopeName &&
+            (parseInt(li.getAttribute("data-seq"), 10) || 0) > after) flag(li);
+      });
+    }
     function add(a) {
       if (list.querySelector('li[data-id="' + a.id + '"]')) { writeSeen(viewer, a.scope, a.seq); return; }
       var li = el("li");
@@ -153,11 +166,7 @@
       li.setAttribute("data-seq", a.seq);
       li.setAttribute("data-scope", a.scope);
       var before = seenAtOpen[a.scope];
-      if (before === null || before === undefined || a.seq > before) {
-        li.className = "is-new";
-        li.appendChild(el("span", "tag new", "新"));
-        li.appendChild(document.createTextNode(" "));
-      }
+      if (before === null || before === undefined || a.seq > before) flag(li);
       li.appendChild(el("time", "", a.time || time(a.created_at)));
       li.appendChild(document.createTextNode(" " + a.body));
       insertOrdered(list, li, "data-id", a.id);
@@ -171,6 +180,7 @@
         /* First visit in this browser: what the server rendered counts as seen. */
         seenAtOpen[name] = stored === null ? shown : stored;
         var start = stored === null ? shown : Math.min(stored, shown || stored);
+        if (stored !== null) markNew(name, stored);
         seqs[name] = sequence(start, add, function (after, done) {
           if (opts.fetch) opts.fetch(name, after, done); else done(null);
         });
