@@ -14,9 +14,9 @@ def _announce(organiser, base: str, fair_id: int, text: str) -> None:
 
 
 def test_announcement_posted_while_the_page_was_closed_appears_on_reopening(
-    live_server,
-    browser,
-    world: World,  # noqa: F811
+    live_server,  # noqa: F811  (the fixture imported above)
+    browser,  # noqa: F811
+    world: World,
 ):
     base = live_server
     seeker = _signed_in(browser, base, world.seekers[0])
@@ -44,9 +44,9 @@ def test_announcement_posted_while_the_page_was_closed_appears_on_reopening(
 
 
 def test_the_lobby_shows_every_announcement_missed_not_only_the_last_five(
-    live_server,
-    browser,
-    world: World,  # noqa: F811
+    live_server,  # noqa: F811  (the fixture imported above)
+    browser,  # noqa: F811
+    world: World,
 ):
     base = live_server
     seeker = _signed_in(browser, base, world.seekers[1])
