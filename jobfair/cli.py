@@ -34,7 +34,6 @@ def demo_hooks() -> tuple:
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
     from jobfair.live import demo as live
-    from jobfair.live import demo_care as live_care
     from jobfair.notifications import demo as notifications
     from jobfair.positions import demo as positions
     from jobfair.recommendations import demo as recommendations
@@ -50,7 +49,6 @@ def demo_hooks() -> tuple:
         notifications.seed_demo,
         fairs.seed_demo,
         live.seed_demo,
-        live_care.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
     )

@@ -1,5 +1,5 @@
-"""Demo figures, waits and notices of the live feature (seed/live_care.json), loaded by
-`flask seed` after the live demo: viewers of the on-air session (观看人次), its peaks,
+"""Demo figures, waits and notices of the live feature (seed/live_care.json), loaded by the
+live demo (jobfair/live/demo.py) in its transaction: viewers of the on-air session (观看人次), its peaks,
 applications made from its pinned card with 达成意向 marks, the booth's past chats (the wait
 estimate's median), a notification preference and the employer's notices. Keyed by natural
 keys (session and seeker, application, kind and title), so a second run adds nothing."""
@@ -7,7 +7,6 @@ keys (session and seeker, application, kind and title), so a second run adds not
 from datetime import datetime, timedelta
 
 from jobfair.extensions import db
-from jobfair.live.demo import _Demo
 from jobfair.models import (
     Application,
     ApplicationEvent,
@@ -22,11 +21,11 @@ from jobfair.models import (
     SessionView,
     User,
 )
-from jobfair.seeding import read_seed, write_transaction
+from jobfair.seeding import read_seed
 
 
 class _Care:
-    def __init__(self, demo: _Demo, spec: dict, now: datetime):
+    def __init__(self, demo, spec: dict, now: datetime):
         self.demo, self.spec, self.now = demo, spec, now
         self.made = {"直播观看": 0, "直播间投递": 0, "达成意向": 0, "历史面谈": 0, "通知": 0}
 
@@ -187,16 +186,13 @@ class _Care:
             self.made["通知"] += 1
 
 
-def seed_demo(now: datetime) -> dict[str, int]:
-    """Create these demo records idempotently; return {中文标签: 新增条数}."""
-    demo = _Demo(read_seed("live"), now)
+def seed_care(demo, now: datetime) -> dict[str, int]:
+    """Add these records around the live demo's session (`demo`: its found records), inside
+    the caller's transaction; return {中文标签: 新增条数}."""
     care = _Care(demo, read_seed("live_care"), now)
-    with write_transaction():
-        if not demo.find():
-            return {}
-        care.viewers()
-        care.peaks()
-        care.room_applications()
-        care.finished_chats()
-        care.notices()
-    return {k: v for k, v in care.made.items() if v}
+    care.viewers()
+    care.peaks()
+    care.room_applications()
+    care.finished_chats()
+    care.notices()
+    return care.made
