@@ -13,11 +13,13 @@ def init_cli(app: Flask) -> None:
     from jobfair.auth.commands import security
     from jobfair.casework.commands import casework
     from jobfair.jobs import commands as jobs_commands
+    from jobfair.notifications.commands import notifications
     from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
     for command in (users, seed_command(demo_hooks()), match, casework, alerts, security):
         app.cli.add_command(command)
+    app.cli.add_command(notifications)
     jobs_commands.init_app(app)
 
 

@@ -139,6 +139,49 @@ subsidy_decided = _signals.signal(
     follow its 一次性创业补贴 / 贴息 claims by it.""",
 )
 
+# --- employers: what the organisers decided about them -------------------------------------
+
+employer_reviewed = _signals.signal(
+    "employer-reviewed",
+    doc="""An organiser verified or rejected an employer's registration (单位审核).
+
+    Sent by ``jobfair.organiser`` inside the transaction; the sender is the ``Employer``,
+    with ``verified: bool`` and ``reason: str``. Notifications tell the employer's people.""",
+)
+
+position_held = _signals.signal(
+    "position-held",
+    doc="""A position an employer published waits for an organiser's review (待审核).
+
+    Sent by ``jobfair.positions`` inside the transaction when the position becomes held; the
+    sender is the ``Position``, with ``phrases: list[str]``. Notifications tell the employer.""",
+)
+
+position_reviewed = _signals.signal(
+    "position-reviewed",
+    doc="""An organiser let a held position through or returned it (放行 / 退回).
+
+    Sent by ``jobfair.organiser`` inside the transaction; the sender is the ``Position``, with
+    ``approved: bool`` and ``note: str``. Notifications tell the employer.""",
+)
+
+booth_decided = _signals.signal(
+    "booth-decided",
+    doc="""An organiser approved or declined an employer's booth at a fair.
+
+    Sent by ``jobfair.fairs`` inside the transaction; the sender is the ``Booth``, with
+    ``approved: bool`` and ``reason: str``. Notifications tell the employer.""",
+)
+
+rep_changed = _signals.signal(
+    "rep-changed",
+    doc="""An employer added or removed a rep account (招聘代表).
+
+    Sent by ``jobfair.employers`` inside the transaction (sender ``None``) with
+    ``employer_id``, ``rep_user_id``, ``rep_name``, ``added: bool`` and ``actor_id``.
+    Notifications tell the employer's other people, and the new rep.""",
+)
+
 # --- the after-commit queue ----------------------------------------------------------------
 
 _QUEUE = "jobfair_after_commit"

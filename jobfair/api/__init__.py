@@ -36,6 +36,7 @@ def init_api(app: Flask) -> None:
         gigs,
         jobs,
         live,
+        live_figures,
         matching,
         notifications,
         occupations,

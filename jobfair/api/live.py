@@ -21,7 +21,18 @@ class LiveBoothCountOut(Schema):
     employer = fields.Str()
     reps_online = fields.Int()
     queue_length = fields.Int()
-    wait_minutes = fields.Int(metadata={"description": "排队人数 × 每次面谈分钟 ÷ 在线招聘人员"})
+    wait_minutes = fields.Int(
+        allow_none=True,
+        metadata={
+            "description": "排队人数 × 本展位最近面谈时长中位数 ÷ 在线招聘人员；无人在线时为 null（不估计）"
+        },
+    )
+    typical_minutes = fields.Float(
+        metadata={
+            "description": "最近 20 次已结束面谈时长的中位数（不足 3 次时为展位设定的面谈时长）"
+        }
+    )
+    typical_sample = fields.Int(metadata={"description": "计算中位数用到的面谈次数"})
 
 
 class LiveCountsOut(Schema):
@@ -58,7 +69,11 @@ class QueueEntryOut(Schema):
     place = fields.Int(metadata={"description": "排队位置（仅 waiting）"})
     chat_minutes = fields.Int()
     reps_online = fields.Int()
-    wait_minutes = fields.Int()
+    wait_minutes = fields.Int(
+        allow_none=True, metadata={"description": "预计等待分钟；没有招聘人员在线时为 null"}
+    )
+    typical_minutes = fields.Float()
+    typical_sample = fields.Int()
     chat = fields.Nested(LiveChatRef, allow_none=True)
 
 

@@ -23,6 +23,7 @@ from jobfair.live import (
     chat,
     desk,
     lobby,
+    missed,
     moderation,
     presence,
     queries,
@@ -33,8 +34,8 @@ from jobfair.live import (
 )
 from jobfair.live.broadcasts import (
     counts_changed,
-    desk_changed,
     desk_room,
+    queue_changed,
     queue_room,
     session_counters,
 )
@@ -51,6 +52,7 @@ from jobfair.live.realtime import (
 from jobfair.models.fair import Booth
 from jobfair.models.live import RoomKind
 from jobfair.models.user import LoginSession, Role
+from jobfair.notifications.services import unread_count
 from jobfair.security import token_digest
 
 SERVER_ERROR = "服务器开小差了，请稍后再试。"
@@ -168,8 +170,8 @@ class LiveNamespace(Namespace):
             elif kind == "booth":
                 booth = db.session.get(Booth, ident)
                 if booth is not None:
-                    counts_changed(booth.fair_id)
-                    desk_changed(booth.id)
+                    # The queue's seekers see who serves: no rep online means no wait promised.
+                    queue_changed(booth)
             elif kind == "session":
                 session_counters(ident)
 
@@ -180,6 +182,12 @@ class LiveNamespace(Namespace):
 
 class UserNamespace(LiveNamespace):
     """The root namespace: opened by every signed-in page; notifications and forced logout."""
+
+    @handler()
+    def on_unread(self, user, data):
+        """The unread count, asked on every (re)connect: notifications pushed while the
+        socket was down are counted in the badge all the same."""
+        return {"unread": unread_count(user.id)}
 
 
 class LobbyNamespace(LiveNamespace):
@@ -329,7 +337,14 @@ class BoothNamespace(LiveNamespace):
             join_room(queue_room(e["booth_id"]))
             join_room(fair_room(e["fair_id"]))
             self._track(presence.fair_key(e["fair_id"]), user)
-        return {"entries": entries}
+        scopes = [missed.fair_scope(e["fair_id"]) for e in entries]
+        anns, more = missed.since(scopes, data.get("announcement_seqs"))
+        return {"entries": entries, "announcements": anns, "more_announcements": more}
+
+    @handler()
+    def on_announcements(self, user, data):
+        """The next page of a fair's announcements after a number (a long gap)."""
+        return missed.public_fair_page(data.get("scope"), data.get("after_seq"))
 
     @handler(write=True)
     def on_join_queue(self, user, data):
@@ -350,7 +365,12 @@ class BoothNamespace(LiveNamespace):
         join_room(desk_room(booth.id))
         join_room(fair_room(booth.fair_id))
         self._track(presence.booth_key(booth.id), user)
-        return {"desk": desk.desk(user, booth.id)}
+        anns, more = missed.since([missed.fair_scope(booth.fair_id)], data.get("announcement_seqs"))
+        return {
+            "desk": desk.desk(user, booth.id),
+            "announcements": anns,
+            "more_announcements": more,
+        }
 
     @handler(write=True)
     def on_call_next(self, user, data):
@@ -364,10 +384,15 @@ class BoothNamespace(LiveNamespace):
         join_room(chat_room(chat.id))
         join_room(fair_room(chat.booth.fair_id))
         messages, more = queries.backfill(RoomKind.CHAT, chat.id, data.get("last_seq"))
+        anns, more_anns = missed.since(
+            [missed.fair_scope(chat.booth.fair_id)], data.get("announcement_seqs")
+        )
         return {
             "chat": serializers.chat_dict(chat),
             "messages": [serializers.message_dict(m) for m in messages],
             "more_messages": more,
+            "announcements": anns,
+            "more_announcements": more_anns,
         }
 
     @handler()

@@ -25,7 +25,17 @@ from jobfair.extensions import db
 from jobfair.fairs.booths import approved_booths, booth_reps, shown_positions
 from jobfair.fairs.schedule import fair_sessions, stream_kind
 from jobfair.ids import require_id
-from jobfair.live import access, announcements, moderation, queries, queues, serializers, sessions
+from jobfair.live import (
+    access,
+    announcements,
+    figures,
+    missed,
+    moderation,
+    queries,
+    queues,
+    serializers,
+    sessions,
+)
 from jobfair.live import desk as booth_desk  # the name desk is the rep's page below
 from jobfair.models.common import utcnow
 from jobfair.models.fair import LIVE_SESSION_STATUS_LABELS, LiveSession
@@ -74,7 +84,7 @@ def session_room(session_id: int):
     except DomainError as err:
         banned = err.message
     begin_write(db.session)
-    sessions.record_session_view(current_user, ls)
+    sessions.record_session_view(current_user, ls, visit=True)
     messages = [] if banned else queries.recent_messages(RoomKind.SESSION, ls.id)
     kind = stream_kind(ls.stream_url)
     origin = _stream_origin(ls.stream_url, kind)
@@ -92,6 +102,9 @@ def session_room(session_id: int):
         counters=queries.session_counters(ls),
         host=access.can_host(current_user, ls),
         banned=banned,
+        room_apps=figures.room_applications(current_user, session_id=ls.id)
+        if current_user.role == "employer"
+        else None,
     )
     resp = make_response(html)
     if origin:
@@ -149,8 +162,12 @@ def report_message(message_id: int):
 @bp.get("/live/queues")
 @role_required("seeker")
 def my_queues():
+    entries = queries.my_queues(current_user)
     return render_template(
-        "live/queues.html", entries=queries.my_queues(current_user), max_queues=queues.MAX_QUEUES
+        "live/queues.html",
+        entries=entries,
+        max_queues=queues.MAX_QUEUES,
+        announcements=missed.recent([missed.fair_scope(e["fair_id"]) for e in entries]),
     )
 
 
@@ -184,7 +201,14 @@ def leave_queue(entry_id: int):
 def desk(booth_id: int):
     data = booth_desk.desk(current_user, booth_id)
     booth = access.rep_booth(current_user, booth_id)
-    return render_template("live/desk.html", desk=data, booth=booth, fair=booth.fair)
+    return render_template(
+        "live/desk.html",
+        desk=data,
+        booth=booth,
+        fair=booth.fair,
+        announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
+        room_apps=figures.room_applications(current_user, fair_id=booth.fair_id),
+    )
 
 
 @bp.post("/live/booths/<int:booth_id>/call")
@@ -219,6 +243,7 @@ def chat_page(chat_id: int):
         colleagues=[u for u in booth_reps(booth) if u.id != current_user.id] if is_rep else [],
         profile=booth_desk.profile_summary(chat.seeker_user_id) if is_rep else None,
         next_steps=NEXT_STEP_LABELS,
+        announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
     )
 
 
@@ -255,6 +280,7 @@ def console(fair_id: int):
         restriction_labels=RESTRICTION_LABELS,
         restrict_minutes=moderation.RESTRICT_MINUTES,
         announce_client_id=_form_id(),
+        live_figures=figures.fair_figures(fair),
     )
 
 
@@ -313,3 +339,21 @@ def console_action(fair_id: int):
 
 def _form_id() -> str:
     return "form-" + secrets.token_hex(8)
+
+
+# --- 达成意向 (reps) ---------------------------------------------------------------------------
+
+
+@bp.post("/live/applications/<int:application_id>/intent")
+@role_required("employer")
+def intent(application_id: int):
+    try:
+        if request.form.get("action") == "unmark":
+            figures.unmark_intent(current_user, application_id)
+            flash("已取消达成意向。", "success")
+        else:
+            figures.mark_intent(current_user, application_id)
+            flash("已标记达成意向。", "success")
+    except DomainError as err:
+        _flash_error(err)
+    return _back(url_for("fairs.my_booths"))

@@ -49,7 +49,8 @@ from jobfair.models.live import (
     QueueEntry,
     SessionView,
 )
-from jobfair.models.notification import Notification
+from jobfair.models.live_figures import LiveIntent, LivePeak
+from jobfair.models.notification import Notification, NotificationPreference
 from jobfair.models.occupation import Occupation
 from jobfair.models.onsite import BoothVisit, ClaimCode
 from jobfair.models.outcome import (
@@ -90,6 +91,9 @@ __all__ = [
     "JobRun",
     "JobStatus",
     "Announcement",
+    "LiveIntent",
+    "LivePeak",
+    "NotificationPreference",
     "FairVisit",
     "InterviewChat",
     "LiveApplication",

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from marshmallow import ValidationError, validates
 
-from jobfair import audit, moderation, occupations, reference
+from jobfair import audit, events, moderation, occupations, reference
 from jobfair.employers.acting import owned_employer, require_employer
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
@@ -217,7 +217,11 @@ def _moderate(position: Position, by_organiser: bool = False) -> None:
             pending = True
     position.review_flags = flags
     if pending:
+        was_held = position.status == PositionStatus.HELD
         position.status = PositionStatus.HELD
+        if not was_held and not by_organiser:
+            phrases = [f["phrase"] for f in flags if not f.get("approved")]
+            events.position_held.send(position, phrases=phrases)
     else:
         if position.status != PositionStatus.PUBLISHED:
             position.published_at = utcnow()

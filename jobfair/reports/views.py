@@ -12,6 +12,7 @@ from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.fairs import campaigns as campaign_ops
+from jobfair.live import figures as live_figures
 from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.fair import FAIR_STATUS_LABELS, Fair, LiveSession
 from jobfair.policies import reports as subsidy_reports
@@ -108,6 +109,8 @@ def fair_summary(fair_id: int):
         by_group=data["by_group"],
         stage_labels=funnel.stage_labels(True),
         generated=utcnow(),
+        live_figures=live_figures.fair_figures(fair),
+        live_figure_labels=live_figures.FIGURE_LABELS,
     )
 
 

@@ -66,10 +66,24 @@ document.addEventListener("DOMContentLoaded", function () {
     if (left <= 60 && !warned) { warned = true; countdown.setAttribute("role", "alert"); }
   }
 
+  var fairScope = "fair:" + box.getAttribute("data-fair");
+  var anns = L.announcements(box.querySelector("[data-announcements]"), box.getAttribute("data-viewer"), {
+    scopes: [fairScope],
+    fetch: function (sc, after, done) {
+      L.request(NS, "announcements", { scope: sc, after_seq: after }, function (ack) {
+        done(ack.ok ? ack.announcements : null, ack.more);
+      });
+    },
+    onShow: function () { box.querySelector("[data-announce-box]").hidden = false; }
+  });
+
   var s = L.onConnect(NS, function () {
-    L.request(NS, "open_chat", { chat_id: chatId, last_seq: messages.last }, function (ack) {
+    L.request(NS, "open_chat", {
+      chat_id: chatId, last_seq: messages.last, announcement_seqs: anns.last()
+    }, function (ack) {
       if (!ack.ok) return;
       messages.page(ack.messages, ack.more_messages);
+      anns.page(ack.announcements, ack.more_announcements);
       endsAt = new Date(ack.chat.ends_at);
       if (ack.chat.ended) finish();
       Object.keys(pending).forEach(function (cid) { send(pending[cid], cid); });
@@ -92,16 +106,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!isRep && c.id !== chatId && ended) window.location.href = "/live/chats/" + c.id;
   });
 
-  s.on("announcement", function (a) {
-    var ul = box.querySelector("[data-announcements]");
-    if (!ul || ul.querySelector('li[data-id="' + a.id + '"]')) return;
-    var li = L.el("li", "is-new");
-    li.setAttribute("data-id", a.id);
-    li.appendChild(L.el("time", "", a.time));
-    li.appendChild(document.createTextNode(" " + a.body));
-    ul.appendChild(li);
-    box.querySelector("[data-announce-box]").hidden = false;
-  });
+  s.on("announcement", function (a) { if (a.scope === fairScope) anns.take(a); });
 
   function send(body, cid) {
     cid = cid || L.clientId();
