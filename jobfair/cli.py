@@ -31,6 +31,7 @@ def demo_hooks() -> tuple:
     from jobfair.casework import demo as casework
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
+    from jobfair.interviews import demo as interviews
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
     from jobfair.positions import demo as positions
@@ -47,6 +48,7 @@ def demo_hooks() -> tuple:
         notifications.seed_demo,
         fairs.seed_demo,
         live.seed_demo,
+        interviews.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
     )

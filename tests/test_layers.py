@@ -69,6 +69,7 @@ RULES = {
     "reports": "features",
     "channels": "features",
     "alerts": "features",
+    "interviews": "features",
     "organiser": "features",
     "main": "features",
     "seeding": "features",

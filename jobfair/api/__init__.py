@@ -33,6 +33,7 @@ def init_api(app: Flask) -> None:
         casework,
         employers,
         fairs,
+        interviews,
         jobs,
         live,
         matching,

@@ -33,6 +33,7 @@ from jobfair.models.fair import (
     LiveSessionEmployer,
     LiveSessionStatus,
 )
+from jobfair.models.interview import FairSurvey, Invitation, ScheduledInterview
 from jobfair.models.job import JobRun, JobStatus
 from jobfair.models.live import (
     Announcement,
@@ -136,4 +137,7 @@ __all__ = [
     "SeekerProfile",
     "User",
     "UserStatus",
+    "FairSurvey",
+    "Invitation",
+    "ScheduledInterview",
 ]

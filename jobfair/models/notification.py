@@ -17,6 +17,8 @@ NOTIFICATION_KIND_LABELS = {
     "job_alert": "职位提醒",
     "talent_alert": "人才提醒",
     "system": "系统通知",
+    "interview": "面试安排",
+    "invitation": "单位邀请",
 }
 
 
