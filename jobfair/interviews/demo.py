@@ -145,7 +145,9 @@ def _surveys(spec: dict, now: datetime, tally: Tally) -> None:
     booths = db.session.scalars(
         select(Booth).filter_by(fair_id=fair.id, status="approved").order_by(Booth.id)
     ).all()
-    rows = [(r.seeker_user_id, "seeker", None, a) for r, a in zip(regs, spec["surveys"], strict=False)]
+    rows = [
+        (r.seeker_user_id, "seeker", None, a) for r, a in zip(regs, spec["surveys"], strict=False)
+    ]
     rows += [
         (b.employer.user_id, "employer", b.employer_id, a)
         for b, a in zip(booths, spec["employer_surveys"], strict=False)

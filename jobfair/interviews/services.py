@@ -237,16 +237,19 @@ def schedule(
         status=ST.PROPOSED,
     )
     _apply_plan(iv, values)
-    db.session.add(iv)
-    add_timeline_entry(app, "interview_proposed", user, summary(iv) + _with_note(iv.note))
-    notify(
-        app.seeker_id,
-        "interview",
-        f"{app.position.employer.name}邀请你面试",
-        f"岗位：{app.position.title}。{summary(iv)}。请确认是否参加。",
-        _seeker_link(),
-    )
+    employer_name, title, text = app.position.employer.name, app.position.title, summary(iv)
     try:
+        # Inside the try: the insert may meet the one-open-arrangement rule at any flush.
+        db.session.add(iv)
+        db.session.flush()
+        add_timeline_entry(app, "interview_proposed", user, text + _with_note(iv.note))
+        notify(
+            app.seeker_id,
+            "interview",
+            f"{employer_name}邀请你面试",
+            f"岗位：{title}。{text}。请确认是否参加。",
+            _seeker_link(),
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
