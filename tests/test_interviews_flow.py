@@ -321,3 +321,29 @@ def test_live_chat_with_a_bad_time_keeps_the_chat_open(app, world: World):
     assert "面试时间应晚于现在" in resp.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(InterviewChat, chat_id).ended_at is None
+
+
+def test_the_seekers_open_tabs_hear_of_the_invitation_and_others_do_not(
+    app, applied, make_seeker, sock
+):
+    from conftest import events
+
+    employer, _position, seeker, app_id = applied
+    tab = sock(seeker, "/")
+    stranger = sock(make_seeker(name="王芳"), "/")
+    tab.get_received("/")
+    stranger.get_received("/")
+    emp = _client(app, employer.user)
+    iv = emp.post("/api/v1/interviews", json={"application_id": app_id, **_plan()}).get_json()
+    titles = [n["title"] for n in events(tab, "/", "notification")]
+    assert "南京宁钢精工机械有限公司邀请你面试" in titles
+    assert events(stranger, "/", "notification") == []
+    # The employer's tab hears the seeker's answer.
+    emp_tab = sock(employer.user, "/")
+    emp_tab.get_received("/")
+    _client(app, seeker).post(
+        f"/api/v1/interviews/{iv['id']}/respond",
+        json={"action": "reschedule", "message": "周五上午可以"},
+    )
+    pushed = events(emp_tab, "/", "notification")
+    assert pushed and pushed[0]["title"] == "周建军申请改期" and "周五上午可以" in pushed[0]["body"]

@@ -89,7 +89,7 @@ def invite(user: User, seeker_id, data: dict) -> Invitation:
     message (optional, ≤ 200 字). Commits."""
     employer = _acting_employer(user)
     kind = data.get("kind") or K.APPLY
-    if kind not in set(K):
+    if not isinstance(kind, str) or kind not in set(K):
         raise DomainError("邀请类型无效。", code="validation_error", fields={"kind": "请选择"})
     message = clean_text(str(data.get("message") or ""))
     if len(message) > 200:
@@ -197,7 +197,7 @@ def respond(user: User, invitation_id, action: str) -> dict:
     booth invitation registers for the fair when needed and, once the fair is on, queues.
     Returns {"invitation", "application_id"?, "queue_entry_id"?}."""
     inv = _seeker_invitation(user, invitation_id)
-    if action not in ("accept", "decline"):
+    if not isinstance(action, str) or action not in ("accept", "decline"):
         raise DomainError("操作无效。", code="validation_error", fields={"action": "请选择"})
     if inv.status != IS.PENDING:
         if (action == "accept") == (inv.status == IS.ACCEPTED):
