@@ -155,6 +155,7 @@ def test_bad_arrangements_are_refused_and_nothing_is_written(app, applied):
         (_plan(place=""), "place"),
         (_plan(starts_at=_local(utcnow() - timedelta(hours=1))), "starts_at"),
         (_plan(mode="video_link", video_url="javascript:alert(1)"), "video_url"),
+        (_plan(mode="video_link", video_url="https://a.cn/x\r\nBEGIN:VEVENT"), "video_url"),
         (_plan(contact_phone="abc"), "contact_phone"),
         (_plan(minutes="5"), "minutes"),
         (_plan(mode="pigeon"), "mode"),
@@ -347,3 +348,18 @@ def test_the_seekers_open_tabs_hear_of_the_invitation_and_others_do_not(
     )
     pushed = events(emp_tab, "/", "notification")
     assert pushed and pushed[0]["title"] == "周建军申请改期" and "周五上午可以" in pushed[0]["body"]
+
+
+def test_text_cannot_forge_calendar_lines(app, applied):
+    employer, _position, seeker, app_id = applied
+    emp = _client(app, employer.user)
+    place = "3 楼\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:假的, 面试; 取消"
+    iv = emp.post(
+        "/api/v1/interviews", json={"application_id": app_id, **_plan(place=place)}
+    ).get_json()
+    lines = _client(app, seeker).get(f"/interviews/{iv['id']}.ics").get_data(as_text=True)
+    lines = lines.split("\r\n")
+    assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VEVENT") == 1
+    assert not any(line.startswith("SUMMARY:假的") for line in lines)
+    unfolded = "\r\n".join(lines).replace("\r\n ", "")
+    assert "LOCATION:3 楼\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:假的\\, 面试\\; 取消" in unfolded

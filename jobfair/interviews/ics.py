@@ -72,7 +72,7 @@ def interview_ics(iv: ScheduledInterview, host: str, stamp) -> str:
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED' if iv.status == 'accepted' else 'TENTATIVE'}",
     ]
     if iv.mode == InterviewMode.VIDEO_LINK and iv.video_url:
-        rows.append(f"URL:{iv.video_url}")
+        rows.append("URL:" + "".join(c for c in iv.video_url if not c.isspace()))
     if not cancelled:
         rows += [
             "BEGIN:VALARM",

@@ -85,7 +85,11 @@ class PlanSchema(BaseSchema):
         if mode == InterviewMode.VIDEO_LINK:
             url = (data.get("video_url") or "").strip()
             parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.netloc
+                or any(c.isspace() or ord(c) < 32 for c in url)
+            ):
                 raise ValidationError(
                     "请填写以 https:// 开头的视频会议链接。", field_name="video_url"
                 )
