@@ -17,18 +17,26 @@ LIVE_INVITE_NOTE = "直播面谈中由招聘方邀请面试"
 
 
 def upgrade():
-    with op.batch_alter_table("booths") as batch:
-        batch.add_column(sa.Column("max_chats", sa.Integer(), nullable=False, server_default="2"))
-        batch.create_check_constraint("ck_booths_max_chats", "max_chats >= 1 AND max_chats <= 5")
-    with op.batch_alter_table("applications") as batch:
-        batch.add_column(
-            sa.Column("origin", sa.String(16), nullable=False, server_default="seeker")
-        )
-        batch.create_check_constraint(
-            "ck_applications_origin", "origin IN ('seeker', 'invitation', 'employer')"
-        )
-    with op.batch_alter_table("application_events") as batch:
-        batch.add_column(sa.Column("kind", sa.String(24), nullable=True))
+    # Plain ADD COLUMN, never a batch copy: on SQLite a batch drops and recreates the table,
+    # and dropping booths or applications would cascade to their queue entries, chats and
+    # timeline rows.
+    _add_checked_column(
+        "booths",
+        "max_chats",
+        "INTEGER NOT NULL DEFAULT 2",
+        sa.Column("max_chats", sa.Integer(), nullable=False, server_default="2"),
+        "ck_booths_max_chats",
+        "max_chats >= 1 AND max_chats <= 5",
+    )
+    _add_checked_column(
+        "applications",
+        "origin",
+        "VARCHAR(16) NOT NULL DEFAULT 'seeker'",
+        sa.Column("origin", sa.String(16), nullable=False, server_default="seeker"),
+        "ck_applications_origin",
+        "origin IN ('seeker', 'invitation', 'employer')",
+    )
+    op.add_column("application_events", sa.Column("kind", sa.String(24), nullable=True))
     # Applications a rep opened in a live chat were written as if the seeker had applied with
     # the system's words as their note: give the words to the system and say who opened it.
     note = sa.bindparam("note", LIVE_INVITE_NOTE)
@@ -208,11 +216,26 @@ def downgrade():
     op.drop_table("fair_surveys")
     op.drop_table("invitations")
     op.drop_table("scheduled_interviews")
-    with op.batch_alter_table("application_events") as batch:
-        batch.drop_column("kind")
-    with op.batch_alter_table("applications") as batch:
-        batch.drop_constraint("ck_applications_origin", type_="check")
-        batch.drop_column("origin")
-    with op.batch_alter_table("booths") as batch:
-        batch.drop_constraint("ck_booths_max_chats", type_="check")
-        batch.drop_column("max_chats")
+    for table, column, check in (
+        ("application_events", "kind", None),
+        ("applications", "origin", "ck_applications_origin"),
+        ("booths", "max_chats", "ck_booths_max_chats"),
+    ):
+        if op.get_bind().dialect.name == "sqlite":
+            # SQLite drops a column whose only constraint is its own CHECK in place.
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        else:
+            if check:
+                op.drop_constraint(check, table, type_="check")
+            op.drop_column(table, column)
+
+
+def _add_checked_column(table, name, sqlite_ddl, column, check_name, check_sql):
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            f"ALTER TABLE {table} ADD COLUMN {name} {sqlite_ddl}"
+            f" CONSTRAINT {check_name} CHECK ({check_sql})"
+        )
+    else:
+        op.add_column(table, column)
+        op.create_check_constraint(check_name, table, check_sql)
