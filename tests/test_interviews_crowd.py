@@ -265,6 +265,18 @@ def test_survey_after_the_fair_and_its_figures_in_the_report(app, world: World):
         db.session.commit()
     fair_page = me.get(f"/fairs/{world.fair_id}").get_data(as_text=True)
     assert "填写满意度调查" in fair_page
+    # The hourly job tells each participant once.
+    from jobfair.interviews.jobs import send_survey_invitations
+    from jobfair.models import Notification
+
+    with app.app_context(), writing():
+        told = send_survey_invitations(utcnow().isoformat())
+        assert told == 4 + 5  # four registered seekers, five booth employers
+        assert send_survey_invitations(utcnow().isoformat()) == 0
+        links = db.session.scalars(
+            db.select(Notification.link).filter_by(user_id=world.seekers[0].id)
+        ).all()
+        assert f"/fairs/{world.fair_id}/survey" in links
     bad = me.post(f"/fairs/{world.fair_id}/survey", data={"rating": "9", "useful": "3"})
     assert bad.status_code == 422 and "提交的数据有误" in bad.get_data(as_text=True)
     ok = me.post(

@@ -197,8 +197,9 @@ def test_flask_scheduler_once_makes_up_the_latest_slots(app, runner, monkeypatch
     monkeypatch.setattr(match_jobs, "rebuild_match_index", lambda: {"positions": 0})
     result = runner.invoke(args=["scheduler", "--once"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("done") == 4  # escalation, digests, interview reminders, index
+    # escalation, digests, interview reminders, fair surveys, index rebuild
+    assert result.output.count("done") == 5
     again = runner.invoke(args=["scheduler", "--once"])
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 4
-    assert again.output.count("done") == 4  # the same runs: nothing ran twice
+        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 5
+    assert again.output.count("done") == 5  # the same runs: nothing ran twice

@@ -13,7 +13,9 @@ from jobfair.ids import require_id
 from jobfair.models.common import utcnow
 from jobfair.models.fair import Booth, BoothStatus, Fair, FairRegistration, FairStatus
 from jobfair.models.interview import FairSurvey, SurveyRole
+from jobfair.models.notification import Notification
 from jobfair.models.user import Role, User
+from jobfair.notifications.services import notify
 from jobfair.seekers.services import clean_text
 from jobfair.validation import BaseSchema, Bool, Int, Text, load
 
@@ -175,3 +177,49 @@ def results(fair_id: int, *, with_comments: bool = False) -> dict:
             )
         out[role.value] = item
     return out
+
+
+def invite_participants(now=None) -> int:
+    """Tell the participants of fairs that ended in the last day that the survey is open:
+    registered seekers and each booth employer's owner account, once each (a notification with
+    the survey link is the record). Commits; returns how many were told."""
+    now = now or utcnow()
+    fairs = db.session.scalars(
+        db.select(Fair).filter(
+            Fair.status.in_((FairStatus.PUBLISHED, FairStatus.CLOSED)),
+            Fair.ends_at <= now,
+            Fair.ends_at > now - timedelta(days=1),
+        )
+    ).all()
+    told = 0
+    for fair in fairs:
+        link = f"/fairs/{fair.id}/survey"
+        people = set(
+            db.session.scalars(
+                db.select(FairRegistration.seeker_user_id).filter_by(fair_id=fair.id)
+            )
+        )
+        people |= {
+            b.employer.user_id
+            for b in db.session.scalars(
+                db.select(Booth).filter_by(fair_id=fair.id, status=BoothStatus.APPROVED)
+            )
+        }
+        done = set(
+            db.session.scalars(
+                db.select(Notification.user_id).filter(
+                    Notification.link == link, Notification.user_id.in_(people or {0})
+                )
+            )
+        )
+        for user_id in sorted(people - done):
+            notify(
+                user_id,
+                "system",
+                f"“{fair.title}”已结束，请花一分钟评价",
+                "三个问题，结果只做汇总统计，帮助我们把下一场办得更好。",
+                link,
+            )
+            told += 1
+    db.session.commit()
+    return told

@@ -50,6 +50,13 @@ SCHEDULE = [
         pass_now=True,
     ),
     Entry(
+        "fair-surveys",
+        "jobfair.interviews.jobs.send_survey_invitations",
+        "15 * * * *",
+        "每小时请刚结束的招聘会的求职者和参展单位填写满意度调查（每人一次）",
+        pass_now=True,
+    ),
+    Entry(
         "match-rebuild",
         "jobfair.recommendations.jobs.rebuild_match_index",
         "30 19 * * *",
