@@ -328,3 +328,23 @@ def test_host_pins_from_a_list_of_the_fairs_positions(app, world: World, make_po
     assert "pin-position" not in seeker.get(f"/live/sessions/{world.session_id}").get_data(
         as_text=True
     )
+
+
+def test_openapi_documents_interviews_invitations_and_survey(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = spec["paths"]
+    for path, method in (
+        ("/api/v1/interviews", "post"),
+        ("/api/v1/interviews/{interview_id}/respond", "post"),
+        ("/api/v1/interviews/{interview_id}/reschedule", "post"),
+        ("/api/v1/interviews/{interview_id}/ics", "get"),
+        ("/api/v1/invitations", "post"),
+        ("/api/v1/invitations/{invitation_id}/answer", "post"),
+        ("/api/v1/booths/{booth_id}/candidates", "get"),
+        ("/api/v1/fairs/{fair_id}/survey", "post"),
+        ("/api/v1/fairs/{fair_id}/survey/results", "get"),
+    ):
+        assert method in paths[path], path
+        assert paths[path][method]["summary"], path
+    schema = spec["components"]["schemas"]["InterviewOut"]["properties"]
+    assert "video_room" in schema and "contact_phone" in schema
