@@ -363,3 +363,46 @@ def test_text_cannot_forge_calendar_lines(app, applied):
     assert not any(line.startswith("SUMMARY:假的") for line in lines)
     unfolded = "\r\n".join(lines).replace("\r\n ", "")
     assert "LOCATION:3 楼\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:假的\\, 面试\\; 取消" in unfolded
+
+
+def test_platform_video_interview_joins_only_its_two_parties_in_its_window(
+    app, applied, make_seeker, sock
+):
+    from jobfair.models import ScheduledInterview
+    from jobfair.models.common import utcnow
+
+    employer, _position, seeker, app_id = applied
+    emp = _client(app, employer.user)
+    soon = _local(utcnow() + timedelta(minutes=20))
+    iv = emp.post(
+        "/api/v1/interviews",
+        json={"application_id": app_id, **_plan(mode="platform", place="", starts_at=soon)},
+    ).get_json()
+    assert iv["video_room"] == f"interview:{iv['id']}"
+    me = _client(app, seeker)
+    page = me.get(f"/interviews/{iv['id']}/video").get_data(as_text=True)
+    assert 'data-call-kind="interview"' in page and f'data-call-id="{iv["id"]}"' in page
+    assert (
+        _client(app, make_seeker(name="王芳")).get(f"/interviews/{iv['id']}/video").status_code
+        == 404
+    )
+
+    def join(user):
+        c = sock(user, "/call")
+        return c.emit(
+            "join", {"kind": "interview", "id": iv["id"]}, namespace="/call", callback=True
+        )
+
+    assert join(seeker)["ok"] and join(employer.user)["ok"]
+    refused = join(make_seeker(name="张伟"))
+    assert refused["ok"] is False and refused["error"]["code"] == "not_found"
+    # Too early: the page says when it opens and the signalling refuses.
+    with app.app_context(), writing():
+        row = db.session.get(ScheduledInterview, iv["id"])
+        row.starts_at = utcnow() + timedelta(hours=3)
+        db.session.commit()
+    assert "开始前 30 分钟才能进入" in me.get(f"/interviews/{iv['id']}/video").get_data(
+        as_text=True
+    )
+    early = join(seeker)
+    assert early["ok"] is False and early["error"]["code"] == "interview_not_open"

@@ -9,7 +9,11 @@ from jobfair.errors import DomainError, wants_json
 from jobfair.extensions import db
 from jobfair.fairs.schemas import local_input
 from jobfair.interviews import ics as ics_file
-from jobfair.interviews import invitations, surveys
+from jobfair.interviews import (
+    invitations,
+    surveys,
+    video,  # registers the "interview" call kind
+)
 from jobfair.interviews import services as interviews
 from jobfair.models.common import utcnow
 from jobfair.models.interview import (
@@ -151,6 +155,24 @@ def ics(interview_id: int):
     resp.headers["Content-Disposition"] = f'attachment; filename="interview-{iv.id}.ics"'
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
+
+
+@bp.get("/interviews/<int:interview_id>/video")
+@login_required
+def video_page(interview_id: int):
+    iv = video.video_interview(current_user, interview_id)
+    try:
+        video.calls.resolve(current_user, "interview", iv.id)
+        can_call, reason = True, ""
+    except DomainError as err:
+        can_call, reason = False, err.message
+    return render_template(
+        "interviews/video.html",
+        info=interviews.interview_dict(iv, viewer=current_user),
+        is_seeker=current_user.id == iv.seeker_user_id,
+        can_call=can_call,
+        closed_reason=reason,
+    )
 
 
 # --- employers: interviews ---------------------------------------------------------------

@@ -18,6 +18,7 @@ ENTRIES = {
     ("interviews.seeker_list", "GET"): SEEKER_ONLY,
     ("interviews.respond", "POST"): OTHER_SEEKERS,
     ("interviews.ics", "GET"): PARTIES,
+    ("interviews.video_page", "GET"): PARTIES,
     ("interviews.employer_list", "GET"): EMPLOYER_ONLY,
     ("interviews.create", "POST"): OTHER_EMPLOYERS,
     ("interviews.change", "POST"): OTHER_EMPLOYERS,
