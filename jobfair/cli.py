@@ -31,12 +31,16 @@ def demo_hooks() -> tuple:
     from jobfair.casework import demo as casework
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
+    from jobfair.gigs import demo as gigs
     from jobfair.interviews import demo as interviews
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
+    from jobfair.policies import demo as policies
     from jobfair.positions import demo as positions
     from jobfair.recommendations import demo as recommendations
     from jobfair.seekers import demo as seekers
+    from jobfair.startups import demo as startups
+    from jobfair.training import demo as training
 
     return (
         auth.seed_demo,
@@ -51,6 +55,10 @@ def demo_hooks() -> tuple:
         interviews.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
+        training.seed_demo,
+        startups.seed_demo,
+        gigs.seed_demo,
+        policies.seed_demo,
     )
 
 

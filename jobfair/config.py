@@ -71,6 +71,8 @@ class Defaults:
     CASEWORK_REFUSAL_LIMIT = 2
     # Which forms of work count as employment (casework.rules), as JSON overrides.
     EMPLOYMENT_RULES = ""
+    # 零工: confirmed shifts within 30 days that make one 灵活就业 就业登记 (casework.rules).
+    GIG_SHIFTS = 5
     # Key of the pseudonymous person key in outcome records (defaults to SECRET_KEY).
     OUTCOME_KEY_SECRET = ""
     CASEWORK_CAMPAIGN_START = ""

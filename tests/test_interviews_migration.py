@@ -1,4 +1,4 @@
-"""Migration 0014 gives the live chat's old system text back to the system: applications a rep
+"""Migration 0017 gives the live chat's old system text back to the system: applications a rep
 opened with "直播面谈中由招聘方邀请面试" as the seeker's note become origin=employer, empty note."""
 
 from sqlalchemy import create_engine, text
@@ -8,6 +8,7 @@ from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import Employer, Position, User
 
+PREVIOUS = "0016_onsite_gigs"  # the migration before 0017_interviews
 NOTE = "直播面谈中由招聘方邀请面试"
 
 
@@ -17,7 +18,7 @@ def test_old_live_invitations_are_reattributed(tmp_path):
     url = "sqlite:///" + str(tmp_path / "m.sqlite")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context(), writing():
-        upgrade(revision="0013")
+        upgrade(revision=PREVIOUS)
         seeker = User(role="seeker", phone="13800000001", name="周建军", password_hash="x")
         rep = User(role="employer", phone="13800000002", name="孙立新", password_hash="x")
         db.session.add_all([seeker, rep])
@@ -105,7 +106,7 @@ def test_old_live_invitations_are_reattributed(tmp_path):
         ).scalar()
         assert own == seeker_id
         db.session.remove()
-        downgrade(revision="0013")
+        downgrade(revision=PREVIOUS)
         assert db.session.execute(text("SELECT COUNT(*) FROM application_events")).scalar() == 3
         db.session.remove()
         db.engine.dispose()

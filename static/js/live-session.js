@@ -117,7 +117,7 @@ document.addEventListener("DOMContentLoaded", function () {
       a.href = pin.position.url;
       h.appendChild(a);
       li.appendChild(h);
-      li.appendChild(L.el("p", "meta", pin.position.employer + " · " + pin.position.salary_min + "–" + pin.position.salary_max + " 元/月"));
+      li.appendChild(L.el("p", "meta", pin.position.employer + " · " + (pin.position.salary_text || (pin.position.salary_min + "–" + pin.position.salary_max + " 元/月"))));
       var tools = L.el("p", "actions");
       if (isSeeker && pin.position.accepts_applications !== false) {
         var b = L.el("button", "button primary small", "一键投递");

@@ -1,15 +1,15 @@
 """Scheduled interviews, invitations, the after-fair survey, booth chat capacity, who opened an
 application and what each timeline entry is.
 
-Revision ID: 0014_interviews
-Revises: 0013
+Revision ID: 0017_interviews
+Revises: 0016_onsite_gigs
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_interviews"
-down_revision = "0013"
+revision = "0017_interviews"
+down_revision = "0016_onsite_gigs"
 branch_labels = None
 depends_on = None
 
