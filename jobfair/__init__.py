@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.employers.views import bp as employers_bp
     from jobfair.fairs.views import bp as fairs_bp
     from jobfair.gigs.views import bp as gigs_bp
+    from jobfair.interviews.views import bp as interviews_bp
     from jobfair.live.views import bp as live_bp
     from jobfair.main.views import bp as main_bp
     from jobfair.notifications.views import bp as notifications_bp
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         channels_bp,
         alerts_bp,
+        interviews_bp,
         gigs_bp,
         onsite_bp,
         policies_bp,

@@ -34,6 +34,7 @@ def demo_hooks() -> tuple:
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
     from jobfair.gigs import demo as gigs
+    from jobfair.interviews import demo as interviews
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
     from jobfair.policies import demo as policies
@@ -53,6 +54,7 @@ def demo_hooks() -> tuple:
         notifications.seed_demo,
         fairs.seed_demo,
         live.seed_demo,
+        interviews.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
         training.seed_demo,

@@ -197,9 +197,10 @@ def test_flask_scheduler_once_makes_up_the_latest_slots(app, runner, monkeypatch
     monkeypatch.setattr(match_jobs, "rebuild_match_index", lambda: {"positions": 0})
     result = runner.invoke(args=["scheduler", "--once"])
     assert result.exit_code == 0, result.output
-    # escalation, alert digests, notification summaries, index rebuild
-    assert result.output.count("done") == 4
+    # escalation, alert digests, notification summaries, interview reminders, fair surveys,
+    # index rebuild
+    assert result.output.count("done") == 6
     again = runner.invoke(args=["scheduler", "--once"])
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 4
-    assert again.output.count("done") == 4  # the same runs: nothing ran twice
+        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 6
+    assert again.output.count("done") == 6  # the same runs: nothing ran twice

@@ -69,6 +69,7 @@ RULES = {
     "reports": "features",
     "channels": "features",
     "alerts": "features",
+    "interviews": "features",
     "gigs": "features",
     "onsite": "features",
     "policies": "features",

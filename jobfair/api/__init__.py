@@ -34,6 +34,7 @@ def init_api(app: Flask) -> None:
         employers,
         fairs,
         gigs,
+        interviews,
         jobs,
         live,
         live_figures,

@@ -15,13 +15,20 @@ STATUS_DOC = "submitted 新投递 / viewed 已查看 / interview 邀请面试 / 
 
 
 class EventOut(Schema):
+    kind = fields.Str(
+        metadata={
+            "description": "status 状态变更；interview_proposed / interview_changed / "
+            "interview_accepted / interview_declined / interview_reschedule / "
+            "interview_cancelled 面试安排及回复（状态不变）"
+        }
+    )
     from_status = fields.Str(allow_none=True)
     from_label = fields.Str(allow_none=True)
     to_status = fields.Str()
     to_label = fields.Str()
     by = fields.Str(metadata={"description": "seeker / employer / system"})
     by_label = fields.Str()
-    note = fields.Str()
+    note = fields.Str(metadata={"description": "by 所指一方本人写的话"})
     created_at = fields.Str()
 
 
@@ -47,7 +54,14 @@ class ApplicationOut(Schema):
     id = fields.Int()
     status = fields.Str(metadata={"description": STATUS_DOC})
     status_label = fields.Str()
-    note = fields.Str()
+    note = fields.Str(metadata={"description": "求职者本人的附言"})
+    origin = fields.Str(
+        metadata={
+            "description": "seeker 本人投递 / invitation 应邀投递 / "
+            "employer 招聘方在直播面谈中邀请面试（求职者未投递）"
+        }
+    )
+    origin_label = fields.Str()
     created_at = fields.Str()
     updated_at = fields.Str()
     position = fields.Nested(PositionRef)

@@ -70,6 +70,7 @@ class BoothOut(Schema):
     decline_reason = fields.Str(metadata={"description": "仅本单位和组织方可见"})
     intro = fields.Str()
     chat_minutes = fields.Int()
+    max_chats = fields.Int(metadata={"description": "每位招聘人员最多同时面谈数"})
     employer = fields.Nested(FairEmployerRef)
     positions = fields.List(fields.Nested(FairPositionRef))
     created_at = fields.Str()
@@ -127,6 +128,7 @@ class BoothIn(Schema):
     )
     intro = fields.Str()
     chat_minutes = fields.Int(metadata={"description": "1–60，默认 10"})
+    max_chats = fields.Int(metadata={"description": "每位招聘人员同时面谈数，1–5，默认 2"})
 
 
 class DeclineIn(Schema):
@@ -230,6 +232,7 @@ def booth_dict(booth: Booth, *, private: bool = False) -> dict:
         "status": booth.status,
         "intro": booth.intro,
         "chat_minutes": booth.chat_minutes,
+        "max_chats": booth.max_chats,
         "employer": employer,
         "positions": [_position_dict(p) for p in positions],
         "created_at": iso(booth.created_at),
@@ -390,6 +393,7 @@ def update_booth(booth_id: int):
         "position_ids": booth.position_ids,
         "intro": booth.intro,
         "chat_minutes": booth.chat_minutes,
+        "max_chats": booth.max_chats,
         **json_body(),
     }
     return booth_dict(booth_ops.update_booth(current_user, booth.id, data), private=True)

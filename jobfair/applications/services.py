@@ -14,9 +14,11 @@ from jobfair.extensions import db
 from jobfair.formatting import iso
 from jobfair.ids import require_id
 from jobfair.models.application import (
+    APPLICATION_ORIGIN_LABELS,
     APPLICATION_STATUS_LABELS,
     Application,
     ApplicationEvent,
+    ApplicationOrigin,
     ApplicationStatus,
 )
 from jobfair.models.common import utcnow
@@ -86,15 +88,33 @@ def _find(seeker_id: int, position_id: int) -> Application | None:
     )
 
 
-def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
+def apply(
+    seeker: User,
+    position_id: int,
+    data: dict,
+    *,
+    form: bool = False,
+    opened_by: User | None = None,
+    opened_note: str = "",
+    origin: str = ApplicationOrigin.SEEKER,
+):
     """Apply to a position with the profile and an optional note → (application, reopened).
 
     One application per seeker and position is a database constraint, so simultaneous
     attempts end in exactly one row and clear 409s. Applying again after withdrawing
     reopens the same application as 新投递, with a history entry.
+
+    ``opened_by``: a rep opens the application for the seeker (邀请面试 in a live chat). The
+    seeker's own note stays empty and the first timeline entry is the rep's, with
+    ``opened_note`` as the rep's words, so nobody reads it as the seeker's doing.
     """
     _require_seeker(seeker)
     note = clean_text(load(ApplySchema(), data, form=form)["note"])
+    actor = seeker
+    event_note = ""
+    if opened_by is not None:
+        actor, note, event_note = opened_by, "", clean_text(opened_note)
+        origin = ApplicationOrigin.EMPLOYER
     position = db.session.get(Position, require_id(position_id, "岗位不存在或尚未发布。"))
     if position is None or position.status not in (PositionStatus.PUBLISHED, PositionStatus.CLOSED):
         raise NotFound("岗位不存在或尚未发布。")
@@ -108,16 +128,26 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
     if existing is not None:
         if existing.status != S.WITHDRAWN:
             raise Conflict(ALREADY_APPLIED, code="already_applied")
-        _move(existing, S.WITHDRAWN, S.SUBMITTED, seeker, "重新投递", new_note=note)
+        _move(
+            existing,
+            S.WITHDRAWN,
+            S.SUBMITTED,
+            actor,
+            event_note or "重新投递",
+            new_note=note,
+            origin=origin,
+        )
         events.application_submitted.send(position, reopened=True)
         db.session.commit()
         return existing, True
 
     application = Application(
-        position_id=position_id, seeker_id=seeker.id, note=note, status=S.SUBMITTED
+        position_id=position_id, seeker_id=seeker.id, note=note, status=S.SUBMITTED, origin=origin
     )
     application.events = [
-        ApplicationEvent(from_status=None, to_status=S.SUBMITTED, actor_id=seeker.id, note="")
+        ApplicationEvent(
+            from_status=None, to_status=S.SUBMITTED, actor_id=actor.id, note=event_note
+        )
     ]
     db.session.add(application)
     try:
@@ -132,11 +162,15 @@ def apply(seeker: User, position_id: int, data: dict, *, form: bool = False):
     return application, False
 
 
-def _move(app: Application, frm: str, to: str, actor: User, note: str, new_note=None) -> None:
+def _move(
+    app: Application, frm: str, to: str, actor: User, note: str, new_note=None, origin=None
+) -> None:
     """Change the status only if nobody changed it meanwhile, and record the change."""
     values = {"status": to, "updated_at": utcnow()}
     if new_note is not None:
         values["note"] = new_note
+    if origin is not None:
+        values["origin"] = origin
     result = db.session.execute(
         db.update(Application)
         .where(Application.id == app.id, Application.status == frm)
@@ -366,16 +400,35 @@ def actor_kind(app: Application, event: ApplicationEvent) -> str:
 
 
 ACTOR_LABELS = {"seeker": "求职者", "employer": "用人单位", "system": "系统"}
+# Timeline entries that are not a status change (ApplicationEvent.kind), see jobfair.interviews.
+EVENT_KIND_LABELS = {
+    "interview_proposed": "安排面试",
+    "interview_changed": "面试改期",
+    "interview_accepted": "确认参加面试",
+    "interview_declined": "婉拒面试",
+    "interview_reschedule": "申请改期",
+    "interview_cancelled": "取消面试",
+}
+
+
+def _event_label(app: Application, e: ApplicationEvent) -> str:
+    if e.kind:
+        return EVENT_KIND_LABELS.get(e.kind, e.kind)
+    if e.from_status is None and actor_kind(app, e) != "seeker":
+        return "招聘方发起（求职者未投递）"
+    return status_label(e.to_status)
 
 
 def history(app: Application, *, for_json: bool = True) -> list[dict]:
-    """The status changes, oldest first; templates ask for datetimes (for_json=False)."""
+    """The timeline, oldest first: each entry says who did it and whose words its note is.
+    Templates ask for datetimes (for_json=False)."""
     return [
         {
-            "from_status": e.from_status,
-            "from_label": status_label(e.from_status) if e.from_status else None,
+            "kind": e.kind or "status",
+            "from_status": e.from_status if not e.kind else None,
+            "from_label": status_label(e.from_status) if e.from_status and not e.kind else None,
             "to_status": e.to_status,
-            "to_label": status_label(e.to_status),
+            "to_label": _event_label(app, e),
             "by": actor_kind(app, e),
             "by_label": ACTOR_LABELS[actor_kind(app, e)],
             "note": e.note,
@@ -383,6 +436,21 @@ def history(app: Application, *, for_json: bool = True) -> list[dict]:
         }
         for e in app.events
     ]
+
+
+def add_timeline_entry(app: Application, kind: str, actor: User | None, note: str = "") -> None:
+    """Record something that happened to an application without changing its status (an
+    interview arranged or answered); the caller commits."""
+    db.session.add(
+        ApplicationEvent(
+            application_id=app.id,
+            from_status=app.status,
+            to_status=app.status,
+            actor_id=actor.id if actor is not None else None,
+            note=note,
+            kind=kind,
+        )
+    )
 
 
 def application_dict(app: Application, *, for_seeker: bool = False, for_employer: bool = False):
@@ -394,6 +462,8 @@ def application_dict(app: Application, *, for_seeker: bool = False, for_employer
         "status": app.status,
         "status_label": status_label(app.status),
         "note": app.note,
+        "origin": app.origin,
+        "origin_label": APPLICATION_ORIGIN_LABELS.get(app.origin, ""),
         "created_at": iso(app.created_at),
         "updated_at": iso(app.updated_at),
         "position": {

@@ -114,6 +114,8 @@ def _booth_values(employer: Employer, data: dict, form: bool) -> dict:
     data = dict(data)
     if form and data.get("chat_minutes") in ("", None):
         data.pop("chat_minutes", None)
+    if form and data.get("max_chats") in ("", None):
+        data.pop("max_chats", None)
     values = load_fair_input(BoothSchema(), data, form=form)
     ids = sorted({i for i in values["position_ids"] if isinstance(i, int)})
     if not ids:
@@ -155,6 +157,7 @@ def apply_booth(user: User, fair_id: int, data: dict, *, form: bool = False) -> 
     booth.decided_at = None
     booth.intro = values["intro"]
     booth.chat_minutes = values["chat_minutes"]
+    booth.max_chats = values["max_chats"]
     _set_positions(booth, values["position_ids"])
     commit_or_conflict(BOOTH_EXISTS, code="booth_exists")
     return booth
@@ -170,6 +173,7 @@ def update_booth(user: User, booth_id: int, data: dict, *, form: bool = False) -
     values = _booth_values(employer, data, form)
     booth.intro = values["intro"]
     booth.chat_minutes = values["chat_minutes"]
+    booth.max_chats = values["max_chats"]
     _set_positions(booth, values["position_ids"])
     db.session.commit()
     return booth

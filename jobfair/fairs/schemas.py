@@ -27,6 +27,7 @@ FAIR_FIELD_LABELS = {
     "position_ids": "展示岗位",
     "intro": "展位介绍",
     "chat_minutes": "每次洽谈时长",
+    "max_chats": "每位招聘人员同时面谈数",
     "reason": "原因",
     "host_user_id": "主持人",
     "stream_url": "直播地址",
@@ -126,6 +127,7 @@ class BoothSchema(BaseSchema):
     )
     intro = Text(max_len=1000)
     chat_minutes = Int(min_value=1, max_value=60, load_default=10)
+    max_chats = Int(min_value=1, max_value=5, load_default=2)
 
 
 class DeclineSchema(BaseSchema):

@@ -314,6 +314,7 @@ def apply_booth(fair_id: int):
         "position_ids": existing.position_ids if existing else [],
         "intro": existing.intro if existing else (employer.description if employer else ""),
         "chat_minutes": existing.chat_minutes if existing else 10,
+        "max_chats": existing.max_chats if existing else 2,
     }
     return _render_booth_form(fair, existing, values, {})
 
@@ -339,6 +340,7 @@ def edit_booth(booth_id: int):
         "position_ids": booth.position_ids,
         "intro": booth.intro,
         "chat_minutes": booth.chat_minutes,
+        "max_chats": booth.max_chats,
     }
     return _render_booth_form(booth.fair, booth, values, {})
 

@@ -50,6 +50,20 @@ SCHEDULE = [
         pass_now=True,
     ),
     Entry(
+        "interview-reminders",
+        "jobfair.interviews.jobs.send_interview_reminders",
+        "*/5 * * * *",
+        "每 5 分钟提醒 2 小时内开始的面试（求职者和招聘方各一条通知）",
+        pass_now=True,
+    ),
+    Entry(
+        "fair-surveys",
+        "jobfair.interviews.jobs.send_survey_invitations",
+        "15 * * * *",
+        "每小时请刚结束的招聘会的求职者和参展单位填写满意度调查（每人一次）",
+        pass_now=True,
+    ),
+    Entry(
         "match-rebuild",
         "jobfair.recommendations.jobs.rebuild_match_index",
         "30 19 * * *",

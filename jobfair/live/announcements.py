@@ -76,6 +76,33 @@ def _pinnable(fair_id: int | None, ls: LiveSession | None, position_id) -> Posit
     return position
 
 
+def pinnable_positions(ls: LiveSession) -> list[Position]:
+    """What a session's host may pin: the published positions of the employers presenting in
+    the session and of the fair's approved booths (the host picks from this list)."""
+    employer_ids = set(ls.employer_ids)
+    if ls.fair_id is not None:
+        employer_ids |= set(
+            db.session.scalars(
+                db.select(Booth.employer_id).filter_by(
+                    fair_id=ls.fair_id, status=BoothStatus.APPROVED
+                )
+            )
+        )
+    if not employer_ids:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(Position)
+            .filter(
+                Position.employer_id.in_(employer_ids),
+                Position.status == PositionStatus.PUBLISHED,
+            )
+            .order_by(Position.employer_id, Position.id)
+            .limit(300)
+        )
+    )
+
+
 def pin_position(user: User, position_id, *, fair_id=None, session_id=None) -> dict:
     ls = None
     if session_id:

@@ -93,6 +93,8 @@ def desk(user: User, booth_id) -> dict:
         "fair_id": booth.fair_id,
         "employer": booth.employer.name,
         "chat_minutes": booth.chat_minutes,
+        "max_chats": booth.max_chats,
+        "my_chats": [chat_dict(c) for c in chats if c.rep_user_id == user.id],
         "queue": [
             {
                 "entry_id": e.id,
@@ -109,6 +111,26 @@ def desk(user: User, booth_id) -> dict:
     }
 
 
+def rep_open_chats(rep_user_id: int) -> list[InterviewChat]:
+    """The chats a rep holds right now, oldest first (the rep's view of all of them)."""
+    return list(
+        db.session.scalars(
+            db.select(InterviewChat)
+            .filter(InterviewChat.rep_user_id == rep_user_id, InterviewChat.ended_at.is_(None))
+            .order_by(InterviewChat.id)
+        ).unique()
+    )
+
+
+def open_chat_count(rep_user_id: int) -> int:
+    """How many 1:1 chats the rep holds right now (the booth's max_chats caps it)."""
+    return db.session.scalar(
+        db.select(db.func.count(InterviewChat.id)).filter(
+            InterviewChat.rep_user_id == rep_user_id, InterviewChat.ended_at.is_(None)
+        )
+    )
+
+
 def call_next(user: User, booth_id, entry_id=None) -> InterviewChat:
     """Call the first waiting seeker who is not busy elsewhere (or a chosen one) into a chat.
 
@@ -117,13 +139,13 @@ def call_next(user: User, booth_id, entry_id=None) -> InterviewChat:
     booth = rep_booth(user, booth_id)
     if booth.fair.phase(utcnow()) != "ongoing" or booth.fair.status != FairStatus.PUBLISHED:
         raise Conflict("招聘会不在进行中，暂不能叫号。", code="fair_not_ongoing")
-    mine = db.session.scalar(
-        db.select(InterviewChat.id).filter(
-            InterviewChat.rep_user_id == user.id, InterviewChat.ended_at.is_(None)
+    lock_user(user.id)  # two call clicks of one rep take turns (PostgreSQL)
+    if open_chat_count(user.id) >= booth.max_chats:
+        raise Conflict(
+            f"你已有 {booth.max_chats} 场面谈在进行（本展位每人最多同时 {booth.max_chats} 场），"
+            "请先结束一场再叫号。",
+            code="rep_busy",
         )
-    )
-    if mine is not None:
-        raise Conflict("你还有未结束的面谈，请先结束后再叫号。", code="rep_busy")
     q = (
         db.select(QueueEntry)
         .filter_by(booth_id=booth.id, status=QueueStatus.WAITING)
@@ -198,7 +220,9 @@ def _invite(rep: User, chat: InterviewChat, position_id) -> Application:
     )
     if application is None or application.status == "withdrawn":
         seeker = db.session.get(User, chat.seeker_user_id)
-        application, _ = apply(seeker, pid, {"note": "直播面谈中由招聘方邀请面试"})
+        application, _ = apply(
+            seeker, pid, {}, opened_by=rep, opened_note="招聘人员在直播面谈后邀请面试"
+        )
     return advance_to_interview(application, rep, "直播面谈后邀请面试")
 
 
@@ -240,13 +264,8 @@ def end_chat(user: User, chat_id, data: dict) -> InterviewChat:
             raise DomainError(
                 "请选择本单位的另一位招聘人员。", fields={"handed_to_user_id": "请选择同事"}
             )
-        busy = db.session.scalar(
-            db.select(InterviewChat.id).filter(
-                InterviewChat.rep_user_id == handed_to, InterviewChat.ended_at.is_(None)
-            )
-        )
-        if busy is not None:
-            raise Conflict("这位同事正在面谈中，请稍后再转交。", code="rep_busy")
+        if open_chat_count(handed_to) >= booth.max_chats:
+            raise Conflict("这位同事的面谈已满，请稍后再转交。", code="rep_busy")
     application_id = None
     position_id = None
     if step == NextStep.INTERVIEW:

@@ -25,6 +25,7 @@ from jobfair.extensions import db
 from jobfair.fairs.booths import approved_booths, booth_reps, shown_positions
 from jobfair.fairs.schedule import fair_sessions, stream_kind
 from jobfair.ids import require_id
+from jobfair.interviews import services as interviews
 from jobfair.live import (
     access,
     announcements,
@@ -101,6 +102,7 @@ def session_room(session_id: int):
         announcements=queries.announcements(ls.fair_id, ls.id),
         counters=queries.session_counters(ls),
         host=access.can_host(current_user, ls),
+        pinnable=announcements.pinnable_positions(ls) if access.can_host(current_user, ls) else [],
         banned=banned,
         room_apps=figures.room_applications(current_user, session_id=ls.id)
         if current_user.role == "employer"
@@ -244,17 +246,32 @@ def chat_page(chat_id: int):
         profile=booth_desk.profile_summary(chat.seeker_user_id) if is_rep else None,
         next_steps=NEXT_STEP_LABELS,
         announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
+        my_chats=booth_desk.rep_open_chats(current_user.id) if is_rep else [],
     )
 
 
 @bp.post("/live/chats/<int:chat_id>/end")
 @role_required("employer")
 def end_chat(chat_id: int):
+    form = request.form.to_dict()
+    # 邀请面试 with a time: the arrangement is checked before the chat ends, sent after.
+    plan = form.get("next_step") == "interview" and bool(form.get("starts_at"))
     try:
-        chat = booth_desk.end_chat(current_user, chat_id, request.form.to_dict())
+        if plan:
+            interviews.clean_plan(form, form=True)
+        chat = booth_desk.end_chat(current_user, chat_id, form)
     except DomainError as err:
         _flash_error(err)
         return redirect(url_for("live.chat_page", chat_id=chat_id))
+    if plan and chat.application_id:
+        try:
+            interviews.schedule(current_user, chat.application_id, form, form=True, chat_id=chat.id)
+        except DomainError as err:
+            db.session.rollback()
+            flash("面谈已结束，但面试安排没有发出：" + err.message, "error")
+            return redirect(url_for("interviews.employer_list"))
+        flash("面谈已结束，面试邀请已发给求职者。", "success")
+        return redirect(url_for("live.desk", booth_id=chat.booth_id))
     flash("面谈已结束，记录已保存。", "success")
     return redirect(url_for("live.desk", booth_id=chat.booth_id))
 

@@ -34,6 +34,7 @@ from jobfair.models.fair import (
     LiveSessionStatus,
 )
 from jobfair.models.gig import Shift, ShiftSignup
+from jobfair.models.interview import FairSurvey, Invitation, ScheduledInterview
 from jobfair.models.job import JobRun, JobStatus
 from jobfair.models.live import (
     Announcement,
@@ -159,6 +160,9 @@ __all__ = [
     "SeekerProfile",
     "User",
     "UserStatus",
+    "FairSurvey",
+    "Invitation",
+    "ScheduledInterview",
     "Course",
     "Enrolment",
     "Referral",

@@ -33,11 +33,25 @@ APPLICATION_STATUS_LABELS = {
 }
 
 
+class ApplicationOrigin(enum.StrEnum):
+    SEEKER = "seeker"  # the seeker applied on their own
+    INVITATION = "invitation"  # the seeker applied by accepting an employer's invitation
+    EMPLOYER = "employer"  # a rep opened it in a live chat (邀请面试); the seeker never applied
+
+
+APPLICATION_ORIGIN_LABELS = {
+    ApplicationOrigin.SEEKER: "本人投递",
+    ApplicationOrigin.INVITATION: "应邀投递",
+    ApplicationOrigin.EMPLOYER: "招聘方邀请面试",
+}
+
+
 class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("position_id", "seeker_id", name="uq_applications_seeker_position"),
         CheckConstraint(enum_check("status", ApplicationStatus), name="ck_applications_status"),
+        CheckConstraint(enum_check("origin", ApplicationOrigin), name="ck_applications_origin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +61,9 @@ class Application(db.Model):
     seeker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     note: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(16), default=ApplicationStatus.SUBMITTED, index=True)
+    origin: Mapped[str] = mapped_column(
+        String(16), default=ApplicationOrigin.SEEKER, server_default="seeker"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -71,6 +88,9 @@ class ApplicationEvent(db.Model):
     to_status: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
+    # None for a status change; otherwise what happened without one (an interview arranged,
+    # accepted, declined…), see jobfair.interviews. The note is always the actor's own words.
+    kind: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="events")

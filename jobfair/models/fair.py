@@ -132,6 +132,7 @@ class Booth(db.Model):
         UniqueConstraint("fair_id", "employer_id", name="uq_booths_fair_employer"),
         CheckConstraint(enum_check("status", BoothStatus), name="ck_booths_status"),
         CheckConstraint("chat_minutes >= 1 AND chat_minutes <= 60", name="ck_booths_chat_minutes"),
+        CheckConstraint("max_chats >= 1 AND max_chats <= 5", name="ck_booths_max_chats"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +144,8 @@ class Booth(db.Model):
     decline_reason: Mapped[str] = mapped_column(String(500), default="")
     intro: Mapped[str] = mapped_column(Text, default="")
     chat_minutes: Mapped[int] = mapped_column(default=10)
+    # How many 1:1 chats one rep of this booth may hold at once.
+    max_chats: Mapped[int] = mapped_column(default=2, server_default="2")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
 

@@ -24,6 +24,8 @@ NOTIFICATION_KIND_LABELS = {
     "booth_decision": "展位审核",
     "rep_change": "招聘代表变动",
     "digest": "每日汇总",
+    "interview": "面试安排",
+    "invitation": "单位邀请",
 }
 
 

@@ -215,7 +215,8 @@ document.addEventListener("DOMContentLoaded", function () {
   if (pinForm) {
     pinForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var input = pinForm.querySelector("input");
+      var input = pinForm.querySelector("[name=position_id]");
+      if (!input.value) return;
       L.request(NS, "pin", { session_id: sessionId, position_id: input.value }, function (ack) {
         if (ack.ok) input.value = "";
       });

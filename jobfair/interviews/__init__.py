@@ -1,0 +1,1 @@
+"""Scheduled interviews, employers' invitations to seekers, and the short after-fair survey."""
