@@ -186,16 +186,39 @@ def upgrade():
         sa.Column("used_at", sa.DateTime(), nullable=True),
         sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
     )
+    _replace_source_check(NEW_SOURCES)
+
+
+def _replace_source_check(sources) -> None:
+    """Swap the CHECK on employment_registrations.source, keeping what points at the rows.
+
+    SQLite cannot alter a CHECK, so batch mode copies the table and drops the old one; with
+    foreign keys on, that drop sets households.closed_by_registration_id (ON DELETE SET NULL)
+    to NULL and a cleared 零就业家庭 would forget the job that cleared it. The links are read
+    first and written back once the copy (which keeps the ids) is in place.
+    """
+    bind = op.get_bind()
+    kept = []
+    if bind.dialect.name == "sqlite":
+        kept = bind.execute(
+            sa.text(
+                "SELECT id, closed_by_registration_id FROM households "
+                "WHERE closed_by_registration_id IS NOT NULL"
+            )
+        ).all()
     with op.batch_alter_table("employment_registrations") as batch:
         batch.drop_constraint("ck_emp_reg_source", type_="check")
-        batch.create_check_constraint("ck_emp_reg_source", _in("source", NEW_SOURCES))
+        batch.create_check_constraint("ck_emp_reg_source", _in("source", sources))
+    for household_id, registration_id in kept:
+        bind.execute(
+            sa.text("UPDATE households SET closed_by_registration_id = :r WHERE id = :h"),
+            {"r": registration_id, "h": household_id},
+        )
 
 
 def downgrade():
     op.execute("DELETE FROM employment_registrations WHERE source = 'gig_shifts'")
-    with op.batch_alter_table("employment_registrations") as batch:
-        batch.drop_constraint("ck_emp_reg_source", type_="check")
-        batch.create_check_constraint("ck_emp_reg_source", _in("source", OLD_SOURCES))
+    _replace_source_check(OLD_SOURCES)
     op.drop_table("claim_codes")
     op.drop_table("booth_visits")
     op.drop_table("gig_signups")
