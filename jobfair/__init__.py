@@ -80,6 +80,8 @@ def register_subscribers(app: Flask) -> None:
     from jobfair.notifications import subscribers as notifications_subscribers
     from jobfair.positions import subscribers as search_cache_subscribers
     from jobfair.recommendations import subscribers as match_index_subscribers
+    from jobfair.startups import subscribers as startup_subscribers
+    from jobfair.training import subscribers as training_subscribers
 
     for module in (
         notifications_subscribers,
@@ -87,6 +89,8 @@ def register_subscribers(app: Flask) -> None:
         match_index_subscribers,
         search_cache_subscribers,
         live_subscribers,
+        training_subscribers,
+        startup_subscribers,
     ):
         module.connect()
 
@@ -101,14 +105,20 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.channels.views import bp as channels_bp
     from jobfair.employers.views import bp as employers_bp
     from jobfair.fairs.views import bp as fairs_bp
+    from jobfair.gigs.views import bp as gigs_bp
     from jobfair.live.views import bp as live_bp
     from jobfair.main.views import bp as main_bp
     from jobfair.notifications.views import bp as notifications_bp
+    from jobfair.onsite.views import bp as onsite_bp
     from jobfair.organiser.views import bp as organiser_bp
+    from jobfair.policies.views import bp as policies_bp
+    from jobfair.policies.views import sub as subsidies_bp
     from jobfair.positions.views import bp as positions_bp
     from jobfair.recommendations.views import bp as recommendations_bp
     from jobfair.reports.views import bp as reports_bp
     from jobfair.seekers.views import bp as seekers_bp
+    from jobfair.startups.views import bp as startups_bp
+    from jobfair.training.views import bp as training_bp
 
     for bp in (
         main_bp,
@@ -127,6 +137,12 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         channels_bp,
         alerts_bp,
+        gigs_bp,
+        onsite_bp,
+        policies_bp,
+        training_bp,
+        startups_bp,
+        subsidies_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

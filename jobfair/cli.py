@@ -13,11 +13,13 @@ def init_cli(app: Flask) -> None:
     from jobfair.auth.commands import security
     from jobfair.casework.commands import casework
     from jobfair.jobs import commands as jobs_commands
+    from jobfair.notifications.commands import notifications
     from jobfair.recommendations.cli import match
     from jobfair.seeding import seed_command
 
     for command in (users, seed_command(demo_hooks()), match, casework, alerts, security):
         app.cli.add_command(command)
+    app.cli.add_command(notifications)
     jobs_commands.init_app(app)
 
 
@@ -31,11 +33,15 @@ def demo_hooks() -> tuple:
     from jobfair.casework import demo as casework
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
+    from jobfair.gigs import demo as gigs
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
+    from jobfair.policies import demo as policies
     from jobfair.positions import demo as positions
     from jobfair.recommendations import demo as recommendations
     from jobfair.seekers import demo as seekers
+    from jobfair.startups import demo as startups
+    from jobfair.training import demo as training
 
     return (
         auth.seed_demo,
@@ -49,6 +55,10 @@ def demo_hooks() -> tuple:
         live.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
+        training.seed_demo,
+        startups.seed_demo,
+        gigs.seed_demo,
+        policies.seed_demo,
     )
 
 

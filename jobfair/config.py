@@ -71,6 +71,8 @@ class Defaults:
     CASEWORK_REFUSAL_LIMIT = 2
     # Which forms of work count as employment (casework.rules), as JSON overrides.
     EMPLOYMENT_RULES = ""
+    # 零工: confirmed shifts within 30 days that make one 灵活就业 就业登记 (casework.rules).
+    GIG_SHIFTS = 5
     # Key of the pseudonymous person key in outcome records (defaults to SECRET_KEY).
     OUTCOME_KEY_SECRET = ""
     CASEWORK_CAMPAIGN_START = ""
@@ -102,6 +104,14 @@ class Defaults:
     SOCKETIO_CHANNEL = "jobfair-socketio"  # Redis pub/sub channel shared by all processes
     SOCKETIO_PING_INTERVAL = 25
     LIVE_SESSION_RECHECK_SECONDS = 5  # each process closes sockets of ended login sessions
+    # 1:1 video calls (WebRTC, jobfair/live/calls.py). ICE_SERVERS: a JSON list as
+    # RTCPeerConnection takes it, e.g. [{"urls": "stun:turn.example.cn:3478"}]. A self-hosted
+    # coturn with use-auth-secret: TURN_URLS (comma-separated turn:/turns: URLs) + TURN_SECRET
+    # (its static-auth-secret); each user gets a login valid for TURN_TTL seconds.
+    ICE_SERVERS = ""
+    TURN_URLS = ""
+    TURN_SECRET = ""
+    TURN_TTL = 3600
 
 
 def load_config(app: Flask, override: dict | None) -> None:

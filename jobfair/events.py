@@ -83,6 +83,26 @@ seeker_profile_saved = _signals.signal(
     transaction (only while the seeker wishes for no occupation).""",
 )
 
+# --- training and start-ups ----------------------------------------------------------------
+
+training_completed = _signals.signal(
+    "training-completed",
+    doc="""An organiser recorded a pass (结业, with a certificate) on a course enrolment.
+
+    Sent by ``jobfair.training`` inside the transaction; the sender is the ``Enrolment``,
+    with ``seeker_id`` and ``course_id``. The fact itself is read with
+    ``jobfair.training.facts.completed_courses(seeker_id)`` (职业技能培训补贴 needs one).""",
+)
+
+startup_registered = _signals.signal(
+    "startup-registered",
+    doc="""A start-up case's business was registered (营业执照 with its credit code).
+
+    Sent by ``jobfair.startups`` inside the transaction; the sender is the ``StartupCase``,
+    with ``seeker_id`` and ``registered_on``. Read the fact with
+    ``jobfair.startups.facts.registered_business(seeker_id)`` (一次性创业补贴).""",
+)
+
 # --- notifications -----------------------------------------------------------------------
 
 notification_created = _signals.signal(
@@ -92,6 +112,74 @@ notification_created = _signals.signal(
     Sent by ``jobfair.notifications`` after the commit, with ``user_id: int`` and
     ``payload: dict`` (the JSON the notification centre shows). The live layer pushes it to
     the user's open tabs.""",
+)
+
+# --- policies and subsidies ---------------------------------------------------------------
+
+policy_facts_wanted = _signals.signal(
+    "policy-facts-wanted",
+    doc="""The policy check gathers what the platform knows about a seeker or an employer.
+
+    Sent by ``jobfair.policies.facts`` with the subject kind as sender (``"seeker"`` with
+    ``user_id: int``, or ``"employer"`` with ``employer_id: int``) and ``on: date``. A
+    feature that records policy facts (training: ``training_certificate``,
+    ``training_cost``; start-ups: ``business_registered``, ``business_months``,
+    ``loan_granted``, ``loan_amount``, ``loan_rate``, ``loan_term_months``,
+    ``loan_repaid_on_time``) returns ``{fact key: {"value": ..., "note": "where it comes
+    from"}}`` with the keys of ``jobfair.policies.rules.FACTS`` it knows; a fact no receiver
+    returns stays unknown. Read-only: receivers must not write.""",
+)
+
+subsidy_decided = _signals.signal(
+    "subsidy-decided",
+    doc="""A subsidy application was submitted, returned, approved, rejected, paid or withdrawn.
+
+    Sent by ``jobfair.policies`` inside the transaction; the sender is the
+    ``SubsidyApplication``, with ``action: str`` and ``actor_id``. Start-up support can
+    follow its 一次性创业补贴 / 贴息 claims by it.""",
+)
+
+# --- employers: what the organisers decided about them -------------------------------------
+
+employer_reviewed = _signals.signal(
+    "employer-reviewed",
+    doc="""An organiser verified or rejected an employer's registration (单位审核).
+
+    Sent by ``jobfair.organiser`` inside the transaction; the sender is the ``Employer``,
+    with ``verified: bool`` and ``reason: str``. Notifications tell the employer's people.""",
+)
+
+position_held = _signals.signal(
+    "position-held",
+    doc="""A position an employer published waits for an organiser's review (待审核).
+
+    Sent by ``jobfair.positions`` inside the transaction when the position becomes held; the
+    sender is the ``Position``, with ``phrases: list[str]``. Notifications tell the employer.""",
+)
+
+position_reviewed = _signals.signal(
+    "position-reviewed",
+    doc="""An organiser let a held position through or returned it (放行 / 退回).
+
+    Sent by ``jobfair.organiser`` inside the transaction; the sender is the ``Position``, with
+    ``approved: bool`` and ``note: str``. Notifications tell the employer.""",
+)
+
+booth_decided = _signals.signal(
+    "booth-decided",
+    doc="""An organiser approved or declined an employer's booth at a fair.
+
+    Sent by ``jobfair.fairs`` inside the transaction; the sender is the ``Booth``, with
+    ``approved: bool`` and ``reason: str``. Notifications tell the employer.""",
+)
+
+rep_changed = _signals.signal(
+    "rep-changed",
+    doc="""An employer added or removed a rep account (招聘代表).
+
+    Sent by ``jobfair.employers`` inside the transaction (sender ``None``) with
+    ``employer_id``, ``rep_user_id``, ``rep_name``, ``added: bool`` and ``actor_id``.
+    Notifications tell the employer's other people, and the new rep.""",
 )
 
 # --- the after-commit queue ----------------------------------------------------------------

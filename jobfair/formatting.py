@@ -4,7 +4,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from jobfair.models.application import APPLICATION_STATUS_LABELS
-from jobfair.models.common import CHANNEL_LABELS, EDUCATION_LABELS, GROUP_LABELS, WORK_FORM_LABELS
+from jobfair.models.common import (
+    CHANNEL_LABELS,
+    EDUCATION_LABELS,
+    GROUP_LABELS,
+    PAY_UNIT_LABELS,
+    WORK_FORM_LABELS,
+)
 from jobfair.models.employer import EMPLOYER_STATUS_LABELS
 from jobfair.models.position import POSITION_STATUS_LABELS
 from jobfair.models.user import ROLE_LABELS
@@ -42,16 +48,32 @@ def iso(value: datetime | date | None) -> str | None:
 
 
 def salary(pos) -> str:
-    def k(v: int) -> str:
-        return f"{v / 1000:g}千" if v < 10000 else f"{v / 10000:g}万"
+    """Pay with its unit, always: "4千–6千元/月", "25–35 元/小时", "200 元/天", "3 元/件"."""
+    if not pos.salary_max:
+        return "面议"
+    unit = getattr(pos, "pay_unit", None) or "month"
+    if unit == "month":
 
-    return f"{k(pos.salary_min)}–{k(pos.salary_max)}元/月" if pos.salary_max else "面议"
+        def k(v: int) -> str:
+            return f"{v / 1000:g}千" if v < 10000 else f"{v / 10000:g}万"
+
+        return f"{k(pos.salary_min)}–{k(pos.salary_max)}元/月"
+    low, high = pos.salary_min, pos.salary_max
+    amount = f"{low}" if low == high else f"{low}–{high}"
+    return f"{amount} 元/{PAY_UNIT_LABELS.get(unit, unit)}"
+
+
+def pay_line(pos) -> str:
+    """salary() plus 日结 when the position pays at the end of each day."""
+    text = salary(pos)
+    return f"{text} · 日结" if getattr(pos, "daily_pay", False) else text
 
 
 LABELS = {
     "education": {str(k): v for k, v in EDUCATION_LABELS.items()},
     "work_form": {str(k): v for k, v in WORK_FORM_LABELS.items()},
     "channel": {str(k): v for k, v in CHANNEL_LABELS.items()},
+    "pay_unit": {str(k): v for k, v in PAY_UNIT_LABELS.items()},
     "group": {str(k): v for k, v in GROUP_LABELS.items()},
     "application_status": {str(k): v for k, v in APPLICATION_STATUS_LABELS.items()},
     "position_status": {str(k): v for k, v in POSITION_STATUS_LABELS.items()},

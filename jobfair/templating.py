@@ -4,7 +4,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from jobfair import reference
-from jobfair.formatting import LABELS, fmt_dt, label, salary
+from jobfair.formatting import LABELS, fmt_dt, label, pay_line
 from jobfair.masking import mask_email, mask_phone
 
 
@@ -23,7 +23,7 @@ def init_templating(app: Flask) -> None:
         mask_phone=mask_phone,
         mask_email=mask_email,
         dt=fmt_dt,
-        salary=salary,
+        salary=pay_line,
         label=label,
         occupation_name=reference.occupation_display_name,
     )

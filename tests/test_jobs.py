@@ -197,8 +197,9 @@ def test_flask_scheduler_once_makes_up_the_latest_slots(app, runner, monkeypatch
     monkeypatch.setattr(match_jobs, "rebuild_match_index", lambda: {"positions": 0})
     result = runner.invoke(args=["scheduler", "--once"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("done") == 3  # escalation, digests, index rebuild
+    # escalation, alert digests, notification summaries, index rebuild
+    assert result.output.count("done") == 4
     again = runner.invoke(args=["scheduler", "--once"])
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 3
-    assert again.output.count("done") == 3  # the same runs: nothing ran twice
+        assert db.session.scalar(select(func.count()).select_from(JobRun)) == 4
+    assert again.output.count("done") == 4  # the same runs: nothing ran twice

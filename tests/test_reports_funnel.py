@@ -291,7 +291,8 @@ def test_fair_excel_export_cells(client, make_user, scenario):
     assert f"filename=fair-{scenario['fair_id']}-results.xlsx" in disposition
     assert "filename*=UTF-8''%E6%8B%9B%E8%81%98%E4%BC%9A" in disposition  # 招聘会…
     wb = load_workbook(io.BytesIO(resp.data))
-    booths, funnel_sheet = wb.worksheets
+    booths, funnel_sheet, live_sheet = wb.worksheets
+    assert live_sheet["A3"].value == "直播场次" and live_sheet["B3"].value == "观看人次"
     assert "无个人信息" in booths.title
     assert "不含任何个人信息" in booths["A1"].value and "春风行动" in booths["A1"].value
     assert [c.value for c in booths[4]][:4] == ["参会展位", "展示岗位", "报名人数", "到场人数"]

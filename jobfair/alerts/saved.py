@@ -33,7 +33,17 @@ NAME_MAX = 30
 PROFILE_ALERT_NAME = "按我的求职意向"
 STOP_SALT = "jobfair-alert-stop"
 STOP_MAX_AGE_DAYS = 60
-FILTER_KEYS = ("q", "district", "occupation", "salary", "work_form", "channel", "group")
+FILTER_KEYS = (
+    "q",
+    "district",
+    "occupation",
+    "salary",
+    "pay_unit",
+    "daily_pay",
+    "work_form",
+    "channel",
+    "group",
+)
 KINDS_BY_ROLE = {
     Role.SEEKER: (AlertKind.SEARCH, AlertKind.PROFILE),
     Role.EMPLOYER: (AlertKind.TALENT,),
@@ -94,7 +104,7 @@ def recent_digests(user, limit: int = 20) -> list[AlertDigest]:
 def clean_filters(data) -> dict:
     """The search filters as the position search validates them, blanks dropped."""
     values = parse_filters({k: data.get(k) for k in FILTER_KEYS if data.get(k) not in (None, "")})
-    return {k: values[k] for k in FILTER_KEYS if values.get(k) not in (None, "")}
+    return {k: values[k] for k in FILTER_KEYS if values.get(k) not in (None, "", False)}
 
 
 def describe_filters(filters: dict) -> str:
@@ -108,6 +118,10 @@ def describe_filters(filters: dict) -> str:
         parts.append(category_name(filters["occupation"]) or filters["occupation"])
     if filters.get("salary"):
         parts.append(f"月薪不低于 {filters['salary']} 元")
+    if filters.get("pay_unit"):
+        parts.append("按" + label(filters["pay_unit"], "pay_unit") + "计薪")
+    if filters.get("daily_pay"):
+        parts.append("日结")
     for key in ("work_form", "channel", "group"):
         if filters.get(key):
             parts.append(label(filters[key], key))

@@ -28,7 +28,7 @@ from sqlalchemy.orm import selectinload
 from jobfair.alerts.saved import describe_filters
 from jobfair.database import begin_write
 from jobfair.extensions import db
-from jobfair.formatting import salary
+from jobfair.formatting import pay_line as salary
 from jobfair.masking import mask_name
 from jobfair.models.alert import AlertDigest, AlertKind, JobAlert
 from jobfair.models.common import utcnow
@@ -86,7 +86,11 @@ def _fits_filters(p: Position, f: dict, terms: list) -> bool:
     prefix = occupation_prefix(f.get("occupation"))
     if prefix and not (p.occupation_code == prefix or p.occupation_code.startswith(prefix + "-")):
         return False
-    if f.get("salary") is not None and p.salary_max < int(f["salary"]):
+    if f.get("salary") is not None and (p.pay_unit != "month" or p.salary_max < int(f["salary"])):
+        return False
+    if f.get("pay_unit") and p.pay_unit != f["pay_unit"]:
+        return False
+    if f.get("daily_pay") and not p.daily_pay:
         return False
     for key in ("work_form", "channel"):
         if f.get(key) and getattr(p, key) != f[key]:

@@ -33,16 +33,23 @@ def init_api(app: Flask) -> None:
         casework,
         employers,
         fairs,
+        gigs,
         jobs,
         live,
+        live_figures,
         matching,
         notifications,
         occupations,
+        onsite,
         organiser,
         outcomes,
+        policies,
         positions,
         reports,
         seekers,
+        startups,
+        subsidies,
+        training,
     )
     from jobfair.api.registry import blueprints
 

@@ -63,6 +63,8 @@ class EmployerPositionOut(Schema):
     )
     salary_min = fields.Int()
     salary_max = fields.Int()
+    pay_unit = fields.Str(metadata={"enum": ["hour", "day", "piece", "month"]})
+    daily_pay = fields.Bool(metadata={"description": "日结"})
     headcount = fields.Int()
     district = fields.Str()
     address = fields.Str()

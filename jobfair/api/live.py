@@ -9,7 +9,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint
-from jobfair.live import access, queries, queues, serializers
+from jobfair.live import access, calls, queries, queues, serializers
 from jobfair.models.live import RoomKind
 from jobfair.security import login_required, role_required
 
@@ -21,7 +21,18 @@ class LiveBoothCountOut(Schema):
     employer = fields.Str()
     reps_online = fields.Int()
     queue_length = fields.Int()
-    wait_minutes = fields.Int(metadata={"description": "排队人数 × 每次面谈分钟 ÷ 在线招聘人员"})
+    wait_minutes = fields.Int(
+        allow_none=True,
+        metadata={
+            "description": "排队人数 × 本展位最近面谈时长中位数 ÷ 在线招聘人员；无人在线时为 null（不估计）"
+        },
+    )
+    typical_minutes = fields.Float(
+        metadata={
+            "description": "最近 20 次已结束面谈时长的中位数（不足 3 次时为展位设定的面谈时长）"
+        }
+    )
+    typical_sample = fields.Int(metadata={"description": "计算中位数用到的面谈次数"})
 
 
 class LiveCountsOut(Schema):
@@ -58,7 +69,11 @@ class QueueEntryOut(Schema):
     place = fields.Int(metadata={"description": "排队位置（仅 waiting）"})
     chat_minutes = fields.Int()
     reps_online = fields.Int()
-    wait_minutes = fields.Int()
+    wait_minutes = fields.Int(
+        allow_none=True, metadata={"description": "预计等待分钟；没有招聘人员在线时为 null"}
+    )
+    typical_minutes = fields.Float()
+    typical_sample = fields.Int()
     chat = fields.Nested(LiveChatRef, allow_none=True)
 
 
@@ -106,6 +121,28 @@ def chat_messages(chat_id: int, after_id: int = 0):
         serializers.message_dict(m)
         for m in queries.messages_after_id(RoomKind.CHAT, chat.id, after_id)
     ]
+
+
+class IceServerOut(Schema):
+    urls = fields.Raw(metadata={"description": "stun:/turn: 地址（字符串或列表）"})
+    username = fields.Str()
+    credential = fields.Str(metadata={"description": "TURN 临时口令（JOBFAIR_TURN_TTL 秒内有效）"})
+
+
+class CallConfigOut(Schema):
+    kind = fields.Str(metadata={"description": "chat（展位面谈）或其他已登记的类型"})
+    id = fields.Int()
+    namespace = fields.Str(metadata={"description": "信令所用的 Socket.IO 命名空间：/call"})
+    ice_servers = fields.List(fields.Nested(IceServerOut))
+    polite = fields.Bool(metadata={"description": "双方同时发起时由本方让步"})
+
+
+@bp.route("/chats/<int:chat_id>/call", methods=["GET"])
+@bp.response(200, CallConfigOut)
+@login_required
+def chat_call(chat_id: int):
+    """一对一视频面谈的连接参数（仅面谈双方；信令走 Socket.IO /call，不录音录像）"""
+    return calls.call_config(current_user, calls.resolve(current_user, "chat", chat_id))
 
 
 @bp.route("/queues", methods=["GET"])

@@ -1,11 +1,11 @@
-"""API: 站内通知 (list, unread count, mark read)."""
+"""API: 站内通知 (list, unread count, mark read, per-kind delivery preferences)."""
 
 from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from jobfair.api.registry import api_blueprint
-from jobfair.notifications import services
+from jobfair.api.registry import api_blueprint, json_body
+from jobfair.notifications import digests, preferences, services
 from jobfair.security import login_required
 
 bp = api_blueprint("api_notifications", "/notifications", "站内通知")
@@ -25,6 +25,7 @@ class NotificationOut(Schema):
     read = fields.Bool()
     read_at = fields.Str(allow_none=True)
     created_at = fields.Str()
+    in_centre = fields.Bool(metadata={"description": "是否列在通知中心（用户可按类别关闭）"})
 
 
 class NotificationPage(Schema):
@@ -90,3 +91,58 @@ def mark_all_read():
     """全部标为已读"""
     marked = services.mark_all_read(current_user)
     return {"marked": marked, "unread": 0}
+
+
+class PreferenceOut(Schema):
+    kind = fields.Str(metadata={"description": "通知类别"})
+    label = fields.Str()
+    hint = fields.Str()
+    live = fields.Bool(metadata={"description": "实时提醒（开着网页时推送）"})
+    centre = fields.Bool(metadata={"description": "逐条列在通知中心"})
+    digest = fields.Bool(metadata={"description": "合入每日汇总"})
+
+
+class PreferencesOut(Schema):
+    items = fields.List(fields.Nested(PreferenceOut))
+    pending_digest = fields.Int(metadata={"description": "等待下一次每日汇总的通知数"})
+
+
+class PreferenceIn(Schema):
+    live = fields.Bool(required=True)
+    centre = fields.Bool(required=True)
+    digest = fields.Bool(required=True)
+
+
+class PreferencesIn(Schema):
+    items = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Nested(PreferenceIn),
+        required=True,
+        metadata={"description": "{通知类别: {live, centre, digest}}；未列出的类别保持不变"},
+    )
+
+
+def _preferences() -> dict:
+    return {
+        "items": preferences.table(current_user),
+        "pending_digest": digests.pending_count(current_user.id),
+    }
+
+
+@bp.route("/preferences", methods=["GET"])
+@bp.response(200, PreferencesOut)
+@login_required
+def get_preferences():
+    """我的通知设置：每类通知的实时提醒、通知中心、每日汇总"""
+    return _preferences()
+
+
+@bp.route("/preferences", methods=["PUT"])
+@bp.doc(requestBody={"content": {"application/json": {"schema": PreferencesIn}}})
+@bp.response(200, PreferencesOut)
+@login_required
+def put_preferences():
+    """修改通知设置（只改列出的类别；不认识的类别整体拒绝）"""
+    data = json_body()
+    preferences.save(current_user, data.get("items"))
+    return _preferences()

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 
 from jobfair import reference
 from jobfair.api.registry import api_blueprint
-from jobfair.formatting import label
+from jobfair.formatting import label, pay_line
 from jobfair.positions import channels
 from jobfair.positions.search import (
     SearchQuerySchema,
@@ -30,8 +30,16 @@ class PositionSummaryOut(Schema):
     occupation_marks = fields.List(
         fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
     )
-    salary_min = fields.Int(metadata={"description": "最低月薪（元）"})
-    salary_max = fields.Int(metadata={"description": "最高月薪（元）"})
+    salary_min = fields.Int(metadata={"description": "最低报酬（元，每 pay_unit）"})
+    salary_max = fields.Int(metadata={"description": "最高报酬（元，每 pay_unit）"})
+    pay_unit = fields.Str(
+        metadata={
+            "enum": ["hour", "day", "piece", "month"],
+            "description": "计薪方式：每小时、每天、每件、每月",
+        }
+    )
+    daily_pay = fields.Bool(metadata={"description": "日结：每天下班结清工钱"})
+    salary_text = fields.Str(metadata={"description": "带单位的报酬，如“25–35 元/小时 · 日结”"})
     headcount = fields.Int()
     district = fields.Str()
     education = fields.Str()
@@ -65,6 +73,14 @@ class PositionDetailOut(Schema):
     requirements = fields.Str()
     salary_min = fields.Int()
     salary_max = fields.Int()
+    pay_unit = fields.Str(
+        metadata={
+            "enum": ["hour", "day", "piece", "month"],
+            "description": "计薪方式：每小时、每天、每件、每月",
+        }
+    )
+    daily_pay = fields.Bool(metadata={"description": "日结：每天下班结清工钱"})
+    salary_text = fields.Str(metadata={"description": "带单位的报酬，如“25–35 元/小时 · 日结”"})
     headcount = fields.Int()
     district = fields.Str()
     address = fields.Str()
@@ -123,6 +139,9 @@ def summary_dict(item) -> dict:
         "occupation_marks": reference.occupation_marks(item.occupation_code),
         "salary_min": item.salary_min,
         "salary_max": item.salary_max,
+        "pay_unit": item.pay_unit,
+        "daily_pay": bool(item.daily_pay),
+        "salary_text": pay_line(item),
         "headcount": item.headcount,
         "district": item.district,
         "education": item.education,
@@ -154,6 +173,9 @@ def get_position(position_id: int):
         "requirements": position.requirements or "",
         "salary_min": position.salary_min,
         "salary_max": position.salary_max,
+        "pay_unit": position.pay_unit,
+        "daily_pay": position.daily_pay,
+        "salary_text": pay_line(position),
         "headcount": position.headcount,
         "district": position.district,
         "address": position.address or "",

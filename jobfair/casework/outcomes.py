@@ -77,7 +77,7 @@ def record_employment(
     """
     on = reg.started_on
     groups = sorted(profile.verified_groups(on)) if profile else []
-    counted = rules.counts(reg.work_form, reg.social_insurance)
+    counted = rules.counts(rules.rule_key(reg.work_form, reg.source), reg.social_insurance)
     rec = OutcomeRecord(
         person_key=person_key(reg.seeker),
         kind=OutcomeKind.EMPLOYMENT,

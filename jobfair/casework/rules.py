@@ -14,6 +14,9 @@ from flask import current_app
 
 from jobfair.models.common import WORK_FORM_LABELS, WorkForm
 
+GIG_SHIFTS = "gig_shifts"  # the row of 零工 shifts (EmploymentSource.GIG_SHIFTS)
+GIG_DAYS = 30  # the window in which confirmed shifts are added up
+
 DEFAULT_RULES: dict[str, dict] = {
     WorkForm.FULL_TIME: {"counts": True, "needs_insurance": False, "note": "全日制用工均计入"},
     WorkForm.PART_TIME: {
@@ -32,7 +35,16 @@ DEFAULT_RULES: dict[str, dict] = {
         "note": "灵活就业须以灵活就业人员身份参加社会保险才计入",
     },
     WorkForm.TEMPORARY: {"counts": False, "needs_insurance": False, "note": "临时性零工不计入"},
+    # 零工 found on the platform: a 就业登记 is written for a person once their shifts
+    # confirmed by employers (到岗 and pay settled) reach GIG_SHIFTS within GIG_DAYS days
+    # (gigs.services); it then counts as 灵活就业 per this row.
+    GIG_SHIFTS: {
+        "counts": True,
+        "needs_insurance": False,
+        "note": "零工：用人单位确认到岗并结清报酬的班次，30 天内累计满 5 个，按灵活就业计入一次",
+    },
 }
+GIG_LABEL = "零工（平台确认的班次）"
 
 
 def rules() -> dict[str, dict]:
@@ -48,6 +60,16 @@ def rules() -> dict[str, dict]:
     return table
 
 
+def gig_threshold() -> int:
+    """Confirmed shifts within GIG_DAYS that make a 零工 就业登记 (JOBFAIR_GIG_SHIFTS)."""
+    return max(1, int(current_app.config.get("GIG_SHIFTS") or 5))
+
+
+def rule_key(work_form: str, source: str = "") -> str:
+    """The row an employment is counted by: 零工 shifts have their own, else the work form."""
+    return GIG_SHIFTS if source == GIG_SHIFTS else work_form
+
+
 def counts(work_form: str, social_insurance: bool) -> bool:
     """Does an employment of this form (with or without social insurance) count?"""
     row = rules().get(work_form) or rules()[WorkForm.FULL_TIME]
@@ -57,4 +79,8 @@ def counts(work_form: str, social_insurance: bool) -> bool:
 def rules_table() -> list[dict]:
     """The table for pages and the API, in the order of the work forms."""
     table = rules()
-    return [{"work_form": str(f), "label": WORK_FORM_LABELS[f], **table[str(f)]} for f in WorkForm]
+    rows = [{"work_form": str(f), "label": WORK_FORM_LABELS[f], **table[str(f)]} for f in WorkForm]
+    gig = table[GIG_SHIFTS]
+    if gig["note"] == DEFAULT_RULES[GIG_SHIFTS]["note"]:
+        gig["note"] = gig["note"].replace("满 5 个", f"满 {gig_threshold()} 个")
+    return [*rows, {"work_form": GIG_SHIFTS, "label": GIG_LABEL, **gig}]

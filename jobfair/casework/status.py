@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import and_, or_
 
 from jobfair import audit, reference
-from jobfair.casework.access import require_case_worker, scope
+from jobfair.casework.access import covers, require_case_worker, scope
 from jobfair.casework.queries import local_today
 from jobfair.casework.registrations import seeker_for_worker
 from jobfair.casework.schemas import VERIFY_LABELS, WALK_IN_LABELS, VerifySchema, WalkInSchema
@@ -118,13 +118,22 @@ def revoke_status(actor, seeker_id: int, group: str) -> SeekerGroup:
     return row
 
 
-def register_walk_in(actor, data, *, form=False) -> User:
+def register_walk_in(actor, data, *, form=False, kiosk=False, commit=True) -> User:
     """A seeker registered at the window (e.g. a fisher without a smartphone).
 
     The account gets a random password (the person can reset it by phone later); consent is
     on paper and noted; a group given here is 认定 at once with its evidence.
+
+    ``kiosk``: organiser staff at an on-site fair's kiosk, who need not be case workers; they
+    may record a priority group only if they are a case worker of the person's district.
+    ``commit=False`` leaves the new account in the caller's transaction (the kiosk adds the
+    fair registration and queue ticket to it).
     """
-    require_case_worker(actor)
+    if kiosk:
+        if actor.role != Role.ORGANISER:
+            raise DomainError("只有组织方工作人员可以在现场登记求职者。", status=403)
+    else:
+        require_case_worker(actor)
     values = load(WalkInSchema(), data, labels=WALK_IN_LABELS, form=form)
     phone = values["phone"].strip()
     if not PHONE_RE.match(phone):
@@ -136,7 +145,13 @@ def register_walk_in(actor, data, *, form=False) -> User:
     bad = [d for d in values["districts"] if d not in districts]
     if bad:
         raise DomainError("意向工作区域不在本市范围内。", fields={"districts": "请选择本市的区"})
-    require_case_worker(actor, values["residence_district"])
+    if not kiosk:
+        require_case_worker(actor, values["residence_district"])
+    elif values["group"] and not covers(actor, values["residence_district"]):
+        raise DomainError(
+            "现场登记不能认定重点群体身份，请由该区的个案工作人员在窗口办理。",
+            fields={"group": "现场登记请留空"},
+        )
     if values["group"] and (not values["evidence_type"] or not clean_text(values["evidence_note"])):
         raise DomainError(
             "登记重点群体身份须同时填写认定依据和证明材料说明。",
@@ -185,7 +200,13 @@ def register_walk_in(actor, data, *, form=False) -> User:
     db.session.add(profile)
     db.session.flush()
     audit.record(
-        actor.id, "casework.walk_in", "seeker", user.id, district=values["residence_district"]
+        actor.id,
+        "casework.walk_in",
+        "seeker",
+        user.id,
+        district=values["residence_district"],
+        kiosk=kiosk,
     )
-    commit_or_conflict("该手机号已注册。", code="already_registered")
+    if commit:
+        commit_or_conflict("该手机号已注册。", code="already_registered")
     return user

@@ -22,7 +22,8 @@ from sqlalchemy.orm import joinedload
 from jobfair import reference
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
-from jobfair.formatting import label, salary
+from jobfair.formatting import label
+from jobfair.formatting import pay_line as salary
 from jobfair.ids import is_id, parse_id
 from jobfair.models.common import GROUP_LABELS, PriorityGroup
 from jobfair.models.employer import Employer

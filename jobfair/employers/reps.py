@@ -87,6 +87,14 @@ def create_rep(owner: User, data: dict, *, form: bool = False) -> EmployerRep:
     audit.record(
         owner.id, "rep.create", "employer_rep", rep.id, employer_id=employer.id, user_id=user.id
     )
+    events.rep_changed.send(
+        None,
+        employer_id=employer.id,
+        rep_user_id=user.id,
+        rep_name=user.name,
+        added=True,
+        actor_id=owner.id,
+    )
     commit_or_conflict(PHONE_TAKEN, code="phone_taken")
     return rep
 
@@ -105,5 +113,14 @@ def remove_rep(owner: User, rep_id: int) -> None:
         owner.id, "rep.remove", "employer_rep", rep.id, employer_id=employer.id, user_id=user_id
     )
     db.session.delete(rep)
+    db.session.flush()  # the removed rep is no longer one of the employer's people
+    events.rep_changed.send(
+        None,
+        employer_id=employer.id,
+        rep_user_id=user_id,
+        rep_name=user.name,
+        added=False,
+        actor_id=owner.id,
+    )
     db.session.commit()
     events.user_access_revoked.send(None, user_id=user_id)

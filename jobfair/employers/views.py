@@ -40,6 +40,7 @@ def _position_form_data() -> dict:
             if data[key] == "":
                 data.pop(key)
     data["welcomed_groups"] = request.form.getlist("welcomed_groups")
+    data["daily_pay"] = "true" if request.form.get("daily_pay") else "false"
     return data
 
 

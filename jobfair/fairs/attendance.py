@@ -82,6 +82,32 @@ def _mark(fair_id: int, seeker_id: int, *, online: bool, by: int | None = None):
     return row, first
 
 
+def mark_onsite(fair_id: int, seeker_id: int, by: int | None) -> bool:
+    """Record an on-site 到场 inside the caller's transaction (a booth check-in, a kiosk
+    registration) → first time on site."""
+    _, first = _mark(fair_id, seeker_id, online=False, by=by)
+    return first
+
+
+def registration_by_code(fair_id: int, code) -> FairRegistration:
+    """The registration whose check-in code staff scanned or typed (422 if none)."""
+    value = normalise_code(code)
+    if not value:
+        raise DomainError(
+            "请输入签到码。", code="validation_error", fields={"code": "请输入签到码。"}
+        )
+    reg = db.session.scalar(
+        db.select(FairRegistration).filter_by(fair_id=fair_id, checkin_code=value)
+    )
+    if reg is None:
+        raise DomainError(BAD_CODE, code="bad_code", status=422, fields={"code": BAD_CODE})
+    return reg
+
+
+def check_open(fair: Fair) -> None:
+    _check_open(fair)
+
+
 def mark_online(user: User, fair: Fair) -> bool:
     """Record an online join inside the caller's transaction (e.g. joining a booth queue)."""
     if user.role != Role.SEEKER:

@@ -1,6 +1,6 @@
 """Booths: the employer owner applies and edits, the organiser approves or declines; booth pages."""
 
-from jobfair import audit
+from jobfair import audit, events
 from jobfair.employers.acting import employer_of, require_owner
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
@@ -212,6 +212,7 @@ def approve_booth(actor: User, booth_id: int) -> Booth:
         employer=booth.employer.name,
         previous_status=previous,
     )
+    events.booth_decided.send(booth, approved=True, reason="")
     db.session.commit()
     return booth
 
@@ -234,5 +235,6 @@ def decline_booth(actor: User, booth_id: int, data: dict, *, form: bool = False)
         reason=booth.decline_reason,
         previous_status=previous,
     )
+    events.booth_decided.send(booth, approved=False, reason=booth.decline_reason)
     db.session.commit()
     return booth

@@ -43,6 +43,13 @@ SCHEDULE = [
         pass_now=True,
     ),
     Entry(
+        "notification-digests",
+        "jobfair.notifications.jobs.send_daily_summaries",
+        "0 10 * * *",
+        "每天 18:00 发送站内通知的每日汇总（用户选择了“每日汇总”的通知）",
+        pass_now=True,
+    ),
+    Entry(
         "match-rebuild",
         "jobfair.recommendations.jobs.rebuild_match_index",
         "30 19 * * *",

@@ -14,11 +14,13 @@ import time
 
 from flask import current_app, url_for
 
+from jobfair.database import writing
 from jobfair.extensions import db, socketio
-from jobfair.live import queries
+from jobfair.live import figures, queries
 from jobfair.live.realtime import (
     booth_room,
     broadcast,
+    call_room,
     chat_room,
     console_room,
     disconnect_user,
@@ -28,9 +30,11 @@ from jobfair.live.realtime import (
 )
 from jobfair.live.serializers import pin_dict
 from jobfair.models.fair import Fair, LiveSession
+from jobfair.models.live_figures import PeakKind
 from jobfair.notifications.services import notify
 
 LOBBY, SESSION, BOOTH, CONSOLE = "/lobby", "/session", "/booth", "/console"
+CALL = "/call"
 
 _lock = threading.Lock()
 _pending: set[tuple[int, str, int]] = set()
@@ -91,7 +95,16 @@ def drain(timeout: float = 10.0) -> bool:
 
 
 def _emit_counts(fair_id: int) -> None:
-    broadcast("counts", queries.lobby_counts(fair_id), room=fair_room(fair_id), namespace=LOBBY)
+    counts = queries.lobby_counts(fair_id)
+    broadcast("counts", counts, room=fair_room(fair_id), namespace=LOBBY)
+    _record_peak(PeakKind.FAIR, fair_id, counts["seekers_online"])
+
+
+def _record_peak(kind: str, ref_id: int, online: int) -> None:
+    """Keep the highest number online at once (直播带岗 figures), in a write transaction."""
+    db.session.commit()  # end the read above: on SQLite a write begins IMMEDIATE
+    with writing():
+        figures.record_peak(kind, ref_id, online)
 
 
 def counts_changed(fair_id: int) -> None:
@@ -146,9 +159,9 @@ def session_status(ls) -> None:
 def _emit_session_counters(session_id: int) -> None:
     ls = db.session.get(LiveSession, session_id)
     if ls is not None:
-        broadcast(
-            "counters", queries.session_counters(ls), room=session_room(ls.id), namespace=SESSION
-        )
+        counters = queries.session_counters(ls)
+        broadcast("counters", counters, room=session_room(ls.id), namespace=SESSION)
+        _record_peak(PeakKind.SESSION, ls.id, counters["viewers_online"])
 
 
 def session_counters(session_id: int) -> None:
@@ -206,8 +219,15 @@ def chat_message(chat_id: int, data: dict) -> None:
 
 def chat_ended(chat, data: dict) -> None:
     broadcast("chat_ended", data, room=chat_room(chat.id), namespace=BOOTH)
+    call_ended("chat", chat.id, "ended")
     broadcast("chat_ended", data, room=user_room(chat.seeker_user_id), namespace=BOOTH)
     desk_changed(chat.booth_id)
+
+
+def call_ended(kind: str, ident: int, reason: str = "ended") -> None:
+    """Hang up a 1:1 video call from the server (its chat or interview is over)."""
+    data = {"kind": kind, "id": ident, "type": "hangup", "reason": reason, "from": "server"}
+    broadcast("call_signal", data, room=call_room(kind, ident), namespace=CALL)
 
 
 # --- organiser console -----------------------------------------------------------------------

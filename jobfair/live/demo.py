@@ -9,6 +9,7 @@ Message times fall inside the session if it is on air, or in the last hour befor
 from datetime import datetime, timedelta
 
 from jobfair.extensions import db
+from jobfair.live import demo_care
 from jobfair.models import (
     Announcement,
     Booth,
@@ -225,4 +226,5 @@ def seed_demo(now: datetime) -> dict[str, int]:
         demo.pins(position_ids)
         demo.chat()
         demo.queue()
-    return {k: v for k, v in demo.made.items() if v}
+        care = demo_care.seed_care(demo, now)
+    return {k: v for k, v in {**demo.made, **care}.items() if v}

@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import Namespace, emit, join_room, leave_room
+from flask_socketio import Namespace, emit, join_room, leave_room, rooms
 
 from jobfair.database import begin_write, set_write_intent
 from jobfair.errors import DB_ERRORS, DB_UNAVAILABLE, DomainError
@@ -19,9 +19,11 @@ from jobfair.formatting import iso
 from jobfair.live import (
     access,
     announcements,
+    calls,
     chat,
     desk,
     lobby,
+    missed,
     moderation,
     presence,
     queries,
@@ -32,13 +34,14 @@ from jobfair.live import (
 )
 from jobfair.live.broadcasts import (
     counts_changed,
-    desk_changed,
     desk_room,
+    queue_changed,
     queue_room,
     session_counters,
 )
 from jobfair.live.realtime import (
     allowed_origins,
+    call_room,
     chat_room,
     console_room,
     fair_room,
@@ -49,6 +52,7 @@ from jobfair.live.realtime import (
 from jobfair.models.fair import Booth
 from jobfair.models.live import RoomKind
 from jobfair.models.user import LoginSession, Role
+from jobfair.notifications.services import unread_count
 from jobfair.security import token_digest
 
 SERVER_ERROR = "服务器开小差了，请稍后再试。"
@@ -166,8 +170,8 @@ class LiveNamespace(Namespace):
             elif kind == "booth":
                 booth = db.session.get(Booth, ident)
                 if booth is not None:
-                    counts_changed(booth.fair_id)
-                    desk_changed(booth.id)
+                    # The queue's seekers see who serves: no rep online means no wait promised.
+                    queue_changed(booth)
             elif kind == "session":
                 session_counters(ident)
 
@@ -178,6 +182,12 @@ class LiveNamespace(Namespace):
 
 class UserNamespace(LiveNamespace):
     """The root namespace: opened by every signed-in page; notifications and forced logout."""
+
+    @handler()
+    def on_unread(self, user, data):
+        """The unread count, asked on every (re)connect: notifications pushed while the
+        socket was down are counted in the badge all the same."""
+        return {"unread": unread_count(user.id)}
 
 
 class LobbyNamespace(LiveNamespace):
@@ -327,7 +337,14 @@ class BoothNamespace(LiveNamespace):
             join_room(queue_room(e["booth_id"]))
             join_room(fair_room(e["fair_id"]))
             self._track(presence.fair_key(e["fair_id"]), user)
-        return {"entries": entries}
+        scopes = [missed.fair_scope(e["fair_id"]) for e in entries]
+        anns, more = missed.since(scopes, data.get("announcement_seqs"))
+        return {"entries": entries, "announcements": anns, "more_announcements": more}
+
+    @handler()
+    def on_announcements(self, user, data):
+        """The next page of a fair's announcements after a number (a long gap)."""
+        return missed.public_fair_page(data.get("scope"), data.get("after_seq"))
 
     @handler(write=True)
     def on_join_queue(self, user, data):
@@ -348,7 +365,12 @@ class BoothNamespace(LiveNamespace):
         join_room(desk_room(booth.id))
         join_room(fair_room(booth.fair_id))
         self._track(presence.booth_key(booth.id), user)
-        return {"desk": desk.desk(user, booth.id)}
+        anns, more = missed.since([missed.fair_scope(booth.fair_id)], data.get("announcement_seqs"))
+        return {
+            "desk": desk.desk(user, booth.id),
+            "announcements": anns,
+            "more_announcements": more,
+        }
 
     @handler(write=True)
     def on_call_next(self, user, data):
@@ -362,10 +384,15 @@ class BoothNamespace(LiveNamespace):
         join_room(chat_room(chat.id))
         join_room(fair_room(chat.booth.fair_id))
         messages, more = queries.backfill(RoomKind.CHAT, chat.id, data.get("last_seq"))
+        anns, more_anns = missed.since(
+            [missed.fair_scope(chat.booth.fair_id)], data.get("announcement_seqs")
+        )
         return {
             "chat": serializers.chat_dict(chat),
             "messages": [serializers.message_dict(m) for m in messages],
             "more_messages": more,
+            "announcements": anns,
+            "more_announcements": more_anns,
         }
 
     @handler()
@@ -389,6 +416,54 @@ class BoothNamespace(LiveNamespace):
     @handler(write=True)
     def on_report(self, user, data):
         return moderation.report_message(user, data.get("message_id"), data.get("reason"))
+
+
+class CallNamespace(LiveNamespace):
+    """/call: signalling of 1:1 video calls (WebRTC) between the two parties of a booth chat
+    or of another registered kind (jobfair/live/calls.py). Nothing here is stored: the server
+    checks who sends what and passes it to the other party's sockets in the call's room."""
+
+    budget = calls.SignalBudget()
+
+    def on_disconnect(self, reason=None):
+        for room in rooms():
+            if room.startswith("call:"):
+                _kind, kind, ident = room.split(":")
+                left = {"kind": kind, "id": int(ident), "type": "left", "from": request.sid}
+                emit("call_signal", left, to=room, skip_sid=request.sid)
+        self.budget.forget(request.sid)
+        super().on_disconnect(reason)
+
+    @handler()
+    def on_join(self, user, data):
+        room = calls.resolve(user, data.get("kind"), data.get("id"))
+        join_room(room.name)
+        here = {"kind": room.kind, "id": room.id, "type": "present", "from": request.sid}
+        emit("call_signal", here, to=room.name, skip_sid=request.sid)
+        return {"call": calls.call_config(user, room), "sid": request.sid}
+
+    @handler()
+    def on_signal(self, user, data):
+        self.budget.spend(request.sid)
+        room = calls.resolve(user, data.get("kind"), data.get("id"))
+        if room.name not in rooms():
+            raise DomainError("请先加入视频通话。", code="not_joined", status=409)
+        out = calls.clean_signal(data)
+        out.update(kind=room.kind, id=room.id, **{"from": request.sid})
+        emit("call_signal", out, to=room.name, skip_sid=request.sid)
+        return None
+
+    @handler()
+    def on_leave(self, user, data):
+        kind, ident = data.get("kind"), data.get("id")
+        if not isinstance(kind, str) or isinstance(ident, bool) or not isinstance(ident, int):
+            raise DomainError("视频通话不存在。", code="not_found", status=404)
+        name = call_room(kind, ident)
+        if name in rooms():
+            leave_room(name)
+            left = {"kind": kind, "id": ident, "type": "left", "from": request.sid}
+            emit("call_signal", left, to=name)
+        return None
 
 
 class ConsoleNamespace(LiveNamespace):
@@ -494,3 +569,4 @@ def register_namespaces(socketio) -> None:
     socketio.on_namespace(SessionNamespace("/session"))
     socketio.on_namespace(BoothNamespace("/booth"))
     socketio.on_namespace(ConsoleNamespace("/console"))
+    socketio.on_namespace(CallNamespace("/call"))

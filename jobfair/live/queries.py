@@ -1,5 +1,7 @@
 """Reads of the live layer: backfill, lobby and queue state, counters, open reports."""
 
+import math
+
 from sqlalchemy import func
 
 from jobfair.errors import Forbidden
@@ -151,6 +153,9 @@ def _scope_filter(scope: str):
     return (Announcement.fair_id.is_(None), Announcement.session_id == ident)
 
 
+scope_filter = _scope_filter  # for jobfair.live.missed
+
+
 def announcements(fair_id: int | None = None, session_id: int | None = None, limit=20):
     """The recent announcements of a fair and/or a session's own, oldest first."""
     conds = []
@@ -226,11 +231,66 @@ def waiting_ids(booth_id: int) -> list[int]:
     )
 
 
-def wait_minutes(place: int, chat_minutes: int, reps_online: int) -> int:
-    """Estimated wait: place × booth chat minutes / reps online (at least one rep assumed)."""
+# The estimate follows how long this booth's recent chats really took (their median), once
+# there are enough of them; before that, the booth's own chat length.
+RECENT_CHATS = 20
+MIN_CHATS = 3
+
+
+def chat_lengths(booths) -> dict[int, dict]:
+    """Per booth: {"minutes": median minutes of its last RECENT_CHATS finished chats (the
+    booth's set chat length while it has fewer than MIN_CHATS), "sample": how many}.
+
+    Finished means the seeker came and the chat was ended (已面谈, or handed to a colleague);
+    no-shows and seekers who left are not chats. One query for all booths."""
+    booths = list(booths)
+    if not booths:
+        return {}
+    ranked = (
+        db.select(
+            InterviewChat.booth_id.label("booth_id"),
+            InterviewChat.started_at.label("started_at"),
+            InterviewChat.ended_at.label("ended_at"),
+            func.row_number()
+            .over(partition_by=InterviewChat.booth_id, order_by=InterviewChat.ended_at.desc())
+            .label("n"),
+        )
+        .join(QueueEntry, QueueEntry.id == InterviewChat.queue_entry_id)
+        .filter(
+            InterviewChat.booth_id.in_([b.id for b in booths]),
+            InterviewChat.ended_at.is_not(None),
+            QueueEntry.status.in_([QueueStatus.DONE, QueueStatus.CALLED, QueueStatus.IN_CHAT]),
+        )
+        .subquery()
+    )
+    seconds: dict[int, list[float]] = {}
+    for booth_id, started, ended in db.session.execute(
+        db.select(ranked.c.booth_id, ranked.c.started_at, ranked.c.ended_at).filter(
+            ranked.c.n <= RECENT_CHATS
+        )
+    ):
+        seconds.setdefault(booth_id, []).append(max(0.0, (ended - started).total_seconds()))
+    out = {}
+    for b in booths:
+        got = sorted(seconds.get(b.id, []))
+        if len(got) < MIN_CHATS:
+            out[b.id] = {"minutes": float(b.chat_minutes), "sample": len(got)}
+            continue
+        mid = len(got) // 2
+        median = got[mid] if len(got) % 2 else (got[mid - 1] + got[mid]) / 2
+        out[b.id] = {"minutes": round(max(median, 30.0) / 60, 1), "sample": len(got)}
+    return out
+
+
+def wait_minutes(place: int, chat_minutes: float, reps_online: int) -> int | None:
+    """Estimated wait: place × typical chat minutes / reps online, rounded up.
+
+    None when no rep is online: nobody is serving, so no time can honestly be promised."""
     if place <= 0:
         return 0
-    return -(-place * chat_minutes // max(1, reps_online))
+    if reps_online <= 0:
+        return None
+    return max(1, math.ceil(place * chat_minutes / reps_online))
 
 
 def lobby_counts(fair_id: int) -> dict:
@@ -245,6 +305,7 @@ def lobby_counts(fair_id: int) -> dict:
             .group_by(QueueEntry.booth_id)
         ).all()
     )
+    typical = chat_lengths(booths)
     out = []
     for b in booths:
         reps = presence.count(presence.booth_key(b.id))
@@ -255,7 +316,9 @@ def lobby_counts(fair_id: int) -> dict:
                 "employer": b.employer.name,
                 "reps_online": reps,
                 "queue_length": n,
-                "wait_minutes": wait_minutes(n, b.chat_minutes, reps),
+                "wait_minutes": wait_minutes(n, typical[b.id]["minutes"], reps),
+                "typical_minutes": typical[b.id]["minutes"],
+                "typical_sample": typical[b.id]["sample"],
             }
         )
     return {
@@ -309,6 +372,7 @@ def entry_dict(entry: QueueEntry, reps_online: int | None = None) -> dict:
         )
     if reps_online is None:
         reps_online = presence.count(presence.booth_key(booth.id))
+    typical = chat_lengths([booth])[booth.id]
     chat = None
     if entry.status in (QueueStatus.CALLED, QueueStatus.IN_CHAT):
         c = open_chat_of_entry(entry.id)
@@ -322,8 +386,10 @@ def entry_dict(entry: QueueEntry, reps_online: int | None = None) -> dict:
         "status_label": QUEUE_STATUS_LABELS.get(entry.status, entry.status),
         "place": place,
         "chat_minutes": booth.chat_minutes,
+        "typical_minutes": typical["minutes"],
+        "typical_sample": typical["sample"],
         "reps_online": reps_online,
-        "wait_minutes": wait_minutes(place, booth.chat_minutes, reps_online),
+        "wait_minutes": wait_minutes(place, typical["minutes"], reps_online),
         "chat": chat,
     }
 
@@ -336,10 +402,13 @@ def my_queues(user: User) -> list[dict]:
 
 def queue_state(booth: Booth) -> dict:
     """What every seeker in a booth's queue needs to compute their own place and wait."""
+    typical = chat_lengths([booth])[booth.id]
     return {
         "booth_id": booth.id,
         "waiting": waiting_ids(booth.id),
         "chat_minutes": booth.chat_minutes,
+        "typical_minutes": typical["minutes"],
+        "typical_sample": typical["sample"],
         "reps_online": presence.count(presence.booth_key(booth.id)),
     }
 

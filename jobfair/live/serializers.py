@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from flask import url_for
 
-from jobfair.formatting import hhmm, iso
+from jobfair.formatting import hhmm, iso, pay_line
 from jobfair.models.live import Announcement, InterviewChat, LiveMessage, PinnedPosition, Question
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
@@ -86,6 +86,7 @@ def position_card(p: Position) -> dict:
         "employer": p.employer.name if p.employer else "",
         "salary_min": p.salary_min,
         "salary_max": p.salary_max,
+        "salary_text": pay_line(p),  # with its unit: 元/月, 元/小时, 元/天, 元/件
         "district": p.district,
         "open": p.status == PositionStatus.PUBLISHED,
         # Exam announcements (事业编制, 三支一扶 …) are shown but never applied to here.

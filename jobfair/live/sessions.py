@@ -23,14 +23,26 @@ from jobfair.models.user import Role, User
 from jobfair.transactions import conflict_as
 
 
-def record_session_view(user: User, ls: LiveSession) -> None:
+def record_session_view(user: User, ls: LiveSession, *, visit: bool = False) -> None:
+    """Count the viewer once (观看人数); with visit, count this opening of the room too
+    (观看人次: the page counts its openings, not its socket's reconnects)."""
     if db.session.get(SessionView, (ls.id, user.id)) is not None:
+        if visit:
+            db.session.execute(
+                db.update(SessionView)
+                .where(SessionView.session_id == ls.id, SessionView.user_id == user.id)
+                .values(visits=SessionView.visits + 1)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
         return
     db.session.add(SessionView(session_id=ls.id, user_id=user.id))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
+        if visit:
+            record_session_view(user, ls, visit=True)
 
 
 def set_session_status(user: User, session_id, status: str) -> LiveSession:

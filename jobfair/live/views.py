@@ -25,7 +25,17 @@ from jobfair.extensions import db
 from jobfair.fairs.booths import approved_booths, booth_reps, shown_positions
 from jobfair.fairs.schedule import fair_sessions, stream_kind
 from jobfair.ids import require_id
-from jobfair.live import access, announcements, moderation, queries, queues, serializers, sessions
+from jobfair.live import (
+    access,
+    announcements,
+    figures,
+    missed,
+    moderation,
+    queries,
+    queues,
+    serializers,
+    sessions,
+)
 from jobfair.live import desk as booth_desk  # the name desk is the rep's page below
 from jobfair.models.common import utcnow
 from jobfair.models.fair import LIVE_SESSION_STATUS_LABELS, LiveSession
@@ -74,16 +84,17 @@ def session_room(session_id: int):
     except DomainError as err:
         banned = err.message
     begin_write(db.session)
-    sessions.record_session_view(current_user, ls)
+    sessions.record_session_view(current_user, ls, visit=True)
     messages = [] if banned else queries.recent_messages(RoomKind.SESSION, ls.id)
     kind = stream_kind(ls.stream_url)
-    origin = _embed_origin(ls.stream_url) if kind == "embed" else None
+    origin = _stream_origin(ls.stream_url, kind)
     html = render_template(
         "live/session.html",
         live_session=ls,
         status_label=LIVE_SESSION_STATUS_LABELS.get(ls.status, ls.status),
         stream_kind=kind,
-        embed=bool(origin),
+        embed=kind == "embed" and bool(origin),
+        playable=kind in ("hls", "flv") and bool(origin),
         messages=[serializers.message_dict(m) for m in messages],
         questions=queries.session_questions(ls, current_user),
         pins=queries.active_pins(session_id=ls.id),
@@ -91,19 +102,36 @@ def session_room(session_id: int):
         counters=queries.session_counters(ls),
         host=access.can_host(current_user, ls),
         banned=banned,
+        room_apps=figures.room_applications(current_user, session_id=ls.id)
+        if current_user.role == "employer"
+        else None,
     )
     resp = make_response(html)
     if origin:
-        # The page's policy allows framing exactly the organiser's player, nothing else.
-        resp.headers["Content-Security-Policy"] = CSP + f"; frame-src {origin}"
+        resp.headers["Content-Security-Policy"] = _stream_policy(kind, origin)
     return resp
 
 
-def _embed_origin(url: str) -> str | None:
+def _stream_origin(url: str, kind: str) -> str | None:
+    """The origin the page may reach for its stream: https only for an embedded page; an
+    HLS/FLV stream may be plain http (the player explains when an https page cannot load it)."""
     parts = urlsplit(url or "")
-    if parts.scheme != "https" or not parts.netloc or any(c in parts.netloc for c in " ;'\""):
+    schemes = ("https",) if kind == "embed" else ("http", "https")
+    if kind not in ("embed", "hls", "flv") or parts.scheme not in schemes:
         return None
-    return f"https://{parts.netloc}"
+    if not parts.netloc or any(c in parts.netloc for c in " ;,'\""):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _stream_policy(kind: str, origin: str) -> str:
+    """The page's policy widened by exactly the organiser's stream origin, nothing else."""
+    if kind == "embed":
+        return CSP + f"; frame-src {origin}"
+    # hls.js and mpegts.js fetch the playlist and segments (connect-src) and feed the video
+    # through Media Source Extensions (a blob: URL); Safari's native player loads it directly.
+    policy = CSP.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    return policy + f"; media-src 'self' blob: {origin}"
 
 
 @bp.post("/live/pins/<int:pin_id>/apply")
@@ -134,8 +162,12 @@ def report_message(message_id: int):
 @bp.get("/live/queues")
 @role_required("seeker")
 def my_queues():
+    entries = queries.my_queues(current_user)
     return render_template(
-        "live/queues.html", entries=queries.my_queues(current_user), max_queues=queues.MAX_QUEUES
+        "live/queues.html",
+        entries=entries,
+        max_queues=queues.MAX_QUEUES,
+        announcements=missed.recent([missed.fair_scope(e["fair_id"]) for e in entries]),
     )
 
 
@@ -169,7 +201,14 @@ def leave_queue(entry_id: int):
 def desk(booth_id: int):
     data = booth_desk.desk(current_user, booth_id)
     booth = access.rep_booth(current_user, booth_id)
-    return render_template("live/desk.html", desk=data, booth=booth, fair=booth.fair)
+    return render_template(
+        "live/desk.html",
+        desk=data,
+        booth=booth,
+        fair=booth.fair,
+        announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
+        room_apps=figures.room_applications(current_user, fair_id=booth.fair_id),
+    )
 
 
 @bp.post("/live/booths/<int:booth_id>/call")
@@ -204,6 +243,7 @@ def chat_page(chat_id: int):
         colleagues=[u for u in booth_reps(booth) if u.id != current_user.id] if is_rep else [],
         profile=booth_desk.profile_summary(chat.seeker_user_id) if is_rep else None,
         next_steps=NEXT_STEP_LABELS,
+        announcements=missed.recent([missed.fair_scope(booth.fair_id)], limit=5),
     )
 
 
@@ -240,6 +280,7 @@ def console(fair_id: int):
         restriction_labels=RESTRICTION_LABELS,
         restrict_minutes=moderation.RESTRICT_MINUTES,
         announce_client_id=_form_id(),
+        live_figures=figures.fair_figures(fair),
     )
 
 
@@ -298,3 +339,21 @@ def console_action(fair_id: int):
 
 def _form_id() -> str:
     return "form-" + secrets.token_hex(8)
+
+
+# --- 达成意向 (reps) ---------------------------------------------------------------------------
+
+
+@bp.post("/live/applications/<int:application_id>/intent")
+@role_required("employer")
+def intent(application_id: int):
+    try:
+        if request.form.get("action") == "unmark":
+            figures.unmark_intent(current_user, application_id)
+            flash("已取消达成意向。", "success")
+        else:
+            figures.mark_intent(current_user, application_id)
+            flash("已标记达成意向。", "success")
+    except DomainError as err:
+        _flash_error(err)
+    return _back(url_for("fairs.my_booths"))

@@ -33,6 +33,7 @@ from jobfair.models.fair import (
     LiveSessionEmployer,
     LiveSessionStatus,
 )
+from jobfair.models.gig import Shift, ShiftSignup
 from jobfair.models.job import JobRun, JobStatus
 from jobfair.models.live import (
     Announcement,
@@ -48,12 +49,20 @@ from jobfair.models.live import (
     QueueEntry,
     SessionView,
 )
-from jobfair.models.notification import Notification
+from jobfair.models.live_figures import LiveIntent, LivePeak
+from jobfair.models.notification import Notification, NotificationPreference
 from jobfair.models.occupation import Occupation
+from jobfair.models.onsite import BoothVisit, ClaimCode
 from jobfair.models.outcome import (
     EmploymentRegistration,
     OutcomeRecord,
     UnemploymentRegistration,
+)
+from jobfair.models.policy import (
+    PolicyCatalogue,
+    SubsidyApplication,
+    SubsidyEvent,
+    SubsidyPayment,
 )
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
@@ -63,6 +72,13 @@ from jobfair.models.seeker import (
     SeekerOccupation,
     SeekerProfile,
 )
+from jobfair.models.startup import (
+    Mentor,
+    StartupCase,
+    StartupFollowUp,
+    StartupLoan,
+)
+from jobfair.models.training import Course, Enrolment, Referral
 from jobfair.models.user import ApiToken, LoginSession, Role, User, UserStatus
 
 __all__ = [
@@ -75,6 +91,9 @@ __all__ = [
     "JobRun",
     "JobStatus",
     "Announcement",
+    "LiveIntent",
+    "LivePeak",
+    "NotificationPreference",
     "FairVisit",
     "InterviewChat",
     "LiveApplication",
@@ -125,6 +144,10 @@ __all__ = [
     "MatchIndexState",
     "Notification",
     "Occupation",
+    "PolicyCatalogue",
+    "SubsidyApplication",
+    "SubsidyEvent",
+    "SubsidyPayment",
     "Position",
     "PositionGroup",
     "PositionStatus",
@@ -136,4 +159,15 @@ __all__ = [
     "SeekerProfile",
     "User",
     "UserStatus",
+    "Course",
+    "Enrolment",
+    "Referral",
+    "Mentor",
+    "StartupCase",
+    "StartupFollowUp",
+    "StartupLoan",
+    "Shift",
+    "ShiftSignup",
+    "BoothVisit",
+    "ClaimCode",
 ]

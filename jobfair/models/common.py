@@ -47,6 +47,23 @@ class WorkForm(enum.StrEnum):
 WORK_FORM_LABELS = {WorkForm(code): text for code, text in MATCHING_WORK_FORM_LABELS.items()}
 
 
+class PayUnit(enum.StrEnum):
+    """What a position's pay is counted per (零工 are paid by the hour, day or piece)."""
+
+    HOUR = "hour"
+    DAY = "day"
+    PIECE = "piece"
+    MONTH = "month"
+
+
+PAY_UNIT_LABELS = {
+    PayUnit.HOUR: "小时",
+    PayUnit.DAY: "天",
+    PayUnit.PIECE: "件",
+    PayUnit.MONTH: "月",
+}
+
+
 class Channel(enum.StrEnum):
     PUBLIC_SECTOR = "public_sector"
     TRAINEE = "trainee"

@@ -349,6 +349,8 @@ class SessionView(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    # Times the room was opened (观看人次); reconnects of an open page are not counted.
+    visits: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
 
 class LiveApplication(db.Model):

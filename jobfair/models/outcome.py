@@ -66,12 +66,14 @@ class EmploymentSource(enum.StrEnum):
     PLATFORM_HIRE = "platform_hire"
     PLACEMENT = "placement"
     FOLLOW_UP = "follow_up"
+    GIG_SHIFTS = "gig_shifts"  # 零工: confirmed shifts reached the rule in casework.rules
 
 
 EMPLOYMENT_SOURCE_LABELS = {
     EmploymentSource.PLATFORM_HIRE: "平台招聘入职",
     EmploymentSource.PLACEMENT: "工作人员安置（有佐证）",
     EmploymentSource.FOLLOW_UP: "回访核实",
+    EmploymentSource.GIG_SHIFTS: "零工班次（用人单位确认到岗）",
 }
 
 

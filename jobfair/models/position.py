@@ -7,7 +7,15 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobfair.extensions import db
-from jobfair.models.common import Channel, Education, PriorityGroup, WorkForm, enum_check, utcnow
+from jobfair.models.common import (
+    Channel,
+    Education,
+    PayUnit,
+    PriorityGroup,
+    WorkForm,
+    enum_check,
+    utcnow,
+)
 from jobfair.models.employer import Employer
 from jobfair.models.occupation import Occupation
 
@@ -36,6 +44,7 @@ class Position(db.Model):
         CheckConstraint(enum_check("education", Education), name="ck_positions_education"),
         CheckConstraint(enum_check("work_form", WorkForm), name="ck_positions_work_form"),
         CheckConstraint(enum_check("channel", Channel), name="ck_positions_channel"),
+        CheckConstraint(enum_check("pay_unit", PayUnit), name="ck_positions_pay_unit"),
         Index("ix_positions_public", "status", "published_at", "id"),
         CheckConstraint(
             "trainee_months IS NULL OR (trainee_months >= 1 AND trainee_months <= 24)",
@@ -58,6 +67,10 @@ class Position(db.Model):
     occupation_code: Mapped[str] = mapped_column(ForeignKey("occupations.code"), index=True)
     salary_min: Mapped[int]
     salary_max: Mapped[int]
+    # salary_min/max are yuan per this unit: "25–30 元/小时" for a 钟点工, "4千–6千元/月".
+    pay_unit: Mapped[str] = mapped_column(String(8), default=PayUnit.MONTH, index=True)
+    # 日结: paid at the end of each working day (零工).
+    daily_pay: Mapped[bool] = mapped_column(default=False)
     headcount: Mapped[int] = mapped_column(default=1)
     district: Mapped[str] = mapped_column(String(20), index=True)
     address: Mapped[str] = mapped_column(String(200), default="")

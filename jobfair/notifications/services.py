@@ -16,7 +16,8 @@ from jobfair.extensions import db
 from jobfair.formatting import iso
 from jobfair.ids import is_id
 from jobfair.models.common import utcnow
-from jobfair.models.notification import NOTIFICATION_KIND_LABELS, Notification
+from jobfair.models.notification import NOTIFICATION_KIND_LABELS, DigestState, Notification
+from jobfair.notifications.preferences import delivery
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,13 @@ _LINK_RE = re.compile(r"^/(?!/)[^\s\\]*$")
 
 
 def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None = None):
-    """Add a notification to the current session; the caller commits it with its change."""
+    """Add a notification to the current session; the caller commits it with its change.
+
+    The user's choices for this kind (``notifications.preferences``) decide whether it is
+    listed in the centre, kept for the daily summary, and pushed to open pages."""
     if link is not None and not _LINK_RE.match(link):
         raise ValueError(f"notification links must be site paths: {link!r}")
+    choice = delivery(user_id, kind[:30])
     row = Notification(
         user_id=user_id,
         kind=kind[:30],
@@ -39,7 +44,11 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None
         body=(body or "")[:BODY_MAX],
         link=link[:300] if link else None,
         created_at=utcnow(),
+        in_centre=choice.centre,
+        digest_state=DigestState.PENDING if choice.digest else None,
     )
+    # Read by notifications.subscribers when announcing the committed row (not a column).
+    row.push_live = choice.live
     db.session.add(row)
     return row
 
@@ -55,6 +64,7 @@ def payload(n: Notification) -> dict:
         "read": n.read_at is not None,
         "read_at": iso(n.read_at),
         "created_at": iso(n.created_at),
+        "in_centre": n.in_centre is not False,
     }
 
 
@@ -65,7 +75,9 @@ def unread_count(user_id: int) -> int:
     return (
         db.session.scalar(
             select(func.count(Notification.id)).where(
-                Notification.user_id == user_id, Notification.read_at.is_(None)
+                Notification.user_id == user_id,
+                Notification.read_at.is_(None),
+                Notification.in_centre.is_(True),
             )
         )
         or 0
@@ -75,7 +87,9 @@ def unread_count(user_id: int) -> int:
 def list_for(user, *, page: int = 1, per_page: int = PAGE_SIZE, unread_only: bool = False):
     """(notifications on this page, total, unread) — unread first, newest first."""
     page = min(max(1, int(page or 1)), MAX_PAGE)
-    q = select(Notification).where(Notification.user_id == user.id)
+    q = select(Notification).where(
+        Notification.user_id == user.id, Notification.in_centre.is_(True)
+    )
     if unread_only:
         q = q.where(Notification.read_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(q.subquery())) or 0
@@ -96,7 +110,7 @@ def own(user, notification_id: int) -> Notification:
     if not is_id(notification_id):
         raise NotFound("通知不存在。")
     n = db.session.get(Notification, notification_id)
-    if n is None or n.user_id != user.id:
+    if n is None or n.user_id != user.id or not n.in_centre:
         raise NotFound("通知不存在。")
     return n
 
@@ -112,7 +126,11 @@ def mark_read(user, notification_id: int) -> Notification:
 def mark_all_read(user) -> int:
     result = db.session.execute(
         update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.in_centre.is_(True),
+        )
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )

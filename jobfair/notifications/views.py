@@ -3,8 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from jobfair.errors import DomainError
 from jobfair.models.notification import NOTIFICATION_KIND_LABELS
-from jobfair.notifications import services
+from jobfair.notifications import digests, preferences, services
 from jobfair.security import login_required
 
 bp = Blueprint("notifications", __name__)
@@ -53,3 +54,22 @@ def mark_all_read():
     count = services.mark_all_read(current_user)
     flash(f"已将 {count} 条通知标为已读。" if count else "没有未读通知。", "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/preferences", methods=["GET", "POST"])
+@login_required
+def preferences_page():
+    error = None
+    if request.method == "POST":
+        try:
+            preferences.save(current_user, preferences.from_form(current_user, request.form))
+            flash("通知设置已保存。", "success")
+            return redirect(url_for("notifications.preferences_page"))
+        except DomainError as err:
+            error = err.message
+    return render_template(
+        "notifications/preferences.html",
+        rows=preferences.table(current_user),
+        pending=digests.pending_count(current_user.id),
+        error=error,
+    ), (400 if error else 200)

@@ -89,6 +89,9 @@ def _decide_employer(actor, employer_id: int, to_status: str, action: str, reaso
         previous_status=previous,
         reason=reason or None,
     )
+    events.employer_reviewed.send(
+        employer, verified=to_status == EmployerStatus.VERIFIED, reason=reason or ""
+    )
     db.session.commit()
     db.session.refresh(employer)
     return employer
@@ -164,6 +167,7 @@ def _decide_position(actor, position_id: int, *, approve: bool, note: str) -> Po
         note=note or None,
         phrases=[f.get("phrase") for f in flags],
     )
+    events.position_reviewed.send(position, approved=approve, note=note or "")
     db.session.commit()
     db.session.refresh(position)
     return position

@@ -126,6 +126,7 @@ def post_for_employer():
     if request.method == "POST":
         values = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
         values["welcomed_groups"] = request.form.getlist("welcomed_groups")
+        values["daily_pay"] = "true" if request.form.get("daily_pay") else "false"
         for key in ("salary_min", "salary_max", "headcount", "trainee_months"):
             if key in values:
                 values[key] = values[key].strip().replace(",", "")

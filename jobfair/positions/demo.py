@@ -63,6 +63,8 @@ def seed_demo(now: datetime) -> Tally:
                 occupation_code=rec["occupation_code"],
                 salary_min=rec["salary_min"],
                 salary_max=rec["salary_max"],
+                pay_unit=rec.get("pay_unit", "month"),
+                daily_pay=bool(rec.get("daily_pay", False)),
                 headcount=rec["headcount"],
                 district=rec["district"],
                 address=rec["address"],

@@ -25,7 +25,7 @@ from jobfair.extensions import db
 from jobfair.ids import is_id
 from jobfair.matching.text import normalise, segment_query
 from jobfair.matching.vocabulary import search_terms
-from jobfair.models.common import Channel, PriorityGroup, WorkForm
+from jobfair.models.common import Channel, PayUnit, PriorityGroup, WorkForm
 from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role
@@ -102,7 +102,18 @@ class SearchQuerySchema(BaseSchema):
         min_value=0,
         max_value=1_000_000,
         load_default=None,
-        metadata={"description": "期望月薪（元）：只看最高月薪不低于它的岗位"},
+        metadata={
+            "description": "期望月薪（元）：只看按月计薪且最高月薪不低于它的岗位"
+            "（按小时、按天、按件计薪的零工请用 pay_unit 筛选）"
+        },
+    )
+    pay_unit = _enum(PayUnit, "计薪方式", "计薪方式：hour 按小时、day 按天、piece 按件、month 按月")
+    daily_pay = fields.Boolean(
+        load_default=None,
+        truthy={"1", "true", "yes", "on", True},
+        falsy={"0", "false", "no", "off", False},
+        error_messages={"invalid": "日结应为 true 或 false。"},
+        metadata={"description": "true：只看日结（每天下班结清工钱）的岗位"},
     )
     work_form = _enum(WorkForm, "用工形式", "用工形式")
     channel = _enum(Channel, "岗位渠道", "岗位渠道（五个一批）")
@@ -149,6 +160,8 @@ FILTER_LABELS = {
     "district": "区",
     "occupation": "职业类别",
     "salary": "期望月薪",
+    "pay_unit": "计薪方式",
+    "daily_pay": "日结",
     "work_form": "用工形式",
     "channel": "岗位渠道",
     "group": "重点群体",
@@ -201,6 +214,8 @@ class PositionSummary:
     channel: str
     deadline: date | None
     published_at: datetime | None
+    pay_unit: str = PayUnit.MONTH
+    daily_pay: bool = False
     groups: list[str] = field(default_factory=list)
 
     @property
@@ -232,16 +247,20 @@ class SearchResult:
 SUMMARY_COLUMNS = """
     p.id, p.title, p.employer_id, e.name AS employer_name, p.occupation_code,
     o.name AS occupation_name, p.salary_min, p.salary_max, p.headcount, p.district,
-    p.education, p.work_form, p.channel, p.deadline, p.published_at"""
+    p.education, p.work_form, p.channel, p.deadline, p.published_at, p.pay_unit, p.daily_pay"""
 FILTER_SQL = {
     "district": "p.district = :district",
     "occupation": "(p.occupation_code = :occupation OR p.occupation_code LIKE :occupation_like)",
-    "salary": "p.salary_max >= :salary",
+    # 期望月薪 compares monthly pay only: 25 元/小时 is not "at least 3000 a month" or less.
+    "salary": "(p.pay_unit = 'month' AND p.salary_max >= :salary)",
+    "pay_unit": "p.pay_unit = :pay_unit",
+    "daily_pay": "p.daily_pay = :daily_pay",
     "work_form": "p.work_form = :work_form",
     "channel": "p.channel = :channel",
     "group": "EXISTS (SELECT 1 FROM position_groups pg "
     "WHERE pg.position_id = p.id AND pg.group_code = :group)",
 }
+FILTER_KEYS = tuple(FILTER_SQL)
 PUBLIC_SQL = "p.status = 'published' AND (p.deadline IS NULL OR p.deadline >= :today)"
 _statements: dict[tuple, tuple] = {}
 _statements_lock = threading.Lock()
@@ -441,10 +460,10 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
     offset = (page - 1) * page_size
     params = {"today": china_today(), "limit": page_size, "offset": offset}
     keys = []
-    for key in ("district", "occupation", "salary", "work_form", "channel", "group"):
+    for key in FILTER_KEYS:
         value = f.get(key)
-        if value is None or value == "":
-            continue
+        if value is None or value == "" or (key == "daily_pay" and not value):
+            continue  # daily_pay=false means "either", not "only those paid monthly"
         keys.append(key)
         params[key] = value
     if "occupation" in params:
@@ -461,9 +480,12 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
     else:
         rows, total = _rank_in_memory(terms, widened, params, page_size)
 
-    # Columns 1..15 are SUMMARY_COLUMNS in PositionSummary's field order; the last is groups.
+    # Columns 1..17 are SUMMARY_COLUMNS in PositionSummary's field order; the last is groups.
     items = [
-        PositionSummary(*r[1:16], groups=sorted(r[16].split(",")) if r[16] else []) for r in rows
+        PositionSummary(
+            *r[1:16], r[16] or PayUnit.MONTH, bool(r[17]), sorted(r[18].split(",")) if r[18] else []
+        )
+        for r in rows
     ]
     return SearchResult(
         items=items,

@@ -18,21 +18,31 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from marshmallow import ValidationError, validates
 
-from jobfair import audit, moderation, occupations, reference
+from jobfair import audit, events, moderation, occupations, reference
 from jobfair.employers.acting import owned_employer, require_employer
 from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import fmt_dt, label
 from jobfair.ids import is_id, parse_id
-from jobfair.models.common import Channel, Education, PriorityGroup, WorkForm, utcnow
+from jobfair.models.common import (
+    PAY_UNIT_LABELS,
+    Channel,
+    Education,
+    PayUnit,
+    PriorityGroup,
+    WorkForm,
+    utcnow,
+)
 from jobfair.models.employer import Employer
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.positions import channels
 from jobfair.positions.indexing import index_position
-from jobfair.validation import BaseSchema, Choice, ChoiceList, Date, Int, Text, load
+from jobfair.validation import BaseSchema, Bool, Choice, ChoiceList, Date, Int, Text, load
 
 MAX_SALARY = 1_000_000
 MAX_HEADCOUNT = 10_000
+# Pay per hour, day or piece above these is almost always a monthly figure in the wrong unit.
+MAX_PAY_PER_UNIT = {PayUnit.HOUR: 2_000, PayUnit.DAY: 10_000, PayUnit.PIECE: 10_000}
 CHECKED_FIELDS = ("title", "description", "requirements")
 CHINA_TZ = timezone(timedelta(hours=8))
 
@@ -57,6 +67,8 @@ class PositionSchema(BaseSchema):
     occupation_code = Text(required=True, max_len=12)
     salary_min = Int(required=True, min_value=1, max_value=MAX_SALARY)
     salary_max = Int(required=True, min_value=1, max_value=MAX_SALARY)
+    pay_unit = Choice(PayUnit, load_default=PayUnit.MONTH)
+    daily_pay = Bool(load_default=False)
     headcount = Int(required=True, min_value=1, max_value=MAX_HEADCOUNT)
     district = Text(required=True, max_len=20)
     address = Text(max_len=200)
@@ -140,11 +152,21 @@ def _check_cross_fields(values: dict, current: Position | None) -> None:
         return getattr(current, key) if current is not None else None
 
     salary_min, salary_max = pick("salary_min"), pick("salary_max")
+    unit = pick("pay_unit") or PayUnit.MONTH
     if salary_min is not None and salary_max is not None and salary_min > salary_max:
+        word = "月薪" if unit == PayUnit.MONTH else "报酬"
         raise DomainError(
-            "最低月薪不能高于最高月薪。",
+            f"最低{word}不能高于最高{word}。",
             code="validation_error",
-            fields={"salary_min": "最低月薪不能高于最高月薪"},
+            fields={"salary_min": f"最低{word}不能高于最高{word}"},
+        )
+    limit = MAX_PAY_PER_UNIT.get(unit)
+    if limit is not None and salary_max is not None and salary_max > limit:
+        name = PAY_UNIT_LABELS[PayUnit(unit)]
+        raise DomainError(
+            f"按{name}计薪时，报酬每{name}不能超过 {limit} 元，请确认计薪方式是否选对。",
+            code="validation_error",
+            fields={"salary_max": f"每{name}不超过 {limit} 元", "pay_unit": "请确认计薪方式"},
         )
 
 
@@ -195,7 +217,11 @@ def _moderate(position: Position, by_organiser: bool = False) -> None:
             pending = True
     position.review_flags = flags
     if pending:
+        was_held = position.status == PositionStatus.HELD
         position.status = PositionStatus.HELD
+        if not was_held and not by_organiser:
+            phrases = [f["phrase"] for f in flags if not f.get("approved")]
+            events.position_held.send(position, phrases=phrases)
     else:
         if position.status != PositionStatus.PUBLISHED:
             position.published_at = utcnow()
@@ -271,6 +297,7 @@ def form_values(position: Position | None) -> dict:
             "channel": str(Channel.ENTERPRISE),
             "welcomed_groups": [],
             "headcount": 1,
+            "pay_unit": str(PayUnit.MONTH),
         }
     out = {name: getattr(position, name) for name in WRITABLE_FIELDS}
     for key in ("deadline", "exam_date", "exam_signup_ends"):
@@ -287,8 +314,10 @@ EXPORT_COLUMNS = (
     "职业标识",
     "状态",
     "工作地点",
-    "最低月薪（元）",
-    "最高月薪（元）",
+    "最低报酬（元）",
+    "最高报酬（元）",
+    "计薪方式",
+    "日结",
     "招聘人数",
     "用工形式",
     "岗位渠道",
@@ -312,6 +341,8 @@ def export_table(positions: list[Position]) -> list[list]:
                 p.district,
                 p.salary_min,
                 p.salary_max,
+                "按" + label(p.pay_unit, "pay_unit"),
+                "是" if p.daily_pay else "否",
                 p.headcount,
                 label(p.work_form, "work_form"),
                 label(p.channel, "channel"),

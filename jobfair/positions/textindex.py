@@ -36,7 +36,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sqlalchemy import bindparam, func, select, text
 
 from jobfair.extensions import db
-from jobfair.models.common import Channel, PriorityGroup, WorkForm
+from jobfair.models.common import Channel, PayUnit, PriorityGroup, WorkForm
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState
 from jobfair.positions import cache
 
@@ -51,10 +51,11 @@ _WORD_RE = re.compile(r"[^\W_]+")  # how FTS5's unicode61 tokenizer splits the s
 GROUP_BITS = {str(g): 1 << i for i, g in enumerate(PriorityGroup)}
 WORK_FORMS = {str(w): i for i, w in enumerate(WorkForm)}
 CHANNELS = {str(c): i for i, c in enumerate(Channel)}
+PAY_UNITS = {str(u): i for i, u in enumerate(PayUnit)}
 
 _ROWS_SQL = """
 SELECT p.id, p.status, p.deadline, p.published_at, p.district, p.occupation_code,
-    p.salary_max, p.work_form, p.channel, p.search_tokens
+    p.salary_max, p.work_form, p.channel, p.search_tokens, p.pay_unit, p.daily_pay
 FROM positions p"""
 _GROUPS_SQL = "SELECT position_id, group_code FROM position_groups"
 
@@ -81,6 +82,8 @@ class Rows:
     salary_max: list = field(default_factory=list)
     work_form: list = field(default_factory=list)
     channel: list = field(default_factory=list)
+    pay_unit: list = field(default_factory=list)
+    daily_pay: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     tokens: list = field(default_factory=list)
 
@@ -131,6 +134,8 @@ def load_rows(ids=None) -> Rows:
         out.channel.append(CHANNELS.get(r[8], -1))
         out.groups.append(bits.get(r[0], 0))
         out.tokens.append(r[9] or "")
+        out.pay_unit.append(PAY_UNITS.get(r[10] or "month", -1))
+        out.daily_pay.append(bool(r[11]))
     return out
 
 
@@ -179,6 +184,8 @@ class Snapshot:
             "salary_max": np.array(rows.salary_max, dtype=np.int64),
             "work_form": np.array(rows.work_form, dtype=np.int16),
             "channel": np.array(rows.channel, dtype=np.int16),
+            "pay_unit": np.array(rows.pay_unit, dtype=np.int16),
+            "daily_pay": np.array(rows.daily_pay, dtype=bool),
             "groups": np.array(rows.groups, dtype=np.int64),
             "length": np.asarray(lengths, dtype=np.float64),
         }
@@ -329,14 +336,19 @@ class Snapshot:
             prefix = filters["occupation"]
             level = min(prefix.count("-"), 3)
             checks.append((self.occupation[:, level], self.codes.get(prefix, -2)))
+        if filters.get("pay_unit"):
+            checks.append((self.pay_unit, PAY_UNITS.get(filters["pay_unit"], -2)))
         if filters.get("work_form"):
             checks.append((self.work_form, WORK_FORMS.get(filters["work_form"], -2)))
         if filters.get("channel"):
             checks.append((self.channel, CHANNELS.get(filters["channel"], -2)))
         for column, wanted in checks:
             candidates = candidates[column[candidates] == wanted]
-        if filters.get("salary") is not None:
+        if filters.get("salary") is not None:  # monthly pay only, as search.FILTER_SQL
             candidates = candidates[self.salary_max[candidates] >= int(filters["salary"])]
+            candidates = candidates[self.pay_unit[candidates] == PAY_UNITS["month"]]
+        if filters.get("daily_pay"):
+            candidates = candidates[self.daily_pay[candidates]]
         if filters.get("group"):
             bit = GROUP_BITS.get(filters["group"], 0)
             candidates = candidates[(self.groups[candidates] & bit) != 0]

@@ -17,7 +17,17 @@ from jobfair.positions.search import (
 
 bp = Blueprint("positions", __name__)
 
-FILTER_KEYS = ("q", "district", "occupation", "salary", "work_form", "channel", "group")
+FILTER_KEYS = (
+    "q",
+    "district",
+    "occupation",
+    "salary",
+    "pay_unit",
+    "daily_pay",
+    "work_form",
+    "channel",
+    "group",
+)
 
 
 @bp.route("/positions")

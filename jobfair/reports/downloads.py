@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from flask import Response
 
+from jobfair.live import figures as live_figures
 from jobfair.models.fair import Fair
 from jobfair.reports import exports, funnel
 
@@ -35,4 +36,7 @@ def funnel_export_tables(filters: dict):
 
 
 def fair_export_tables(fair: Fair):
-    return exports.fair_tables(exports.fair_results(fair), funnel.funnel(fair))
+    tables = exports.fair_tables(exports.fair_results(fair), funnel.funnel(fair))
+    rows = live_figures.figure_rows(live_figures.fair_figures(fair))
+    tables.append(("直播带岗", [[f"直播带岗数据：{fair.title}"], [], *rows]))
+    return tables

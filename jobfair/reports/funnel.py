@@ -19,9 +19,12 @@ reached a stage without passing the one before (e.g. applied at the fair without
 not counted there; they are reported beside it as ``not_nested`` so nothing is hidden.
 
   attended    到场: pressed 进入会场 online, joined a booth queue, or was checked in on site
-              by QR code / check-in code (``FairAttendance``). Fairs only.
-  engaged     与用人单位接触: queued at (``QueueEntry``) or had a 1:1 chat (``InterviewChat``)
-              with one of the fair's booths, or applied (below). Fairs only.
+              — at the door or at a booth by QR code / check-in code, by scanning a booth's
+              QR code, or registered at the staff kiosk (all write ``FairAttendance``).
+              Fairs only.
+  engaged     与用人单位接触: queued at (``QueueEntry``), had a 1:1 chat (``InterviewChat``)
+              with, or was checked in on site at (``BoothVisit``) one of the fair's booths,
+              or applied (below). Fairs only.
   applied     submitted an ``Application``. With a fair: to a position shown at one of the fair's
               approved booths while the fair was running (starts_at..ends_at), or from a card
               pinned in the fair's lobby / live sessions (``LiveApplication``).
@@ -62,6 +65,7 @@ from jobfair.models.fair import (
     LiveSession,
 )
 from jobfair.models.live import InterviewChat, LiveApplication, QueueEntry
+from jobfair.models.onsite import BoothVisit
 from jobfair.models.seeker import SeekerGroup, SeekerProfile, group_of_key
 from jobfair.models.user import Role, User
 
@@ -216,12 +220,13 @@ def stage_sets(fair: Fair | Scope | None) -> dict[str, set[int]]:
         )
         queued = select(QueueEntry.seeker_user_id).where(QueueEntry.booth_id.in_(booths))
         chatted = select(InterviewChat.seeker_user_id).where(InterviewChat.booth_id.in_(booths))
+        visited = select(BoothVisit.seeker_user_id).where(BoothVisit.fair_id.in_(fair_ids))
     applied = select(Application.seeker_id).distinct()
     if app_filter is not None:
         applied = applied.where(app_filter)
     out["applied"] = _ids(applied)
     if scope.with_fair:
-        out["engaged"] = _ids(union(queued, chatted)) | out["applied"]
+        out["engaged"] = _ids(union(queued, chatted, visited)) | out["applied"]
     out["invited"] = _ids(
         select(Application.seeker_id)
         .where(Application.id.in_(reached(INVITED, app_filter).scalar_subquery()))

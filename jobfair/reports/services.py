@@ -17,6 +17,8 @@ from jobfair.models.employer import Employer, EmployerStatus
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
 from jobfair.reports import funnel as funnel_mod
+from jobfair.startups import reports as startup_reports
+from jobfair.training import outcomes as training_outcomes
 
 TREND_WEEKS = 12
 
@@ -157,4 +159,6 @@ def dashboard(now: datetime) -> dict:
         "trend": weekly_trend(now),
         "funnel": funnel_mod.funnel(),
         "casework": casework_figures(today),
+        "training": training_outcomes.dashboard_chart(today),
+        "startups": startup_reports.dashboard_chart(),
     }

@@ -12,8 +12,10 @@ from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.fairs import campaigns as campaign_ops
+from jobfair.live import figures as live_figures
 from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.fair import FAIR_STATUS_LABELS, Fair, LiveSession
+from jobfair.policies import reports as subsidy_reports
 from jobfair.reference import districts
 from jobfair.reports import campaigns, exports, fairness, funnel, services
 from jobfair.reports import jobs as report_jobs
@@ -32,7 +34,11 @@ def fair_choices() -> list[Fair]:
 @bp.route("/organiser/dashboard")
 @organiser_only
 def dashboard():
-    return render_template("reports/dashboard.html", data=services.dashboard(utcnow()))
+    return render_template(
+        "reports/dashboard.html",
+        data=services.dashboard(utcnow()),
+        subsidy=subsidy_reports.report(),
+    )
 
 
 @bp.route("/reports/funnel")
@@ -103,6 +109,8 @@ def fair_summary(fair_id: int):
         by_group=data["by_group"],
         stage_labels=funnel.stage_labels(True),
         generated=utcnow(),
+        live_figures=live_figures.fair_figures(fair),
+        live_figure_labels=live_figures.FIGURE_LABELS,
     )
 
 

@@ -10,6 +10,7 @@ from jobfair.applications import services as applications
 from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError
 from jobfair.models.common import EDUCATION_LABELS, GROUP_LABELS, WORK_FORM_LABELS
+from jobfair.policies import eligibility
 from jobfair.security import (
     end_session,
     fresh_login_required,
@@ -56,7 +57,12 @@ def home():
     percent, missing = services.completeness(profile)
     latest = applications.seeker_applications(current_user, limit=5)
     return render_template(
-        "seekers/home.html", profile=profile, percent=percent, missing=missing, latest=latest
+        "seekers/home.html",
+        profile=profile,
+        percent=percent,
+        missing=missing,
+        latest=latest,
+        prospects=eligibility.seeker_prospects(current_user.id),
     )
 
 

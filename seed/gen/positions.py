@@ -52,6 +52,19 @@ def _status(emp: dict, t_key: str, seq: int) -> str:
     return "published"
 
 
+# 零工 and part-time templates are paid by the hour, day or piece, not by the month:
+# template key -> (pay unit, 日结, lowest pay, highest pay) in yuan per unit.
+PAY_BY_TEMPLATE = {
+    "s_cleaner_pt": ("hour", False, 30, 40),
+    "s_cashier_pt": ("hour", False, 20, 26),
+    "c_waiter_pt": ("hour", True, 22, 28),
+    "l_sorter_pt": ("hour", False, 24, 30),
+    "l_loader_temp": ("day", True, 260, 300),
+    "a_picker": ("day", True, 160, 200),
+    "l_delivery": ("piece", False, 6, 9),
+}
+
+
 def build_positions(employers: list[dict], fill: dict) -> list[dict]:
     """`fill` holds the values of the {placeholders} in the templates' text."""
     tpl = templates()
@@ -69,6 +82,10 @@ def build_positions(employers: list[dict], fill: dict) -> list[dict]:
             if t["channel"] == ENTERPRISE:
                 shift = (h % 5 - 2) * 200
                 smin, smax = max(1000, smin + shift), smax + shift
+            unit, daily_pay = "month", False
+            if t_key in PAY_BY_TEMPLATE:
+                unit, daily_pay, smin, smax = PAY_BY_TEMPLATE[t_key]
+                smin, smax = smin + h % 3, smax + h % 3
             heads = max(1, t["headcount"] + (h // 7) % 3 - 1)
             status = _status(emp, t_key, seq)
             published = None
@@ -100,6 +117,8 @@ def build_positions(employers: list[dict], fill: dict) -> list[dict]:
                     "occupation_code": t["occupation_code"],
                     "salary_min": smin,
                     "salary_max": smax,
+                    "pay_unit": unit,
+                    "daily_pay": daily_pay,
                     "headcount": heads,
                     "district": emp["district"],
                     "address": emp["address"],

@@ -36,8 +36,15 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
 
+  /* The video call of this chat (video-call.js) ends with it. */
+  function hangupVideo(text) {
+    var v = document.querySelector("[data-video-call]");
+    if (v && v.__videoCall && v.__videoCall.state() !== "off") v.__videoCall.hangup(text);
+  }
+
   function finish(text) {
     ended = true;
+    hangupVideo("面谈已结束，视频通话已挂断。");
     countdown.textContent = text || "面谈已结束。";
     countdown.className = "live-countdown is-over";
     if (form) form.hidden = true;
@@ -48,17 +55,35 @@ document.addEventListener("DOMContentLoaded", function () {
   function tick() {
     if (ended) return;
     var left = Math.round((endsAt.getTime() - Date.now()) / 1000);
-    if (left <= 0) { countdown.textContent = "面谈时间已到。"; countdown.className = "live-countdown is-over"; if (form) form.hidden = true; return; }
+    if (left <= 0) {
+      countdown.textContent = "面谈时间已到。"; countdown.className = "live-countdown is-over"; if (form) form.hidden = true;
+      hangupVideo("面谈时间已到，视频通话已结束。");
+      return;
+    }
     var mm = Math.floor(left / 60), ss = ("0" + (left % 60)).slice(-2);
     countdown.textContent = "剩余时间 " + mm + ":" + ss + (left <= 60 ? "（还剩不到 1 分钟，请抓紧）" : "");
     countdown.className = "live-countdown" + (left <= 60 ? " is-warning" : "");
     if (left <= 60 && !warned) { warned = true; countdown.setAttribute("role", "alert"); }
   }
 
+  var fairScope = "fair:" + box.getAttribute("data-fair");
+  var anns = L.announcements(box.querySelector("[data-announcements]"), box.getAttribute("data-viewer"), {
+    scopes: [fairScope],
+    fetch: function (sc, after, done) {
+      L.request(NS, "announcements", { scope: sc, after_seq: after }, function (ack) {
+        done(ack.ok ? ack.announcements : null, ack.more);
+      });
+    },
+    onShow: function () { box.querySelector("[data-announce-box]").hidden = false; }
+  });
+
   var s = L.onConnect(NS, function () {
-    L.request(NS, "open_chat", { chat_id: chatId, last_seq: messages.last }, function (ack) {
+    L.request(NS, "open_chat", {
+      chat_id: chatId, last_seq: messages.last, announcement_seqs: anns.last()
+    }, function (ack) {
       if (!ack.ok) return;
       messages.page(ack.messages, ack.more_messages);
+      anns.page(ack.announcements, ack.more_announcements);
       endsAt = new Date(ack.chat.ends_at);
       if (ack.chat.ended) finish();
       Object.keys(pending).forEach(function (cid) { send(pending[cid], cid); });
@@ -81,16 +106,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!isRep && c.id !== chatId && ended) window.location.href = "/live/chats/" + c.id;
   });
 
-  s.on("announcement", function (a) {
-    var ul = box.querySelector("[data-announcements]");
-    if (!ul || ul.querySelector('li[data-id="' + a.id + '"]')) return;
-    var li = L.el("li", "is-new");
-    li.setAttribute("data-id", a.id);
-    li.appendChild(L.el("time", "", a.time));
-    li.appendChild(document.createTextNode(" " + a.body));
-    ul.appendChild(li);
-    box.querySelector("[data-announce-box]").hidden = false;
-  });
+  s.on("announcement", function (a) { if (a.scope === fairScope) anns.take(a); });
 
   function send(body, cid) {
     cid = cid || L.clientId();

@@ -104,6 +104,108 @@
     return st;
   }
 
+  /* What this user last saw of a room, remembered in this browser (localStorage), so a page
+     opened again asks for everything after it instead of only the recent few. Keys carry the
+     user id: two people sharing a computer do not share what they have seen. */
+  function seenKey(viewer, scope) { return "jobfair:seen:" + (viewer || "0") + ":" + scope; }
+  function readSeen(viewer, scope) {
+    try {
+      var v = window.localStorage.getItem(seenKey(viewer, scope));
+      var n = v === null ? NaN : parseInt(v, 10);
+      return isNaN(n) ? null : n;
+    } catch (e) { return null; }
+  }
+  function writeSeen(viewer, scope, n) {
+    try {
+      var have = readSeen(viewer, scope);
+      if (have === null || n > have) window.localStorage.setItem(seenKey(viewer, scope), String(n));
+    } catch (e) { /* private mode or full: the server's recent list still shows */ }
+  }
+
+  /* Put li into list in the order of its data-<attr> number (a backfilled older item goes
+     before the newer ones already shown). */
+  function insertOrdered(list, li, attr, n) {
+    var kids = list.children;
+    for (var i = 0; i < kids.length; i++) {
+      var k = parseInt(kids[i].getAttribute(attr), 10);
+      if (!isNaN(k) && k > n) { list.insertBefore(li, kids[i]); return; }
+    }
+    list.appendChild(li);
+  }
+
+  /* The organiser's announcements on a live page, from one or more scopes ("fair:1",
+     "session:2"). Each scope is a numbered sequence starting at what this user last saw here
+     (or at the newest one the server rendered, on a first visit); everything after it is
+     asked for on open and on every reconnect, and shown with a 新 mark.
+     opts: fetch(scope, after, done) for a long gap; onShow() when one is added. */
+  function announcements(list, viewer, opts) {
+    opts = opts || {};
+    var seqs = {}, seenAtOpen = {};
+    var rendered = {};
+    Array.prototype.forEach.call(list.querySelectorAll("li[data-seq]"), function (li) {
+      var sc = li.getAttribute("data-scope"), n = parseInt(li.getAttribute("data-seq"), 10) || 0;
+      rendered[sc] = Math.max(rendered[sc] || 0, n);
+    });
+    function flag(li) {
+      if (li.querySelector(".tag.new")) return;
+      li.classList.add("is-new");
+      li.insertBefore(document.createTextNode(" "), li.firstChild);
+      li.insertBefore(el("span", "tag new", "新"), li.firstChild);
+    }
+    /* Rendered by the server but posted after this user's last visit: new to them. */
+    function markNew(scopeName, after) {
+      Array.prototype.forEach.call(list.querySelectorAll("li[data-seq]"), function (li) {
+        if (li.getAttribute("data-scope") === scopeName &&
+            (parseInt(li.getAttribute("data-seq"), 10) || 0) > after) flag(li);
+      });
+    }
+    function add(a) {
+      if (list.querySelector('li[data-id="' + a.id + '"]')) { writeSeen(viewer, a.scope, a.seq); return; }
+      var li = el("li");
+      li.setAttribute("data-id", a.id);
+      li.setAttribute("data-seq", a.seq);
+      li.setAttribute("data-scope", a.scope);
+      var before = seenAtOpen[a.scope];
+      if (before === null || before === undefined || a.seq > before) flag(li);
+      li.appendChild(el("time", "", a.time || time(a.created_at)));
+      li.appendChild(document.createTextNode(" " + a.body));
+      insertOrdered(list, li, "data-id", a.id);
+      writeSeen(viewer, a.scope, a.seq);
+      if (opts.onShow) opts.onShow(a);
+    }
+    function scope(name) {
+      if (!seqs[name]) {
+        var stored = readSeen(viewer, name);
+        var shown = rendered[name] || 0;
+        /* First visit in this browser: what the server rendered counts as seen. */
+        seenAtOpen[name] = stored === null ? shown : stored;
+        var start = stored === null ? shown : Math.min(stored, shown || stored);
+        if (stored !== null) markNew(name, stored);
+        seqs[name] = sequence(start, add, function (after, done) {
+          if (opts.fetch) opts.fetch(name, after, done); else done(null);
+        });
+        if (shown) writeSeen(viewer, name, shown);
+      }
+      return seqs[name];
+    }
+    Object.keys(rendered).forEach(scope);
+    (opts.scopes || []).forEach(scope);
+    return {
+      scope: scope,
+      /* {scope: last number seen}: what a (re)join sends. */
+      last: function () {
+        var out = {};
+        Object.keys(seqs).forEach(function (k) { out[k] = seqs[k].last; });
+        return out;
+      },
+      take: function (a) { if (a && a.scope) scope(a.scope).take(a); },
+      page: function (items, more) {
+        (items || []).forEach(function (a) { scope(a.scope).take(a); });
+        if (more) Object.keys(seqs).forEach(function (k) { seqs[k].fill(); });
+      }
+    };
+  }
+
   var seq = 0;
   function clientId() {
     seq += 1;
@@ -146,7 +248,8 @@
   window.LiveCore = {
     socket: socket, onConnect: onConnect, request: request, el: el, time: time,
     clientId: clientId, showError: showError, clearError: clearError, setStatus: setStatus,
-    csrf: csrf, sequence: sequence
+    csrf: csrf, sequence: sequence, announcements: announcements, insertOrdered: insertOrdered,
+    readSeen: readSeen, writeSeen: writeSeen
   };
 
   /* Signed-in pages: one "/" socket carries notifications (notifications.js keeps the badge). */

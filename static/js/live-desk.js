@@ -16,9 +16,21 @@ document.addEventListener("DOMContentLoaded", function () {
       desk.open_chats.map(function (c) { return c.id; })]);
   }
 
+  var fairScope = "fair:" + box.getAttribute("data-fair");
+  var anns = L.announcements(box.querySelector("[data-announcements]"), box.getAttribute("data-viewer"), {
+    scopes: [fairScope],
+    fetch: function (sc, after, done) {
+      L.request(NS, "announcements", { scope: sc, after_seq: after }, function (ack) {
+        done(ack.ok ? ack.announcements : null, ack.more);
+      });
+    },
+    onShow: function () { box.querySelector("[data-announce-box]").hidden = false; }
+  });
+
   function load(first) {
-    L.request(NS, "desk", { booth_id: boothId }, function (ack) {
+    L.request(NS, "desk", { booth_id: boothId, announcement_seqs: anns.last() }, function (ack) {
       if (!ack.ok) return;
+      anns.page(ack.announcements, ack.more_announcements);
       var sig = signature(ack.desk);
       if (leaving) return;
       if (shown !== null && sig !== shown && !first) {
@@ -33,6 +45,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var s = L.onConnect(NS, function () { load(shown === null); });
   if (!s) return;
   s.on("desk_changed", function () { load(false); });
+  s.on("announcement", function (a) { if (a.scope === fairScope) anns.take(a); });
   s.on("chat_assigned", function (chat) {
     if (!leaving) window.location.href = "/live/chats/" + chat.id;
   });

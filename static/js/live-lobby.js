@@ -1,4 +1,5 @@
-/* Fair lobby widget: live counts per booth, announcements, one-click apply on pinned cards. */
+/* Fair lobby widget: live counts per booth, announcements (with what was posted while the
+   page was closed), one-click apply on pinned cards. */
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.querySelector("[data-lobby]");
@@ -6,11 +7,17 @@ document.addEventListener("DOMContentLoaded", function () {
   var L = window.LiveCore;
   var NS = "/lobby";
   var fairId = parseInt(box.getAttribute("data-lobby"), 10);
+  var scope = "fair:" + fairId;
   var annList = box.querySelector("[data-announcements]");
-  var lastSeq = 0;
-  Array.prototype.forEach.call(annList.querySelectorAll("li[data-seq]"), function (li) {
-    lastSeq = Math.max(lastSeq, parseInt(li.getAttribute("data-seq"), 10) || 0);
-  });
+
+  function setWait(cell, b) {
+    while (cell.firstChild) cell.removeChild(cell.firstChild);
+    if (!b.reps_online) { cell.appendChild(L.el("span", "muted", "暂无招聘人员在线")); return; }
+    if (!b.queue_length) { cell.appendChild(document.createTextNode("无需等待")); return; }
+    cell.appendChild(document.createTextNode("约 "));
+    cell.appendChild(L.el("span", "", b.wait_minutes)).setAttribute("data-wait", "");
+    cell.appendChild(document.createTextNode(" 分钟"));
+  }
 
   function setCounts(c) {
     var s = box.querySelector("[data-seekers-online]");
@@ -20,29 +27,25 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!row) return;
       row.querySelector("[data-reps]").textContent = b.reps_online;
       row.querySelector("[data-queue]").textContent = b.queue_length;
-      row.querySelector("[data-wait]").textContent = b.wait_minutes;
+      setWait(row.querySelector("[data-wait-cell]"), b);
     });
   }
 
-  function addAnnouncement(a) {
-    if (annList.querySelector('li[data-id="' + a.id + '"]')) return;
-    var li = L.el("li", "is-new");
-    li.setAttribute("data-id", a.id);
-    li.appendChild(L.el("time", "", a.time));
-    li.appendChild(document.createTextNode(" " + a.body));
-    annList.appendChild(li);
-    var empty = box.querySelector("[data-announcements-empty]");
-    if (empty) empty.hidden = true;
-  }
-
-  var anns = L.sequence(lastSeq, addAnnouncement, function (after, done) {
-    L.request(NS, "announcements", { fair_id: fairId, after_seq: after }, function (ack) {
-      done(ack.ok ? ack.announcements : null, ack.more);
-    });
+  var anns = L.announcements(annList, box.getAttribute("data-viewer"), {
+    scopes: [scope],
+    fetch: function (sc, after, done) {
+      L.request(NS, "announcements", { fair_id: fairId, after_seq: after }, function (ack) {
+        done(ack.ok ? ack.announcements : null, ack.more);
+      });
+    },
+    onShow: function () {
+      var empty = box.querySelector("[data-announcements-empty]");
+      if (empty) empty.hidden = true;
+    }
   });
 
   var s = L.onConnect(NS, function () {
-    L.request(NS, "join", { fair_id: fairId, announcement_seq: anns.last }, function (ack) {
+    L.request(NS, "join", { fair_id: fairId, announcement_seq: anns.last()[scope] }, function (ack) {
       if (!ack.ok) return;
       setCounts(ack.counts);
       anns.page(ack.announcements, ack.more_announcements);
@@ -50,7 +53,7 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   if (!s) return;
   s.on("counts", setCounts);
-  s.on("announcement", function (a) { if (a.scope === "fair:" + fairId) anns.take(a); });
+  s.on("announcement", function (a) { if (a.scope === scope) anns.take(a); });
 
   box.addEventListener("submit", function (ev) {
     var form = ev.target;

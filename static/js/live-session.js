@@ -14,16 +14,24 @@ document.addEventListener("DOMContentLoaded", function () {
   var annList = root.querySelector("[data-announcements]");
   var pending = {};
 
-  var annSeqs = {};  /* scope ("fair:1", "session:2") → its sequence */
-  Array.prototype.forEach.call(annList.querySelectorAll("li[data-seq]"), function (li) {
-    var scope = li.getAttribute("data-scope"), n = parseInt(li.getAttribute("data-seq"), 10) || 0;
-    announcementsOf(scope, n);
+  var viewer = root.getAttribute("data-viewer");
+  var annScopes = ["session:" + sessionId];
+  if (root.getAttribute("data-fair")) annScopes.push("fair:" + root.getAttribute("data-fair"));
+  var anns = L.announcements(annList, viewer, {
+    scopes: annScopes,
+    fetch: function (scope, after, done) {
+      L.request(NS, "announcements", { session_id: sessionId, scope: scope, after_seq: after },
+        function (ack) { done(ack.ok ? ack.announcements : null, ack.more); });
+    }
   });
+  var msgScope = "session-messages:" + sessionId;
 
   function addMessage(m) {
+    L.writeSeen(viewer, msgScope, m.seq);
     if (list.querySelector('li[data-id="' + m.id + '"]')) return;
     var li = L.el("li", "live-msg" + (m.deleted ? " is-deleted" : ""));
     li.setAttribute("data-id", m.id);
+    li.setAttribute("data-seq", m.seq);
     var meta = L.el("span", "live-msg-meta");
     meta.appendChild(L.el("span", "live-author", m.author));
     meta.appendChild(document.createTextNode(" "));
@@ -44,28 +52,22 @@ document.addEventListener("DOMContentLoaded", function () {
       }
       li.appendChild(tools);
     }
-    list.appendChild(li);
+    L.insertOrdered(list, li, "data-seq", m.seq);
     list.scrollTop = list.scrollHeight;
   }
 
-  var messages = L.sequence(parseInt(root.getAttribute("data-last-seq"), 10) || 0, addMessage,
+  /* Messages written while this room was closed: from the last one this user saw here
+     (older than the recent ones rendered) up to now, paged in order. */
+  var renderedLast = parseInt(root.getAttribute("data-last-seq"), 10) || 0;
+  var seenMsg = L.readSeen(viewer, msgScope);
+  var msgStart = seenMsg === null ? renderedLast : Math.min(seenMsg, renderedLast);
+  if (renderedLast) L.writeSeen(viewer, msgScope, renderedLast);
+  var messages = L.sequence(msgStart, addMessage,
     function (after, done) {
       L.request(NS, "backfill", { session_id: sessionId, after_seq: after }, function (ack) {
         done(ack.ok ? ack.messages : null, ack.more);
       });
     });
-
-  function announcementsOf(scope, last) {
-    if (!annSeqs[scope]) {
-      annSeqs[scope] = L.sequence(last || 0, addAnnouncement, function (after, done) {
-        L.request(NS, "announcements", { session_id: sessionId, scope: scope, after_seq: after },
-          function (ack) { done(ack.ok ? ack.announcements : null, ack.more); });
-      });
-    } else if (last > annSeqs[scope].last) {
-      annSeqs[scope].last = last;
-    }
-    return annSeqs[scope];
-  }
 
   function markDeleted(m) {
     var li = list.querySelector('li[data-id="' + m.id + '"]');
@@ -117,7 +119,7 @@ document.addEventListener("DOMContentLoaded", function () {
       a.href = pin.position.url;
       h.appendChild(a);
       li.appendChild(h);
-      li.appendChild(L.el("p", "meta", pin.position.employer + " · " + pin.position.salary_min + "–" + pin.position.salary_max + " 元/月"));
+      li.appendChild(L.el("p", "meta", pin.position.employer + " · " + (pin.position.salary_text || (pin.position.salary_min + "–" + pin.position.salary_max + " 元/月"))));
       var tools = L.el("p", "actions");
       if (isSeeker && pin.position.accepts_applications !== false) {
         var b = L.el("button", "button primary small", "一键投递");
@@ -138,15 +140,6 @@ document.addEventListener("DOMContentLoaded", function () {
     if (empty) empty.hidden = items.length > 0;
   }
 
-  function addAnnouncement(a) {
-    if (annList.querySelector('li[data-id="' + a.id + '"]')) return;
-    var li = L.el("li", "is-new");
-    li.setAttribute("data-id", a.id);
-    li.appendChild(L.el("time", "", a.time));
-    li.appendChild(document.createTextNode(" " + a.body));
-    annList.appendChild(li);
-  }
-
   function setCounters(c) {
     ["viewers_online", "viewers_total", "applications"].forEach(function (k) {
       var el = root.querySelector('[data-counter="' + k + '"]');
@@ -155,18 +148,15 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   var s = L.onConnect(NS, function () {
-    var seqs = {};
-    Object.keys(annSeqs).forEach(function (k) { seqs[k] = annSeqs[k].last; });
     L.request(NS, "join", {
-      session_id: sessionId, last_seq: messages.last, announcement_seqs: seqs
+      session_id: sessionId, last_seq: messages.last, announcement_seqs: anns.last()
     }, function (ack) {
       if (!ack.ok) return;
       messages.page(ack.messages, ack.more_messages);
       while (qlist.firstChild) qlist.removeChild(qlist.firstChild);
       ack.questions.forEach(renderQuestion);
       renderPins(ack.pins);
-      ack.announcements.forEach(function (a) { announcementsOf(a.scope).take(a); });
-      if (ack.more_announcements) Object.keys(annSeqs).forEach(function (k) { annSeqs[k].fill(); });
+      anns.page(ack.announcements, ack.more_announcements);
       setCounters(ack.counters);
       Object.keys(pending).forEach(function (cid) { send(pending[cid], cid); });
     });
@@ -176,11 +166,12 @@ document.addEventListener("DOMContentLoaded", function () {
   s.on("message_deleted", markDeleted);
   s.on("question", renderQuestion);
   s.on("pins", function (d) { renderPins(d.pins); });
-  s.on("announcement", function (a) { announcementsOf(a.scope).take(a); });
+  s.on("announcement", function (a) { if (annScopes.indexOf(a.scope) >= 0) anns.take(a); });
   s.on("counters", setCounters);
   s.on("session_status", function (d) {
     var tag = root.querySelector("[data-session-status]");
     if (tag) tag.textContent = { scheduled: "未开始", live: "直播中", ended: "已结束" }[d.status] || d.status;
+    if (window.LivePlayer) window.LivePlayer.status(d.status);
   });
 
   /* A message keeps its client id until the server acknowledges it, so a resend after a

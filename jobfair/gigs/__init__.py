@@ -1,0 +1,1 @@
+"""零工 (flexible work): shifts of a position, quick sign-up, the employer's confirmation."""
