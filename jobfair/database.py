@@ -55,12 +55,20 @@ def configure_engine(engine: Engine) -> None:
         if conn.info.pop("jobfair_writer", False):
             _writer.release()
 
-    @event.listens_for(engine.pool, "reset")
-    @event.listens_for(engine.pool, "invalidate")
-    def _on_return(_dbapi_conn, record, *_args):
-        # A connection handed back or dropped mid-transaction ends its write too.
+    # A connection handed back or dropped mid-transaction ends its write too. Each event gets
+    # a listener with its own signature: a catch-all *args one is taken for SQLAlchemy 1.x's
+    # "reset" signature, which costs a deprecation warning on every connection handed back.
+    def _end_write(record) -> None:
         if record.info.pop("jobfair_writer", False):
             _writer.release()
+
+    @event.listens_for(engine.pool, "reset")
+    def _on_reset(_dbapi_conn, record, _reset_state):
+        _end_write(record)
+
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_invalidate(_dbapi_conn, record, _exception):
+        _end_write(record)
 
 
 def set_write_intent(value: bool = True) -> contextvars.Token:

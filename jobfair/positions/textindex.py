@@ -198,6 +198,10 @@ class Snapshot:
         self.n_alive = int(self.alive.sum())
         total = float(self.length[self.alive].sum()) if self.n_alive else 0.0
         self.avgdl = total / self.n_alive if self.n_alive else 1.0
+        # Derived per snapshot, filled on first use (with_changes copies __dict__: start afresh).
+        self._weight: dict[str, np.ndarray] = {}
+        self._visible: tuple[int, np.ndarray] | None = None
+        self._scratch: list[Scratch] = []
 
     def __len__(self) -> int:
         return self.n_alive
@@ -260,13 +264,21 @@ class Snapshot:
             tfs = np.concatenate([tfs, more[1]])
         return rows, tfs
 
-    @staticmethod
-    def _member(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Boolean mask over rows: which are in sorted_rows (binary search, no dense arrays)."""
+    def _member(self, sorted_rows: np.ndarray, rows: np.ndarray, scratch: "Scratch") -> np.ndarray:
+        """Boolean mask over rows: which are in sorted_rows.
+
+        A few rows looked up in a long list: binary search; otherwise one pass each through a
+        dense mask (marked, read, cleared), which costs no log factor."""
         if len(sorted_rows) == 0:
             return np.zeros(len(rows), dtype=bool)
-        at = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
-        return sorted_rows[at] == rows
+        if len(rows) * 8 < len(sorted_rows):
+            at = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+            return sorted_rows[at] == rows
+        mark = scratch.mark
+        mark[sorted_rows] = True
+        found = mark[rows]
+        mark[sorted_rows] = False
+        return found
 
     def _union(self, arrays) -> np.ndarray:
         """Sorted distinct rows of several sorted arrays."""
@@ -281,11 +293,11 @@ class Snapshot:
             rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
         return rows
 
-    def _match(self, terms, postings) -> np.ndarray:
+    def _match(self, terms, postings, scratch: "Scratch") -> np.ndarray:
         """Sorted rows where every term matches (one of its alternatives, with all its tokens).
 
-        Postings are sorted row numbers (rows appended later have higher numbers), so ANDs are
-        binary searches of the smaller side in the larger and ORs a union of a few arrays."""
+        Postings are sorted row numbers (rows appended later have higher numbers), so ANDs keep
+        the smaller side's rows found in the larger and ORs are a union of a few arrays."""
         result = None
         for term in terms:
             found = []
@@ -293,67 +305,117 @@ class Snapshot:
                 lists = sorted((postings[t][0] for t in alt), key=len)
                 rows = lists[0]
                 for other in lists[1:]:
-                    rows = rows[self._member(other, rows)]
+                    rows = rows[self._member(other, rows, scratch)]
                 found.append(rows)
             rows = found[0] if len(found) == 1 else self._union(found)
             if result is None:
                 result = rows
             elif len(rows) < len(result):
-                result = rows[self._member(result, rows)]
+                result = rows[self._member(result, rows, scratch)]
             else:
-                result = result[self._member(rows, result)]
+                result = result[self._member(rows, result, scratch)]
             if len(result) == 0:
                 break
         return result
 
+    def _visible_rows(self, today: date) -> np.ndarray:
+        """Alive, published and not past the deadline on `today`: one mask per snapshot and day."""
+        found = self._visible
+        day = today.toordinal()
+        if found is None or found[0] != day:
+            mask = self.alive & self.public & (self.deadline >= day)
+            found = self._visible = (day, mask)
+        return found[1]
+
     def _filtered(self, candidates: np.ndarray, filters: dict, today: date) -> np.ndarray:
-        keep = self.alive[candidates] & self.public[candidates]
-        keep &= self.deadline[candidates] >= today.toordinal()
+        candidates = candidates[self._visible_rows(today)[candidates]]
+        checks = []
         if filters.get("district"):
-            keep &= self.district[candidates] == self.codes.get(filters["district"], -2)
+            checks.append((self.district, self.codes.get(filters["district"], -2)))
         if filters.get("occupation"):
             prefix = filters["occupation"]
             level = min(prefix.count("-"), 3)
-            keep &= self.occupation[candidates, level] == self.codes.get(prefix, -2)
-        if filters.get("salary") is not None:  # monthly pay only, as search.FILTER_SQL
-            keep &= self.salary_max[candidates] >= int(filters["salary"])
-            keep &= self.pay_unit[candidates] == PAY_UNITS["month"]
+            checks.append((self.occupation[:, level], self.codes.get(prefix, -2)))
         if filters.get("pay_unit"):
-            keep &= self.pay_unit[candidates] == PAY_UNITS.get(filters["pay_unit"], -2)
-        if filters.get("daily_pay"):
-            keep &= self.daily_pay[candidates]
+            checks.append((self.pay_unit, PAY_UNITS.get(filters["pay_unit"], -2)))
         if filters.get("work_form"):
-            keep &= self.work_form[candidates] == WORK_FORMS.get(filters["work_form"], -2)
+            checks.append((self.work_form, WORK_FORMS.get(filters["work_form"], -2)))
         if filters.get("channel"):
-            keep &= self.channel[candidates] == CHANNELS.get(filters["channel"], -2)
+            checks.append((self.channel, CHANNELS.get(filters["channel"], -2)))
+        for column, wanted in checks:
+            candidates = candidates[column[candidates] == wanted]
+        if filters.get("salary") is not None:  # monthly pay only, as search.FILTER_SQL
+            candidates = candidates[self.salary_max[candidates] >= int(filters["salary"])]
+            candidates = candidates[self.pay_unit[candidates] == PAY_UNITS["month"]]
+        if filters.get("daily_pay"):
+            candidates = candidates[self.daily_pay[candidates]]
         if filters.get("group"):
-            keep &= (self.groups[candidates] & GROUP_BITS.get(filters["group"], 0)) != 0
-        return candidates[keep]
+            bit = GROUP_BITS.get(filters["group"], 0)
+            candidates = candidates[(self.groups[candidates] & bit) != 0]
+        return candidates
 
-    def _bm25(self, candidates: np.ndarray, phrases: list[str], postings) -> np.ndarray:
-        """FTS5's bm25() of each candidate row (negative: lower is more relevant)."""
-        score = np.zeros(len(candidates), dtype=np.float64)
-        norm = K1 * (1 - B + B * self.length[candidates] / self.avgdl)
-        for token in phrases:
-            rows, tfs = postings[token]
-            if len(rows) == 0:
-                continue
+    def _weights(self, token: str, rows: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+        """The token's bm25 term for each row of its postings: idf x saturated tf over the
+        row's length norm. Fixed for a snapshot (idf, avgdl), so worked out once per token."""
+        found = self._weight.get(token)
+        if found is None:
             hits = len(rows)
             if self.n_alive != len(self.alive):  # some rows replaced: count the live ones
                 hits = int(np.count_nonzero(self.alive[rows]))
             idf = math.log((self.n_alive - hits + 0.5) / (hits + 0.5))
             idf = idf if idf > 0 else 1e-6
-            at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
-            tf = np.where(rows[at] == candidates, tfs[at], 0).astype(np.float64)
-            score += idf * (tf * (K1 + 1)) / (tf + norm)
+            tf = tfs.astype(np.float64)
+            norm = K1 * (1 - B + B * self.length[rows] / self.avgdl)
+            found = self._weight[token] = idf * (tf * (K1 + 1)) / (tf + norm)
+        return found
+
+    def _bm25(self, candidates: np.ndarray, phrases: list[str], postings, scratch) -> np.ndarray:
+        """FTS5's bm25() of each candidate row (negative: lower is more relevant).
+
+        Each phrase adds its weight to the candidates it occurs in, found through the
+        candidates' places (a dense row -> place map) when its posting list is not much longer
+        than the candidates, else by binary search of the candidates in it."""
+        n = len(candidates)
+        score = np.zeros(n, dtype=np.float64)
+        place = scratch.place
+        place[candidates] = np.arange(n, dtype=np.int32)
+        try:
+            for token in phrases:
+                rows, tfs = postings[token]
+                if len(rows) == 0:
+                    continue
+                weights = self._weights(token, rows, tfs)
+                if len(rows) > 8 * n:
+                    at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
+                    hit = np.flatnonzero(rows[at] == candidates)
+                    score[hit] += weights[at[hit]]
+                else:
+                    where = place[rows]
+                    keep = where >= 0
+                    score[where[keep]] += weights[keep]
+        finally:
+            place[candidates] = -1
         return -score
+
+    def _take_scratch(self) -> "Scratch":
+        try:
+            return self._scratch.pop()
+        except IndexError:
+            return Scratch(len(self.alive))
 
     def search(self, terms, exact_terms, filters: dict, today: date, offset: int, limit: int):
         """(ids of the page in order, total matches)."""
+        scratch = self._take_scratch()  # per search: threads and greenlets never share one
+        try:
+            return self._search(terms, exact_terms, filters, today, offset, limit, scratch)
+        finally:
+            self._scratch.append(scratch)
+
+    def _search(self, terms, exact_terms, filters, today, offset, limit, scratch):
         if terms:
             tokens = {t for term in terms for alt in term for t in alt}
             postings = {t: self._posting(t) for t in tokens}
-            candidates = self._match(terms, postings)
+            candidates = self._match(terms, postings, scratch)
         else:
             candidates = np.arange(len(self.alive))
         candidates = self._filtered(candidates, filters, today)
@@ -363,9 +425,10 @@ class Snapshot:
         published = self.published[candidates]
         if terms:
             phrases = [t for term in terms for alt in term for t in alt]
-            score = self._bm25(candidates, phrases, postings)
+            score = self._bm25(candidates, phrases, postings, scratch)
             if exact_terms is not None:
-                exact = self._member(self._match(exact_terms, postings), candidates)
+                exact_rows = self._match(exact_terms, postings, scratch)
+                exact = self._member(exact_rows, candidates, scratch)
             else:
                 exact = np.ones(total, dtype=bool)
             # exact first, then relevance: one float orders both (|bm25| is far below 1e6)
@@ -380,6 +443,15 @@ class Snapshot:
         ids = self.ids[candidates[picked]]
         order = np.lexsort((-ids, -published[picked], primary[picked]))
         return [int(i) for i in ids[order][offset:k]], total
+
+
+class Scratch:
+    """Dense work arrays of one search, one slot per row, handed back clean: a mask for
+    intersections and a row -> place map for scoring (-1: not a candidate)."""
+
+    def __init__(self, rows: int):
+        self.mark = np.zeros(rows, dtype=bool)
+        self.place = np.full(rows, -1, dtype=np.int32)
 
 
 # --- the per-app holder ---------------------------------------------------------------------
