@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.casework.record_views import bp as records_bp
     from jobfair.casework.views import bp as casework_bp
     from jobfair.channels.views import bp as channels_bp
+    from jobfair.display.views import bp as display_bp
     from jobfair.employers.views import bp as employers_bp
     from jobfair.fairs.views import bp as fairs_bp
     from jobfair.live.views import bp as live_bp
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         channels_bp,
         alerts_bp,
+        display_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)
