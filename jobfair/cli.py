@@ -29,6 +29,7 @@ def demo_hooks() -> tuple:
     from jobfair.applications import demo as applications
     from jobfair.auth import demo as auth
     from jobfair.casework import demo as casework
+    from jobfair.display import demo as display
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
     from jobfair.live import demo as live
@@ -49,6 +50,7 @@ def demo_hooks() -> tuple:
         live.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
+        display.seed_demo,
     )
 
 

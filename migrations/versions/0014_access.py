@@ -19,9 +19,7 @@ def upgrade():
             sa.Column("elder_mode", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         # '' = not chosen yet (shown by name only: a form of address is never guessed).
-        batch.add_column(
-            sa.Column("address_form", sa.String(8), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("address_form", sa.String(8), nullable=False, server_default=""))
         batch.create_check_constraint(
             "ck_users_address_form", "address_form IN ('', 'name', 'mr', 'ms')"
         )
