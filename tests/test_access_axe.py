@@ -195,7 +195,7 @@ def test_every_page_is_axe_clean(demo, browser, role, elder):
     finally:
         ctx.close()
     # The crawl really covered the role's pages (a broken sign-in would visit a handful).
-    assert len(visited) >= {"anonymous": 25, "seeker": 35, "employer": 35, "organiser": 45}[role]
+    assert len(visited) >= {"anonymous": 8, "seeker": 20, "employer": 25, "organiser": 50}[role]
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
