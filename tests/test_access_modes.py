@@ -256,6 +256,8 @@ def test_elder_seeker_called_from_the_queue_gets_more_time(app, world: World):
     assert 'data-warn-seconds="180"' in page and "这位求职者使用长辈版" in page
     seeker_page = _client(app, li).get(f"/live/chats/{chat_id}").get_data(as_text=True)
     assert 'data-warn-seconds="180"' in seeker_page
+    queues = _client(app, li).get("/live/queues").get_data(as_text=True)
+    assert "会多留 3 分钟让您进入面谈" in queues
 
 
 def test_elder_seeker_is_not_marked_absent_before_the_extra_minutes(app, world: World):
