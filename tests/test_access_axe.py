@@ -86,12 +86,13 @@ def browser():
         b.close()
 
 
-def new_context(browser, base: str, *, elder: bool, viewport=PHONE):
+def new_context(browser, base: str, *, elder: bool | None, viewport=PHONE):
+    """A browser context; elder True/False: this device chose that mode, None: never chose."""
     ctx = browser.new_context(viewport=viewport, locale="zh-CN")
     # Injected by Playwright into every document, past the page's CSP (it is never served).
     ctx.add_init_script(path=str(AXE))
-    if elder:
-        ctx.add_cookies([{"name": "jf_elder", "value": "1", "url": base}])
+    if elder is not None:
+        ctx.add_cookies([{"name": "jf_elder", "value": "1" if elder else "0", "url": base}])
     return ctx
 
 
@@ -112,6 +113,25 @@ def axe_violations(page) -> list[str]:
                 n => n.target.join(' ')).join(' | ')))"""
     )
     return [f"{page.url}: {v}" for v in found]
+
+
+def chart_text_problems(page) -> list[str]:
+    """Chart text under 14 px, or a chart without its data table."""
+    found = page.evaluate(
+        """() => {
+            const out = [];
+            document.querySelectorAll('.chart').forEach(chart => {
+                if (!chart.closest('figure') || !chart.closest('figure').querySelector('table'))
+                    out.push('chart ' + chart.id + ' has no data table');
+                chart.querySelectorAll('svg text').forEach(t => {
+                    const px = parseFloat(getComputedStyle(t).fontSize);
+                    if (px < 14) out.push('chart ' + chart.id + ' text "' + t.textContent + '" ' + px + 'px');
+                });
+            });
+            return out.slice(0, 5);
+        }"""
+    )
+    return [f"{page.url}: {p}" for p in found]
 
 
 def header_height(page) -> float:
@@ -172,7 +192,7 @@ def crawl(app, page, base: str) -> tuple[list[str], list[str]]:
         ):
             if href and href.startswith("/") and not href.startswith(SKIP_PREFIXES):
                 queue.append(href.split("#")[0])
-        problems += axe_violations(page)
+        problems += axe_violations(page) + chart_text_problems(page)
         page.set_viewport_size(DESK)
         problems += [p.replace(": ", " @1280: ", 1) for p in axe_violations(page)]
     return visited, problems
@@ -219,7 +239,7 @@ def assert_clean(page) -> None:
 
 def test_seeker_main_tasks_in_elder_mode_on_a_phone(demo, browser):
     app, base = demo
-    ctx = new_context(browser, base, elder=False)
+    ctx = new_context(browser, base, elder=None)
     page = ctx.new_page()
     try:
         page.goto(base + "/")
@@ -308,7 +328,7 @@ def test_seeker_main_tasks_in_elder_mode_on_a_phone(demo, browser):
         ctx.close()
 
     # The account remembers the mode: signing in on another device shows 长辈版 there too.
-    other = new_context(browser, base, elder=False, viewport=DESK)
+    other = new_context(browser, base, elder=None, viewport=DESK)
     page = other.new_page()
     try:
         sign_in(page, base, "13955550101", "haisheng-2026-pass")
