@@ -338,3 +338,65 @@ def test_seeker_main_tasks_in_elder_mode_on_a_phone(demo, browser):
         assert page.locator("html.elder").count() == 0
     finally:
         other.close()
+
+
+def test_queue_desk_and_chat_pages_are_axe_clean(demo, browser):
+    """The live pages the crawl cannot reach by links alone: a seeker in 长辈版 queues at a
+    booth of an ongoing fair, the rep calls them; both chat pages are checked."""
+    from jobfair.extensions import db
+    from jobfair.models import Booth, Employer, Fair, User
+    from jobfair.models.common import utcnow
+
+    app, base = demo
+    with app.app_context():
+        now = utcnow()
+        rep_user = db.session.scalar(db.select(User).filter_by(phone=ROLES["employer"]))
+        booth_id, fair_id = db.session.execute(
+            db.select(Booth.id, Booth.fair_id)
+            .join(Fair, Fair.id == Booth.fair_id)
+            .join(Employer, Employer.id == Booth.employer_id)
+            .filter(Employer.user_id == rep_user.id, Booth.status == "approved")
+            .filter(Fair.status == "published", Fair.starts_at <= now, Fair.ends_at > now)
+            .order_by(Booth.id)
+            .limit(1)
+        ).one()
+
+    seeker_ctx = new_context(browser, base, elder=True)
+    rep_ctx = new_context(browser, base, elder=False, viewport=DESK)
+    try:
+        seeker = seeker_ctx.new_page()
+        sign_in(seeker, base, "13900000031")  # the walk-in seeded in 长辈版, not yet queued
+        seeker.goto(f"{base}/fairs/{fair_id}")
+        if seeker.get_by_role("button", name="立即报名").count():
+            seeker.get_by_role("button", name="立即报名").click()
+            seeker.wait_for_load_state()
+        seeker.goto(f"{base}/fairs/{fair_id}/booths/{booth_id}")
+        seeker.get_by_role("button", name=re.compile("排队洽谈")).click()
+        seeker.wait_for_load_state()
+        seeker.goto(base + "/live/queues")
+        assert "会多留 3 分钟" in seeker.content()
+        assert_clean(seeker)
+
+        rep = rep_ctx.new_page()
+        sign_in(rep, base, ROLES["employer"])
+        rep.goto(f"{base}/live/booths/{booth_id}/desk")
+        item = rep.locator(".live-desk-item", has_text="邹长福")
+        assert "称呼：邹先生" in item.inner_text() and "学历：未填写" in item.inner_text()
+        assert_clean(rep)
+        item.get_by_role("button", name="叫这位").click()
+        rep.wait_for_url(re.compile(r"/live/chats/\d+"))
+        assert "这位求职者使用长辈版" in rep.content()
+        assert_clean(rep)
+        rep.set_viewport_size(PHONE)
+        assert_clean(rep)
+
+        seeker.goto(base + "/live/queues")
+        seeker.get_by_role("link", name="进入面谈").first.click()
+        seeker.wait_for_url(re.compile(r"/live/chats/\d+"))
+        assert seeker.locator("[data-chat]").get_attribute("data-warn-seconds") == "180"
+        assert_clean(seeker)
+        seeker.set_viewport_size(DESK)
+        assert_clean(seeker)
+    finally:
+        seeker_ctx.close()
+        rep_ctx.close()
