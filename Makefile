@@ -32,7 +32,9 @@ install: $(VENV)/.installed vendor
 
 # Front-end libraries from npm (package-lock.json), copied to static/vendor/: never a CDN.
 VENDOR_FILES := node_modules/socket.io-client/dist/socket.io.min.js \
-	node_modules/echarts/dist/echarts.min.js
+	node_modules/echarts/dist/echarts.min.js \
+	node_modules/hls.js/dist/hls.min.js node_modules/hls.js/dist/hls.worker.js \
+	node_modules/mpegts.js/dist/mpegts.js node_modules/mpegts.js/dist/mpegts.js.LICENSE.txt
 
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -40,6 +42,8 @@ static/vendor/.installed: package.json package-lock.json
 	cp $(VENDOR_FILES) static/vendor/
 	cp node_modules/socket.io-client/LICENSE static/vendor/socket.io-client.LICENSE
 	cp node_modules/echarts/LICENSE static/vendor/echarts.LICENSE
+	cp node_modules/hls.js/LICENSE static/vendor/hls.js.LICENSE
+	cp node_modules/mpegts.js/LICENSE static/vendor/mpegts.js.LICENSE
 	touch $@
 
 vendor: static/vendor/.installed

@@ -106,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.main.views import bp as main_bp
     from jobfair.notifications.views import bp as notifications_bp
     from jobfair.organiser.views import bp as organiser_bp
+    from jobfair.policies.views import bp as policies_bp
+    from jobfair.policies.views import sub as subsidies_bp
     from jobfair.positions.views import bp as positions_bp
     from jobfair.recommendations.views import bp as recommendations_bp
     from jobfair.reports.views import bp as reports_bp
@@ -128,6 +130,8 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         channels_bp,
         alerts_bp,
+        policies_bp,
+        subsidies_bp,
         display_bp,
     ):
         app.register_blueprint(bp)

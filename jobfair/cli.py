@@ -34,6 +34,7 @@ def demo_hooks() -> tuple:
     from jobfair.fairs import demo as fairs
     from jobfair.live import demo as live
     from jobfair.notifications import demo as notifications
+    from jobfair.policies import demo as policies
     from jobfair.positions import demo as positions
     from jobfair.recommendations import demo as recommendations
     from jobfair.seekers import demo as seekers
@@ -50,6 +51,7 @@ def demo_hooks() -> tuple:
         live.seed_demo,
         casework.seed_demo,
         alerts.seed_demo,
+        policies.seed_demo,
         display.seed_demo,
     )
 

@@ -107,6 +107,14 @@ class Defaults:
     SOCKETIO_CHANNEL = "jobfair-socketio"  # Redis pub/sub channel shared by all processes
     SOCKETIO_PING_INTERVAL = 25
     LIVE_SESSION_RECHECK_SECONDS = 5  # each process closes sockets of ended login sessions
+    # 1:1 video calls (WebRTC, jobfair/live/calls.py). ICE_SERVERS: a JSON list as
+    # RTCPeerConnection takes it, e.g. [{"urls": "stun:turn.example.cn:3478"}]. A self-hosted
+    # coturn with use-auth-secret: TURN_URLS (comma-separated turn:/turns: URLs) + TURN_SECRET
+    # (its static-auth-secret); each user gets a login valid for TURN_TTL seconds.
+    ICE_SERVERS = ""
+    TURN_URLS = ""
+    TURN_SECRET = ""
+    TURN_TTL = 3600
 
 
 def load_config(app: Flask, override: dict | None) -> None:

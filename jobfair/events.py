@@ -94,6 +94,31 @@ notification_created = _signals.signal(
     the user's open tabs.""",
 )
 
+# --- policies and subsidies ---------------------------------------------------------------
+
+policy_facts_wanted = _signals.signal(
+    "policy-facts-wanted",
+    doc="""The policy check gathers what the platform knows about a seeker or an employer.
+
+    Sent by ``jobfair.policies.facts`` with the subject kind as sender (``"seeker"`` with
+    ``user_id: int``, or ``"employer"`` with ``employer_id: int``) and ``on: date``. A
+    feature that records policy facts (training: ``training_certificate``,
+    ``training_cost``; start-ups: ``business_registered``, ``business_months``,
+    ``loan_granted``, ``loan_amount``, ``loan_rate``, ``loan_term_months``,
+    ``loan_repaid_on_time``) returns ``{fact key: {"value": ..., "note": "where it comes
+    from"}}`` with the keys of ``jobfair.policies.rules.FACTS`` it knows; a fact no receiver
+    returns stays unknown. Read-only: receivers must not write.""",
+)
+
+subsidy_decided = _signals.signal(
+    "subsidy-decided",
+    doc="""A subsidy application was submitted, returned, approved, rejected, paid or withdrawn.
+
+    Sent by ``jobfair.policies`` inside the transaction; the sender is the
+    ``SubsidyApplication``, with ``action: str`` and ``actor_id``. Start-up support can
+    follow its 一次性创业补贴 / 贴息 claims by it.""",
+)
+
 # --- the after-commit queue ----------------------------------------------------------------
 
 _QUEUE = "jobfair_after_commit"

@@ -70,6 +70,7 @@ RULES = {
     "reports": "features",
     "channels": "features",
     "alerts": "features",
+    "policies": "features",
     "organiser": "features",
     "main": "features",
     "seeding": "features",

@@ -34,6 +34,7 @@ from jobfair.models import (
     User,
 )
 from jobfair.models.common import Channel, PriorityGroup, WorkForm, utcnow
+from jobfair.models.policy import PolicyCatalogue, SubsidyApplication, SubsidyStatus
 from jobfair.seeding import SEED_DIR
 
 DEMO_PASSWORD = "jobfair-demo-2026"
@@ -142,6 +143,13 @@ def test_seed_twice_changes_nothing_and_has_the_promised_volume(app, runner):
             assert a.events[0].from_status is None and a.events[0].to_status == "submitted"
             assert a.events[-1].to_status == a.status
             assert a.position.status in ("published", "closed")
+
+        # Policies: the demo city's file stored once; subsidy applications in every state.
+        assert db.session.scalar(select(func.count()).select_from(PolicyCatalogue)) == 1
+        subsidies = db.session.scalars(select(SubsidyApplication)).all()
+        assert {s.status for s in subsidies} == set(SubsidyStatus)
+        assert all(s.amount_fen and s.events for s in subsidies)
+        assert all(s.paid_fen == s.approved_fen for s in subsidies if s.status == "paid")
 
 
 def test_demo_accounts_log_in_and_have_something_to_show(app, runner, client, login):

@@ -41,9 +41,11 @@ def init_api(app: Flask) -> None:
         occupations,
         organiser,
         outcomes,
+        policies,
         positions,
         reports,
         seekers,
+        subsidies,
     )
     from jobfair.api.registry import blueprints
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair.api.registry import api_blueprint
-from jobfair.live import access, queries, queues, serializers
+from jobfair.live import access, calls, queries, queues, serializers
 from jobfair.models.live import RoomKind
 from jobfair.security import login_required, role_required
 
@@ -106,6 +106,28 @@ def chat_messages(chat_id: int, after_id: int = 0):
         serializers.message_dict(m)
         for m in queries.messages_after_id(RoomKind.CHAT, chat.id, after_id)
     ]
+
+
+class IceServerOut(Schema):
+    urls = fields.Raw(metadata={"description": "stun:/turn: 地址（字符串或列表）"})
+    username = fields.Str()
+    credential = fields.Str(metadata={"description": "TURN 临时口令（JOBFAIR_TURN_TTL 秒内有效）"})
+
+
+class CallConfigOut(Schema):
+    kind = fields.Str(metadata={"description": "chat（展位面谈）或其他已登记的类型"})
+    id = fields.Int()
+    namespace = fields.Str(metadata={"description": "信令所用的 Socket.IO 命名空间：/call"})
+    ice_servers = fields.List(fields.Nested(IceServerOut))
+    polite = fields.Bool(metadata={"description": "双方同时发起时由本方让步"})
+
+
+@bp.route("/chats/<int:chat_id>/call", methods=["GET"])
+@bp.response(200, CallConfigOut)
+@login_required
+def chat_call(chat_id: int):
+    """一对一视频面谈的连接参数（仅面谈双方；信令走 Socket.IO /call，不录音录像）"""
+    return calls.call_config(current_user, calls.resolve(current_user, "chat", chat_id))
 
 
 @bp.route("/queues", methods=["GET"])

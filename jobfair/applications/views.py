@@ -8,6 +8,7 @@ from jobfair.applications import services
 from jobfair.auth.limits import apply_limit, resume_view_limit
 from jobfair.errors import DomainError, wants_json
 from jobfair.models.application import APPLICATION_STATUS_LABELS, ApplicationStatus
+from jobfair.policies import eligibility
 from jobfair.positions import channels
 from jobfair.security import role_required, safe_next
 from jobfair.seekers.services import get_profile, occupations_of
@@ -151,6 +152,11 @@ def _render_detail(app, *, errors=None, status_code=200):
         status_options=[(str(s), services.status_label(s)) for s in next_statuses],
         history=services.history(app, for_json=False),
         errors=errors or {},
+        subsidy_hints=(
+            []
+            if app.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
+            else eligibility.hire_prospects(app.position.employer, app.position.channel)
+        ),
     ), status_code
 
 

@@ -19,6 +19,7 @@ from jobfair.live import queries
 from jobfair.live.realtime import (
     booth_room,
     broadcast,
+    call_room,
     chat_room,
     console_room,
     disconnect_user,
@@ -31,6 +32,7 @@ from jobfair.models.fair import Fair, LiveSession
 from jobfair.notifications.services import notify
 
 LOBBY, SESSION, BOOTH, CONSOLE = "/lobby", "/session", "/booth", "/console"
+CALL = "/call"
 
 _lock = threading.Lock()
 _pending: set[tuple[int, str, int]] = set()
@@ -206,8 +208,15 @@ def chat_message(chat_id: int, data: dict) -> None:
 
 def chat_ended(chat, data: dict) -> None:
     broadcast("chat_ended", data, room=chat_room(chat.id), namespace=BOOTH)
+    call_ended("chat", chat.id, "ended")
     broadcast("chat_ended", data, room=user_room(chat.seeker_user_id), namespace=BOOTH)
     desk_changed(chat.booth_id)
+
+
+def call_ended(kind: str, ident: int, reason: str = "ended") -> None:
+    """Hang up a 1:1 video call from the server (its chat or interview is over)."""
+    data = {"kind": kind, "id": ident, "type": "hangup", "reason": reason, "from": "server"}
+    broadcast("call_signal", data, room=call_room(kind, ident), namespace=CALL)
 
 
 # --- organiser console -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import Namespace, emit, join_room, leave_room
+from flask_socketio import Namespace, emit, join_room, leave_room, rooms
 
 from jobfair.database import begin_write, set_write_intent
 from jobfair.errors import DB_ERRORS, DB_UNAVAILABLE, DomainError
@@ -19,6 +19,7 @@ from jobfair.formatting import iso
 from jobfair.live import (
     access,
     announcements,
+    calls,
     chat,
     desk,
     lobby,
@@ -39,6 +40,7 @@ from jobfair.live.broadcasts import (
 )
 from jobfair.live.realtime import (
     allowed_origins,
+    call_room,
     chat_room,
     console_room,
     fair_room,
@@ -391,6 +393,54 @@ class BoothNamespace(LiveNamespace):
         return moderation.report_message(user, data.get("message_id"), data.get("reason"))
 
 
+class CallNamespace(LiveNamespace):
+    """/call: signalling of 1:1 video calls (WebRTC) between the two parties of a booth chat
+    or of another registered kind (jobfair/live/calls.py). Nothing here is stored: the server
+    checks who sends what and passes it to the other party's sockets in the call's room."""
+
+    budget = calls.SignalBudget()
+
+    def on_disconnect(self, reason=None):
+        for room in rooms():
+            if room.startswith("call:"):
+                _kind, kind, ident = room.split(":")
+                left = {"kind": kind, "id": int(ident), "type": "left", "from": request.sid}
+                emit("call_signal", left, to=room, skip_sid=request.sid)
+        self.budget.forget(request.sid)
+        super().on_disconnect(reason)
+
+    @handler()
+    def on_join(self, user, data):
+        room = calls.resolve(user, data.get("kind"), data.get("id"))
+        join_room(room.name)
+        here = {"kind": room.kind, "id": room.id, "type": "present", "from": request.sid}
+        emit("call_signal", here, to=room.name, skip_sid=request.sid)
+        return {"call": calls.call_config(user, room), "sid": request.sid}
+
+    @handler()
+    def on_signal(self, user, data):
+        self.budget.spend(request.sid)
+        room = calls.resolve(user, data.get("kind"), data.get("id"))
+        if room.name not in rooms():
+            raise DomainError("请先加入视频通话。", code="not_joined", status=409)
+        out = calls.clean_signal(data)
+        out.update(kind=room.kind, id=room.id, **{"from": request.sid})
+        emit("call_signal", out, to=room.name, skip_sid=request.sid)
+        return None
+
+    @handler()
+    def on_leave(self, user, data):
+        kind, ident = data.get("kind"), data.get("id")
+        if not isinstance(kind, str) or isinstance(ident, bool) or not isinstance(ident, int):
+            raise DomainError("视频通话不存在。", code="not_found", status=404)
+        name = call_room(kind, ident)
+        if name in rooms():
+            leave_room(name)
+            left = {"kind": kind, "id": ident, "type": "left", "from": request.sid}
+            emit("call_signal", left, to=name)
+        return None
+
+
 class ConsoleNamespace(LiveNamespace):
     """/console: the organiser's live console of one fair."""
 
@@ -494,3 +544,4 @@ def register_namespaces(socketio) -> None:
     socketio.on_namespace(SessionNamespace("/session"))
     socketio.on_namespace(BoothNamespace("/booth"))
     socketio.on_namespace(ConsoleNamespace("/console"))
+    socketio.on_namespace(CallNamespace("/call"))

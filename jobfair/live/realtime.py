@@ -57,6 +57,11 @@ def chat_room(chat_id: int) -> str:
     return f"chat:{chat_id}"
 
 
+def call_room(kind: str, ident: int) -> str:
+    """A 1:1 video call's signalling room on /call ("chat", "interview", ...)."""
+    return f"call:{kind}:{ident}"
+
+
 def console_room(fair_id: int) -> str:
     return f"console:{fair_id}"
 

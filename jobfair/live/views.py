@@ -79,13 +79,14 @@ def session_room(session_id: int):
     sessions.record_session_view(current_user, ls)
     messages = [] if banned else queries.recent_messages(RoomKind.SESSION, ls.id)
     kind = stream_kind(ls.stream_url)
-    origin = _embed_origin(ls.stream_url) if kind == "embed" else None
+    origin = _stream_origin(ls.stream_url, kind)
     html = render_template(
         "live/session.html",
         live_session=ls,
         status_label=LIVE_SESSION_STATUS_LABELS.get(ls.status, ls.status),
         stream_kind=kind,
-        embed=bool(origin),
+        embed=kind == "embed" and bool(origin),
+        playable=kind in ("hls", "flv") and bool(origin),
         messages=[serializers.message_dict(m) for m in messages],
         questions=queries.session_questions(ls, current_user),
         pins=queries.active_pins(session_id=ls.id),
@@ -96,16 +97,30 @@ def session_room(session_id: int):
     )
     resp = make_response(html)
     if origin:
-        # The page's policy allows framing exactly the organiser's player, nothing else.
-        resp.headers["Content-Security-Policy"] = CSP + f"; frame-src {origin}"
+        resp.headers["Content-Security-Policy"] = _stream_policy(kind, origin)
     return resp
 
 
-def _embed_origin(url: str) -> str | None:
+def _stream_origin(url: str, kind: str) -> str | None:
+    """The origin the page may reach for its stream: https only for an embedded page; an
+    HLS/FLV stream may be plain http (the player explains when an https page cannot load it)."""
     parts = urlsplit(url or "")
-    if parts.scheme != "https" or not parts.netloc or any(c in parts.netloc for c in " ;'\""):
+    schemes = ("https",) if kind == "embed" else ("http", "https")
+    if kind not in ("embed", "hls", "flv") or parts.scheme not in schemes:
         return None
-    return f"https://{parts.netloc}"
+    if not parts.netloc or any(c in parts.netloc for c in " ;,'\""):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _stream_policy(kind: str, origin: str) -> str:
+    """The page's policy widened by exactly the organiser's stream origin, nothing else."""
+    if kind == "embed":
+        return CSP + f"; frame-src {origin}"
+    # hls.js and mpegts.js fetch the playlist and segments (connect-src) and feed the video
+    # through Media Source Extensions (a blob: URL); Safari's native player loads it directly.
+    policy = CSP.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    return policy + f"; media-src 'self' blob: {origin}"
 
 
 @bp.post("/live/pins/<int:pin_id>/apply")

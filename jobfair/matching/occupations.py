@@ -3,7 +3,7 @@
 Posting titles are noisy ("高唐乐客咖啡店招聘咖啡师", "急招叉车司机月入过万", "诚聘包装工 长白班 包吃住"), so
 a title is first cleaned (clean_title): pay and numbers, hype and benefit phrases, company names
 before 招聘/诚聘, leading place names and bracketed notes are taken out, leaving segments that
-usually end with the role word (师/员/工/司机/经理...). Three signals are then combined:
+usually end with the role word (师/员/工/司机/经理...). Three signals are then combined, and a fourth re-weights the best:
 
 * dictionary hits: occupation names, the classification's job-board aliases and the project's
   curated alias table (data/occupation-aliases-jobboard.csv) found in the segments; longer
@@ -15,9 +15,11 @@ usually end with the role word (师/员/工/司机/经理...). Three signals are
   against production occupations;
 * character 1-3-gram TF-IDF cosine against each occupation's names and aliases, and, with a
   lower weight, its definition, which ranks everything the dictionary does not know;
-* plus a small prior for occupations that job boards actually post (those with aliases).
+* plus a small prior for occupations that job boards actually post (those with aliases);
+* then the ten best are re-weighted by a learned major-group prior (major_groups.py), which
+  keeps 设备装配 among production work when the nearest name is an engineering one.
 
-Pure Python + scikit-learn; the catalogue is built once per process (about 0.3 s).
+Pure Python + scikit-learn; the catalogue is built once per process (under a second).
 """
 
 import csv
@@ -30,6 +32,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from jobfair.matching.major_groups import DEFINITION_CHARS, MajorGroupModel
 from jobfair.matching.text import DATA, OCCUPATIONS_CSV, REGIONS_CSV, normalise, stop_words
 
 ALIASES_CSV = DATA / "occupation-aliases-jobboard.csv"
@@ -206,6 +209,13 @@ class _Catalogue:
             self.terms[alias] = names
             self._add_term(alias, i, "curated")
         self.max_term = max(len(t) for t in self.terms)
+        self.major_model = MajorGroupModel(
+            [(term, self.codes[i]) for term, bucket in self.terms.items() for i in bucket]
+            + [
+                (normalise(n + d)[:DEFINITION_CHARS], c)
+                for n, d, c in zip(self.names, definitions, self.codes, strict=True)
+            ]
+        )
         self.single_index: dict[str, list[str]] = {}
         for term in self.terms:
             if not term.isascii():
@@ -514,18 +524,23 @@ def _scores(segments: list[str], name_q, def_q) -> np.ndarray:
     return scores
 
 
-def _top(scores: np.ndarray, k: int) -> list[OccupationSuggestion]:
+RERANK_POOL = 10  # the major-group prior reorders this many best candidates
+
+
+def _top(scores: np.ndarray, k: int, major_probs: np.ndarray | None = None) -> list:
     cat = catalogue()
     k = max(0, min(int(k), len(scores)))
     if k == 0:
         return []
-    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    top = sorted(top, key=lambda i: (-scores[i], cat.codes[i]))
-    return [
-        OccupationSuggestion(cat.codes[i], cat.names[i], round(float(scores[i]), 4))
-        for i in top
-        if scores[i] > W_PRIOR + 1e-9
-    ]
+    pool = min(len(scores), max(k, RERANK_POOL))
+    top = np.argpartition(-scores, pool - 1)[:pool] if pool < len(scores) else np.arange(pool)
+    top = [i for i in top if scores[i] > W_PRIOR + 1e-9]
+    final = {i: float(scores[i]) for i in top}
+    if major_probs is not None and top:
+        factors = cat.major_model.factors(major_probs, [cat.codes[i] for i in top])
+        final = {i: float(scores[i]) * f for i, f in zip(top, factors, strict=True)}
+    ranked = sorted(top, key=lambda i: (-final[i], cat.codes[i]))[:k]
+    return [OccupationSuggestion(cat.codes[i], cat.names[i], round(final[i], 4)) for i in ranked]
 
 
 def suggest_occupations(text: str, k: int = 10) -> list[OccupationSuggestion]:
@@ -545,6 +560,7 @@ def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[Occ
     joined = [" ".join(segs) for segs in cleaned]
     name_q = cat.name_vec.transform(joined).tocsr()
     def_q = cat.def_vec.transform(joined).tocsr()
+    major_probs = cat.major_model.probabilities(joined)
     out = []
     for row, segs in enumerate(cleaned):
         if not segs:
@@ -556,7 +572,7 @@ def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[Occ
             out.append(_fallback(texts[row], k))
             continue
         scores = _scores(segs, name_q[row], def_q[row])
-        out.append(_top(scores, k))
+        out.append(_top(scores, k, major_probs[row]))
     return out
 
 
@@ -613,7 +629,7 @@ def _fallback(text: str, k: int) -> list[OccupationSuggestion]:
 # Confidence of the best suggestion: a logistic curve over its score and its lead on the second
 # (Platt scaling), fitted once on the tuning half of data/eval/posting-titles.csv; the rest of
 # the probability is shared by the other suggestions in proportion to exp(score / temperature).
-PLATT = (-0.713, 3.294, -0.498)  # score, lead, intercept
+PLATT = (-1.705, 4.236, -0.169)  # score, lead, intercept
 CONFIDENCE_TEMPERATURE = 0.12
 MIN_CONFIDENCE = 0.05
 

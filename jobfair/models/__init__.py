@@ -55,6 +55,12 @@ from jobfair.models.outcome import (
     OutcomeRecord,
     UnemploymentRegistration,
 )
+from jobfair.models.policy import (
+    PolicyCatalogue,
+    SubsidyApplication,
+    SubsidyEvent,
+    SubsidyPayment,
+)
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState, RecommendationLog
 from jobfair.models.seeker import (
@@ -125,6 +131,10 @@ __all__ = [
     "MatchIndexState",
     "Notification",
     "Occupation",
+    "PolicyCatalogue",
+    "SubsidyApplication",
+    "SubsidyEvent",
+    "SubsidyPayment",
     "Position",
     "PositionGroup",
     "PositionStatus",

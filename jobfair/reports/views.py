@@ -14,6 +14,7 @@ from jobfair.extensions import db
 from jobfair.fairs import campaigns as campaign_ops
 from jobfair.models.common import GROUP_LABELS, utcnow
 from jobfair.models.fair import FAIR_STATUS_LABELS, Fair, LiveSession
+from jobfair.policies import reports as subsidy_reports
 from jobfair.reference import districts
 from jobfair.reports import campaigns, exports, fairness, funnel, services
 from jobfair.reports import jobs as report_jobs
@@ -32,7 +33,11 @@ def fair_choices() -> list[Fair]:
 @bp.route("/organiser/dashboard")
 @organiser_only
 def dashboard():
-    return render_template("reports/dashboard.html", data=services.dashboard(utcnow()))
+    return render_template(
+        "reports/dashboard.html",
+        data=services.dashboard(utcnow()),
+        subsidy=subsidy_reports.report(),
+    )
 
 
 @bp.route("/reports/funnel")

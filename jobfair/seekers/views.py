@@ -11,6 +11,7 @@ from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError
 from jobfair.models.common import GROUP_LABELS, SEEKER_EDUCATION_LABELS, WORK_FORM_LABELS
 from jobfair.models.user import ADDRESS_FORM_LABELS
+from jobfair.policies import eligibility
 from jobfair.security import (
     end_session,
     fresh_login_required,
@@ -58,7 +59,12 @@ def home():
     percent, missing = services.completeness(profile)
     latest = applications.seeker_applications(current_user, limit=5)
     return render_template(
-        "seekers/home.html", profile=profile, percent=percent, missing=missing, latest=latest
+        "seekers/home.html",
+        profile=profile,
+        percent=percent,
+        missing=missing,
+        latest=latest,
+        prospects=eligibility.seeker_prospects(current_user.id),
     )
 
 

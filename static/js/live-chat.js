@@ -39,8 +39,15 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
 
+  /* The video call of this chat (video-call.js) ends with it. */
+  function hangupVideo(text) {
+    var v = document.querySelector("[data-video-call]");
+    if (v && v.__videoCall && v.__videoCall.state() !== "off") v.__videoCall.hangup(text);
+  }
+
   function finish(text) {
     ended = true;
+    hangupVideo("面谈已结束，视频通话已挂断。");
     countdown.textContent = text || "面谈已结束。";
     countdown.className = "live-countdown is-over";
     if (form) form.hidden = true;
@@ -58,7 +65,11 @@ document.addEventListener("DOMContentLoaded", function () {
   function tick() {
     if (ended) return;
     var left = Math.round((endsAt.getTime() - Date.now()) / 1000);
-    if (left <= 0) { countdown.textContent = "面谈时间已到。"; countdown.className = "live-countdown is-over"; if (form) form.hidden = true; return; }
+    if (left <= 0) {
+      countdown.textContent = "面谈时间已到。"; countdown.className = "live-countdown is-over"; if (form) form.hidden = true;
+      hangupVideo("面谈时间已到，视频通话已结束。");
+      return;
+    }
     var mm = Math.floor(left / 60), ss = ("0" + (left % 60)).slice(-2);
     var soon = left <= warnAt;
     var note = left <= 60 ? "（还剩不到 1 分钟，请抓紧）" : (soon ? "（还剩约 " + Math.ceil(left / 60) + " 分钟，请准备结束）" : "");

@@ -181,6 +181,7 @@ document.addEventListener("DOMContentLoaded", function () {
   s.on("session_status", function (d) {
     var tag = root.querySelector("[data-session-status]");
     if (tag) tag.textContent = { scheduled: "未开始", live: "直播中", ended: "已结束" }[d.status] || d.status;
+    if (window.LivePlayer) window.LivePlayer.status(d.status);
   });
 
   /* A message keeps its client id until the server acknowledges it, so a resend after a

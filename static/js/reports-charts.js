@@ -99,7 +99,30 @@
     };
   }
 
-  var BUILDERS = { funnel: funnelOption, trend: trendOption, fairness: fairnessOption };
+  function subsidiesOption(d) {
+    var months = [], amounts = [], people = [];
+    for (var i = 0; i < d.length; i++) {
+      months.push(d[i].month.slice(5) + "月");
+      amounts.push(parseFloat(d[i].approved));
+      people.push(d[i].people);
+    }
+    return {
+      color: COLORS,
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0, data: ["核定金额（元）", "人数"] },
+      xAxis: { type: "category", data: months, axisLabel: { fontSize: narrow() ? 10 : 12 } },
+      yAxis: [{ type: "value" }, { type: "value", minInterval: 1 }],
+      series: [
+        { name: "核定金额（元）", type: "bar", data: amounts, barMaxWidth: 18 },
+        { name: "人数", type: "line", yAxisIndex: 1, data: people, symbolSize: 7 }
+      ]
+    };
+  }
+
+  var BUILDERS = {
+    funnel: funnelOption, trend: trendOption, fairness: fairnessOption, subsidies: subsidiesOption
+  };
 
   var nodes = document.querySelectorAll("[data-chart]");
   for (var n = 0; n < nodes.length; n++) {

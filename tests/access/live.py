@@ -26,6 +26,7 @@ ENTRIES = {
     ("api_live.fair_counts", "GET"): ("ok", "ok", "ok", "ok"),
     ("api_live.session_messages", "GET"): SIGNED_IN,
     ("api_live.chat_messages", "GET"): PARTICIPANTS,
+    ("api_live.chat_call", "GET"): PARTICIPANTS,
     ("api_live.my_queues", "GET"): SEEKER_ONLY,
     ("api_live.join_queue", "POST"): SEEKER_ONLY,
     ("api_live.leave_queue", "POST"): OTHER_SEEKERS,

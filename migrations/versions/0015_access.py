@@ -1,14 +1,14 @@
 """适老化 mode remembered per account, and the form of address a seeker chose.
 
-Revision ID: 0014_access
-Revises: 0013
+Revision ID: 0015_access
+Revises: 0014_policies
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_access"
-down_revision = "0013"
+revision = "0015_access"
+down_revision = "0014_policies"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Employment and start-up policies: the city's catalogue, eligibility checks, subsidies."""
