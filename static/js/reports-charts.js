@@ -28,8 +28,9 @@
     option.textStyle = text;
     option.tooltip = Object.assign({ textStyle: text }, option.tooltip || {});
     if (option.legend) { option.legend.textStyle = text; }
-    [option.xAxis, option.yAxis].forEach(function (axis) {
-      if (axis) { axis.axisLabel = Object.assign({}, axis.axisLabel || {}, { fontSize: size() }); }
+    // An option may have one axis or a list of them (two value axes, for instance).
+    [].concat(option.xAxis || [], option.yAxis || []).forEach(function (axis) {
+      axis.axisLabel = Object.assign({}, axis.axisLabel || {}, { fontSize: size() });
     });
     (option.series || []).forEach(function (s) {
       if (s.label) { s.label.fontSize = size(); }
