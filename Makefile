@@ -48,7 +48,13 @@ static/vendor/.installed: package.json package-lock.json
 
 vendor: static/vendor/.installed
 
-install-test: $(VENV)/.installed-test vendor
+# axe-core, a devDependency, for the accessibility browser tests (tests/test_access_axe.py
+# injects node_modules/axe-core/axe.min.js into each page; it is never served).
+node_modules/.axe-installed: package.json package-lock.json static/vendor/.installed
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-test: $(VENV)/.installed-test vendor node_modules/.axe-installed
 
 $(SECRET_FILE):
 	mkdir -p instance

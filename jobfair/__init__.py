@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from jobfair.casework.record_views import bp as records_bp
     from jobfair.casework.views import bp as casework_bp
     from jobfair.channels.views import bp as channels_bp
+    from jobfair.display.views import bp as display_bp
     from jobfair.employers.views import bp as employers_bp
     from jobfair.fairs.views import bp as fairs_bp
     from jobfair.gigs.views import bp as gigs_bp
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
         training_bp,
         startups_bp,
         subsidies_bp,
+        display_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

@@ -31,6 +31,7 @@ def demo_hooks() -> tuple:
     from jobfair.applications import demo as applications
     from jobfair.auth import demo as auth
     from jobfair.casework import demo as casework
+    from jobfair.display import demo as display
     from jobfair.employers import demo as employers
     from jobfair.fairs import demo as fairs
     from jobfair.gigs import demo as gigs
@@ -61,6 +62,7 @@ def demo_hooks() -> tuple:
         startups.seed_demo,
         gigs.seed_demo,
         policies.seed_demo,
+        display.seed_demo,
     )
 
 

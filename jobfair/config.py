@@ -99,6 +99,11 @@ class Defaults:
     )
     SOCKETIO_CORS_ORIGINS = ""  # comma-separated extra origins; empty: same origin only
     LIVE_MESSAGES_PER_WINDOW = 5
+    # 适老化 mode (jobfair/display): minutes a called seeker in the mode has to arrive before
+    # the chat clock starts, and how early a chat's countdown warns (seconds before the end).
+    ELDER_CALL_GRACE_MINUTES = 3
+    ELDER_CHAT_WARN_SECONDS = 180
+    CHAT_WARN_SECONDS = 60
     LIVE_RATE_WINDOW_SECONDS = 10
     LIVE_COUNTS_DELAY = 1.0  # seconds: lobby/console counters are coalesced into one update
     SOCKETIO_CHANNEL = "jobfair-socketio"  # Redis pub/sub channel shared by all processes

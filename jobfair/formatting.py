@@ -3,17 +3,22 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from jobfair.masking import mask_name
 from jobfair.models.application import APPLICATION_STATUS_LABELS
 from jobfair.models.common import (
     CHANNEL_LABELS,
     EDUCATION_LABELS,
     GROUP_LABELS,
     PAY_UNIT_LABELS,
+    SEEKER_EDUCATION_LABELS,
     WORK_FORM_LABELS,
 )
 from jobfair.models.employer import EMPLOYER_STATUS_LABELS
 from jobfair.models.position import POSITION_STATUS_LABELS
-from jobfair.models.user import ROLE_LABELS
+from jobfair.models.user import ADDRESS_FORM_LABELS, ROLE_LABELS, AddressForm
+
+# What a page shows for a fact a person has not given: never a requirement word like 不限.
+NOT_GIVEN = "未填写"
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -71,6 +76,8 @@ def pay_line(pos) -> str:
 
 LABELS = {
     "education": {str(k): v for k, v in EDUCATION_LABELS.items()},
+    "seeker_education": {str(k): v for k, v in SEEKER_EDUCATION_LABELS.items()},
+    "address_form": {str(k): v for k, v in ADDRESS_FORM_LABELS.items()},
     "work_form": {str(k): v for k, v in WORK_FORM_LABELS.items()},
     "channel": {str(k): v for k, v in CHANNEL_LABELS.items()},
     "pay_unit": {str(k): v for k, v in PAY_UNIT_LABELS.items()},
@@ -84,3 +91,30 @@ LABELS = {
 
 def label(value, kind: str) -> str:
     return LABELS[kind].get(str(value), str(value))
+
+
+def address(name: str | None, form: str | None, *, public: bool = False) -> str:
+    """How a seeker is addressed: in the form they chose (李先生 / 李女士 / by name), never
+    one inferred from age, school or anything else.
+
+    ``public`` is for rooms other seekers read (live chat, Q&A): by name there means the
+    masked name (李**), as the full name is not for strangers. Reps who see the seeker's
+    profile get the full name.
+    """
+    name = (name or "").strip()
+    if not name:
+        return "求职者"
+    if form == AddressForm.MR:
+        return name[0] + "先生"
+    if form == AddressForm.MS:
+        return name[0] + "女士"
+    return mask_name(name) if public else name
+
+
+def or_not_given(value) -> str:
+    """A fact as given, or 未填写: for pages that show what a seeker told us."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return NOT_GIVEN
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value) if value else NOT_GIVEN
+    return str(value)

@@ -4,7 +4,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from jobfair import reference
-from jobfair.formatting import LABELS, fmt_dt, label, pay_line
+from jobfair.formatting import LABELS, address, fmt_dt, label, or_not_given, pay_line
 from jobfair.masking import mask_email, mask_phone
 
 
@@ -25,12 +25,14 @@ def init_templating(app: Flask) -> None:
         dt=fmt_dt,
         salary=pay_line,
         label=label,
+        or_not_given=or_not_given,
         occupation_name=reference.occupation_display_name,
     )
     app.jinja_env.globals.update(
         LABELS=LABELS,
         districts=reference.districts,
         occupation_badges=occupation_badges,
+        address=address,
         occupation_marks=reference.occupation_marks,
         MARK_LABELS=reference.MARK_LABELS,
     )

@@ -55,6 +55,7 @@ RULES = {
     "positions.subscribers": "features",
     "jobs": "core",
     "seekers": "core",
+    "display": "core",
     "applications": "core",
     "fairs": "core",
     "notifications": "core",

@@ -62,7 +62,7 @@ def test_chat_is_stored_then_broadcast_and_escaped_by_being_plain(world: World, 
     assert sent["ok"] and sent["message"]["body"] == "<img src=x> 你好"
     got = events(b, S, "message")
     assert [m["id"] for m in got] == [sent["message"]["id"]]
-    assert got[0]["author"] == "李同学"  # seekers appear by surname only
+    assert got[0]["author"] == "李**"  # no form of address chosen: the masked name, never 同学
 
 
 def test_reconnect_backfill_gets_exactly_the_missed_messages(world: World, sock):

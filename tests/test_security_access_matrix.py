@@ -58,6 +58,11 @@ MATRIX = {
     ("api_auth.logout", "POST"): PUBLIC,
     ("api_auth.me", "GET"): SIGNED_IN,
     ("api_auth.new_token", "POST"): SIGNED_IN,
+    # 长辈版 (适老化 mode): the switch works for everyone; the account API needs a sign-in
+    ("display.settings", "GET"): PUBLIC,
+    ("display.switch", "POST"): PUBLIC,
+    ("api_display.get_display", "GET"): SIGNED_IN,
+    ("api_display.put_display", "PUT"): SIGNED_IN,
     # seekers
     ("seekers.home", "GET"): SEEKER_ONLY,
     ("seekers.profile", "GET"): SEEKER_ONLY,

@@ -31,6 +31,7 @@ def init_api(app: Flask) -> None:
         auth,
         campaigns,
         casework,
+        display,
         employers,
         fairs,
         gigs,

@@ -23,6 +23,11 @@ class OccupationOut(Schema):
 class ProfileOut(Schema):
     exists = fields.Bool(metadata={"description": "是否已保存过资料"})
     name = fields.Str()
+    address_form = fields.Str(
+        metadata={"description": "称呼：name 只称呼姓名 / mr 先生 / ms 女士；空 = 未选择"}
+    )
+    address_form_label = fields.Str()
+    address = fields.Str(metadata={"description": "招聘人员如何称呼，如“李先生”"})
     phone = fields.Str(metadata={"description": "本人可见完整号码；其他人看到 138****5678"})
     birth_year = fields.Int(allow_none=True)
     education = fields.Str()
@@ -54,6 +59,12 @@ class ProfileOut(Schema):
 
 class ProfileIn(Schema):
     name = fields.Str()
+    address_form = fields.Str(
+        metadata={
+            "enum": ["", "name", "mr", "ms"],
+            "description": "本人选择的称呼；不会根据年龄、性别等推断",
+        }
+    )
     phone = fields.Str(metadata={"description": "11 位手机号"})
     birth_year = fields.Int(allow_none=True)
     education = fields.Str(
@@ -99,7 +110,7 @@ class DeleteIn(Schema):
 @role_required("seeker")
 def get_profile():
     """我的求职资料"""
-    return services.profile_dict(services.get_profile(current_user), owner=True)
+    return services.profile_dict(services.get_profile(current_user), owner=True, user=current_user)
 
 
 @bp.route("/me/profile", methods=["PUT"])
@@ -109,7 +120,7 @@ def get_profile():
 def put_profile():
     """保存求职资料（未提交的字段保持不变；未知字段如 role 会被拒绝）"""
     profile = services.save_profile(current_user, json_body(), confirmed=recently_confirmed())
-    return services.profile_dict(profile, owner=True)
+    return services.profile_dict(profile, owner=True, user=current_user)
 
 
 @bp.route("/me/export", methods=["GET"])

@@ -79,8 +79,10 @@ REGISTERED_MESSAGE = (
 )
 
 
-def register(data: dict, *, form: bool = False) -> User | None:
+def register(data: dict, *, form: bool = False, elder_mode: bool = False) -> User | None:
     """Self-registration for seekers and employers. Organisers come only from the CLI.
+
+    ``elder_mode``: registered on a device in 长辈版, the account starts in it too.
 
     Returns the new account, or None if the phone/e-mail already has one. Both cost the same
     (one password hash) and the caller answers both the same way; the existing owner gets a
@@ -98,6 +100,7 @@ def register(data: dict, *, form: bool = False) -> User | None:
             email=email,
             name=values["name"].strip(),
             password_hash=password_hash,
+            elder_mode=elder_mode,
         )
         db.session.add(user)
         try:

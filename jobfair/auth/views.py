@@ -5,6 +5,8 @@ from flask_login import current_user
 
 from jobfair.auth import services
 from jobfair.auth.limits import login_limits, register_limit, token_limit
+from jobfair.display.services import COOKIE as DISPLAY_COOKIE
+from jobfair.display.services import device_choice
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.models.user import ApiToken, Role
@@ -37,7 +39,11 @@ def register():
     errors: dict = {}
     if request.method == "POST":
         try:
-            services.register(request.form.to_dict(), form=True)
+            services.register(
+                request.form.to_dict(),
+                form=True,
+                elder_mode=device_choice(request.cookies.get(DISPLAY_COOKIE)) is True,
+            )
         except DomainError as err:
             flash(err.message, "error")
             errors = err.fields

@@ -5,10 +5,11 @@ from datetime import timedelta
 from flask import current_app
 
 from jobfair.applications.services import advance_to_interview, apply
+from jobfair.display.services import call_grace_minutes
 from jobfair.errors import Conflict, DomainError, Forbidden
 from jobfair.extensions import db
 from jobfair.fairs.booths import booth_reps
-from jobfair.formatting import iso
+from jobfair.formatting import NOT_GIVEN, address, iso
 from jobfair.ids import parse_id, require_id
 from jobfair.live import broadcasts
 from jobfair.live.access import chat_for, rep_booth
@@ -16,7 +17,7 @@ from jobfair.live.queries import busy_seekers
 from jobfair.live.queues import lock_user
 from jobfair.live.serializers import chat_dict
 from jobfair.models.application import Application
-from jobfair.models.common import EDUCATION_LABELS, utcnow
+from jobfair.models.common import SEEKER_EDUCATION_LABELS, utcnow
 from jobfair.models.fair import BoothPosition, FairStatus
 from jobfair.models.live import InterviewChat, NextStep, QueueEntry, QueueStatus
 from jobfair.models.position import Position
@@ -56,11 +57,23 @@ def match_scores(seeker_ids: list[int], position_ids: list[int]) -> dict[int, in
 
 def profile_summary(user_id: int) -> dict:
     prof = db.session.scalar(db.select(SeekerProfile).filter_by(user_id=user_id))
+    user = prof.user if prof is not None else db.session.get(User, user_id)
+    form = user.address_form if user is not None else ""
     if prof is None:
-        return {"name": "", "education": "", "major": "", "skills": "", "experience": ""}
+        name = user.name if user is not None else ""
+        return {
+            "name": name,
+            "address": address(name, form),
+            "education": NOT_GIVEN,
+            "major": "",
+            "skills": "",
+            "experience": "",
+        }
     return {
         "name": prof.name,
-        "education": EDUCATION_LABELS.get(prof.education, ""),
+        # How the rep greets the seeker: the form the seeker chose, never a guess.
+        "address": address(prof.name, form),
+        "education": SEEKER_EDUCATION_LABELS.get(prof.education, NOT_GIVEN),
         "major": prof.major or "",
         "skills": (prof.skills or "")[:120],
         "experience": (prof.experience or "")[:160],
@@ -170,13 +183,15 @@ def call_next(user: User, booth_id, entry_id=None) -> InterviewChat:
         )
         if updated.rowcount != 1:
             continue
+        # 适老化: a seeker in 长辈版 gets extra minutes to arrive before the clock runs.
+        grace = call_grace_minutes(_elder(entry.seeker_user_id))
         chat = InterviewChat(
             booth_id=booth.id,
             queue_entry_id=entry.id,
             seeker_user_id=entry.seeker_user_id,
             rep_user_id=user.id,
             started_at=now,
-            ends_at=now + timedelta(minutes=booth.chat_minutes),
+            ends_at=now + timedelta(minutes=booth.chat_minutes + grace),
         )
         db.session.add(chat)
         db.session.commit()
@@ -190,6 +205,26 @@ def call_next(user: User, booth_id, entry_id=None) -> InterviewChat:
     if candidates:
         raise Conflict("排队的求职者都在其他展位面谈中，请稍后再叫号。", code="all_busy")
     raise Conflict("队列中暂无等待的求职者。", code="queue_empty")
+
+
+def _elder(seeker_user_id: int) -> bool:
+    seeker = db.session.get(User, seeker_user_id)
+    return bool(seeker is not None and seeker.elder_mode)
+
+
+def _check_waited(chat: InterviewChat) -> None:
+    """A seeker in 长辈版 who has not arrived yet cannot be marked absent within the extra
+    minutes they were given (they may be slower to find the chat)."""
+    entry = db.session.get(QueueEntry, chat.queue_entry_id) if chat.queue_entry_id else None
+    if entry is None or entry.status != QueueStatus.CALLED or not _elder(chat.seeker_user_id):
+        return
+    grace = call_grace_minutes(True)
+    waited = utcnow() - (entry.called_at or chat.started_at)
+    if waited < timedelta(minutes=grace):
+        raise Conflict(
+            f"这位求职者使用长辈版，叫号后请至少等待 {grace} 分钟再登记未到场。",
+            code="call_grace",
+        )
 
 
 def open_chat(user: User, chat_id) -> InterviewChat:
@@ -255,6 +290,8 @@ def end_chat(user: User, chat_id, data: dict) -> InterviewChat:
     if step not in set(NextStep):
         raise DomainError("下一步无效。", fields={"next_step": "请选择下一步"})
     no_show = str(data.get("no_show") or "").lower() in ("1", "true", "on", "yes")
+    if no_show:
+        _check_waited(chat)
     booth = chat.booth
     handed_to = None
     if step == NextStep.HANDOVER:

@@ -4,20 +4,28 @@ from types import SimpleNamespace
 
 from flask import url_for
 
-from jobfair.formatting import hhmm, iso, pay_line
-from jobfair.models.live import Announcement, InterviewChat, LiveMessage, PinnedPosition, Question
+from jobfair.formatting import address, hhmm, iso, pay_line
+from jobfair.models.live import (
+    Announcement,
+    InterviewChat,
+    LiveMessage,
+    PinnedPosition,
+    Question,
+    RoomKind,
+)
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role, User
 from jobfair.positions import channels
 
 
-def display_name(user: User | None) -> str:
-    """What others see: seekers by surname only (privacy), staff by name and role."""
+def display_name(user: User | None, *, public: bool = True) -> str:
+    """What others see: seekers in the form of address they chose (李先生 / 李女士; by
+    name, masked in rooms others read), staff by name and role."""
     if user is None:
         return "已注销用户"
     name = (user.name or "").strip()
     if user.role == Role.SEEKER:
-        return (name[:1] + "同学") if name else "求职者"
+        return address(name, user.address_form, public=public)
     if user.role == Role.ORGANISER:
         return (name or "组织方") + "（主办方）"
     return (name or "招聘方") + "（招聘方）"
@@ -40,7 +48,8 @@ def _message(m, user: User | None, deleted: bool) -> dict:
         "seq": m.seq,
         "client_id": m.client_id,
         "user_id": m.user_id,
-        "author": display_name(user),
+        # A 1:1 chat is read by the seeker and the rep only: the name need not be masked.
+        "author": display_name(user, public=m.room_kind != RoomKind.CHAT),
         "role": user.role if user else "",
         "body": "" if deleted else m.body,
         "deleted": deleted,
@@ -106,7 +115,7 @@ def chat_dict(chat: InterviewChat) -> dict:
         "fair_id": booth.fair_id,
         "employer": booth.employer.name,
         "seeker_id": chat.seeker_user_id,
-        "seeker": display_name(chat.seeker),
+        "seeker": display_name(chat.seeker, public=False),
         "rep_id": chat.rep_user_id,
         "rep": display_name(chat.rep),
         "started_at": iso(chat.started_at),

@@ -20,6 +20,8 @@ from flask import (
 from flask_login import current_user
 
 from jobfair.database import begin_write
+from jobfair.display.services import call_grace_minutes, chat_warn_seconds
+from jobfair.display.views import request_mode
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.fairs.booths import approved_booths, booth_reps, shown_positions
@@ -231,8 +233,15 @@ def chat_page(chat_id: int):
     chat = booth_desk.open_chat(current_user, chat_id)
     is_rep = current_user.id == chat.rep_user_id
     booth = chat.booth
+    seeker_elder = bool(chat.seeker.elder_mode)
+    # 适老化: the seeker in 长辈版 (on this device or by account) is warned earlier, and
+    # so is the rep talking to them.
+    elder = seeker_elder if is_rep else (seeker_elder or request_mode())
     return render_template(
         "live/chat.html",
+        warn_seconds=chat_warn_seconds(elder),
+        seeker_elder=seeker_elder,
+        grace_minutes=call_grace_minutes(True),
         chat=chat,
         info=serializers.chat_dict(chat),
         booth=booth,

@@ -33,6 +33,9 @@ EDUCATION_LABELS = {
     Education.DOCTOR: "博士",
 }
 EDUCATION_RANK = {e: i for i, e in enumerate(Education)}
+# A seeker's education is a fact about them: "none" means they have not filled it in, which
+# must never read as a requirement word like 不限 (that is for positions).
+SEEKER_EDUCATION_LABELS = {**EDUCATION_LABELS, Education.NONE: "未填写"}
 
 
 class WorkForm(enum.StrEnum):

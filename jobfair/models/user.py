@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobfair.extensions import db
@@ -20,6 +20,21 @@ class Role(enum.StrEnum):
 ROLE_LABELS = {Role.SEEKER: "求职者", Role.EMPLOYER: "用人单位", Role.ORGANISER: "组织方"}
 
 
+class AddressForm(enum.StrEnum):
+    """How a seeker wants to be addressed by reps and in live rooms: chosen, never inferred."""
+
+    NAME = "name"  # by name only
+    MR = "mr"  # 先生
+    MS = "ms"  # 女士
+
+
+ADDRESS_FORM_LABELS = {
+    AddressForm.NAME: "只称呼姓名",
+    AddressForm.MR: "先生",
+    AddressForm.MS: "女士",
+}
+
+
 class UserStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
@@ -31,6 +46,10 @@ class User(UserMixin, db.Model):
         CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="ck_users_has_login"),
         CheckConstraint(enum_check("role", Role), name="ck_users_role"),
         CheckConstraint(enum_check("status", UserStatus), name="ck_users_status"),
+        CheckConstraint(
+            "address_form = '' OR " + enum_check("address_form", AddressForm),
+            name="ck_users_address_form",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +62,10 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # 适老化 mode (large type, high contrast, simple menu, longer waits) chosen by this account.
+    elder_mode: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A seeker's chosen form of address (AddressForm); '' until chosen: then name only.
+    address_form: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     sessions: Mapped[list["LoginSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

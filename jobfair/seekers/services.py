@@ -9,12 +9,12 @@ from marshmallow import fields, pre_load, validates_schema
 from jobfair import events, reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
-from jobfair.formatting import iso
+from jobfair.formatting import address, iso
 from jobfair.masking import mask_phone
 from jobfair.matching.text import segment_for_index
 from jobfair.models.common import (
-    EDUCATION_LABELS,
     GROUP_LABELS,
+    SEEKER_EDUCATION_LABELS,
     WORK_FORM_LABELS,
     Education,
     PriorityGroup,
@@ -23,7 +23,7 @@ from jobfair.models.common import (
 )
 from jobfair.models.occupation import Occupation
 from jobfair.models.seeker import SeekerGroup, SeekerOccupation, SeekerProfile
-from jobfair.models.user import Role, User
+from jobfair.models.user import ADDRESS_FORM_LABELS, AddressForm, Role, User
 from jobfair.security import require_confirmed_contact_change
 from jobfair.transactions import commit_or_conflict
 from jobfair.validation import PHONE_RE, BaseSchema, Bool, Choice, Int, Text, load
@@ -95,6 +95,8 @@ class ProfileSchema(BaseSchema):
     phone = Text(max_len=11)
     birth_year = Int(allow_none=True, load_default=None)
     education = Choice(list(Education), load_default=Education.NONE)
+    # How reps and live rooms address the seeker; "" = not chosen (then by name only).
+    address_form = Choice(["", *AddressForm], load_default="")
     major = Text(max_len=100)
     skills = Text(max_len=500)
     experience = Text(max_len=5000)
@@ -292,6 +294,8 @@ def save_profile(
             setattr(profile, key, values[key])
     if "salary_min" in values:
         profile.salary_min = values["salary_min"] or 0
+    if "address_form" in values:
+        user.address_form = values["address_form"]
     if occupations is not None:
         profile.occupations = [SeekerOccupation(occupation_code=o.code) for o in occupations]
     else:
@@ -366,18 +370,29 @@ def completeness(profile: SeekerProfile | None) -> tuple[int, list[str]]:
 # --- serialisation ----------------------------------------------------------------------
 
 
-def profile_dict(profile: SeekerProfile | None, *, owner: bool, reveal_contact: bool = False):
+def profile_dict(
+    profile: SeekerProfile | None,
+    *,
+    owner: bool,
+    reveal_contact: bool = False,
+    user: User | None = None,
+):
     """The profile as JSON. Only the owner sees priority groups; the full phone number is
     shown to the owner and, with reveal_contact, to an employer the seeker applied to."""
     occupations = occupations_of(profile)
     phone = profile.phone if profile else ""
+    account = user or (profile.user if profile else None)
+    form = account.address_form if account is not None else ""
     out = {
         "exists": profile is not None,
         "name": profile.name if profile else "",
+        "address_form": form,
+        "address_form_label": ADDRESS_FORM_LABELS.get(form, "未选择（只称呼姓名）"),
+        "address": address(profile.name if profile else "", form),
         "phone": phone if (owner or reveal_contact) else mask_phone(phone),
         "birth_year": profile.birth_year if profile else None,
         "education": profile.education if profile else str(Education.NONE),
-        "education_label": EDUCATION_LABELS.get(
+        "education_label": SEEKER_EDUCATION_LABELS.get(
             profile.education if profile else Education.NONE, ""
         ),
         "major": profile.major if profile else "",

@@ -9,7 +9,8 @@ from jobfair import occupations, reference
 from jobfair.applications import services as applications
 from jobfair.auth.limits import export_limit
 from jobfair.errors import DomainError
-from jobfair.models.common import EDUCATION_LABELS, GROUP_LABELS, WORK_FORM_LABELS
+from jobfair.models.common import GROUP_LABELS, SEEKER_EDUCATION_LABELS, WORK_FORM_LABELS
+from jobfair.models.user import ADDRESS_FORM_LABELS
 from jobfair.policies import eligibility
 from jobfair.security import (
     end_session,
@@ -28,6 +29,7 @@ SCALAR_FIELDS = (
     "residence_district",
     "residence_street",
     "name",
+    "address_form",
     "phone",
     "birth_year",
     "education",
@@ -71,6 +73,7 @@ def _form_values(profile, user) -> dict:
     if profile is None:
         return {
             "name": user.name,
+            "address_form": user.address_form,
             "phone": user.phone or "",
             "education": "none",
             "salary_min": "",
@@ -87,6 +90,7 @@ def _form_values(profile, user) -> dict:
         }
     return {
         "name": profile.name,
+        "address_form": user.address_form,
         "phone": profile.phone,
         "birth_year": profile.birth_year or "",
         "education": profile.education,
@@ -150,7 +154,8 @@ def profile():
 
 def _choices() -> dict:
     return {
-        "education_options": [(str(k), v) for k, v in EDUCATION_LABELS.items()],
+        "education_options": [(str(k), v) for k, v in SEEKER_EDUCATION_LABELS.items()],
+        "address_options": [(str(k), v) for k, v in ADDRESS_FORM_LABELS.items()],
         "district_options": [(d, d) for d in reference.districts()],
         "work_form_options": [(str(k), v) for k, v in WORK_FORM_LABELS.items()],
         "group_options": [(str(k), v) for k, v in GROUP_LABELS.items()],

@@ -1,4 +1,5 @@
-/* 1:1 interview chat: messages with backfill after reconnects, countdown with a 1-minute warning. */
+/* 1:1 interview chat: messages with backfill after reconnects, a countdown that warns ahead of
+   the end (data-warn-seconds: 3 minutes in 长辈版, else 1) and once more at the last minute. */
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.querySelector("[data-chat]");
@@ -13,7 +14,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var countdown = box.querySelector("[data-countdown]");
   var form = box.querySelector("[data-send]");
   var pending = {};
-  var warned = false;
+  var warnAt = parseInt(box.getAttribute("data-warn-seconds"), 10) || 60;
+  var alertBox = box.querySelector("[data-countdown-alert]");
+  var warned = {};
 
   function addMessage(m) {
     if (list.querySelector('li[data-id="' + m.id + '"]')) return;
@@ -52,6 +55,13 @@ document.addEventListener("DOMContentLoaded", function () {
     if (p) p.hidden = false;
   }
 
+  function warn(limit, text) {
+    /* Screen readers hear each warning once, not the countdown every second. */
+    if (warned[limit]) return;
+    warned[limit] = true;
+    if (alertBox) alertBox.textContent = text;
+  }
+
   function tick() {
     if (ended) return;
     var left = Math.round((endsAt.getTime() - Date.now()) / 1000);
@@ -61,9 +71,12 @@ document.addEventListener("DOMContentLoaded", function () {
       return;
     }
     var mm = Math.floor(left / 60), ss = ("0" + (left % 60)).slice(-2);
-    countdown.textContent = "剩余时间 " + mm + ":" + ss + (left <= 60 ? "（还剩不到 1 分钟，请抓紧）" : "");
-    countdown.className = "live-countdown" + (left <= 60 ? " is-warning" : "");
-    if (left <= 60 && !warned) { warned = true; countdown.setAttribute("role", "alert"); }
+    var soon = left <= warnAt;
+    var note = left <= 60 ? "（还剩不到 1 分钟，请抓紧）" : (soon ? "（还剩约 " + Math.ceil(left / 60) + " 分钟，请准备结束）" : "");
+    countdown.textContent = "剩余时间 " + mm + ":" + ss + note;
+    countdown.className = "live-countdown" + (soon ? " is-warning" : "");
+    if (soon && left > 60) warn(warnAt, "面谈还剩约 " + Math.ceil(left / 60) + " 分钟，请准备结束。");
+    if (left <= 60) warn(60, "面谈还剩不到 1 分钟，请抓紧。");
   }
 
   var fairScope = "fair:" + box.getAttribute("data-fair");

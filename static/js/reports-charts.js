@@ -16,6 +16,28 @@
 
   function narrow() { return window.innerWidth < 600; }
 
+  // Chart text is never under 14 px (18 px in 长辈版, where the page's own type is 24 px).
+  function size(extra) {
+    var base = document.documentElement.classList.contains("elder") ? 18 : 14;
+    return base + (extra || 0);
+  }
+
+  // The type size applied to every axis, legend, label and tooltip of an option.
+  function readable(option) {
+    var text = { fontSize: size() };
+    option.textStyle = text;
+    option.tooltip = Object.assign({ textStyle: text }, option.tooltip || {});
+    if (option.legend) { option.legend.textStyle = text; }
+    // An option may have one axis or a list of them (two value axes, for instance).
+    [].concat(option.xAxis || [], option.yAxis || []).forEach(function (axis) {
+      axis.axisLabel = Object.assign({}, axis.axisLabel || {}, { fontSize: size() });
+    });
+    (option.series || []).forEach(function (s) {
+      if (s.label) { s.label.fontSize = size(); }
+    });
+    return option;
+  }
+
   function funnelOption(stages) {
     var labels = [], values = [];
     for (var i = stages.length - 1; i >= 0; i--) {
@@ -27,7 +49,7 @@
       grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", minInterval: 1, splitNumber: narrow() ? 3 : 5 },
-      yAxis: { type: "category", data: labels, axisLabel: { fontSize: narrow() ? 11 : 13 } },
+      yAxis: { type: "category", data: labels },
       series: [{
         type: "bar", data: values, barMaxWidth: 28,
         label: { show: true, position: "right" }
@@ -43,7 +65,7 @@
       legend: { top: 0, data: ["投递", "录用/入职"] },
       xAxis: {
         type: "category", data: t.weeks,
-        axisLabel: { rotate: narrow() ? 45 : 0, interval: narrow() ? 1 : 0, fontSize: narrow() ? 10 : 12 }
+        axisLabel: { rotate: narrow() ? 45 : 0, interval: narrow() ? 1 : 0 }
       },
       yAxis: { type: "value", minInterval: 1 },
       series: [
@@ -73,7 +95,7 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + "%"; } },
       legend: { top: 0 },
       xAxis: { type: "value", splitNumber: narrow() ? 3 : 5, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", data: groups, inverse: true, axisLabel: { fontSize: narrow() ? 11 : 13 } },
+      yAxis: { type: "category", data: groups, inverse: true },
       series: series
     };
   }
@@ -132,7 +154,7 @@
       el.style.height = Math.max(320, data.rows.length * 64) + "px";
     }
     var chart = window.echarts.init(el, null, { renderer: "svg" });
-    chart.setOption(build(data));
+    chart.setOption(readable(build(data)));
     charts.push({ chart: chart, build: build, data: data });
     var figure = el.closest("figure");
     var details = figure && figure.querySelector("[data-collapse-when-drawn]");
@@ -150,7 +172,7 @@
     clearTimeout(timer);
     timer = setTimeout(function () {
       for (var i = 0; i < charts.length; i++) {
-        charts[i].chart.setOption(charts[i].build(charts[i].data), true);
+        charts[i].chart.setOption(readable(charts[i].build(charts[i].data)), true);
         charts[i].chart.resize();
       }
     }, 150);
