@@ -702,6 +702,13 @@ def world(app, make_user, make_employer, make_position) -> World:
 @pytest.fixture
 def sock(app):
     """sock(user, namespace) -> a Socket.IO test client signed in as user (None: anonymous)."""
+    from jobfair.live import presence
+
+    # Online counts live in the process, not the database: a socket another test left open
+    # (a test client made without this fixture) must not count a rep online at this booth.
+    with presence._lock:
+        presence._local.clear()
+        presence._memberships.clear()
     made = []
 
     def connect(user, namespace="/lobby", **kw):
