@@ -155,7 +155,10 @@ def test_talent_invitation_reaches_the_seeker(live_server, browser, world: World
 
     # The notification arrives on the seeker's open page without a reload.
     _told(seeker, "南京宁钢精工机械有限公司邀请你投递“电焊工（二保焊）”")
-    assert seeker.locator("[data-notification-badge]").is_visible()
+    # The unread badge counts it (on a phone it sits inside the collapsed 菜单).
+    badge = seeker.locator("[data-notification-badge]")
+    assert badge.get_attribute("hidden") is None
+    assert int(seeker.locator("[data-notification-count]").inner_text()) >= 1
     seeker.goto(base + "/me/invitations")
     item = seeker.locator("[data-invitation]").first
     assert "南京宁钢精工机械有限公司" in item.inner_text()

@@ -1,4 +1,4 @@
-"""Migration 0018 gives the live chat's old system text back to the system: applications a rep
+"""Migration 0019 gives the live chat's old system text back to the system: applications a rep
 opened with "直播面谈中由招聘方邀请面试" as the seeker's note become origin=employer, empty note."""
 
 from sqlalchemy import create_engine, text
@@ -8,7 +8,7 @@ from jobfair.database import writing
 from jobfair.extensions import db
 from jobfair.models import Employer, Position, User
 
-PREVIOUS = "0017_livecare"  # the migration before 0018_interviews
+PREVIOUS = "0018_access"  # the migration before 0019_interviews
 NOTE = "直播面谈中由招聘方邀请面试"
 
 

@@ -66,8 +66,14 @@ def kinds_for(user: User) -> list[str]:
 
 
 def delivery(user_id: int, kind: str) -> Delivery:
-    """How this user wants this kind (a primary-key read, cached by the session)."""
-    pref = db.session.get(NotificationPreference, (user_id, kind))
+    """How this user wants this kind (a primary-key read, cached by the session).
+
+    Called by notify() in the middle of the caller's transaction: the read must not flush the
+    caller's pending writes, or a UNIQUE refusal the caller turns into a clear 409 at its
+    commit (commit_or_conflict) would surface here as a 500.
+    """
+    with db.session.no_autoflush:
+        pref = db.session.get(NotificationPreference, (user_id, kind))
     if pref is None:
         return DEFAULT
     return Delivery(live=pref.live, centre=pref.centre, digest=pref.digest)

@@ -30,6 +30,7 @@ document.addEventListener("DOMContentLoaded", function () {
 function scrollBoxes() {
   "use strict";
   var tables = document.querySelectorAll("main table");
+  var seen = {};
   for (var i = 0; i < tables.length; i++) {
     var table = tables[i];
     var box = table.closest(".table-scroll");
@@ -42,9 +43,24 @@ function scrollBoxes() {
     }
     if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
     box.setAttribute("role", "region");
+    if (box.hasAttribute("aria-labelledby")) continue;
     var caption = table.querySelector("caption");
-    var name = caption && caption.textContent.trim();
-    if (name && !box.hasAttribute("aria-labelledby")) box.setAttribute("aria-label", name + "（表格，可左右滑动）");
-    else if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", "表格（可左右滑动）");
+    // Without a caption the table is named by its section's heading; every region on a page
+    // needs its own name (two tables both called "表格" are one landmark to a screen reader).
+    var name = (caption && caption.textContent.trim()) || sectionHeading(box) || "表格";
+    var label = name + "（表格，可左右滑动）";
+    seen[label] = (seen[label] || 0) + 1;
+    if (seen[label] > 1) label = name + "（表格 " + seen[label] + "，可左右滑动）";
+    if (!box.hasAttribute("aria-label") || box.dataset.autoLabel) {
+      box.setAttribute("aria-label", label);
+      box.dataset.autoLabel = "1";
+    }
   }
+}
+
+function sectionHeading(el) {
+  "use strict";
+  var section = el.closest("section, article");
+  var heading = section && section.querySelector("h1, h2, h3, h4");
+  return heading ? heading.textContent.trim() : "";
 }

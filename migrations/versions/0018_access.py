@@ -1,14 +1,14 @@
 """适老化 mode remembered per account, and the form of address a seeker chose.
 
-Revision ID: 0019_access
-Revises: 0018_interviews
+Revision ID: 0018_access
+Revises: 0017_livecare
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_access"
-down_revision = "0018_interviews"
+revision = "0018_access"
+down_revision = "0017_livecare"
 branch_labels = None
 depends_on = None
 

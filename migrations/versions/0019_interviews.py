@@ -1,15 +1,15 @@
 """Scheduled interviews, invitations, the after-fair survey, booth chat capacity, who opened an
 application and what each timeline entry is.
 
-Revision ID: 0018_interviews
-Revises: 0017_livecare
+Revision ID: 0019_interviews
+Revises: 0018_access
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_interviews"
-down_revision = "0017_livecare"
+revision = "0019_interviews"
+down_revision = "0018_access"
 branch_labels = None
 depends_on = None
 
