@@ -107,6 +107,7 @@ stack-stop:
 	bash deploy/stack.sh stop
 
 bench-search: install-test
+	bash scripts/ensure_wrk.sh
 	$(BIN)/python bench/search.py
 
 bench-matching: install-test
