@@ -51,10 +51,7 @@ function scrollBoxes() {
     var label = name + "（表格，可左右滑动）";
     seen[label] = (seen[label] || 0) + 1;
     if (seen[label] > 1) label = name + "（表格 " + seen[label] + "，可左右滑动）";
-    if (!box.hasAttribute("aria-label") || box.dataset.autoLabel) {
-      box.setAttribute("aria-label", label);
-      box.dataset.autoLabel = "1";
-    }
+    box.setAttribute("aria-label", label);
   }
 }
 
