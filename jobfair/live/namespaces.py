@@ -8,7 +8,7 @@ service, and answers with an acknowledgement: {"ok": true, ...} or {"ok": false,
 
 from functools import wraps
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room, leave_room, rooms
 
@@ -22,6 +22,7 @@ from jobfair.live import (
     calls,
     chat,
     desk,
+    identity,
     lobby,
     missed,
     moderation,
@@ -75,7 +76,27 @@ def _login_session_id() -> int | None:
 
 
 def _user():
-    return current_user if current_user.is_authenticated else None
+    """Who sends this event: the socket's identity read at most LIVE_SESSION_RECHECK_SECONDS
+    ago (dropped at once on logout, suspension or revoked access), else read again."""
+    sid, namespace = getattr(request, "sid", None), getattr(request, "namespace", None)
+    max_age = float(current_app.config.get("LIVE_SESSION_RECHECK_SECONDS", 5))
+    cached = sid is not None and max_age > 0
+    if cached:
+        ident = identity.lookup(namespace, sid, max_age)
+        if ident is not None:
+            user = db.session.merge(ident.user, load=False)  # no read; relations load if used
+            g._login_user = user  # flask-login's current_user, for any code that asks
+            return user
+    if not current_user.is_authenticated:
+        if cached:
+            identity.forget(namespace, sid)
+        return None
+    user = current_user._get_current_object()
+    if cached and request.event["message"] != "connect":
+        row = g.get("login_session")
+        login_id = row.id if row is not None else _login_session_id()
+        identity.remember(namespace, sid, user, login_id)
+    return user
 
 
 def _error(err: DomainError, event: str) -> dict:
@@ -159,6 +180,7 @@ class LiveNamespace(Namespace):
 
     def on_disconnect(self, reason=None):
         watch.forget(self.namespace, request.sid)
+        identity.forget(self.namespace, request.sid)
         keys = presence.remove_socket(self.namespace, request.sid)
         self._presence_changed(keys)
 
@@ -279,7 +301,7 @@ class SessionNamespace(LiveNamespace):
             raise DomainError("公告范围不正确。", code="bad_request", status=400)
         return _announcement_page(scope, data.get("after_seq"))
 
-    @handler(write=True)
+    @handler()  # the group commit takes the write transaction itself (chat_writer)
     def on_send(self, user, data):
         msg = chat.send_session_message(
             user, data.get("session_id"), data.get("client_id"), data.get("body")
