@@ -49,7 +49,13 @@ _RESTRICTIONS = select(
     LiveRestriction.user_id.in_(bindparam("uids", expanding=True)),
     LiveRestriction.until > bindparam("now"),
 )
-_EXISTING = select(LiveMessage).where(
+_EXISTING = select(
+    LiveMessage.id,
+    LiveMessage.user_id,
+    LiveMessage.client_id,
+    LiveMessage.room_kind,
+    LiveMessage.room_id,
+).where(
     LiveMessage.user_id.in_(bindparam("uids", expanding=True)),
     LiveMessage.client_id.in_(bindparam("cids", expanding=True)),
 )
@@ -132,6 +138,8 @@ def _end_transaction() -> None:
     """Never wait for a batch (nor lead one) while holding a database connection: on SQLite
     the batch's write could not upgrade a read transaction, on PostgreSQL the senders would
     hold the pool. A session begun without a connection (a merged user) holds nothing."""
+    if not db.session.registry.has():
+        return  # no session yet in this event (a cached identity read nothing)
     tx = db.session().get_transaction()
     if tx is not None and getattr(tx, "_connections", True):
         db.session.commit()
@@ -241,7 +249,7 @@ def _store(batch: list[Pending]) -> None:
         if item.values["room_id"] is None:
             item.error = NotFound("直播不存在。")
     ids = sorted({i.values["room_id"] for i in batch if i.error is None})
-    rooms = {r[0]: r for r in db.session.execute(_SESSIONS, {"ids": ids})} if ids else {}
+    rooms = {r[0]: r for r in _core(_SESSIONS, {"ids": ids})} if ids else {}
     live = [i for i in batch if i.error is None]
     for item in live:
         row = rooms.get(item.values["room_id"])
@@ -255,7 +263,7 @@ def _store(batch: list[Pending]) -> None:
     uids = sorted({i.user_id for i in live})
     restrictions: dict[int, list] = {}
     if uids:
-        for r in db.session.execute(_RESTRICTIONS, {"uids": uids, "now": now}):
+        for r in _core(_RESTRICTIONS, {"uids": uids, "now": now}):
             restrictions.setdefault(r.user_id, []).append(r)
     for item in live:
         try:
@@ -270,6 +278,11 @@ def _store(batch: list[Pending]) -> None:
     _insert([i for i in live if i.error is None and i.result is None], now)
 
 
+def _core(statement, params):
+    """A plain read in the batch's transaction, without the ORM's per-statement steps."""
+    return db.session.connection().execute(statement, params)
+
+
 def _latest(rows, item: Pending):
     fair_id = item.values["fair_id"]
     fitting = [
@@ -281,13 +294,10 @@ def _latest(rows, item: Pending):
 def _check_resends_bodies_and_rate(live: list[Pending], now) -> None:
     uids = sorted({i.user_id for i in live})
     cids = sorted({i.values["client_id"] for i in live})
-    stored = {
-        (m.user_id, m.client_id): m
-        for m in db.session.scalars(_EXISTING, {"uids": uids, "cids": cids}).unique()
-    }
+    stored = {(m.user_id, m.client_id): m for m in _core(_EXISTING, {"uids": uids, "cids": cids})}
     n, window, since = access.rate_window()
     sent: dict[int, int] = {}
-    for user_id, count in db.session.execute(_SENT, {"uids": uids, "since": since}):
+    for user_id, count in _core(_SENT, {"uids": uids, "since": since}):
         sent[user_id] = sent.get(user_id, 0) + count
     accepted: dict[tuple, Pending] = {}
     for item in live:
@@ -298,8 +308,8 @@ def _check_resends_bodies_and_rate(live: list[Pending], now) -> None:
                 item.error = Conflict(
                     "消息编号重复，请刷新页面后重试。", code="duplicate_client_id"
                 )
-            else:
-                item.result = message_dict(existing)
+            else:  # a resend of a stored message: answered with it, not stored again
+                item.result = message_dict(db.session.get(LiveMessage, existing.id))
             continue
         first = accepted.get(key)
         if first is not None:  # the same message twice in one batch: stored once

@@ -75,15 +75,20 @@ def _login_session_id() -> int | None:
     return db.session.scalar(db.select(LoginSession.id).filter_by(token_hash=token_digest(token)))
 
 
-def _user():
+def _user(attached: bool = True):
     """Who sends this event: the socket's identity read at most LIVE_SESSION_RECHECK_SECONDS
-    ago (dropped at once on logout, suspension or revoked access), else read again."""
+    ago (dropped at once on logout, suspension or revoked access), else read again.
+
+    attached=False hands a cached identity over as it is: a detached copy of the user's
+    columns, for handlers that read only those (the chat send)."""
     sid, namespace = getattr(request, "sid", None), getattr(request, "namespace", None)
     max_age = float(current_app.config.get("LIVE_SESSION_RECHECK_SECONDS", 5))
     cached = sid is not None and max_age > 0
     if cached:
         ident = identity.lookup(namespace, sid, max_age)
         if ident is not None:
+            if not attached:
+                return ident.user
             user = db.session.merge(ident.user, load=False)  # no read; relations load if used
             g._login_user = user  # flask-login's current_user, for any code that asks
             return user
@@ -114,11 +119,12 @@ def _forget_session() -> None:
         db.session.remove()
 
 
-def handler(*, write: bool = False, login: bool = True):
+def handler(*, write: bool = False, login: bool = True, columns_only: bool = False):
     """Wrap an on_<event> method: payload check, auth, write transaction, error answer.
 
     Write events take the write intent before anything is read, so on SQLite their whole
     transaction is BEGIN IMMEDIATE (a read transaction cannot be upgraded under load).
+    columns_only: the handler reads only the user's own columns (see _user).
     """
 
     def decorator(fn):
@@ -131,7 +137,7 @@ def handler(*, write: bool = False, login: bool = True):
                     data = {}
                 if not isinstance(data, dict):
                     raise DomainError("数据格式不正确。", code="bad_request", status=400)
-                user = _user()
+                user = _user(attached=not columns_only)
                 if login and user is None:
                     raise DomainError("请先登录。", code="unauthorized", status=401)
                 result = fn(self, user, data)
@@ -301,7 +307,9 @@ class SessionNamespace(LiveNamespace):
             raise DomainError("公告范围不正确。", code="bad_request", status=400)
         return _announcement_page(scope, data.get("after_seq"))
 
-    @handler()  # the group commit takes the write transaction itself (chat_writer)
+    # The group commit takes the write transaction itself (chat_writer); the author's id,
+    # role and name are all it reads of the user.
+    @handler(columns_only=True)
     def on_send(self, user, data):
         msg = chat.send_session_message(
             user, data.get("session_id"), data.get("client_id"), data.get("body")
