@@ -1,9 +1,11 @@
 """Socket.IO namespaces of the live layer: one class per channel.
 
-Every handler re-reads who is asking (the login session behind the cookie, so a logout or a
-suspension takes effect on the next event), checks the right to that room and action, calls a
-service, and answers with an acknowledgement: {"ok": true, ...} or {"ok": false, "error":
-{"code", "message"}}; errors are also sent as a "live_error" event with the Chinese message.
+Every handler checks who is asking — the socket's identity, read from the database when the
+socket first speaks and again at least every LIVE_SESSION_RECHECK_SECONDS, dropped at once
+when this process hears of a logout, suspension or revoked access (jobfair/live/identity.py)
+—, checks the right to that room and action, calls a service, and answers with an
+acknowledgement: {"ok": true, ...} or {"ok": false, "error": {"code", "message"}}; errors
+are also sent as a "live_error" event with the Chinese message.
 """
 
 from functools import wraps
