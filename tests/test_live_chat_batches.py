@@ -313,3 +313,22 @@ def test_a_cached_identity_is_read_again_within_the_recheck_interval(app, world:
     out = ack(talker, "send", session_id=world.session_id, client_id="i2", body="还在吗")
     assert out["ok"] is False and out["error"]["code"] == "unauthorized"
     assert stored_seqs(app, world.session_id) == [1]
+
+
+def test_the_same_message_from_two_tabs_at_once_is_stored_once(
+    app, world: World, sock, monkeypatch
+):
+    sizes = batch_sizes(monkeypatch)
+    tabs = [sock(world.seekers[0], S) for _ in range(3)]
+    answers: list[dict] = []
+
+    def send(i):
+        answers.append(
+            ack(tabs[i], "send", session_id=world.session_id, client_id="dup", body="一次")
+        )
+
+    run_together(3, send)
+    assert max(sizes) > 1
+    assert all(a["ok"] for a in answers), answers
+    assert {a["message"]["id"] for a in answers} == {answers[0]["message"]["id"]}
+    assert stored_seqs(app, world.session_id) == [1]

@@ -275,7 +275,8 @@ def _store(batch: list[Pending]) -> None:
     if not live:
         return
     _check_resends_bodies_and_rate(live, now)
-    _insert([i for i in live if i.error is None and i.result is None], now)
+    # New messages, and repeats within this batch (their result is the first's Pending).
+    _insert([i for i in live if i.error is None and not isinstance(i.result, dict)], now)
 
 
 def _core(statement, params):
