@@ -159,6 +159,8 @@ def _lead(app, queue: _Queue, me: Pending) -> None:
             if item.result is None and item.error is None:  # never left without an answer
                 item.error = DomainError(NOT_SAVED, code="server_error", status=500)
         with queue.lock:
+            if me in queue.items:  # interrupted before taking its batch: answered above
+                queue.items.remove(me)
             if queue.items:
                 nxt = queue.items[0]
                 nxt.lead = True
