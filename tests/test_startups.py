@@ -316,6 +316,13 @@ def test_start_up_report_sums(app, make_priority_seeker, signed_in, make_user):
     rows_csv = list(csv.reader(io.StringIO(raw)))
     total = next(r for r in rows_csv if r and r[0] == "合计")
     assert total[1:] == ["3", "2", "2", "2", "5", "3", "2", "250000", "17250"]
+    api_csv = org.get("/api/v1/startups/report?format=csv")
+    assert "startups.csv" in api_csv.headers["Content-Disposition"]
+    assert api_csv.get_data().decode("utf-8-sig") == raw
+    bad = org.get("/api/v1/startups/report?start=2026-02-30")
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"] == {
+        "start": "日期格式不正确"
+    }
 
 
 def test_case_worker_works_the_case_through_the_pages(app, person, worker, startup, signed_in):
