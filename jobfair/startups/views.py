@@ -16,7 +16,7 @@ from jobfair.models.startup import (
     OPERATING_LABELS,
     STARTUP_STATUS_LABELS,
 )
-from jobfair.reports.downloads import download
+from jobfair.reports.views import period_report_export, period_report_page
 from jobfair.security import role_required
 from jobfair.startups import amounts, cases, loans, mentors, reports
 from jobfair.startups.serializers import startup_dict
@@ -279,33 +279,15 @@ def _mentor_form() -> dict:
 # --- report ----------------------------------------------------------------------------------
 
 
-def _period() -> tuple[date | None, date | None]:
-    out = []
-    for key in ("start", "end"):
-        raw = request.args.get(key) or ""
-        try:
-            out.append(date.fromisoformat(raw) if raw else None)
-        except ValueError:
-            flash("日期格式应为 YYYY-MM-DD，已按不限处理。", "error")
-            out.append(None)
-    return out[0], out[1]
-
-
 @bp.route("/startups/report")
 @organiser_only
 def report():
-    start, end = _period()
-    return render_template(
-        "startups/report.html",
-        data=reports.report(start, end),
-        start=start.isoformat() if start else "",
-        end=end.isoformat() if end else "",
-    )
+    return period_report_page("startups/report.html", reports.report)
 
 
 @bp.route("/startups/report.<any(csv, xlsx):export_format>")
 @organiser_only
 def report_export(export_format: str):
-    start, end = _period()
-    tables = reports.tables(reports.report(start, end))
-    return download(tables, "创业扶持", export_format, ascii_stem="startups")
+    return period_report_export(
+        reports.report, reports.tables, "创业扶持", export_format, ascii_stem="startups"
+    )

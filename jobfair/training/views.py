@@ -16,7 +16,7 @@ from jobfair.models.training import (
     ENROLMENT_STATUS_LABELS,
     EnrolmentStatus,
 )
-from jobfair.reports.downloads import download
+from jobfair.reports.views import period_report_export, period_report_page
 from jobfair.security import login_required, role_required
 from jobfair.seekers.services import get_profile
 from jobfair.training import courses, enrolments, gaps, outcomes, referrals, subsidy
@@ -260,33 +260,19 @@ def referral_list():
 # --- outcomes --------------------------------------------------------------------------------
 
 
-def _period() -> tuple[date | None, date | None]:
-    out = []
-    for key in ("start", "end"):
-        raw = request.args.get(key) or ""
-        try:
-            out.append(date.fromisoformat(raw) if raw else None)
-        except ValueError:
-            flash("日期格式应为 YYYY-MM-DD，已按不限处理。", "error")
-            out.append(None)
-    return out[0], out[1]
-
-
 @bp.route("/training/outcomes")
 @organiser_only
 def outcome_report():
-    start, end = _period()
-    return render_template(
-        "training/outcomes.html",
-        data=outcomes.report(start, end),
-        start=start.isoformat() if start else "",
-        end=end.isoformat() if end else "",
-    )
+    return period_report_page("training/outcomes.html", outcomes.report)
 
 
 @bp.route("/training/outcomes.<any(csv, xlsx):export_format>")
 @organiser_only
 def outcome_export(export_format: str):
-    start, end = _period()
-    tables = outcomes.tables(outcomes.report(start, end))
-    return download(tables, "培训成效", export_format, ascii_stem="training-outcomes")
+    return period_report_export(
+        outcomes.report,
+        outcomes.tables,
+        "培训成效",
+        export_format,
+        ascii_stem="training-outcomes",
+    )
