@@ -7,6 +7,7 @@ from jobfair.alerts import saved
 from jobfair.errors import DomainError
 from jobfair.models.alert import ALERT_KIND_LABELS, AlertKind
 from jobfair.models.position import PositionStatus
+from jobfair.positions.search import FORM_KEYS
 from jobfair.positions.services import list_own_positions
 from jobfair.security import login_required, role_required
 
@@ -53,7 +54,7 @@ def create():
         alert = saved.create_search_alert(current_user, request.form)
     except DomainError as err:
         _flash_error(err)
-        args = {k: request.form.get(k) for k in saved.FILTER_KEYS if request.form.get(k)}
+        args = {k: request.form.get(k) for k in FORM_KEYS if request.form.get(k)}
         return redirect(url_for("positions.index", **args))
     flash(f"已保存提醒“{alert.name}”：有新岗位时，每天最多一次通知你。", "success")
     return redirect(url_for("alerts.index"))
