@@ -4,7 +4,6 @@ the period report page and export other features' report pages share."""
 import os
 from collections.abc import Callable
 from datetime import date
-from urllib.parse import quote
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -22,7 +21,13 @@ from jobfair.policies import reports as subsidy_reports
 from jobfair.reference import districts
 from jobfair.reports import campaigns, exports, fairness, funnel, services
 from jobfair.reports import jobs as report_jobs
-from jobfair.reports.downloads import FORMATS, download, fair_export_tables, funnel_export_tables
+from jobfair.reports.downloads import (
+    FORMATS,
+    attach,
+    download,
+    fair_export_tables,
+    funnel_export_tables,
+)
 from jobfair.security import role_required
 
 bp = Blueprint("reports", __name__)
@@ -277,11 +282,8 @@ def export_download(run_id: int):
     if run.status != "done" or not result.get("file") or not os.path.isfile(path):
         raise NotFound("文件还没有生成好，请稍后再试。")
     fmt = result.get("format", "csv")
-    resp = send_file(path, mimetype=FORMATS[fmt][0], max_age=0)
-    resp.headers.set(
-        "Content-Disposition",
-        "attachment",
-        filename=result.get("ascii_filename", f"jobfair-report.{fmt}"),
-        **{"filename*": "UTF-8''" + quote(result.get("filename", f"report.{fmt}"))},
+    return attach(
+        send_file(path, mimetype=FORMATS[fmt][0], max_age=0),
+        result.get("filename", f"report.{fmt}"),
+        result.get("ascii_filename", f"jobfair-report.{fmt}"),
     )
-    return resp
