@@ -23,7 +23,6 @@ from jobfair.models.application import Application, ApplicationStatus
 from jobfair.models.common import GROUP_LABELS, PriorityGroup, utcnow
 from jobfair.models.employer import Employer
 from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair
-from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.recommendation import RecommendationLog
 from jobfair.models.seeker import SeekerGroup, SeekerProfile
@@ -272,7 +271,7 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
             )
         )
     )
-    occ_names = _occupation_names(
+    occ_names = occupations.occupation_names(
         {c for m in ranked for c in by_user[m.seeker_id].desired_occupations}
     )
     rows = []
@@ -306,17 +305,6 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
 
 def _mask_phone(phone: str | None) -> str:
     return mask_phone(phone)
-
-
-def _occupation_names(codes) -> dict[str, str]:
-    codes = list(codes)
-    if not codes:
-        return {}
-    return dict(
-        db.session.execute(
-            select(Occupation.code, Occupation.name).where(Occupation.code.in_(codes))
-        ).all()
-    )
 
 
 # --- organisers: 重点群体精准匹配 ---------------------------------------------------------

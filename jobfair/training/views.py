@@ -16,6 +16,7 @@ from jobfair.models.training import (
     ENROLMENT_STATUS_LABELS,
     EnrolmentStatus,
 )
+from jobfair.occupations import occupation_names
 from jobfair.reports.views import period_report_export, period_report_page
 from jobfair.security import login_required, role_required
 from jobfair.seekers.services import get_profile
@@ -49,7 +50,7 @@ def _filters() -> dict:
 def index():
     filters = _filters()
     rows = courses.list_courses(**filters)
-    names = courses.occupation_names(c for row in rows for c in row.occupation_codes)
+    names = occupation_names(c for row in rows for c in row.occupation_codes)
     items = [courses.course_dict(c, names) for c in rows]
     for item, course in zip(items, rows, strict=True):
         item["subsidy"] = subsidy.course_subsidy(course)
