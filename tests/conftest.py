@@ -403,6 +403,21 @@ def make_position(app, make_employer):
     return make
 
 
+@pytest.fixture
+def search(app):
+    """search(**query) -> SearchResult: the position search as the list page runs it."""
+    from jobfair.positions.search import parse_filters, search_positions
+
+    def run(**args):
+        with app.app_context():
+            filters = parse_filters({k: str(v) for k, v in args.items()})
+            result = search_positions(filters, filters["page"], filters["page_size"])
+            db.session.remove()
+        return result
+
+    return run
+
+
 # --- seekers, case workers, hires, fairs ---------------------------------------------------------
 
 WELDER_PROFILE = {  # a seeker the matching recommends the default make_position (电焊工, 江宁区) to
