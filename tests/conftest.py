@@ -12,6 +12,7 @@ a fresh one. Tests using the database are marked `db`; the PostgreSQL pass runs 
 """
 
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -286,6 +287,41 @@ def sign_in(client, user):
         sess["_user_id"] = str(user.id)
         sess["_fresh"] = True
     return client
+
+
+def tabs(app, user, n: int) -> list:
+    """n test clients sharing one signed-in session, like the tabs of one browser."""
+    cookie = sign_in(app.test_client(), user).get_cookie("session").value
+    out = []
+    for _ in range(n):
+        c = app.test_client()
+        c.set_cookie("session", cookie)
+        out.append(c)
+    return out
+
+
+def run_together(clients, fn, first: str | None = None) -> list:
+    """fn(client) in one thread per client, all released at once by a barrier. Each client
+    reads the page `first` beforehand (a browser has the page open). Results in client order;
+    an exception stands in its place, for the caller's assertion to report."""
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def worker(i, c):
+        if first:
+            c.get(first)
+        barrier.wait()
+        try:
+            results[i] = fn(c)
+        except Exception as err:  # noqa: BLE001 - returned, never swallowed
+            results[i] = err
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 @pytest.fixture

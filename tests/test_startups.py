@@ -4,11 +4,10 @@ report's sums."""
 
 import csv
 import io
-import threading
 from datetime import date, timedelta
 
 import pytest
-from conftest import credit_code, sign_in
+from conftest import credit_code, run_together, tabs
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -96,29 +95,11 @@ def test_above_the_cap_only_the_capped_principal_and_rate_are_subsidised(
 
 
 def test_twenty_simultaneous_loan_applications_make_one(app, person, startup):
-    first = sign_in(app.test_client(), person)
-    cookie = first.get_cookie("session").value
-    clients = []
-    for _ in range(20):
-        c = app.test_client()
-        c.set_cookie("session", cookie)
-        clients.append(c)
-    barrier = threading.Barrier(len(clients))
-    results = [None] * len(clients)
-
-    def worker_thread(i, c):
-        c.get(f"/api/v1/startups/{startup}")
-        barrier.wait()
-        try:
-            results[i] = c.post(f"/api/v1/startups/{startup}/loans", json=LOAN).status_code
-        except Exception as err:  # noqa: BLE001 - reported below
-            results[i] = err
-
-    threads = [threading.Thread(target=worker_thread, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together(
+        tabs(app, person, 20),
+        lambda c: c.post(f"/api/v1/startups/{startup}/loans", json=LOAN).status_code,
+        first=f"/api/v1/startups/{startup}",
+    )
     assert sorted(results, key=str) == sorted([201] + [409] * 19, key=str), results
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(StartupLoan.id))) == 1
