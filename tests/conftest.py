@@ -776,6 +776,17 @@ def sock(app):
             client.disconnect(namespace)
 
 
+def ack(client, ns, event, **data):
+    """Emit a Socket.IO event and return the server's acknowledgement."""
+    return client.emit(event, data, namespace=ns, callback=True)
+
+
+def error_code(result):
+    """The error code of a refused acknowledgement (fails if it was not refused)."""
+    assert result["ok"] is False, result
+    return result["error"]["code"]
+
+
 def events(client, namespace, name=None):
     got = client.get_received(namespace)
     if name is None:
