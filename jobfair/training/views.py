@@ -9,7 +9,7 @@ from flask_login import current_user
 from jobfair import reference
 from jobfair.casework.access import case_worker_of
 from jobfair.casework.cases import case_for_update, profile_of
-from jobfair.errors import DomainError
+from jobfair.errors import DomainError, flash_error
 from jobfair.models.training import (
     CERTIFICATE_LABELS,
     COURSE_STATUS_LABELS,
@@ -26,12 +26,6 @@ bp = Blueprint("training", __name__)
 
 organiser_only = role_required("organiser")
 seeker_only = role_required("seeker")
-
-
-def _flash_error(err: DomainError):
-    if err.status in (403, 404):
-        raise err
-    flash(err.message, "error")
 
 
 def _filters() -> dict:
@@ -89,7 +83,7 @@ def enrol(course_id: int):
             skill=request.form.get("skill", ""),
         )
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
         return redirect(url_for("training.course", course_id=course_id))
     flash(f"报名成功：{row.course.title}。开课前请留意培训机构的通知。", "success")
     return redirect(url_for("training.mine"))
@@ -101,7 +95,7 @@ def withdraw(enrolment_id: int):
     try:
         row = enrolments.withdraw(current_user, enrolment_id)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已退出课程：{row.course.title}，名额已释放。", "success")
     return redirect(url_for("training.mine"))
@@ -162,9 +156,7 @@ def new_course():
     try:
         row = courses.save_course(current_user, request.form.to_dict(), form=True)
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return _course_form(None, request.form.to_dict(), err.fields, 422)
     flash(f"已发布课程：{row.title}", "success")
     return redirect(url_for("training.course", course_id=row.id))
@@ -179,9 +171,7 @@ def edit_course(course_id: int):
     try:
         courses.save_course(current_user, request.form.to_dict(), course=row, form=True)
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return _course_form(row, request.form.to_dict(), err.fields, 422)
     flash("课程已保存。", "success")
     return redirect(url_for("training.course", course_id=course_id))
@@ -207,7 +197,7 @@ def record_result(enrolment_id: int):
     try:
         row = enrolments.record_result(current_user, enrolment_id, request.form, form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
         course_id = request.form.get("course_id", type=int)
         if course_id:
             return redirect(url_for("training.roster", course_id=course_id))
@@ -241,7 +231,7 @@ def refer(case_id: int):
     try:
         row = referrals.refer_from_case(current_user, case_id, request.form, form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已推荐课程：{row.course.title}，求职者会收到通知。", "success")
     return redirect(url_for("training.case_training", case_id=case_id))
