@@ -302,11 +302,8 @@ def pay(application_id: int):
 
 
 def _report_args() -> dict:
-    return {
-        "year": policy_reports.parse_year(request.args.get("year")),
-        "policy": request.args.get("policy", "")[:40],
-        "district": request.args.get("district", "")[:50],
-    }
+    args = request.args
+    return policy_reports.report_filters(args.get("year"), args.get("policy"), args.get("district"))
 
 
 @sub.route("/organiser/subsidies/report")
