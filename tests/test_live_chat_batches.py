@@ -2,11 +2,10 @@
 gap-free under concurrent senders (two writers sharing the database too), every per-message
 check still applies inside a batch, and a failed commit refuses the whole batch."""
 
-import threading
 from types import SimpleNamespace
 
 import pytest
-from conftest import World, events
+from conftest import World, ack, events, run_together
 
 from jobfair.database import reset_write_intent, set_write_intent, writing
 from jobfair.extensions import db
@@ -18,10 +17,6 @@ S = "/session"
 def app_config(app_config):
     # A wide gathering window, so concurrent senders really share write transactions.
     return {**app_config, "LIVE_COUNTS_DELAY": 0, "LIVE_CHAT_BATCH_MS": 30}
-
-
-def ack(client, event, **data):
-    return client.emit(event, data, namespace=S, callback=True)
 
 
 def stored_seqs(app, session_id):
@@ -50,23 +45,9 @@ def batch_sizes(monkeypatch):
     return sizes
 
 
-def run_together(n, fn):
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            fn(i)
-        except BaseException as exc:  # surfaced in the test thread below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
+def _all_ok(results) -> None:
+    failed = [r for r in results if isinstance(r, BaseException)]
+    assert not failed, failed
 
 
 def test_no_one_hears_a_message_before_it_is_committed(app, world: World, sock, monkeypatch):
@@ -94,10 +75,10 @@ def test_no_one_hears_a_message_before_it_is_committed(app, world: World, sock, 
 
     monkeypatch.setattr(broadcasts, "session_message", session_message)
     listener = sock(world.organiser, S)
-    ack(listener, "join", session_id=world.session_id)
+    ack(listener, S, "join", session_id=world.session_id)
     senders = [sock(s, S) for s in world.seekers]
     for s in senders:
-        ack(s, "join", session_id=world.session_id)
+        ack(s, S, "join", session_id=world.session_id)
     answers: list[dict] = []
 
     def send(i):
@@ -105,6 +86,7 @@ def test_no_one_hears_a_message_before_it_is_committed(app, world: World, sock, 
             answers.append(
                 ack(
                     senders[i],
+                    S,
                     "send",
                     session_id=world.session_id,
                     client_id=f"c{i}-{k}",
@@ -112,7 +94,7 @@ def test_no_one_hears_a_message_before_it_is_committed(app, world: World, sock, 
                 )
             )
 
-    run_together(len(senders), send)
+    _all_ok(run_together(list(range(len(senders))), send))
     assert all(a["ok"] for a in answers), answers
     assert max(sizes) > 1  # several messages shared a write transaction
     assert seen_uncommitted == []
@@ -127,10 +109,10 @@ def test_concurrent_senders_get_gap_free_numbers_heard_in_order(
     app.config["LIVE_MESSAGES_PER_WINDOW"] = 100
     sizes = batch_sizes(monkeypatch)
     listener = sock(world.organiser, S)
-    ack(listener, "join", session_id=world.session_id)
+    ack(listener, S, "join", session_id=world.session_id)
     senders = [sock(s, S) for s in world.seekers]
     for s in senders:
-        ack(s, "join", session_id=world.session_id)
+        ack(s, S, "join", session_id=world.session_id)
     per_sender: dict[int, list[int]] = {}
 
     def send(i):
@@ -138,6 +120,7 @@ def test_concurrent_senders_get_gap_free_numbers_heard_in_order(
         for k in range(8):
             out = ack(
                 senders[i],
+                S,
                 "send",
                 session_id=world.session_id,
                 client_id=f"g{i}-{k}",
@@ -146,7 +129,7 @@ def test_concurrent_senders_get_gap_free_numbers_heard_in_order(
             assert out["ok"], out
             seqs.append(out["message"]["seq"])
 
-    run_together(len(senders), send)
+    _all_ok(run_together(list(range(len(senders))), send))
     total = 8 * len(senders)
     assert max(sizes) > 1
     assert stored_seqs(app, world.session_id) == list(range(1, total + 1))
@@ -189,7 +172,7 @@ def test_two_writers_sharing_the_database_never_repeat_or_skip_a_number(
             assert created
             got.append(data["seq"])
 
-    run_together(8, send)
+    _all_ok(run_together(list(range(8)), send))
     assert sorted(got) == list(range(1, 49))
     assert stored_seqs(app, world.session_id) == list(range(1, 49))
 
@@ -219,11 +202,17 @@ def test_every_check_still_applies_to_each_message_of_a_batch(app, world: World,
     def send(i):
         if i < 7:
             answers[f"chatty{i}"] = ack(
-                chatty_tabs[i], "send", session_id=world.session_id, client_id=f"t{i}", body="刷屏"
+                chatty_tabs[i],
+                S,
+                "send",
+                session_id=world.session_id,
+                client_id=f"t{i}",
+                body="刷屏",
             )
         elif i == 7:
             answers["muted"] = ack(
                 clients[muted.id],
+                S,
                 "send",
                 session_id=world.session_id,
                 client_id="m",
@@ -232,6 +221,7 @@ def test_every_check_still_applies_to_each_message_of_a_batch(app, world: World,
         elif i == 8:
             answers["long"] = ack(
                 clients[other.id],
+                S,
                 "send",
                 session_id=world.session_id,
                 client_id="l",
@@ -239,10 +229,10 @@ def test_every_check_still_applies_to_each_message_of_a_batch(app, world: World,
             )
         else:
             answers["bad_id"] = ack(
-                clients[other.id], "send", session_id=world.session_id, client_id="", body="x"
+                clients[other.id], S, "send", session_id=world.session_id, client_id="", body="x"
             )
 
-    run_together(10, send)
+    _all_ok(run_together(list(range(10)), send))
     assert max(sizes) > 1
     chatty_ok = [a for k, a in answers.items() if k.startswith("chatty") and a["ok"]]
     limited = [a for k, a in answers.items() if k.startswith("chatty") and not a["ok"]]
@@ -271,16 +261,16 @@ def test_a_failed_batch_commit_refuses_every_message_and_broadcasts_none(
 
     monkeypatch.setattr(chat_writer, "commit_batch", commit_fails)
     listener = sock(world.organiser, S)
-    ack(listener, "join", session_id=world.session_id)
+    ack(listener, S, "join", session_id=world.session_id)
     senders = [sock(s, S) for s in world.seekers]
     answers: list[dict] = []
 
     def send(i):
         answers.append(
-            ack(senders[i], "send", session_id=world.session_id, client_id=f"f{i}", body="你好")
+            ack(senders[i], S, "send", session_id=world.session_id, client_id=f"f{i}", body="你好")
         )
 
-    run_together(len(senders), send)
+    _all_ok(run_together(list(range(len(senders))), send))
     assert max(sizes) > 1
     assert len(answers) == 4
     for a in answers:
@@ -290,7 +280,7 @@ def test_a_failed_batch_commit_refuses_every_message_and_broadcasts_none(
     assert stored_seqs(app, world.session_id) == []
     monkeypatch.undo()  # the database is back: the same messages go through, numbered from 1
     again = [
-        ack(senders[i], "send", session_id=world.session_id, client_id=f"f{i}", body="你好")
+        ack(senders[i], S, "send", session_id=world.session_id, client_id=f"f{i}", body="你好")
         for i in range(4)
     ]
     assert [a["message"]["seq"] for a in again] == [1, 2, 3, 4]
@@ -305,12 +295,12 @@ def test_a_cached_identity_is_read_again_within_the_recheck_interval(app, world:
 
     app.config["LIVE_SESSION_RECHECK_SECONDS"] = 0.3
     talker = sock(world.seekers[0], S)
-    assert ack(talker, "send", session_id=world.session_id, client_id="i1", body="你好")["ok"]
+    assert ack(talker, S, "send", session_id=world.session_id, client_id="i1", body="你好")["ok"]
     with app.app_context():
         db.session.query(LoginSession).filter_by(user_id=world.seekers[0].id).delete()
         db.session.commit()
     time.sleep(0.35)
-    out = ack(talker, "send", session_id=world.session_id, client_id="i2", body="还在吗")
+    out = ack(talker, S, "send", session_id=world.session_id, client_id="i2", body="还在吗")
     assert out["ok"] is False and out["error"]["code"] == "unauthorized"
     assert stored_seqs(app, world.session_id) == [1]
 
@@ -324,10 +314,10 @@ def test_the_same_message_from_two_tabs_at_once_is_stored_once(
 
     def send(i):
         answers.append(
-            ack(tabs[i], "send", session_id=world.session_id, client_id="dup", body="一次")
+            ack(tabs[i], S, "send", session_id=world.session_id, client_id="dup", body="一次")
         )
 
-    run_together(3, send)
+    _all_ok(run_together(list(range(3)), send))
     assert max(sizes) > 1
     assert all(a["ok"] for a in answers), answers
     assert {a["message"]["id"] for a in answers} == {answers[0]["message"]["id"]}
