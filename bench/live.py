@@ -495,7 +495,7 @@ def behind_nginx(setup: dict, n: int, processes: int, folder: Path):
     try:
         wait_redis(redis_port)
         subprocess.run([*script, "start"], cwd=ROOT, env=env, check=True)
-        yield nginx_port, web_ports
+        yield nginx_port, web_ports, {**stack_roles(state, web_ports), "redis": [redis.pid]}
     except Exception:
         for log in sorted((state / "logs").glob("*.log")):
             tail = [x for x in log.read_text(errors="replace").splitlines() if x][-3:]
@@ -507,9 +507,20 @@ def behind_nginx(setup: dict, n: int, processes: int, folder: Path):
         redis.wait(timeout=10)
 
 
+def stack_roles(state: Path, web_ports: list[int]) -> dict[str, list[int]]:
+    """The stack's processes by the pid files deploy/stack.sh writes."""
+
+    def pid(path: Path) -> list[int]:
+        return [int(path.read_text())] if path.exists() else []
+
+    roles = {f"web:{p}": pid(state / f"web-{p}.pid") for p in web_ports}
+    roles["nginx"] = pid(state / "nginx" / "nginx.pid")
+    return roles
+
+
 async def measure_stack(setup, n, rounds, processes, folder):
     """The lobby bench through nginx: clients spread over the processes by ip_hash."""
-    with behind_nginx(setup, n, processes, folder) as (port, web_ports):
+    with behind_nginx(setup, n, processes, folder) as (port, web_ports, roles):
         return await lobby_run(
             "app",
             port,
@@ -518,6 +529,7 @@ async def measure_stack(setup, n, rounds, processes, folder):
             rounds,
             sources=SOURCES,
             on_joined=lambda: {"per_process": [established(p) for p in web_ports]},
+            roles=roles,
         )
 
 
@@ -553,6 +565,7 @@ def lobby_rows(n: int, runs: dict, app_mode: str, processes: list[int]) -> list[
                 )
         if app:
             row["load_avg"] = app["load_avg"]
+            row.update(cpu_join=app["cpu_join"], cpu_rounds=app["cpu_rounds"])
             if "per_process" in app:
                 row["per_process"] = app["per_process"]
         rows.append(row)
@@ -634,17 +647,20 @@ def build_db(folder: Path, database_url: str = "") -> dict:
 async def measure(kind, mode, setup, n, rounds):
     proc, port = serve(kind, mode, setup["env"], n)
     try:
-        return await lobby_run(kind, port, setup, n, rounds)
+        return await lobby_run(kind, port, setup, n, rounds, roles={kind: [proc.pid]})
     finally:
         stop(proc)
 
 
-async def lobby_run(kind, port, setup, n, rounds, sources=None, on_joined=None):
-    """N clients join the lobby on `port`, then `rounds` announcements; the clients close after."""
+async def lobby_run(kind, port, setup, n, rounds, sources=None, on_joined=None, roles=None):
+    """N clients join the lobby on `port`, then `rounds` announcements; the clients close after.
+    `roles` names the server processes whose CPU time is sampled (with their children)."""
     clients = []
     try:
         join = {"fair_id": setup["fair_id"]}
+        cpu = [cpu_by_role(roles or {})]
         clients, took = await connect_many(port, n, "/lobby", "join", join, sources=sources)
+        cpu.append(cpu_by_role(roles or {}))
         joined = on_joined() if on_joined else {}
         if kind == "app":
             announcer = SioClient("127.0.0.1", port, login_cookie(port, ORGANISER))
@@ -658,6 +674,7 @@ async def lobby_run(kind, port, setup, n, rounds, sources=None, on_joined=None):
         lasts, every, delivered = await broadcast_rounds(
             port, clients, announcer, rounds, kind, setup["fair_id"]
         )
+        cpu.append(cpu_by_role(roles or {}))
         await announcer.close()
         return {
             "connect_s": took,
@@ -665,6 +682,8 @@ async def lobby_run(kind, port, setup, n, rounds, sources=None, on_joined=None):
             "every": every,
             "delivered": delivered,
             "load_avg": round(os.getloadavg()[0], 1),
+            "cpu_join": cpu_shares(cpu[0], cpu[1]),
+            "cpu_rounds": cpu_shares(cpu[1], cpu[2]),
             **joined,
         }
     finally:
@@ -682,6 +701,54 @@ async def measure_chat(kind, mode, setup, seconds):
         return await chat_run(port, cookies, seconds, kind, setup["session_id"])
     finally:
         stop(proc)
+
+
+def proc_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, CPU ticks used) for every process on the machine."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    rest = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            table[int(entry)] = (int(rest[1]), int(rest[11]) + int(rest[12]))
+    return table
+
+
+def cpu_by_role(roles: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds so far: this client process, and each role's processes with their children."""
+    table = proc_table()
+    children = {}
+    for pid, (ppid, _ticks) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out = {"_wall": time.perf_counter(), "client": time.process_time()}
+    for role, pids in roles.items():
+        ticks, todo = 0, list(pids)
+        while todo:
+            pid = todo.pop()
+            if pid in table:
+                ticks += table[pid][1]
+                todo += children.get(pid, [])
+        out[role] = ticks / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def cpu_shares(before: dict, after: dict) -> dict[str, int]:
+    """Per role, the % of one core used between two samples (200 = both cores of this machine)."""
+    wall = after["_wall"] - before["_wall"]
+    return {
+        role: round(100 * (after[role] - before[role]) / wall)
+        for role in after
+        if role != "_wall" and wall > 0
+    }
+
+
+def cpu_line(r: dict) -> None:
+    for phase in ("join", "rounds"):
+        shares = ", ".join(f"{k} {v}%" for k, v in r.get(f"cpu_{phase}", {}).items())
+        print(f"    CPU during the {phase} (% of one core): {shares}", flush=True)
 
 
 def ms(x):
@@ -735,6 +802,7 @@ async def main_async(args):
                         label = f"{'jobfair app' if kind == 'app' else 'bare'} ({mode})"
                     runs[(kind, mode)] = r
                     line(label, r)
+                    cpu_line(r)
                 except Exception as exc:  # report how far it went
                     print(f"  {kind} ({mode}): failed at {n} clients: {exc!r}", flush=True)
             results.extend(lobby_rows(n, runs, args.app_mode, processes))
