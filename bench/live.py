@@ -337,7 +337,18 @@ async def connect_many(port, n, namespace, join_event, join_data, cookie="", sou
             clients.append(c)
 
     started = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(n)))
+    tasks = [asyncio.ensure_future(one()) for _ in range(n)]
+    try:
+        await asyncio.gather(*tasks)
+    except (
+        BaseException
+    ):  # close what did connect: thousands of open sockets would spoil the next run
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for c in clients:
+            await c.close()
+        raise
     return clients, time.perf_counter() - started
 
 
