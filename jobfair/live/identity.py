@@ -74,8 +74,3 @@ def forget_user(user_id: int) -> None:
     with _lock:
         for key in [k for k, v in _sockets.items() if v.user_id == user_id]:
             del _sockets[key]
-
-
-def clear() -> None:
-    with _lock:
-        _sockets.clear()
