@@ -1,17 +1,18 @@
 """API: public position list, keyword search and detail."""
 
-from flask import Response
+from flask import Response, request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
 from jobfair import reference
-from jobfair.api.registry import api_blueprint
+from jobfair.api.registry import api_blueprint, parse_query, query_arguments
 from jobfair.formatting import label, pay_line
 from jobfair.positions import channels
 from jobfair.positions.search import (
     SearchQuerySchema,
     can_see_contact,
     get_public_position,
+    quick_filters,
     search_positions,
 )
 
@@ -105,11 +106,17 @@ class PositionDetailOut(Schema):
     contact_phone = fields.Str(metadata={"description": "仅登录用户可见"})
 
 
+SEARCH_QUERY = SearchQuerySchema()
+
+
 @bp.route("", methods=["GET"])
-@bp.arguments(SearchQuerySchema(), location="query")  # one instance, reused
+@query_arguments(SEARCH_QUERY)
 @bp.response(200, PositionPageOut)
-def list_positions(args: dict):
+def list_positions():
     """招聘中的岗位：筛选、中文关键词搜索、分页（关键词按相关度排序，其余按发布时间倒序）"""
+    # Plainly valid filters are read without marshmallow; anything else goes through the
+    # schema as @bp.arguments would, for the same 422 and Chinese messages.
+    args = quick_filters(request.args) or parse_query(SEARCH_QUERY)
     result = search_positions(args, args["page"], args["page_size"])
     # Not PositionPageOut.dump: the busiest endpoint of the site. The search index keeps each
     # position's list item rendered (positions.summaries.summary_dict, the shape the schema
