@@ -72,6 +72,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() after the warm-up")
     parser.add_argument("--profile", default="", help="write a cProfile of the API requests here")
     args = parser.parse_args()
 
@@ -93,6 +94,10 @@ def main() -> int:
     import wsgi  # builds and warms the app as gunicorn --preload does
 
     app = wsgi.app
+    if args.freeze:
+        import gc
+
+        gc.freeze()
     queries = bench.draw_queries(args.queries)
     paths = ["/api/v1/positions?" + urllib.parse.urlencode(q) for q in queries]
     bare = bench.bare_app()

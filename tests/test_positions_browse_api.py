@@ -182,3 +182,24 @@ def test_list_items_match_the_documented_schema(client, make_position):
     (item,) = data["items"]
     assert set(item) == set(PositionSummaryOut().fields)
     assert PositionSummaryOut().dump(PositionSummaryOut().load(item)) == item
+
+
+def test_an_app_wide_rate_limit_still_covers_the_search(make_app, make_position):
+    """The search API has no limit of its own, so Flask-Limiter's work is skipped for it; an
+    app-wide limit set by the operator applies to it all the same."""
+    make_position()
+    limited = make_app(RATELIMIT_APPLICATION="2 per minute").test_client()
+    codes = [limited.get("/api/v1/positions?q=焊工").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    free = make_app().test_client()
+    assert {free.get("/api/v1/positions?q=焊工").status_code for _ in range(5)} == {200}
+
+
+def test_anonymous_search_is_cacheable_but_a_signed_in_one_is_not(client, make_user, make_position):
+    make_position()
+    resp = client.get("/api/v1/positions")
+    assert "Cookie" in resp.headers["Vary"] and "no-store" not in resp.headers.get(
+        "Cache-Control", ""
+    )
+    sign_in(client, make_user(role="seeker"))
+    assert client.get("/api/v1/positions").headers["Cache-Control"] == "no-store"

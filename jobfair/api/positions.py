@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from jobfair import reference
 from jobfair.api.registry import api_blueprint, parse_query, query_arguments
+from jobfair.extensions import UNLIMITED_ENDPOINTS
 from jobfair.formatting import label, pay_line
 from jobfair.positions import channels
 from jobfair.positions.search import (
@@ -17,6 +18,7 @@ from jobfair.positions.search import (
 )
 
 bp = api_blueprint("api_positions", "/positions", "岗位浏览与搜索（公开）")
+UNLIMITED_ENDPOINTS.add("api_positions.list_positions")  # no limit of its own (see extensions)
 
 
 class PositionSummaryOut(Schema):
