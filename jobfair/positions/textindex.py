@@ -7,6 +7,8 @@ and counting every match per request; here it is a few vector operations over th
   database's FTS5 / tsvector index reads);
 - one array per filter column (status, deadline, district, occupation prefixes, pay, work
   form, channel, welcomed groups as bits), so filters apply to the matches before ranking;
+- each published position's public list item (positions.summaries, rendered once), so a page
+  of results needs no query and no serialisation;
 - relevance is FTS5's bm25 (k1 = 1.2, b = 0.75, the same phrases, document lengths and
   document frequencies over every stored position), so SQLite results keep their order; the
   top k rows are partitioned out (argpartition) instead of sorting every match.
