@@ -7,6 +7,7 @@ does it at start-up instead of on its first request. CLI commands other than `fl
 (db upgrade, seed, match rebuild…) skip it. Set JOBFAIR_WARM_START=0 to turn it off.
 """
 
+import gc
 import logging
 import os
 import sys
@@ -41,6 +42,11 @@ def warm_up(flask_app) -> None:
         db.session.remove()
         # Under --preload the workers fork after this: no pooled connection may cross a fork.
         db.engine.dispose()
+    # What was built here lives as long as the process: out of the garbage collector's sight,
+    # a full collection no longer walks its ~350,000 objects (a 0.2 s pause in a request),
+    # and forked workers do not copy its pages by touching them.
+    gc.collect()
+    gc.freeze()
 
 
 if _serving() and os.environ.get("JOBFAIR_WARM_START", "1") != "0":

@@ -154,6 +154,22 @@ def _load_user(user_id: str) -> User | None:
     return user
 
 
+def signed_in() -> bool:
+    """current_user.is_authenticated, without loading anyone for a request that carries no
+    credentials at all (no session or remember cookie, no Authorization header): the public
+    pages and API answer many such requests, and loading the anonymous user costs time."""
+    if "_login_user" not in g:
+        cookies = request.cookies
+        config = current_app.config
+        if (
+            config["SESSION_COOKIE_NAME"] not in cookies
+            and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies
+            and "Authorization" not in request.headers
+        ):
+            return False
+    return current_user.is_authenticated
+
+
 # The idle clock is kept to this resolution (see _load_user).
 SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -364,7 +380,7 @@ def init_security(app: Flask) -> None:
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if not request.path.startswith("/static/"):
             resp.vary.add("Cookie")
-            if current_user.is_authenticated:
+            if signed_in():
                 h["Cache-Control"] = "no-store"
         return resp
 

@@ -182,3 +182,33 @@ def test_list_items_match_the_documented_schema(client, make_position):
     (item,) = data["items"]
     assert set(item) == set(PositionSummaryOut().fields)
     assert PositionSummaryOut().dump(PositionSummaryOut().load(item)) == item
+
+
+def test_the_limiter_skips_only_the_unlimited_search(app):
+    """The search API has no limit of its own, so Flask-Limiter's work is skipped for it;
+    not when an operator sets an app-wide limit, and never for other endpoints. (Setting the
+    limit for real would leak into every later test: the Limiter object is shared.)"""
+    from flask import request
+
+    from jobfair.extensions import _nothing_to_limit
+
+    with app.test_request_context("/api/v1/positions?q=焊工"):
+        assert request.endpoint == "api_positions.list_positions"
+        assert _nothing_to_limit()
+        for key in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"):
+            app.config[key] = "100 per minute"
+            assert not _nothing_to_limit()
+            app.config[key] = ""
+    with app.test_request_context("/api/v1/matching/suggest-occupations?q=焊工"):
+        assert request.endpoint.startswith("api_matching.")
+        assert not _nothing_to_limit()
+
+
+def test_anonymous_search_is_cacheable_but_a_signed_in_one_is_not(client, make_user, make_position):
+    make_position()
+    resp = client.get("/api/v1/positions")
+    assert "Cookie" in resp.headers["Vary"] and "no-store" not in resp.headers.get(
+        "Cache-Control", ""
+    )
+    sign_in(client, make_user(role="seeker"))
+    assert client.get("/api/v1/positions").headers["Cache-Control"] == "no-store"

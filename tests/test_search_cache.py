@@ -26,16 +26,45 @@ def position_queries(seen):
     return [s for s in seen if "FROM positions" in s or "positions_fts" in s]
 
 
-def test_repeated_search_is_served_from_the_cache(search, make_position, statements, monkeypatch):
+@pytest.fixture
+def index_searches(monkeypatch):
+    """A list that grows by one each time a search is ranked by the index (not the cache)."""
+    from jobfair.positions import textindex
+
+    calls: list[int] = []
+    original = textindex.Snapshot.search
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(textindex.Snapshot, "search", counted)
+    return calls
+
+
+def test_repeated_search_is_served_from_the_cache(
+    search, make_position, index_searches, monkeypatch
+):
     # No look at other processes' commits in between: one could land after make_position's
     # commit and (correctly, harmlessly) drop the first result when the first search is slow.
     monkeypatch.setattr(result_cache, "SYNC_INTERVAL", 3600.0)
     make_position()
     first = search(q="焊工")
-    assert position_queries(statements)
-    statements.clear()
+    assert len(index_searches) == 1
     again = search(q="  焊工 ")  # same search, other spacing
     assert again.total == first.total == 1
+    assert len(index_searches) == 1
+
+
+def test_an_uncached_search_reads_no_rows(app, search, make_position, statements):
+    """Rows and list items come from the search index: a search runs no query on positions
+    (the index itself reads them when it is built or follows a change)."""
+    app.config["SEARCH_CACHE_TTL"] = 0
+    make_position(title="电焊工")
+    assert search(q="焊工").items[0].title == "电焊工"
+    statements.clear()
+    result = search(q="电焊")
+    assert result.total == 1 and result.items[0].title == "电焊工"
     assert position_queries(statements) == []
 
 
@@ -97,14 +126,13 @@ def test_database_ranking_gives_the_same_results(app, search, make_employer, mak
             assert {i.id for i in a.items} == {i.id for i in b.items}
 
 
-def test_cache_can_be_turned_off(app, search, make_position, statements):
+def test_cache_can_be_turned_off(app, search, make_position, index_searches):
     app.config["SEARCH_CACHE_TTL"] = 0
     app.extensions.pop("jobfair_search_cache", None)
     make_position()
     search(q="焊工")
-    statements.clear()
     search(q="焊工")
-    assert position_queries(statements)
+    assert len(index_searches) == 2
 
 
 def test_lru_keeps_the_newest_entries():
@@ -117,3 +145,25 @@ def test_lru_keeps_the_newest_entries():
     assert cache.get("c") is None
     cache.put("d", "D", gen)  # computed before the change: not stored
     assert cache.get("d") is None
+
+
+def test_a_renamed_employer_shows_in_results(
+    app, search, make_employer, make_position, make_app, monkeypatch
+):
+    """The index keeps each position's list item: renaming the employer in another process
+    reaches it through the change log."""
+    from jobfair.database import writing
+    from jobfair.models import Employer
+    from jobfair.positions import textindex
+
+    app.config["SEARCH_CACHE_TTL"] = 0
+    monkeypatch.setattr(textindex, "CHECK_INTERVAL", 0.0)
+    emp = make_employer(name="南京甲机械有限公司")
+    make_position(employer=emp)
+    assert [i.employer_name for i in search(q="焊工").items] == ["南京甲机械有限公司"]
+    other = make_app()
+    with other.app_context(), writing():
+        db.session.get(Employer, emp.id).name = "南京乙机械有限公司"
+        db.session.commit()
+        db.session.remove()
+    assert [i.employer_name for i in search(q="焊工").items] == ["南京乙机械有限公司"]

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from marshmallow import ValidationError
 
 from jobfair.extensions import db
 
@@ -182,3 +183,51 @@ def test_too_long_or_malformed_filters_give_clear_messages(search):
             search(**{key: value})
         assert err.value.status == 422 and key in err.value.fields
         assert any("\u4e00" <= ch <= "\u9fff" for ch in err.value.message)
+
+
+QUICK_CASES = [
+    {},
+    {"q": " 焊工 ", "page": "2", "page_size": "50"},
+    {"q": "", "district": "", "salary": " 5000 ", "daily_pay": "true"},
+    {"district": "江宁区", "occupation": "6-18", "work_form": "seasonal", "channel": "trainee"},
+    {"group": "veteran", "pay_unit": "hour", "daily_pay": "0", "utm_source": "wechat"},
+    {"salary": "1_000", "page": "５"},  # what int() reads, the schema reads too
+    {"occupation": "6-00-00-00", "page_size": "500", "q": "焊" * 100},
+    {"salary": "abc"},
+    {"salary": "1000001"},
+    {"page": "0"},
+    {"page": "1e9"},
+    {"daily_pay": "maybe"},
+    {"district": "海淀区"},
+    {"occupation": "abc"},
+    {"work_form": "forever"},
+    {"q": "焊" * 101},
+]
+
+
+@pytest.mark.parametrize("args", QUICK_CASES)
+def test_quick_filters_read_what_the_schema_reads(app, args):
+    """The API's fast path gives the schema's result for valid filters and defers to the
+    schema (None) for anything the schema refuses."""
+    from werkzeug.datastructures import MultiDict
+
+    from jobfair.positions.search import SearchQuerySchema, quick_filters
+
+    with app.test_request_context("/"):
+        quick = quick_filters(MultiDict(args))
+        try:
+            expected = SearchQuerySchema().load(MultiDict(args))
+        except ValidationError:
+            expected = None
+    assert quick == expected
+
+
+def test_quick_filters_take_the_first_of_repeated_values(app):
+    from werkzeug.datastructures import MultiDict
+
+    from jobfair.positions.search import SearchQuerySchema, quick_filters
+
+    args = MultiDict([("q", "焊工"), ("q", "普工"), ("district", "江宁区"), ("district", "x")])
+    with app.test_request_context("/"):
+        assert quick_filters(args) == SearchQuerySchema().load(args)
+        assert quick_filters(args)["q"] == "焊工"

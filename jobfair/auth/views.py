@@ -16,6 +16,7 @@ from jobfair.security import (
     end_session,
     login_required,
     safe_next,
+    signed_in,
     start_session,
 )
 
@@ -150,7 +151,7 @@ def delete_token(token_id: int):
 @bp.before_app_request
 def _force_password_change():
     if (
-        current_user.is_authenticated
+        signed_in()
         and current_user.must_change_password
         and request.endpoint not in ("auth.change_password", "auth.logout", "static")
         and not request.path.startswith("/api/")

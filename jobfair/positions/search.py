@@ -31,6 +31,13 @@ from jobfair.models.position import Position, PositionStatus
 from jobfair.models.user import Role
 from jobfair.positions import textindex
 from jobfair.positions.cache import ResultCache, needs_sync, sync_with_database
+from jobfair.positions.summaries import (
+    PositionSummary,
+    item_json,
+    page_json,
+    summary_of_json,
+    summary_of_row,
+)
 from jobfair.validation import BaseSchema
 
 MAX_QUERY_LEN = 100
@@ -170,8 +177,75 @@ FILTER_LABELS = {
 }
 
 
+_ENUMS = {
+    "pay_unit": frozenset(str(v) for v in PayUnit),
+    "work_form": frozenset(str(v) for v in WorkForm),
+    "channel": frozenset(str(v) for v in Channel),
+    "group": frozenset(str(v) for v in PriorityGroup),
+}
+_INTS = {"salary": (0, 1_000_000), "page": (1, None), "page_size": (1, None)}
+_TRUTHY, _FALSY = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+def quick_filters(args) -> dict | None:
+    """What SearchQuerySchema().load(args) gives for valid filters, without marshmallow (the
+    busiest endpoint parses these on every request); None when anything is not plainly
+    valid, and the schema then gives its message. The same checks with the same Python
+    primitives (int(), strip, the first of repeated values); a test holds the two equal."""
+    out = {
+        "q": "",
+        "district": None,
+        "occupation": None,
+        "salary": None,
+        "pay_unit": None,
+        "daily_pay": None,
+        "work_form": None,
+        "channel": None,
+        "group": None,
+        "page": 1,
+        "page_size": 20,
+    }
+    for key in args:
+        if key not in out:
+            continue  # unknown parameters are ignored, as the schema's EXCLUDE
+        value = args.get(key)
+        if not isinstance(value, str):
+            return None
+        value = value.strip()
+        if value == "":
+            continue  # an empty form field means "any"
+        if key in _INTS:
+            low, high = _INTS[key]
+            try:
+                value = int(value)
+            except ValueError:
+                return None
+            if value < low or (high is not None and value > high):
+                return None
+        elif key in _ENUMS:
+            if value not in _ENUMS[key]:
+                return None
+        elif key == "daily_pay":
+            if value not in _TRUTHY and value not in _FALSY:
+                return None
+            value = value in _TRUTHY
+        elif key == "q":
+            if len(value) > MAX_QUERY_LEN:
+                return None
+        elif key == "district":
+            if value not in reference.districts():
+                return None
+        elif not OCCUPATION_RE.fullmatch(value):  # occupation
+            return None
+        out[key] = value
+    return out
+
+
 def parse_filters(args) -> dict:
     """Validate query-string filters; DomainError (422, Chinese message per field) if wrong."""
+    quick = quick_filters(args)
+    if quick is not None:
+        return quick
     try:
         return SearchQuerySchema().load(args)
     except ValidationError as err:
@@ -196,36 +270,8 @@ def occupation_prefix(code: str | None) -> str | None:
 
 
 @dataclass
-class PositionSummary:
-    """One row of the public list (what the list page and the API show)."""
-
-    id: int
-    title: str
-    employer_id: int
-    employer_name: str
-    occupation_code: str
-    occupation_name: str
-    salary_min: int
-    salary_max: int
-    headcount: int
-    district: str
-    education: str
-    work_form: str
-    channel: str
-    deadline: date | None
-    published_at: datetime | None
-    pay_unit: str = PayUnit.MONTH
-    daily_pay: bool = False
-    groups: list[str] = field(default_factory=list)
-
-    @property
-    def welcomed_groups(self) -> list[str]:
-        return self.groups
-
-
-@dataclass
 class SearchResult:
-    items: list[PositionSummary]
+    item_json: list[bytes]  # each position's public list item, as the API sends it
     total: int
     page: int
     pages: int
@@ -234,8 +280,18 @@ class SearchResult:
     tokens: list[str] = field(default_factory=list)
     # Set when q had nothing searchable in it (only punctuation or stop words): all positions.
     notice: str = ""
-    # The API's JSON body of this result, rendered once and reused while the result is cached.
-    rendered: bytes | None = field(default=None, repr=False, compare=False)
+    _items: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def items(self) -> list[PositionSummary]:
+        """The page as PositionSummary objects (the HTML list), read back from the items."""
+        if self._items is None:
+            self._items = [summary_of_json(raw) for raw in self.item_json]
+        return self._items
+
+    def body(self) -> bytes:
+        """The API's JSON body of this page."""
+        return page_json(self.item_json, self.total, self.page, self.pages, self.page_size)
 
 
 # --- the query ------------------------------------------------------------------------------
@@ -451,16 +507,13 @@ def _tune_connection(connection) -> None:
 
 
 def _search(f: dict, page: int, page_size: int) -> SearchResult:
-    _tune_connection(db.session.connection())
     district_given = f.get("district")
     tokens = _query_tokens(f)
     terms = _expanded(tuple(tokens))
     notice = ""
     if (f.get("q") or "").strip() and not terms and f.get("district") == district_given:
         notice = "关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。"
-    dialect = db.engine.dialect.name
-    offset = (page - 1) * page_size
-    params = {"today": china_today(), "limit": page_size, "offset": offset}
+    params = {"today": china_today(), "limit": page_size, "offset": (page - 1) * page_size}
     keys = []
     for key in FILTER_KEYS:
         value = f.get(key)
@@ -472,25 +525,12 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
         prefix = occupation_prefix(params["occupation"])
         params["occupation"], params["occupation_like"] = prefix, prefix + "-%"
     widened = any(len(term) > 1 for term in terms)
-    if terms:
-        build = _fts5_match if dialect == "sqlite" else _tsquery
-        params["match"] = build(terms)
-        if widened:
-            params["exact"] = build([(term[0],) for term in terms])
     if current_app.config.get("SEARCH_INDEX", "memory") == "database":
-        rows, total = _rank_in_database(dialect, terms, widened, keys, params, page, page_size)
+        items, total = _rank_in_database(terms, widened, keys, params, page, page_size)
     else:
-        rows, total = _rank_in_memory(terms, widened, params, page_size)
-
-    # Columns 1..17 are SUMMARY_COLUMNS in PositionSummary's field order; the last is groups.
-    items = [
-        PositionSummary(
-            *r[1:16], r[16] or PayUnit.MONTH, bool(r[17]), sorted(r[18].split(",")) if r[18] else []
-        )
-        for r in rows
-    ]
+        items, total = _rank_in_memory(terms, widened, params, page_size)
     return SearchResult(
-        items=items,
+        item_json=items,
         total=total,
         page=page,
         pages=math.ceil(total / page_size) if total else 0,
@@ -501,8 +541,15 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
     )
 
 
-def _rank_in_database(dialect, terms, widened, keys, params, page, page_size):
+def _rank_in_database(terms, widened, keys, params, page, page_size):
     """One page and the total, ranked by the database's full-text index (SEARCH_INDEX=database)."""
+    _tune_connection(db.session.connection())
+    dialect = db.engine.dialect.name
+    if terms:
+        build = _fts5_match if dialect == "sqlite" else _tsquery
+        params["match"] = build(terms)
+        if widened:
+            params["exact"] = build([(term[0],) for term in terms])
     page_stmt, count_stmt = _statements_for(dialect, bool(terms), widened, tuple(keys))
     rows = db.session.execute(page_stmt, params).all()
     offset = params["offset"]
@@ -514,43 +561,19 @@ def _rank_in_database(dialect, terms, widened, keys, params, page, page_size):
         total = offset + len(rows)
     else:
         total = db.session.execute(count_stmt, params).scalar_one()
-    return rows, total
-
-
-_ROWS_BY_ID = f"""SELECT 0 AS total,{SUMMARY_COLUMNS},
-    (SELECT {{agg}} FROM position_groups g WHERE g.position_id = p.id) AS groups
-FROM positions p
-JOIN employers e ON e.id = p.employer_id
-LEFT JOIN occupations o ON o.code = p.occupation_code
-WHERE p.id IN :ids"""  # noqa: S608 - constant fragments
-_rows_by_id: dict[str, object] = {}
+    # Columns 1..17 are SUMMARY_COLUMNS in PositionSummary's field order; the last is groups.
+    return [item_json(summary_of_row(r[1:])) for r in rows], total
 
 
 def _rank_in_memory(terms, widened, params, page_size):
-    """One page and the total, ranked by this process's search index (textindex)."""
+    """One page and the total, ranked by this process's search index (textindex), whose rows
+    carry their list items: no query per request."""
     index = textindex.current()
     exact_terms = [(term[0],) for term in terms] if widened else None
-    ids, total = index.search(
+    rows, total = index.search(
         terms, exact_terms, params, params["today"], params["offset"], page_size
     )
-    if not ids:
-        return [], total
-    dialect = db.engine.dialect.name
-    stmt = _rows_by_id.get(dialect)
-    if stmt is None:
-        agg = (
-            "group_concat(g.group_code, ',')"
-            if dialect == "sqlite"
-            else "string_agg(g.group_code, ',')"
-        )
-        stmt = _rows_by_id.setdefault(
-            dialect,
-            text(_ROWS_BY_ID.replace("{agg}", agg))
-            .bindparams(bindparam("ids", expanding=True))
-            .columns(deadline=Date, published_at=DateTime),
-        )
-    found = {r[1]: r for r in db.session.execute(stmt, {"ids": ids})}
-    return [found[i] for i in ids if i in found], total
+    return index.items_of(rows), total
 
 
 def latest_positions(limit: int = 10) -> list[PositionSummary]:

@@ -7,6 +7,8 @@ and counting every match per request; here it is a few vector operations over th
   database's FTS5 / tsvector index reads);
 - one array per filter column (status, deadline, district, occupation prefixes, pay, work
   form, channel, welcomed groups as bits), so filters apply to the matches before ranking;
+- each published position's public list item (positions.summaries, rendered once), so a page
+  of results needs no query and no serialisation;
 - relevance is FTS5's bm25 (k1 = 1.2, b = 0.75, the same phrases, document lengths and
   document frequencies over every stored position), so SQLite results keep their order; the
   top k rows are partitioned out (argpartition) instead of sorting every match.
@@ -33,12 +35,13 @@ import numpy as np
 import scipy.sparse as sp
 from flask import current_app
 from sklearn.feature_extraction.text import CountVectorizer
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import Date, DateTime, bindparam, func, select, text
 
 from jobfair.extensions import db
 from jobfair.models.common import Channel, PayUnit, PriorityGroup, WorkForm
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState
 from jobfair.positions import cache
+from jobfair.positions.summaries import PositionSummary, item_json
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,12 @@ PAY_UNITS = {str(u): i for i, u in enumerate(PayUnit)}
 
 _ROWS_SQL = """
 SELECT p.id, p.status, p.deadline, p.published_at, p.district, p.occupation_code,
-    p.salary_max, p.work_form, p.channel, p.search_tokens, p.pay_unit, p.daily_pay
-FROM positions p"""
+    p.salary_max, p.work_form, p.channel, p.search_tokens, p.pay_unit, p.daily_pay,
+    p.title, p.employer_id, e.name AS employer_name, o.name AS occupation_name,
+    p.salary_min, p.headcount, p.education
+FROM positions p
+LEFT JOIN employers e ON e.id = p.employer_id
+LEFT JOIN occupations o ON o.code = p.occupation_code"""
 _GROUPS_SQL = "SELECT position_id, group_code FROM position_groups"
 
 
@@ -86,6 +93,8 @@ class Rows:
     daily_pay: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     tokens: list = field(default_factory=list)
+    # The public list item of each published position (summaries.item_json), else None.
+    items: list = field(default_factory=list)
 
 
 def _timestamp(value) -> float:
@@ -114,17 +123,21 @@ def load_rows(ids=None) -> Rows:
         rows_sql += " WHERE p.id IN :ids"
         groups_sql += " WHERE position_id IN :ids"
         params["ids"] = list(ids)
-    rows_stmt, groups_stmt = text(rows_sql), text(groups_sql)
+    rows_stmt = text(rows_sql).columns(deadline=Date, published_at=DateTime)
+    groups_stmt = text(groups_sql)
     if ids is not None:
         rows_stmt = rows_stmt.bindparams(bindparam("ids", expanding=True))
         groups_stmt = groups_stmt.bindparams(bindparam("ids", expanding=True))
     bits: dict[int, int] = {}
+    codes: dict[int, list[str]] = {}
     for pid, code in db.session.execute(groups_stmt, params):
         bits[pid] = bits.get(pid, 0) | GROUP_BITS.get(code, 0)
+        codes.setdefault(pid, []).append(code)
     out = Rows()
     for r in db.session.execute(rows_stmt, params):
+        public = r[1] == "published"
         out.ids.append(r[0])
-        out.public.append(r[1] == "published")
+        out.public.append(public)
         out.deadline.append(_ordinal(r[2]))
         out.published.append(_timestamp(r[3]))
         out.district.append(r[4] or "")
@@ -136,7 +149,17 @@ def load_rows(ids=None) -> Rows:
         out.tokens.append(r[9] or "")
         out.pay_unit.append(PAY_UNITS.get(r[10] or "month", -1))
         out.daily_pay.append(bool(r[11]))
+        out.items.append(_item(r, codes.get(r[0])) if public else None)
     return out
+
+
+def _item(r, groups: list[str] | None) -> bytes:
+    """The list item of one row of _ROWS_SQL, as the API sends it."""
+    summary = PositionSummary(
+        r[0], r[12], r[13], r[14] or "", r[5], r[15] or "", r[16], r[6], r[17], r[4],
+        r[18], r[7], r[8], r[2], r[3], r[10] or PayUnit.MONTH, bool(r[11]), sorted(groups or ()),
+    )  # fmt: skip
+    return item_json(summary)
 
 
 class Snapshot:
@@ -159,6 +182,7 @@ class Snapshot:
         lengths = np.asarray(matrix.sum(axis=1)).ravel() if rows.ids else np.zeros(0)
         self._set_columns(rows, lengths.astype(np.float64))
         self.row_of: dict[int, int] = {pid: i for i, pid in enumerate(rows.ids)}
+        self.items: list = rows.items
         self._stats()
 
     # --- columns ------------------------------------------------------------------------
@@ -240,6 +264,7 @@ class Snapshot:
         for name, values in added.items():
             setattr(new, name, np.concatenate([getattr(self, name), values]))
         new.alive = np.concatenate([alive, np.ones(len(rows.ids), dtype=bool)])
+        new.items = self.items + rows.items
         for k, pid in enumerate(rows.ids):
             new.row_of[pid] = start + k
         new._stats()
@@ -404,7 +429,8 @@ class Snapshot:
             return Scratch(len(self.alive))
 
     def search(self, terms, exact_terms, filters: dict, today: date, offset: int, limit: int):
-        """(ids of the page in order, total matches)."""
+        """(rows of the page in order, total matches): ids_of / items_of give their ids and
+        list items."""
         scratch = self._take_scratch()  # per search: threads and greenlets never share one
         try:
             return self._search(terms, exact_terms, filters, today, offset, limit, scratch)
@@ -421,7 +447,7 @@ class Snapshot:
         candidates = self._filtered(candidates, filters, today)
         total = len(candidates)
         if total == 0 or offset >= total:
-            return [], total
+            return candidates[:0], total
         published = self.published[candidates]
         if terms:
             phrases = [t for term in terms for alt in term for t in alt]
@@ -440,9 +466,17 @@ class Snapshot:
         if k < total // 2:
             threshold = np.partition(primary, k - 1)[k - 1]
             picked = np.flatnonzero(primary <= threshold)  # ties at the edge stay in
-        ids = self.ids[candidates[picked]]
-        order = np.lexsort((-ids, -published[picked], primary[picked]))
-        return [int(i) for i in ids[order][offset:k]], total
+        rows = candidates[picked]
+        order = np.lexsort((-self.ids[rows], -published[picked], primary[picked]))
+        return rows[order][offset:k], total
+
+    def ids_of(self, rows) -> list[int]:
+        return [int(i) for i in self.ids[rows]]
+
+    def items_of(self, rows) -> list[bytes]:
+        """The public list items of rows (found by search, so published)."""
+        items = self.items
+        return [items[r] for r in rows.tolist()]
 
 
 class Scratch:

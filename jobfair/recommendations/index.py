@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from jobfair import events
@@ -32,6 +32,7 @@ from jobfair.extensions import db
 from jobfair.matching import MatchingEngine, PositionDoc, ScoringWeights, features, ranking, reasons
 from jobfair.matching import index as match_index
 from jobfair.models.common import utcnow
+from jobfair.models.employer import Employer
 from jobfair.models.position import Position, PositionGroup, PositionStatus
 from jobfair.models.recommendation import MatchIndexChange, MatchIndexState
 
@@ -364,14 +365,30 @@ def _refresh_after_commit(session) -> None:
 
 
 def changed_position_ids(session: Session) -> set[int]:
-    """Positions (or their priority-group tags) this flush wrote, for the change log."""
+    """Positions (or their priority-group tags) this flush wrote, for the change log; and
+    every position of an employer whose name changed (the search index keeps each position's
+    list item, which shows the employer's name)."""
     ids: set[int] = set()
+    renamed: list[int] = []
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Position):
             if obj.id is not None:
                 ids.add(obj.id)
         elif isinstance(obj, PositionGroup) and obj.position_id is not None:
             ids.add(obj.position_id)
+        elif (
+            isinstance(obj, Employer)
+            and obj.id is not None
+            and obj in session.dirty
+            and inspect(obj).attrs.name.history.has_changes()
+        ):
+            renamed.append(obj.id)
+    if renamed:
+        ids.update(
+            session.connection().scalars(
+                select(Position.id).where(Position.employer_id.in_(renamed))
+            )
+        )
     return ids
 
 
