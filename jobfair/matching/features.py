@@ -155,8 +155,13 @@ class Taxonomy:
         middles = sorted({c.split("-")[0] + "-" + c.split("-")[1] for c in cat.codes})
         self.minor = {m: i for i, m in enumerate(minors)}
         self.middle = {m: i for i, m in enumerate(middles)}
+        self._known = {c: self._ids(c) for c in cat.codes}
 
     def ids(self, code: str) -> tuple[int, int, int]:
+        known = self._known.get(code)
+        return known if known is not None else self._ids(code)
+
+    def _ids(self, code: str) -> tuple[int, int, int]:
         code = (code or "").strip()
         parts = code.split("-")
         if len(parts) != 4:

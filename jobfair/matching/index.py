@@ -461,22 +461,26 @@ class SeekerBlock:
             edu[r] = EDUCATION_RANK.get(s.education or "none", 0)
             self.has_any[r] = bool(words[r] or wished)
         self.district[dist_r, dist_c] = True
+        # The query's occupation and minor-group columns carry exactly the tables' values.
+        parts: list[tuple] = [(np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)]
         if code_r:
             # Several codes in one group (two wishes in 6-18-02): the strongest counts.
             ids = np.array(code_ids, dtype=np.int64)
             conf = np.array(code_conf, dtype=np.float32)
-            for table, col in (
-                (self.occ, ids[:, 0]),
-                (self.minor, ids[:, 1]),
-                (self.middle, ids[:, 2]),
+            rows = np.array(code_r, dtype=np.int64)
+            for table, col, offset in (
+                (self.occ, ids[:, 0], index._off_occ),
+                (self.minor, ids[:, 1], index._off_minor),
+                (self.middle, ids[:, 2], None),
             ):
                 ok = col >= 0
-                np.maximum.at(table, (np.array(code_r)[ok], col[ok]), conf[ok])
-        # The query's occupation and minor-group columns carry exactly the tables' values.
-        parts = []
-        for table, offset in ((self.occ, index._off_occ), (self.minor, index._off_minor)):
-            r_nz, c_nz = np.nonzero(table[:, :-1])
-            parts.append((r_nz, index._n_text + offset + c_nz, table[r_nz, c_nz]))
+                np.maximum.at(table, (rows[ok], col[ok]), conf[ok])
+                if offset is not None:
+                    width = table.shape[1]
+                    r_nz, c_nz = np.divmod(np.unique(rows[ok] * width + col[ok]), width)
+                    values = table[r_nz, c_nz]
+                    nz = values != 0
+                    parts.append((r_nz[nz], index._n_text + offset + c_nz[nz], values[nz]))
         structured = sp.csr_matrix(
             (
                 np.concatenate([p[2] for p in parts]).astype(np.float32),

@@ -86,18 +86,8 @@ class MatchingEngine(PositionIndex):
         seeker's confidence), weighted by the position code's confidence and summed.
         """
         w = self.weights
-        shape = np.broadcast_shapes(np.shape(srows), np.shape(prows))
-        occ_part = np.zeros(shape, dtype=np.float64)
-        retrieved = np.zeros(shape, dtype=np.float64)
-        chosen = self._occ[prows] >= 0
-        slots = [(self._occ[prows], self._minor[prows], self._middle[prows], chosen)]
-        if self._iconf.shape[0] and (self._iconf[prows, 0] > 0).any():
-            for k in range(self._iocc.shape[1]):
-                conf = np.where(chosen, 0.0, self._iconf[prows, k])
-                slots.append(
-                    (self._iocc[prows, k], self._iminor[prows, k], self._imiddle[prows, k], conf)
-                )
-        for occ, minor, middle, conf in slots:
+
+        def term(occ, minor, middle, conf, srows, occ_part, retrieved):
             # Index -1 reads the always-zero last column.
             o = enc.occ[srows, occ]
             mi = enc.minor[srows, minor]
@@ -107,6 +97,27 @@ class MatchingEngine(PositionIndex):
             )
             occ_part += conf * best
             retrieved += conf * ((w.occupation - w.occupation_minor) * o + w.occupation_minor * mi)
+
+        srows, prows = np.broadcast_arrays(srows, prows)
+        occ_part = np.zeros(srows.shape, dtype=np.float64)
+        retrieved = np.zeros(srows.shape, dtype=np.float64)
+        occ = self._occ[prows]
+        chosen = occ >= 0
+        term(occ, self._minor[prows], self._middle[prows], chosen, srows, occ_part, retrieved)
+        if not self._iconf.shape[0]:
+            return occ_part, retrieved
+        # Inferred codes, only for the pairs whose position has some (the others add nothing).
+        guessed = ~chosen & (self._iconf[prows, 0] > 0)
+        if guessed.any():
+            s_g, p_g = srows[guessed], prows[guessed]
+            part_g = np.zeros(len(p_g), dtype=np.float64)
+            retrieved_g = np.zeros(len(p_g), dtype=np.float64)
+            for k in range(self._iocc.shape[1]):
+                occ_k, minor_k = self._iocc[p_g, k], self._iminor[p_g, k]
+                conf = self._iconf[p_g, k]
+                term(occ_k, minor_k, self._imiddle[p_g, k], conf, s_g, part_g, retrieved_g)
+            occ_part[guessed] += part_g
+            retrieved[guessed] += retrieved_g
         return occ_part, retrieved
 
     def recommend(self, seeker: SeekerDoc, k: int = 20) -> list[Match]:
@@ -147,11 +158,10 @@ class MatchingEngine(PositionIndex):
                 reasons = reasons_for(self, enc, s_flat, top[keep], top_text[keep])
                 ids = self._ids[top[keep]].tolist()
                 flat_scores = top_scores[keep].tolist()
+                matches = list(map(Match, ids, flat_scores, reasons))
                 pos = 0
                 for n in keep.sum(axis=1).tolist():
-                    out.append(
-                        [Match(ids[j], flat_scores[j], reasons[j]) for j in range(pos, pos + n)]
-                    )
+                    out.append(matches[pos : pos + n])
                     pos += n
             return out
 
