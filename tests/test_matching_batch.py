@@ -20,7 +20,7 @@ from jobfair.matching.docs import (
     WORK_FORM_BITS,
     WORK_FORM_LABELS,
 )
-from jobfair.matching.features import taxonomy
+from jobfair.matching.features import char_grams, seeker_words, taxonomy, transform
 from jobfair.matching.index import INFERRED_SLOTS, SeekerBlock
 from jobfair.matching.scoring import MAX_SKILL_TERMS
 
@@ -268,3 +268,13 @@ def test_batch_equals_single_and_pair_paths_after_changes(built):
             pos = next(p for p in positions + extra if p.id == m.position_id % 10_000)
             pos = PositionDoc(**{**pos.__dict__, "id": m.position_id})
             assert engine.score(seeker, pos) == m
+
+
+def test_query_vectors_equal_scikit_learns(built):
+    engine, positions, seekers = built
+    docs = [seeker_words(s) for s in seekers] + [["氩弧焊", "不在词表里"], []]
+    for vec, rows in ((engine._word_vec, docs), (engine._char_vec, [char_grams(d) for d in docs])):
+        ours, theirs = transform(vec, rows), vec.transform(rows)
+        assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part

@@ -33,6 +33,7 @@ from jobfair.matching.features import (
     seeker_words,
     split_tokens,
     taxonomy,
+    transform,
 )
 from jobfair.matching.scoring import ScoringWeights
 
@@ -405,10 +406,10 @@ class SeekerBlock:
         n = len(seekers)
         self.docs = list(seekers)
         words = [seeker_words(s) for s in seekers]
-        self.word_q = prune_query(index._word_vec.transform(words).astype(np.float32).tocsr())
+        self.word_q = prune_query(transform(index._word_vec, words).astype(np.float32).tocsr())
         self.word_q.sort_indices()
         self.char_q = prune_query(
-            index._char_vec.transform([char_grams(w) for w in words]).astype(np.float32).tocsr()
+            transform(index._char_vec, [char_grams(w) for w in words]).astype(np.float32).tocsr()
         )
         # Wished occupations count 1, inferred ones their confidence; last column: "unknown".
         self.occ = np.zeros((n, len(tax.occ) + 1), dtype=np.float32)
