@@ -3,6 +3,7 @@
 import re
 import threading
 from collections.abc import Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -133,8 +134,8 @@ def transform(vec: TfidfVectorizer, docs: list[list[str]]):
     """
     vocab = vec.vocabulary_
     width = len(vocab)
-    get = vocab.get
-    cols = np.fromiter((get(w, -1) for d in docs for w in d), dtype=np.int64)
+    words = chain.from_iterable(docs)
+    cols = np.fromiter(map(vocab.get, words, repeat(-1)), dtype=np.int64)
     rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) for d in docs])
     ok = cols >= 0
     keys, counts = np.unique(rows[ok] * width + cols[ok], return_counts=True)

@@ -16,7 +16,12 @@ from jobfair.matching.docs import Match, PositionDoc, SeekerDoc, SeekerMatch
 from jobfair.matching.index import PositionIndex, SeekerBlock
 from jobfair.matching.reasons import reasons_for
 
-CHUNK = 256  # seekers per block in batch recommendation
+CHUNK = 256  # seekers encoded, scored and given reasons together in batch recommendation
+# Seekers per sparse product and candidate selection: a dense block of BLOCK rows x all positions
+# stays in the CPU's cache while it is filled, negated and partitioned (measured: 32 rows take
+# about a quarter less time than 256 at 20,000 positions). The bench's floor picks its best block
+# size the same way.
+BLOCK = 32
 
 
 @contextmanager
@@ -51,6 +56,24 @@ class MatchingEngine(PositionIndex):
         if not self._alive.all():
             p[:, ~self._alive] = 0.0
         return p
+
+    def _candidates(self, q, pool: int):
+        """Per seeker row of q: the pool best position rows by the sparse part, and their scores.
+
+        Row by row the same as one product over all of q (each row's sums and partition depend
+        on that row only), only BLOCK rows at a time.
+        """
+        n_rows = len(self._alive)
+        if pool >= n_rows:
+            prior = self._prior_block(q)
+            return np.broadcast_to(np.arange(n_rows), prior.shape), prior
+        cand, cand_prior = [], []
+        for start in range(0, q.shape[0], BLOCK):
+            prior = self._prior_block(q[start : start + BLOCK])
+            best = np.argpartition(-prior, pool - 1, axis=1)[:, :pool]
+            cand.append(best)
+            cand_prior.append(np.take_along_axis(prior, best, axis=1))
+        return np.vstack(cand), np.vstack(cand_prior)
 
     def _exact(self, enc: SeekerBlock, srows: np.ndarray, prows: np.ndarray, prior: np.ndarray):
         """Exact raw scores and their parts for seeker rows x position rows (same shapes)."""
@@ -138,13 +161,8 @@ class MatchingEngine(PositionIndex):
             pool = min(n_rows, max(int(self.weights.candidates), k))
             for start in range(0, len(seekers), CHUNK):
                 enc = SeekerBlock(self, seekers[start : start + CHUNK])
-                prior = self._prior_block(enc.q)
-                if pool < n_rows:
-                    cand = np.argpartition(-prior, pool - 1, axis=1)[:, :pool]
-                else:
-                    cand = np.broadcast_to(np.arange(n_rows), prior.shape)
-                cand_prior = np.take_along_axis(prior, cand, axis=1)
-                srows = np.arange(prior.shape[0])[:, None]
+                cand, cand_prior = self._candidates(enc.q, pool)
+                srows = np.arange(cand.shape[0])[:, None]
                 raw, text = self._exact(enc, srows, cand, cand_prior)
                 scores = np.round(raw / self.weights.total, 4)
                 valid = (cand_prior > 1e-7) & enc.has_any[:, None]
