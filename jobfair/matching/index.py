@@ -415,32 +415,26 @@ class SeekerBlock:
         self.occ = np.zeros((n, len(tax.occ) + 1), dtype=np.float32)
         self.minor = np.zeros((n, len(tax.minor) + 1), dtype=np.float32)
         self.middle = np.zeros((n, len(tax.middle) + 1), dtype=np.float32)
-        self.inferred = np.zeros(n, dtype=bool)  # the seeker's occupations were inferred
         self.district = np.zeros((n, DISTRICT_SLOTS + 1), dtype=bool)
-        self.groups = np.zeros(n, dtype=np.int64)
-        self.forms = np.zeros(n, dtype=np.int64)
-        self.salary = np.zeros(n, dtype=np.int64)
-        self.edu = np.zeros(n, dtype=np.int64)
-        self.has_any = np.zeros(n, dtype=bool)
+        inferred, has_any, groups, forms, salary, edu = [], [], [], [], [], []
         dist_r, dist_c = [], []
         code_r: list[int] = []
         code_ids: list[tuple[int, int, int]] = []
         code_conf: list[float] = []
-        salary = self.salary
-        edu = self.edu
-        forms = self.forms
-        groups = self.groups
+        ids_of = tax.ids
         for r, s in enumerate(seekers):
-            wished = [(tax.ids(c), 1.0) for c in s.desired_occupations or ()]
+            wished = [(ids_of(c), 1.0) for c in s.desired_occupations or ()]
             wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
+            guessed = False
             if not wished:
                 wished = [
-                    (tax.ids(c), float(p))
+                    (ids_of(c), float(p))
                     for c, p in s.inferred_occupations or ()
                     if 0.0 < float(p) <= 1.0
                 ]
                 wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
-                self.inferred[r] = bool(wished)
+                guessed = bool(wished)
+            inferred.append(guessed)
             for ids, conf in wished:
                 code_r.append(r)
                 code_ids.append(ids)
@@ -453,14 +447,20 @@ class SeekerBlock:
             g = 0
             for code in s.groups or ():
                 g |= GROUP_BITS.get(code, 0)
-            groups[r] = g
+            groups.append(g)
             f = 0
             for code in s.work_forms or ():
                 f |= WORK_FORM_BITS.get(code, 0)
-            forms[r] = f
-            salary[r] = max(0, int(s.salary_min or 0))
-            edu[r] = EDUCATION_RANK.get(s.education or "none", 0)
-            self.has_any[r] = bool(words[r] or wished)
+            forms.append(f)
+            salary.append(max(0, int(s.salary_min or 0)))
+            edu.append(EDUCATION_RANK.get(s.education or "none", 0))
+            has_any.append(bool(words[r] or wished))
+        self.inferred = np.array(inferred, dtype=bool)  # the seeker's occupations were inferred
+        self.groups = np.array(groups, dtype=np.int64)
+        self.forms = np.array(forms, dtype=np.int64)
+        self.salary = np.array(salary, dtype=np.int64)
+        self.edu = np.array(edu, dtype=np.int64)
+        self.has_any = np.array(has_any, dtype=bool)
         self.district[dist_r, dist_c] = True
         # The query's occupation and minor-group columns carry exactly the tables' values.
         parts: list[tuple] = [(np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)]
