@@ -201,7 +201,7 @@ def floor_matrices(engine: MatchingEngine, q):
     return q[:, : engine._n_text].tocsr(), engine._XT_base[: engine._n_text].tocsr()
 
 
-FLOOR_BLOCKS = (16, 32, 64, 128, 256)  # block sizes the floor tries; it keeps its fastest
+FLOOR_BLOCKS = (2, 4, 8, 16, 32, 64, 128, 256)  # block sizes the floor tries; it keeps its fastest
 
 
 def bare_topk_encoded(q_text, xt_text, k: int = 20, block: int = CHUNK) -> list[np.ndarray]:
