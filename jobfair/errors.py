@@ -1,6 +1,6 @@
 """One domain error type, and how every entry point turns errors into clear messages."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -66,6 +66,14 @@ def wants_json() -> bool:
 # The database could not be reached (a restart, a failover): nothing was saved, say so.
 DB_UNAVAILABLE = "数据库暂时连不上，刚才的操作没有保存，请稍后再试。"
 DB_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError)
+
+
+def flash_error(err: DomainError) -> None:
+    """On a page: a broken rule is flashed for the person to put right; a missing or forbidden
+    object is raised as it is (the plain 404 / 403 page), never explained."""
+    if err.status in (403, 404):
+        raise err
+    flash(err.message, "error")
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

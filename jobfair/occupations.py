@@ -39,6 +39,17 @@ def major_names() -> dict[str, str]:
     return _majors
 
 
+def occupation_names(codes) -> dict[str, str]:
+    """Names of the given occupation codes (codes not in the classification are left out)."""
+    codes = list(set(codes))
+    if not codes:
+        return {}
+    rows = db.session.execute(
+        db.select(Occupation.code, Occupation.name).where(Occupation.code.in_(codes))
+    )
+    return {code: name for code, name in rows}
+
+
 def as_dict(occ: Occupation) -> dict:
     """An occupation for the API: the bare name, and its marks as a separate field."""
     return {

@@ -12,6 +12,7 @@ a fresh one. Tests using the database are marked `db`; the PostgreSQL pass runs 
 """
 
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -288,6 +289,41 @@ def sign_in(client, user):
     return client
 
 
+def tabs(app, user, n: int) -> list:
+    """n test clients sharing one signed-in session, like the tabs of one browser."""
+    cookie = sign_in(app.test_client(), user).get_cookie("session").value
+    out = []
+    for _ in range(n):
+        c = app.test_client()
+        c.set_cookie("session", cookie)
+        out.append(c)
+    return out
+
+
+def run_together(clients, fn, first: str | None = None) -> list:
+    """fn(client) in one thread per client, all released at once by a barrier. Each client
+    reads the page `first` beforehand (a browser has the page open). Results in client order;
+    an exception stands in its place, for the caller's assertion to report."""
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def worker(i, c):
+        if first:
+            c.get(first)
+        barrier.wait()
+        try:
+            results[i] = fn(c)
+        except Exception as err:  # noqa: BLE001 - returned, never swallowed
+            results[i] = err
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
 @pytest.fixture
 def signed_in(app):
     """signed_in(user) -> a new test client signed in as user."""
@@ -401,6 +437,21 @@ def make_position(app, make_employer):
         return pos
 
     return make
+
+
+@pytest.fixture
+def search(app):
+    """search(**query) -> SearchResult: the position search as the list page runs it."""
+    from jobfair.positions.search import parse_filters, search_positions
+
+    def run(**args):
+        with app.app_context():
+            filters = parse_filters({k: str(v) for k, v in args.items()})
+            result = search_positions(filters, filters["page"], filters["page_size"])
+            db.session.remove()
+        return result
+
+    return run
 
 
 # --- seekers, case workers, hires, fairs ---------------------------------------------------------
@@ -723,6 +774,17 @@ def sock(app):
     for client, namespace in made:
         if client.is_connected(namespace):
             client.disconnect(namespace)
+
+
+def ack(client, ns, event, **data):
+    """Emit a Socket.IO event and return the server's acknowledgement."""
+    return client.emit(event, data, namespace=ns, callback=True)
+
+
+def error_code(result):
+    """The error code of a refused acknowledgement (fails if it was not refused)."""
+    assert result["ok"] is False, result
+    return result["error"]["code"]
 
 
 def events(client, namespace, name=None):

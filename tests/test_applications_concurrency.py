@@ -1,9 +1,7 @@
 """Twenty simultaneous applications of one seeker to one position: exactly one row, 19 clean 409s."""
 
-import threading
-
 import pytest
-from conftest import sign_in
+from conftest import run_together, sign_in, tabs
 
 from jobfair.extensions import db
 from jobfair.models import Application, ApplicationEvent
@@ -16,39 +14,6 @@ def seeker(make_seeker):
     return make_seeker("并发求职者")
 
 
-def clients_for(app, user):
-    """N clients sharing one signed-in session, like the tabs of one browser."""
-    first = app.test_client()
-    sign_in(first, user)
-    cookie = first.get_cookie("session").value
-    out = []
-    for _ in range(N):
-        c = app.test_client()
-        c.set_cookie("session", cookie)
-        out.append(c)
-    return out
-
-
-def run_together(clients, fn):
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
-
-    def worker(i, c):
-        c.get("/me")  # a read first, like a browser that has the page open
-        barrier.wait()
-        try:
-            results[i] = fn(c)
-        except Exception as err:  # noqa: BLE001 - reported below, never swallowed
-            results[i] = err
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def rows(app):
     with app.app_context():
         return (
@@ -59,13 +24,13 @@ def rows(app):
 
 def test_twenty_simultaneous_api_applications(app, seeker, make_position):
     pos = make_position()
-    clients = clients_for(app, seeker)
+    clients = tabs(app, seeker, N)
 
     def apply(c):
         resp = c.post(f"/api/v1/positions/{pos.id}/applications", json={"note": "并发"})
         return resp.status_code, resp.get_json()
 
-    results = run_together(clients, apply)
+    results = run_together(clients, apply, first="/me")
     assert not [r for r in results if isinstance(r, Exception)], results
     codes = sorted(code for code, _ in results)
     assert codes == [201] + [409] * (N - 1), codes
@@ -78,14 +43,14 @@ def test_twenty_simultaneous_api_applications(app, seeker, make_position):
 
 def test_twenty_simultaneous_form_applications(app, seeker, make_position):
     pos = make_position()
-    clients = clients_for(app, seeker)
+    clients = tabs(app, seeker, N)
 
     def apply(c):
         resp = c.post(f"/positions/{pos.id}/apply", data={"note": "并发"})
         flashed = c.get("/me/applications").get_data(as_text=True)
         return resp.status_code, ("已投递" in flashed, "投递成功" in flashed)
 
-    results = run_together(clients, apply)
+    results = run_together(clients, apply, first="/me")
     assert not [r for r in results if isinstance(r, Exception)], results
     assert [code for code, _ in results] == [302] * N
     assert sum(1 for _, (dup, ok) in results if ok and not dup) == 1
@@ -99,7 +64,9 @@ def test_employer_opening_at_once_marks_viewed_once(app, seeker, make_employer, 
     s = app.test_client()
     sign_in(s, seeker)
     app_id = s.post(f"/api/v1/positions/{pos.id}/applications").get_json()["id"]
-    clients = clients_for(app, emp.user)[:8]
-    results = run_together(clients, lambda c: c.get(f"/employer/applications/{app_id}").status_code)
+    clients = tabs(app, emp.user, 8)
+    results = run_together(
+        clients, lambda c: c.get(f"/employer/applications/{app_id}").status_code, first="/me"
+    )
     assert results == [200] * 8
     assert rows(app) == (1, 2)  # submitted, then exactly one 已查看

@@ -91,6 +91,11 @@ def test_targets_csv_is_the_summary_with_a_bom(
     assert rows[0][:5] == ["年度", "区", "目标类别", "目标人数", "已完成"]
     assert rows[1][:6] == [str(this_year()), "江宁区", "就业困难人员再就业", "4", "1", "25"]
     assert client.get("/casework/targets/export?format=pdf").status_code == 400
+    # A year out of range is read as this year, on the page and in the API alike.
+    for url in ("/casework/targets/export", "/api/v1/casework/targets/export"):
+        odd = client.get(f"{url}?format=csv&year=1999")
+        name = f'attachment; filename="targets-{this_year()}.csv"'
+        assert odd.headers["Content-Disposition"] == name and odd.data == resp.data
 
 
 def test_case_file_export_needs_a_reason_is_audited_and_scoped(

@@ -1,7 +1,7 @@
 """Fairs, seekers: register with capacity and eligibility rules, no duplicates, unregister,
 "我的招聘会" — through pages and the API."""
 
-from conftest import sign_in
+from conftest import run_together, sign_in
 
 from jobfair.extensions import db
 from jobfair.models import FairRegistration, User
@@ -128,31 +128,14 @@ def test_only_seekers_register(app, make_fair, make_employer, make_user):
 
 def test_simultaneous_registrations_never_exceed_capacity(app, make_fair, make_user):
     """Twelve seekers press 报名 at once for five seats: five rows, seven clean 409s."""
-    import threading
-
     fair_id = make_fair(capacity=5)
-    clients = []
-    for _ in range(12):
-        c = app.test_client()
-        sign_in(c, make_user())
-        clients.append(c)
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
+    clients = [sign_in(app.test_client(), make_user()) for _ in range(12)]
 
-    def worker(i, c):
-        c.get(f"/api/v1/fairs/{fair_id}")
-        barrier.wait()
-        try:
-            resp = c.post(f"/api/v1/fairs/{fair_id}/registration")
-            results[i] = (resp.status_code, (resp.get_json().get("error") or {}).get("code"))
-        except Exception as err:  # noqa: BLE001 - reported by the assertion below
-            results[i] = err
+    def register(c):
+        resp = c.post(f"/api/v1/fairs/{fair_id}/registration")
+        return resp.status_code, (resp.get_json().get("error") or {}).get("code")
 
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together(clients, register, first=f"/api/v1/fairs/{fair_id}")
     assert sorted(results, key=str) == sorted(
         [(201, None)] * 5 + [(409, "fair_full")] * 7, key=str
     ), results

@@ -1,11 +1,10 @@
 """零工: pay with its unit, 日结 filter, shifts filled to exactly their headcount under 20
 simultaneous sign-ups, the employer's confirmation and the 灵活就业 rule."""
 
-import threading
 from datetime import time, timedelta
 
 import pytest
-from conftest import bj_today, sign_in
+from conftest import bj_today, run_together, sign_in, tabs
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -146,23 +145,12 @@ def test_shift_fills_to_exactly_its_headcount_under_20_simultaneous_signups(app,
     shift_id = _shift(app, daily, headcount=5)
     seekers = [make_user(name=f"工人{i}") for i in range(N)]
     clients = _clients(app, seekers)
-    barrier = threading.Barrier(N)
-    results: list = [None] * N
 
-    def worker(i, c):
-        c.get("/gigs")
-        barrier.wait()
-        try:
-            resp = c.post(f"/api/v1/gigs/shifts/{shift_id}/signups")
-            results[i] = (resp.status_code, resp.get_json())
-        except Exception as err:  # noqa: BLE001 - reported below
-            results[i] = err
+    def sign_up(c):
+        resp = c.post(f"/api/v1/gigs/shifts/{shift_id}/signups")
+        return resp.status_code, resp.get_json()
 
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together(clients, sign_up, first="/gigs")
     assert not [r for r in results if isinstance(r, Exception)], results
     codes = sorted(code for code, _ in results)
     assert codes == [201] * 5 + [409] * 15, codes
@@ -184,26 +172,10 @@ def test_same_seeker_twenty_tabs_takes_one_place(app, daily, make_user):
 
     shift_id = _shift(app, daily, headcount=3)
     seeker = make_user()
-    first = app.test_client()
-    sign_in(first, seeker)
-    cookie = first.get_cookie("session").value
-    clients = []
-    for _ in range(N):
-        c = app.test_client()
-        c.set_cookie("session", cookie)
-        clients.append(c)
-    barrier = threading.Barrier(N)
-    codes: list = [None] * N
-
-    def worker(i, c):
-        barrier.wait()
-        codes[i] = c.post(f"/api/v1/gigs/shifts/{shift_id}/signups").status_code
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    codes = run_together(
+        tabs(app, seeker, N),
+        lambda c: c.post(f"/api/v1/gigs/shifts/{shift_id}/signups").status_code,
+    )
     assert codes.count(201) == 1 and set(codes) <= {201, 200, 409}, codes
     with app.app_context():
         assert db.session.get(Shift, shift_id).taken == 1

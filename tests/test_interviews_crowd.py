@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import WELDER_PROFILE, World, events, sign_in
+from conftest import WELDER_PROFILE, World, ack, events, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -22,10 +22,6 @@ def _client(app, user):
     c = app.test_client()
     sign_in(c, user)
     return c
-
-
-def ack(client, ns, event, **data):
-    return client.emit(event, data, namespace=ns, callback=True)
 
 
 def _set_booth(app, booth_id, **values):

@@ -406,3 +406,21 @@ def test_platform_video_interview_joins_only_its_two_parties_in_its_window(
     )
     early = join(seeker)
     assert early["ok"] is False and early["error"]["code"] == "interview_not_open"
+
+
+def test_the_employers_change_and_cancel_forms_go_back_to_the_application(app, applied):
+    employer, _position, seeker, app_id = applied
+    emp = _client(app, employer.user)
+    iv = emp.post("/api/v1/interviews", json={"application_id": app_id, **_plan()}).get_json()
+    detail = f"/employer/applications/{app_id}"
+    changed = emp.post(f"/employer/interviews/{iv['id']}/change", data=_plan(minutes="60"))
+    assert changed.status_code == 302 and changed.headers["Location"] == detail
+    assert "新的面试安排已发给求职者" in emp.get(detail).get_data(as_text=True)
+    done = emp.post(f"/employer/interviews/{iv['id']}/cancel", data={"reason": "岗位已招满"})
+    assert done.status_code == 302 and done.headers["Location"] == detail
+    assert "面试已取消" in emp.get(detail).get_data(as_text=True)
+    # A broken rule is said on the interview list; nothing changes.
+    again = emp.post(f"/employer/interviews/{iv['id']}/change", data=_plan())
+    assert again.status_code == 302 and again.headers["Location"] == "/employer/interviews"
+    assert "该面试安排已结束" in emp.get("/employer/interviews").get_data(as_text=True)
+    assert emp.get(f"/api/v1/interviews/{iv['id']}").get_json()["status"] == "cancelled"

@@ -130,6 +130,10 @@ def test_export_runs_as_a_job_with_progress_and_a_download(
     with client.get(status["download_url"]) as file:
         assert file.status_code == 200 and file.mimetype == "text/csv"
         assert "招聘会" in file.data.decode("utf-8-sig")
+        # Saved under the same names as the direct export: Chinese, with an ASCII fallback.
+        disposition = file.headers["Content-Disposition"]
+        assert f"filename=fair-{fair_id}-results.csv" in disposition
+        assert "filename*=UTF-8''%E6%8B%9B%E8%81%98%E4%BC%9A" in disposition  # 招聘会…
     # Someone else cannot look at it.
     other = sign_in(app.test_client(), make_user(role="seeker"))
     assert other.get(f"/api/v1/jobs/{run_id}").status_code == 404

@@ -2,7 +2,7 @@
 applications from the room — per session and per fair, on the console and in the report."""
 
 import pytest
-from conftest import World, sign_in
+from conftest import World, ack, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -14,10 +14,6 @@ S, B, LOBBY = "/session", "/booth", "/lobby"
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "LIVE_COUNTS_DELAY": 0}
-
-
-def ack(client, ns, event, **data):
-    return client.emit(event, data, namespace=ns, callback=True)
 
 
 def http(app, user):

@@ -2,7 +2,7 @@
 (announcements included) when it opens or reconnects, and the notification badge is recounted."""
 
 import pytest
-from conftest import World, sign_in
+from conftest import World, ack, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -13,10 +13,6 @@ S, B, LOBBY, C = "/session", "/booth", "/lobby", "/console"
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "LIVE_COUNTS_DELAY": 0}
-
-
-def ack(client, ns, event, **data):
-    return client.emit(event, data, namespace=ns, callback=True)
 
 
 def announce(org, fair_id: int, body: str, cid: str) -> dict:

@@ -1,7 +1,7 @@
 """Socket.IO events of the live layer: rights, persistence, backfill, idempotency, limits."""
 
 import pytest
-from conftest import World, events, sign_in
+from conftest import World, ack, error_code, events, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -12,15 +12,6 @@ S, B, LOBBY, C = "/session", "/booth", "/lobby", "/console"
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "LIVE_COUNTS_DELAY": 0}
-
-
-def ack(client, ns, event, **data):
-    return client.emit(event, data, namespace=ns, callback=True)
-
-
-def error_code(result):
-    assert result["ok"] is False, result
-    return result["error"]["code"]
 
 
 # --- connecting ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 import pytest
-from conftest import World, events, sign_in
+from conftest import World, ack, error_code, events, sign_in
 
 from jobfair.live import calls
 
@@ -24,15 +24,6 @@ CANDIDATE = {
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "LIVE_COUNTS_DELAY": 0}
-
-
-def ack(client, ns, event, **data):
-    return client.emit(event, data, namespace=ns, callback=True)
-
-
-def error_code(result):
-    assert result["ok"] is False, result
-    return result["error"]["code"]
 
 
 def _chat(world: World, sock) -> int:

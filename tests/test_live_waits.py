@@ -4,7 +4,7 @@ long the booth's recent chats really took (their median), not a constant."""
 from datetime import timedelta
 
 import pytest
-from conftest import World, events, sign_in
+from conftest import World, ack, events, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -15,10 +15,6 @@ B, LOBBY = "/booth", "/lobby"
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "LIVE_COUNTS_DELAY": 0}
-
-
-def ack(client, ns, event, **data):
-    return client.emit(event, data, namespace=ns, callback=True)
 
 
 _made = [0]

@@ -2,11 +2,10 @@
 approve, reject) to payment; one live claim per person, policy and period, also under 20
 simultaneous attempts; every decision audit-logged."""
 
-import threading
 from datetime import date
 
 import pytest
-from conftest import sign_in
+from conftest import run_together, sign_in, tabs
 from sqlalchemy.exc import IntegrityError
 
 from jobfair.database import writing
@@ -314,40 +313,9 @@ def test_the_database_refuses_a_second_live_claim(app):
         db.session.rollback()
 
 
-def clients_for(app, user, n=N):
-    first = sign_in(app.test_client(), user)
-    cookie = first.get_cookie("session").value
-    out = []
-    for _ in range(n):
-        c = app.test_client()
-        c.set_cookie("session", cookie)
-        out.append(c)
-    return out
-
-
-def run_together(clients, fn):
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
-
-    def worker(i, c):
-        c.get("/api/v1/auth/me")
-        barrier.wait()
-        try:
-            results[i] = fn(c)
-        except Exception as err:  # noqa: BLE001 - reported by the assertion below
-            results[i] = err
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_twenty_simultaneous_claims_for_one_person(app, hired):
     employer, _person, hire_id = hired
-    clients = clients_for(app, employer.user)
+    clients = tabs(app, employer.user, N)
 
     def claim(c):
         resp = c.post(
@@ -360,7 +328,7 @@ def test_twenty_simultaneous_claims_for_one_person(app, hired):
         )
         return resp.status_code, resp.get_json()
 
-    results = run_together(clients, claim)
+    results = run_together(clients, claim, first="/api/v1/auth/me")
     assert not [r for r in results if isinstance(r, Exception)], results
     codes = sorted(code for code, _ in results)
     assert codes == [201] + [409] * (N - 1), codes
@@ -387,7 +355,7 @@ def test_twenty_simultaneous_form_claims_by_a_seeker(app, make_priority_seeker):
             )
         )
         db.session.commit()
-    clients = clients_for(app, seeker)
+    clients = tabs(app, seeker, N)
 
     def claim(c):
         resp = c.post(
@@ -396,7 +364,7 @@ def test_twenty_simultaneous_form_claims_by_a_seeker(app, make_priority_seeker):
         )
         return resp.status_code
 
-    results = run_together(clients, claim)
+    results = run_together(clients, claim, first="/api/v1/auth/me")
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(results) == [302] + [409] * (N - 1), results
     with app.app_context():

@@ -8,20 +8,6 @@ from jobfair.positions import cache as result_cache
 
 
 @pytest.fixture
-def search(app):
-    from jobfair.positions.search import parse_filters, search_positions
-
-    def run(**args):
-        with app.app_context():
-            filters = parse_filters({k: str(v) for k, v in args.items()})
-            result = search_positions(filters, filters["page"], filters["page_size"])
-            db.session.remove()
-        return result
-
-    return run
-
-
-@pytest.fixture
 def statements(app):
     """A list that collects the SQL statements the app runs."""
     seen: list[str] = []

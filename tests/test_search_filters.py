@@ -8,20 +8,6 @@ from jobfair.extensions import db
 
 
 @pytest.fixture
-def search(app):
-    from jobfair.positions.search import parse_filters, search_positions
-
-    def run(**args):
-        with app.app_context():
-            filters = parse_filters({k: str(v) for k, v in args.items()})
-            result = search_positions(filters, filters["page"], filters["page_size"])
-            db.session.remove()
-        return result
-
-    return run
-
-
-@pytest.fixture
 def set_published(app):
     """Give positions a chosen publication time (the maker stamps "now")."""
     from jobfair.database import writing

@@ -99,20 +99,6 @@ def catalogue(make_employer, make_position):
     return {key: make_position(employer=employer, **fields).id for key, fields in CATALOGUE.items()}
 
 
-@pytest.fixture
-def search(app):
-    from jobfair.positions.search import parse_filters, search_positions
-
-    def run(**args):
-        with app.app_context():
-            filters = parse_filters({k: str(v) for k, v in args.items()})
-            result = search_positions(filters, filters["page"], filters["page_size"])
-            db.session.remove()
-        return result
-
-    return run
-
-
 def found(result, catalogue) -> set[str]:
     names = {v: k for k, v in catalogue.items()}
     return {names[item.id] for item in result.items}

@@ -4,11 +4,10 @@ report's sums."""
 
 import csv
 import io
-import threading
 from datetime import date, timedelta
 
 import pytest
-from conftest import credit_code, sign_in
+from conftest import credit_code, run_together, tabs
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -96,29 +95,11 @@ def test_above_the_cap_only_the_capped_principal_and_rate_are_subsidised(
 
 
 def test_twenty_simultaneous_loan_applications_make_one(app, person, startup):
-    first = sign_in(app.test_client(), person)
-    cookie = first.get_cookie("session").value
-    clients = []
-    for _ in range(20):
-        c = app.test_client()
-        c.set_cookie("session", cookie)
-        clients.append(c)
-    barrier = threading.Barrier(len(clients))
-    results = [None] * len(clients)
-
-    def worker_thread(i, c):
-        c.get(f"/api/v1/startups/{startup}")
-        barrier.wait()
-        try:
-            results[i] = c.post(f"/api/v1/startups/{startup}/loans", json=LOAN).status_code
-        except Exception as err:  # noqa: BLE001 - reported below
-            results[i] = err
-
-    threads = [threading.Thread(target=worker_thread, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together(
+        tabs(app, person, 20),
+        lambda c: c.post(f"/api/v1/startups/{startup}/loans", json=LOAN).status_code,
+        first=f"/api/v1/startups/{startup}",
+    )
     assert sorted(results, key=str) == sorted([201] + [409] * 19, key=str), results
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(StartupLoan.id))) == 1
@@ -316,6 +297,13 @@ def test_start_up_report_sums(app, make_priority_seeker, signed_in, make_user):
     rows_csv = list(csv.reader(io.StringIO(raw)))
     total = next(r for r in rows_csv if r and r[0] == "合计")
     assert total[1:] == ["3", "2", "2", "2", "5", "3", "2", "250000", "17250"]
+    api_csv = org.get("/api/v1/startups/report?format=csv")
+    assert "startups.csv" in api_csv.headers["Content-Disposition"]
+    assert api_csv.get_data().decode("utf-8-sig") == raw
+    bad = org.get("/api/v1/startups/report?start=2026-02-30")
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"] == {
+        "start": "日期格式不正确"
+    }
 
 
 def test_case_worker_works_the_case_through_the_pages(app, person, worker, startup, signed_in):

@@ -1,11 +1,10 @@
 """技能超市: publishing courses, enrolment with the seats enforced (20 at once), withdrawal,
 结业 with certificate, and the subsidy computed by the policy catalogue."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from conftest import sign_in
+from conftest import run_together, sign_in, tabs
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -57,26 +56,6 @@ def seats_taken(app, course_id):
         return course.enrolled, held
 
 
-def run_together(clients, fn):
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
-
-    def worker(i, c):
-        c.get("/training")  # the page is open in the browser
-        barrier.wait()
-        try:
-            results[i] = fn(c)
-        except Exception as err:  # noqa: BLE001 - reported by the assertions
-            results[i] = err
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_twenty_simultaneous_enrolments_fill_five_seats_exactly(app, make_user, make_course):
     course_id = make_course(seats=5)
     clients = [sign_in(app.test_client(), make_user()) for _ in range(N)]
@@ -85,7 +64,7 @@ def test_twenty_simultaneous_enrolments_fill_five_seats_exactly(app, make_user, 
         resp = c.post(f"/api/v1/training/courses/{course_id}/enrolments", json={})
         return resp.status_code, (resp.get_json().get("error") or {}).get("code")
 
-    results = run_together(clients, enrol)
+    results = run_together(clients, enrol, first="/training")
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(results, key=str) == sorted(
         [(201, None)] * 5 + [(409, "course_full")] * (N - 5), key=str
@@ -99,18 +78,12 @@ def test_twenty_simultaneous_enrolments_fill_five_seats_exactly(app, make_user, 
 
 def test_one_seeker_pressing_enrol_in_twenty_tabs_takes_one_seat(app, make_user, make_course):
     course_id = make_course(seats=30)
-    first = sign_in(app.test_client(), make_user())
-    cookie = first.get_cookie("session").value
-    clients = []
-    for _ in range(N):
-        c = app.test_client()
-        c.set_cookie("session", cookie)
-        clients.append(c)
+    clients = tabs(app, make_user(), N)
 
     def enrol(c):
         return c.post(f"/api/v1/training/courses/{course_id}/enrolments", json={}).status_code
 
-    results = run_together(clients, enrol)
+    results = run_together(clients, enrol, first="/training")
     assert sorted(results) == [201] + [409] * (N - 1), results
     assert seats_taken(app, course_id) == (1, 1)
 

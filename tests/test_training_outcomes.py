@@ -149,6 +149,7 @@ def test_outcome_page_and_files_for_organisers(app, history, make_user):
         api = org.get("/api/v1/training/outcomes").get_json()
         assert seeker.get("/api/v1/training/outcomes").status_code == 403
         bad = org.get("/api/v1/training/outcomes?start=2026-13-01")
+        bad_page = org.get("/training/outcomes?start=2026-13-01&end=2026-06-30")
     assert api["total"]["employed"] == 3
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     total = next(r for r in rows if r and r[0] == "合计")
@@ -159,3 +160,8 @@ def test_outcome_page_and_files_for_organisers(app, history, make_user):
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert ["合计", None, 8, 6, 1, 3, 2, 1, 60.0] in values
     assert bad.status_code == 422 and "YYYY-MM-DD" in bad.get_json()["error"]["message"]
+    # On the page a malformed date is read as open, said so, and the good one kept.
+    text = bad_page.get_data(as_text=True)
+    assert bad_page.status_code == 200 and "已按不限处理" in text
+    assert 'name="start" type="date" value=""' in text
+    assert 'name="end" type="date" value="2026-06-30"' in text

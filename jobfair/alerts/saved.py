@@ -24,7 +24,7 @@ from jobfair.models.common import utcnow
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role
-from jobfair.positions.search import category_name, parse_filters
+from jobfair.positions.search import FORM_KEYS, category_name, parse_filters
 from jobfair.positions.services import get_own_position
 from jobfair.transactions import commit_or_conflict
 
@@ -33,17 +33,6 @@ NAME_MAX = 30
 PROFILE_ALERT_NAME = "按我的求职意向"
 STOP_SALT = "jobfair-alert-stop"
 STOP_MAX_AGE_DAYS = 60
-FILTER_KEYS = (
-    "q",
-    "district",
-    "occupation",
-    "salary",
-    "pay_unit",
-    "daily_pay",
-    "work_form",
-    "channel",
-    "group",
-)
 KINDS_BY_ROLE = {
     Role.SEEKER: (AlertKind.SEARCH, AlertKind.PROFILE),
     Role.EMPLOYER: (AlertKind.TALENT,),
@@ -103,8 +92,8 @@ def recent_digests(user, limit: int = 20) -> list[AlertDigest]:
 
 def clean_filters(data) -> dict:
     """The search filters as the position search validates them, blanks dropped."""
-    values = parse_filters({k: data.get(k) for k in FILTER_KEYS if data.get(k) not in (None, "")})
-    return {k: values[k] for k in FILTER_KEYS if values.get(k) not in (None, "", False)}
+    values = parse_filters({k: data.get(k) for k in FORM_KEYS if data.get(k) not in (None, "")})
+    return {k: values[k] for k in FORM_KEYS if values.get(k) not in (None, "", False)}
 
 
 def describe_filters(filters: dict) -> str:

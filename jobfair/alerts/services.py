@@ -32,11 +32,11 @@ from jobfair.formatting import pay_line as salary
 from jobfair.masking import mask_name
 from jobfair.models.alert import AlertDigest, AlertKind, JobAlert
 from jobfair.models.common import utcnow
-from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import User, UserStatus
 from jobfair.notifications.services import notify
+from jobfair.occupations import occupation_names
 from jobfair.positions.search import china_today, occupation_prefix, query_terms
 from jobfair.recommendations.index import get_engine
 from jobfair.recommendations.services import good_score, percent, position_doc, seeker_doc
@@ -169,17 +169,6 @@ def _seeker_items(alerts: list[JobAlert], now: datetime) -> dict[int, list[dict]
 # --- employers: new discoverable seekers -------------------------------------------------------
 
 
-def _occupation_names(codes) -> dict[str, str]:
-    codes = list(codes)
-    if not codes:
-        return {}
-    return dict(
-        db.session.execute(
-            select(Occupation.code, Occupation.name).where(Occupation.code.in_(codes))
-        ).all()
-    )
-
-
 def _talent_items(alert: JobAlert, sent_before: set[int], now: datetime) -> list[dict]:
     position = db.session.get(Position, alert.position_id)
     if position is None or position.status != PositionStatus.PUBLISHED:
@@ -203,7 +192,7 @@ def _talent_items(alert: JobAlert, sent_before: set[int], now: datetime) -> list
     ranked = get_engine().rank_seekers(position_doc(position), docs, k=len(docs))
     threshold = good_score()
     ranked = [m for m in ranked if m.score >= threshold]
-    names = _occupation_names({c for m in ranked for c in by_user[m.seeker_id].desired_occupations})
+    names = occupation_names({c for m in ranked for c in by_user[m.seeker_id].desired_occupations})
     items = []
     for m in ranked:
         p = by_user[m.seeker_id]

@@ -4,19 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair.alerts import saved
-from jobfair.errors import DomainError
+from jobfair.errors import DomainError, flash_error
 from jobfair.models.alert import ALERT_KIND_LABELS, AlertKind
 from jobfair.models.position import PositionStatus
+from jobfair.positions.search import FORM_KEYS
 from jobfair.positions.services import list_own_positions
 from jobfair.security import login_required, role_required
 
 bp = Blueprint("alerts", __name__)
-
-
-def _flash_error(err: DomainError):
-    if err.status in (403, 404):
-        raise err
-    flash(err.message, "error")
 
 
 @bp.route("/alerts")
@@ -52,8 +47,8 @@ def create():
     try:
         alert = saved.create_search_alert(current_user, request.form)
     except DomainError as err:
-        _flash_error(err)
-        args = {k: request.form.get(k) for k in saved.FILTER_KEYS if request.form.get(k)}
+        flash_error(err)
+        args = {k: request.form.get(k) for k in FORM_KEYS if request.form.get(k)}
         return redirect(url_for("positions.index", **args))
     flash(f"已保存提醒“{alert.name}”：有新岗位时，每天最多一次通知你。", "success")
     return redirect(url_for("alerts.index"))
@@ -65,7 +60,7 @@ def enable_profile():
     try:
         saved.enable_profile_alert(current_user)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash("已开启：有适合你求职意向的新岗位时，每天最多一次通知你。", "success")
     return redirect(url_for("alerts.index"))
@@ -77,7 +72,7 @@ def create_talent():
     try:
         alert = saved.create_talent_alert(current_user, request.form.get("position_id", ""))
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已开启“{alert.name}”：有新的合适求职者时，每天最多一次通知你。", "success")
     return redirect(url_for("alerts.index"))

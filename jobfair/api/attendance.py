@@ -26,6 +26,8 @@ class CheckinCodeOut(Schema):
 
 
 class CheckinIn(Schema):
+    """A seeker's check-in code, at the fair's entrance or at a booth (api.onsite)."""
+
     code = fields.Str(required=True, metadata={"description": "求职者的签到码"})
 
 

@@ -5,7 +5,7 @@ Chinese for other organisers, employers and seekers); opening a case file or exp
 files needs `reason` (查看事由 code, `reason_text` when it is `other`) and is audit-logged.
 """
 
-from flask import Response, request
+from flask import request
 from flask_login import current_user
 
 from jobfair.api.registry import api_blueprint, json_body
@@ -52,14 +52,7 @@ def _reason() -> str:
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else queries.local_today().year
-
-
-def _file(body: bytes, name: str, mimetype: str) -> Response:
-    resp = Response(body, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
+    return queries.year_or_this(request.args.get("year", type=int))
 
 
 # --- targets -------------------------------------------------------------------------------
@@ -130,7 +123,9 @@ def target_progress(target_id: int):
 @export_limit
 def export_targets():
     """导出目标进度（CSV：汇总；Excel：汇总 + 计入人员，按权限脱敏）"""
-    return _file(*exports.export_targets(current_user, _year(), request.args.get("format", "xlsx")))
+    return exports.attachment(
+        *exports.export_targets(current_user, _year(), request.args.get("format", "xlsx"))
+    )
 
 
 # --- placements ----------------------------------------------------------------------------
@@ -185,7 +180,7 @@ def export_cases():
     """导出帮扶档案（须填写事由，记入查阅记录）"""
     access.require_case_worker(current_user)
     reason = _reason()
-    return _file(
+    return exports.attachment(
         *exports.export_cases(
             current_user,
             reason,

@@ -5,6 +5,7 @@ from flask import current_app
 from flask_login import current_user
 from marshmallow import Schema, fields
 
+from jobfair.api.attendance import CheckinIn, CheckinSchema
 from jobfair.api.registry import api_blueprint, json_body
 from jobfair.channels.services import public_url
 from jobfair.extensions import limiter
@@ -13,14 +14,6 @@ from jobfair.security import role_required
 from jobfair.validation import BaseSchema, Text, load
 
 bp = api_blueprint("api_onsite", "/onsite", "现场招聘会：展位签到、现场服务台登记与取号、领取账号")
-
-
-class CodeIn(Schema):
-    code = fields.Str(required=True, metadata={"description": "求职者的签到码"})
-
-
-class CodeSchema(BaseSchema):
-    code = Text(required=True, max_len=40)
 
 
 class BoothCheckinOut(Schema):
@@ -103,14 +96,14 @@ class ClaimOut(Schema):
 
 
 @bp.route("/booths/<int:booth_id>/checkins", methods=["POST"])
-@bp.doc(requestBody={"content": {"application/json": {"schema": CodeIn}}})
+@bp.doc(requestBody={"content": {"application/json": {"schema": CheckinIn}}})
 @bp.response(200, BoothCheckinOut)
 @bp.alt_response(422, description="签到码不正确（bad_code）")
 @role_required("organiser", "employer")
 def booth_check_in(booth_id: int):
     """展位签到：本展位工作人员或组织方扫求职者的签到码（同时记录到场）"""
     services.staff_booth(current_user, booth_id)
-    values = load(CodeSchema(), json_body())
+    values = load(CheckinSchema(), json_body())
     return services.booth_check_in(current_user, booth_id, values["code"])
 
 

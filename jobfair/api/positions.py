@@ -20,18 +20,13 @@ from jobfair.positions.search import (
 bp = api_blueprint("api_positions", "/positions", "岗位浏览与搜索（公开）")
 
 
-class PositionSummaryOut(Schema):
-    id = fields.Int()
-    title = fields.Str()
-    employer_id = fields.Int()
-    employer_name = fields.Str()
-    occupation_code = fields.Str()
+class _OccupationAndPay(Schema):
+    """Fields the list and the detail describe alike: the occupation and how pay is given."""
+
     occupation_name = fields.Str(metadata={"description": "职业名称（不含分类标识字母）"})
     occupation_marks = fields.List(
         fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
     )
-    salary_min = fields.Int(metadata={"description": "最低报酬（元，每 pay_unit）"})
-    salary_max = fields.Int(metadata={"description": "最高报酬（元，每 pay_unit）"})
     pay_unit = fields.Str(
         metadata={
             "enum": ["hour", "day", "piece", "month"],
@@ -40,6 +35,16 @@ class PositionSummaryOut(Schema):
     )
     daily_pay = fields.Bool(metadata={"description": "日结：每天下班结清工钱"})
     salary_text = fields.Str(metadata={"description": "带单位的报酬，如“25–35 元/小时 · 日结”"})
+
+
+class PositionSummaryOut(_OccupationAndPay):
+    id = fields.Int()
+    title = fields.Str()
+    employer_id = fields.Int()
+    employer_name = fields.Str()
+    occupation_code = fields.Str()
+    salary_min = fields.Int(metadata={"description": "最低报酬（元，每 pay_unit）"})
+    salary_max = fields.Int(metadata={"description": "最高报酬（元，每 pay_unit）"})
     headcount = fields.Int()
     district = fields.Str()
     education = fields.Str()
@@ -58,29 +63,17 @@ class PositionPageOut(Schema):
     page_size = fields.Int()
 
 
-class PositionDetailOut(Schema):
+class PositionDetailOut(_OccupationAndPay):
     id = fields.Int()
     title = fields.Str()
     status = fields.Str(metadata={"enum": ["draft", "held", "published", "closed"]})
     employer_id = fields.Int()
     employer_name = fields.Str()
     occupation_code = fields.Str()
-    occupation_name = fields.Str(metadata={"description": "职业名称（不含分类标识字母）"})
-    occupation_marks = fields.List(
-        fields.Str(), metadata={"description": "职业标识：green 绿色职业 / digital 数字职业"}
-    )
     description = fields.Str()
     requirements = fields.Str()
     salary_min = fields.Int()
     salary_max = fields.Int()
-    pay_unit = fields.Str(
-        metadata={
-            "enum": ["hour", "day", "piece", "month"],
-            "description": "计薪方式：每小时、每天、每件、每月",
-        }
-    )
-    daily_pay = fields.Bool(metadata={"description": "日结：每天下班结清工钱"})
-    salary_text = fields.Str(metadata={"description": "带单位的报酬，如“25–35 元/小时 · 日结”"})
     headcount = fields.Int()
     district = fields.Str()
     address = fields.Str()

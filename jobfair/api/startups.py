@@ -5,15 +5,12 @@ A seeker opens and reads their own case and applies for a loan; case workers of 
 district (supervisors: all) work it. Mentors are managed by organisers.
 """
 
-from datetime import date
-
 from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from jobfair.api.registry import api_blueprint, json_body
-from jobfair.errors import DomainError, NotFound
-from jobfair.reports.downloads import download
+from jobfair.api.registry import PERIOD_REPORT_PARAMS, api_blueprint, json_body, period_report
+from jobfair.errors import NotFound
 from jobfair.security import role_required
 from jobfair.startups import amounts, cases, loans, mentors, reports
 from jobfair.startups.serializers import startup_dict
@@ -253,35 +250,9 @@ def update_mentor(mentor_id: int):
 # --- report ----------------------------------------------------------------------------------
 
 
-def _day(key: str) -> date | None:
-    raw = request.args.get(key) or ""
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(
-            "日期格式应为 YYYY-MM-DD。", code="validation_error", fields={key: "日期格式不正确"}
-        ) from None
-
-
 @bp.route("/report", methods=["GET"])
-@bp.doc(
-    parameters=[
-        {"name": "start", "in": "query", "schema": {"type": "string", "format": "date"}},
-        {"name": "end", "in": "query", "schema": {"type": "string", "format": "date"}},
-        {
-            "name": "format",
-            "in": "query",
-            "schema": {"type": "string", "enum": ["json", "csv", "xlsx"], "default": "json"},
-        },
-    ]
-)
+@bp.doc(parameters=PERIOD_REPORT_PARAMS)
 @organiser_only
 def report():
     """创业扶持统计：按区、按月份（建档、返乡入乡、导师、登记、带动就业、贷款与贴息）"""
-    data = reports.report(_day("start"), _day("end"))
-    fmt = request.args.get("format", "json")
-    if fmt in ("csv", "xlsx"):
-        return download(reports.tables(data), "创业扶持", fmt, ascii_stem="startups")
-    return data
+    return period_report(reports.report, reports.tables, "创业扶持", ascii_stem="startups")

@@ -230,4 +230,4 @@ def pay(application_id: int):
 @role_required("organiser")
 def report(year: int | None = None, policy: str = "", district: str = ""):
     """政策补贴统计（组织方）：按政策、区、月的申请数、人数、单位数、核定和已拨付金额"""
-    return policy_reports.report(policy_reports.parse_year(year), policy[:40], district[:50])
+    return policy_reports.report(**policy_reports.report_filters(year, policy, district))

@@ -6,16 +6,13 @@ enrol and withdraw themselves. Referrals from a case file and a case file's skil
 only to case workers of the file's district (403 in Chinese otherwise).
 """
 
-from datetime import date
-
 from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from jobfair.api.registry import api_blueprint, json_body
+from jobfair.api.registry import PERIOD_REPORT_PARAMS, api_blueprint, json_body, period_report
 from jobfair.casework.cases import case_for_update, profile_of
 from jobfair.errors import DomainError
-from jobfair.reports.downloads import download
 from jobfair.security import login_required, role_required
 from jobfair.seekers.services import get_profile
 from jobfair.training import courses, enrolments, gaps, outcomes, referrals, subsidy
@@ -340,35 +337,11 @@ def refer(case_id: int):
 # --- outcomes ---------------------------------------------------------------------------------
 
 
-def _day(key: str) -> date | None:
-    raw = request.args.get(key) or ""
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(
-            "日期格式应为 YYYY-MM-DD。", code="validation_error", fields={key: "日期格式不正确"}
-        ) from None
-
-
 @bp.route("/outcomes", methods=["GET"])
-@bp.doc(
-    parameters=[
-        {"name": "start", "in": "query", "schema": {"type": "string", "format": "date"}},
-        {"name": "end", "in": "query", "schema": {"type": "string", "format": "date"}},
-        {
-            "name": "format",
-            "in": "query",
-            "schema": {"type": "string", "enum": ["json", "csv", "xlsx"], "default": "json"},
-        },
-    ]
-)
+@bp.doc(parameters=PERIOD_REPORT_PARAMS)
 @organiser_only
 def outcome_report():
     """培训成效：按课程、按结业月份的结业人数与结业后6个月内就业人数（汇总，无个人信息）"""
-    data = outcomes.report(_day("start"), _day("end"))
-    fmt = request.args.get("format", "json")
-    if fmt in ("csv", "xlsx"):
-        return download(outcomes.tables(data), "培训成效", fmt, ascii_stem="training-outcomes")
-    return data
+    return period_report(
+        outcomes.report, outcomes.tables, "培训成效", ascii_stem="training-outcomes"
+    )

@@ -8,6 +8,7 @@ Every export is written to the audit log with who, when and why.
 import csv
 import io
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -230,3 +231,10 @@ def export_cases(actor, reason: str, fmt: str, *, status=None, group=None, distr
     if fmt == "csv":
         return _csv(CASE_HEADER, rows), name, FORMATS[fmt][0]
     return _xlsx([("帮扶档案", CASE_HEADER, rows)]), name, FORMATS[fmt][0]
+
+
+def attachment(body: bytes, name: str, mimetype: str) -> Response:
+    """An export as the file it is saved as (names are ASCII: targets-2026.xlsx …)."""
+    resp = Response(body, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp

@@ -15,6 +15,11 @@ def local_today() -> date:
     return datetime.now(UTC).astimezone(LOCAL_TZ).date()
 
 
+def year_or_this(year: int | None) -> int:
+    """The target year asked for (2000–2100), else this year."""
+    return year if year and 2000 <= year <= 2100 else local_today().year
+
+
 def local_date(value: datetime | None) -> date | None:
     """A stored naive-UTC timestamp as a Beijing calendar date."""
     if value is None:

@@ -239,9 +239,7 @@ def figures():
     kind = request.args.get("kind") or TargetKind.NEW_EMPLOYMENT
     if kind not in set(TargetKind):
         kind = TargetKind.NEW_EMPLOYMENT
-    year = request.args.get("year", type=int) or queries.local_today().year
-    if not 2000 <= year <= 2100:
-        year = queries.local_today().year
+    year = queries.year_or_this(request.args.get("year", type=int))
     return render_template(
         "casework/figures.html",
         data=outcomes.figures(year, kind, CITY),

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from jobfair import reference
@@ -67,16 +67,7 @@ def _form_error(err: DomainError):
 
 
 def _year_arg() -> int:
-    year = request.args.get("year", type=int)
-    if year is None or not 2000 <= year <= 2100:
-        return queries.local_today().year
-    return year
-
-
-def _download(body: bytes, name: str, mimetype: str) -> Response:
-    resp = Response(body, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
+    return queries.year_or_this(request.args.get("year", type=int))
 
 
 def _session_reason() -> str | None:
@@ -231,7 +222,7 @@ def edit_target(target_id: int):
 def export_targets():
     fmt = request.args.get("format", "xlsx")
     body, name, mimetype = exports.export_targets(current_user, _year_arg(), fmt)
-    return _download(body, name, mimetype)
+    return exports.attachment(body, name, mimetype)
 
 
 # --- case files ----------------------------------------------------------------------------
@@ -301,7 +292,7 @@ def export_cases():
         group=request.args.get("group") or None,
         district=request.args.get("district") or None,
     )
-    return _download(body, name, mimetype)
+    return exports.attachment(body, name, mimetype)
 
 
 def _render_case(case_id: int, reason: str, errors=None, status=200):

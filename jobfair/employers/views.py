@@ -212,6 +212,14 @@ def _flash_status_change(was: str, position) -> None:
         flash("岗位已保存。", "success")
 
 
+def _refused(err: DomainError, position_id: int):
+    """A refused publish / close: said on the position's page, at the error's status."""
+    if err.status == 404:
+        raise err
+    flash(err.message, "error")
+    return _render_detail(position_services.get_own_position(current_user, position_id), err.status)
+
+
 @bp.route("/employer/positions/<int:position_id>/publish", methods=["POST"])
 @role_required("employer")
 def publish_position(position_id: int):
@@ -220,12 +228,7 @@ def publish_position(position_id: int):
     try:
         position = position_services.publish_position(current_user, position_id)
     except DomainError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-        return _render_detail(
-            position_services.get_own_position(current_user, position_id), err.status
-        )
+        return _refused(err, position_id)
     _flash_status_change(was, position)
     return redirect(url_for("employers.position_detail", position_id=position.id))
 
@@ -237,11 +240,6 @@ def close_position(position_id: int):
     try:
         position = position_services.close_position(current_user, position_id)
     except DomainError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-        return _render_detail(
-            position_services.get_own_position(current_user, position_id), err.status
-        )
+        return _refused(err, position_id)
     flash("岗位已关闭，求职者将不再看到它。", "success")
     return redirect(url_for("employers.position_detail", position_id=position.id))

@@ -203,32 +203,36 @@ def create(application_id: int):
     return _back(url_for("applications.employer_detail", application_id=application_id))
 
 
-@bp.post("/employer/interviews/<int:interview_id>/change")
-@role_required("employer")
-def change(interview_id: int):
+def _employer_acts(action, done: str):
+    """After an employer changes an interview: back to its application, or to the list."""
     try:
-        iv = interviews.propose_new_time(
-            current_user, interview_id, request.form.to_dict(), form=True
-        )
-        flash("新的面试安排已发给求职者，请等待确认。", "success")
+        iv = action()
+        flash(done, "success")
         default = url_for("applications.employer_detail", application_id=iv.application_id)
     except DomainError as err:
         _fail(err)
         default = url_for("interviews.employer_list")
     return _back(default)
+
+
+@bp.post("/employer/interviews/<int:interview_id>/change")
+@role_required("employer")
+def change(interview_id: int):
+    return _employer_acts(
+        lambda: interviews.propose_new_time(
+            current_user, interview_id, request.form.to_dict(), form=True
+        ),
+        "新的面试安排已发给求职者，请等待确认。",
+    )
 
 
 @bp.post("/employer/interviews/<int:interview_id>/cancel")
 @role_required("employer")
 def cancel(interview_id: int):
-    try:
-        iv = interviews.cancel(current_user, interview_id, request.form.get("reason", ""))
-        flash("面试已取消，求职者会收到通知。", "success")
-        default = url_for("applications.employer_detail", application_id=iv.application_id)
-    except DomainError as err:
-        _fail(err)
-        default = url_for("interviews.employer_list")
-    return _back(default)
+    return _employer_acts(
+        lambda: interviews.cancel(current_user, interview_id, request.form.get("reason", "")),
+        "面试已取消，求职者会收到通知。",
+    )
 
 
 # --- invitations -------------------------------------------------------------------------

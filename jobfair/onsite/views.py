@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from jobfair import reference
 from jobfair.channels.services import public_url, qr_svg
-from jobfair.errors import DomainError, Forbidden
+from jobfair.errors import DomainError, Forbidden, flash_error
 from jobfair.extensions import limiter
 from jobfair.fairs import booths as booth_ops
 from jobfair.models.common import GROUP_LABELS
@@ -76,9 +76,7 @@ def booth_checkin(fair_id: int, booth_id: int):
         try:
             result = services.booth_check_in(current_user, booth.id, code)
         except DomainError as err:
-            if err.status in (403, 404):
-                raise
-            flash(err.message, "error")
+            flash_error(err)
             errors, status = err.fields or {}, err.status
         else:
             code = ""
@@ -126,9 +124,7 @@ def kiosk_register(fair_id: int):
     try:
         out = services.kiosk_register(current_user, fair.id, data, form=True)
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return _kiosk_page(fair, values=request.form, errors=err.fields, status=422)
     claim = public_url("onsite.claim", code=out["claim_code"])
     return render_template(
@@ -145,9 +141,7 @@ def kiosk_ticket(fair_id: int):
             current_user, fair.id, request.form.get("code"), request.form.get("booth_id")
         )
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return _kiosk_page(fair, ticket_values=request.form, errors=err.fields, status=422)
     return render_template("onsite/ticket.html", fair=fair, out=out, walk_in=False)
 

@@ -141,6 +141,15 @@ def years_available() -> list[int]:
     return [this, this - 1, this - 2]
 
 
+def report_filters(year, policy, district) -> dict:
+    """The report's filters as asked for in a query string: a sane year, bounded texts."""
+    return {
+        "year": parse_year(year),
+        "policy": (policy or "")[:40],
+        "district": (district or "")[:50],
+    }
+
+
 def parse_year(raw) -> int:
     this = local_today().year
     try:

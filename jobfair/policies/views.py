@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from jobfair.errors import DomainError
+from jobfair.errors import DomainError, flash_error
 from jobfair.models.policy import SUBSIDY_STATUS_LABELS
 from jobfair.policies import eligibility, review, rules, serializers, store, subsidies
 from jobfair.policies import reports as policy_reports
@@ -68,9 +68,7 @@ def upload():
             note=request.form.get("note", ""),
         )
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return redirect(url_for("policies.manage"))
     flash(f"已更换政策文件，现行为第{row.version}版；以前的版本仍保留。", "success")
     return redirect(url_for("policies.manage"))
@@ -109,9 +107,7 @@ def revert(version_id: int):
     try:
         row = store.revert(current_user, version_id, request.form.get("note", ""))
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return redirect(url_for("policies.manage"))
     flash(f"已恢复，现行为第{row.version}版（内容同第{row.reverted_from}版）。", "success")
     return redirect(url_for("policies.manage"))
@@ -120,12 +116,6 @@ def revert(version_id: int):
 # --- eligibility and subsidy applications ---------------------------------------------------
 
 sub = Blueprint("subsidies", __name__)
-
-
-def _flash_error(err: DomainError) -> None:
-    if err.status in (403, 404):
-        raise err
-    flash(err.message, "error")
 
 
 def _stated_facts(form) -> dict:
@@ -175,7 +165,7 @@ def new(code: str):
     try:
         ctx = subsidies.form_context(current_user, code, request.args.get("subject_id"))
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
         return redirect(url_for("subsidies.mine"))
     return render_template(
         "policies/apply.html", state_labels=rules.STATE_LABELS, errors={}, form={}, **ctx
@@ -244,7 +234,7 @@ def resubmit(application_id: int):
     try:
         subsidies.resubmit(current_user, application_id, data)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash("已重新提交，请等待审核。", "success")
     return redirect(url_for("subsidies.detail", application_id=application_id))
@@ -256,7 +246,7 @@ def withdraw(application_id: int):
     try:
         subsidies.withdraw(current_user, application_id)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash("已撤回申请。", "success")
     return redirect(url_for("subsidies.detail", application_id=application_id))
@@ -269,7 +259,7 @@ def queue():
     try:
         rows = review.queue(current_user, **args)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
         rows = review.queue(current_user)
     return render_template(
         "policies/queue.html",
@@ -292,7 +282,7 @@ def decide(application_id: int):
     try:
         application = review.decide(current_user, application_id, data)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已处理：{application.status_label}。", "success")
     return redirect(url_for("subsidies.detail", application_id=application_id))
@@ -305,18 +295,15 @@ def pay(application_id: int):
     try:
         payment = review.record_payment(current_user, application_id, data)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已登记拨付 {rules.yuan(payment.amount_fen / 100)}。", "success")
     return redirect(url_for("subsidies.detail", application_id=application_id))
 
 
 def _report_args() -> dict:
-    return {
-        "year": policy_reports.parse_year(request.args.get("year")),
-        "policy": request.args.get("policy", "")[:40],
-        "district": request.args.get("district", "")[:50],
-    }
+    args = request.args
+    return policy_reports.report_filters(args.get("year"), args.get("policy"), args.get("district"))
 
 
 @sub.route("/organiser/subsidies/report")

@@ -261,6 +261,8 @@ FILTER_SQL = {
     "WHERE pg.position_id = p.id AND pg.group_code = :group)",
 }
 FILTER_KEYS = tuple(FILTER_SQL)
+# What a person filters by: the search form's fields, and what a saved search alert keeps.
+FORM_KEYS = ("q", *FILTER_KEYS)
 PUBLIC_SQL = "p.status = 'published' AND (p.deadline IS NULL OR p.deadline >= :today)"
 _statements: dict[tuple, tuple] = {}
 _statements_lock = threading.Lock()

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from jobfair.errors import DomainError
 from jobfair.positions.search import (
+    FORM_KEYS,
     can_manage,
     can_see_contact,
     category_choices,
@@ -16,18 +17,6 @@ from jobfair.positions.search import (
 )
 
 bp = Blueprint("positions", __name__)
-
-FILTER_KEYS = (
-    "q",
-    "district",
-    "occupation",
-    "salary",
-    "pay_unit",
-    "daily_pay",
-    "work_form",
-    "channel",
-    "group",
-)
 
 
 @bp.route("/positions")
@@ -41,7 +30,7 @@ def index():
     except DomainError as err:
         errors, message = err.fields, err.message
         filters = {}
-    form = {k: request.args.get(k, "") for k in FILTER_KEYS}
+    form = {k: request.args.get(k, "") for k in FORM_KEYS}
     if result is not None:
         # A district typed into the keywords becomes the district filter; show it as chosen.
         form["district"] = result.filters.get("district") or form["district"]

@@ -105,25 +105,31 @@ def load_position_docs(ids=None) -> list:
     groups: dict[int, list[str]] = {}
     for pid, group in db.session.execute(gq):
         groups.setdefault(pid, []).append(group)
-    docs = []
-    for row in db.session.execute(q.order_by(Position.id)):
-        docs.append(
-            PositionDoc(
-                id=row.id,
-                title=row.title,
-                description=row.description or "",
-                requirements=row.requirements or "",
-                occupation_code=row.occupation_code,
-                district=row.district,
-                salary_min=row.salary_min,
-                salary_max=row.salary_max,
-                education=row.education,
-                work_form=row.work_form,
-                welcomed_groups=tuple(sorted(groups.get(row.id, ()))),
-                tokens=row.search_tokens or "",
-            )
-        )
-    return docs
+    return [
+        position_doc(row, groups.get(row.id, ()))
+        for row in db.session.execute(q.order_by(Position.id))
+    ]
+
+
+def position_doc(position, groups=None) -> PositionDoc:
+    """The engine's view of a position: a Position (its welcomed groups read from it), or a row
+    of _POSITION_COLUMNS with its groups. One adapter, so the index and one-off scores agree."""
+    if groups is None:
+        groups = position.welcomed_groups
+    return PositionDoc(
+        id=position.id,
+        title=position.title,
+        description=position.description or "",
+        requirements=position.requirements or "",
+        occupation_code=position.occupation_code,
+        district=position.district,
+        salary_min=position.salary_min,
+        salary_max=position.salary_max,
+        education=position.education,
+        work_form=position.work_form,
+        welcomed_groups=tuple(sorted(groups)),
+        tokens=position.search_tokens or "",
+    )
 
 
 # --- the per-process holder -------------------------------------------------------------------

@@ -18,18 +18,17 @@ from jobfair.errors import DomainError, NotFound
 from jobfair.extensions import db
 from jobfair.ids import is_id
 from jobfair.masking import mask_name, mask_phone
-from jobfair.matching import Match, PositionDoc, SeekerDoc, suggest_occupations
+from jobfair.matching import Match, SeekerDoc, suggest_occupations
 from jobfair.models.application import Application, ApplicationStatus
 from jobfair.models.common import GROUP_LABELS, PriorityGroup, utcnow
 from jobfair.models.employer import Employer
 from jobfair.models.fair import Booth, BoothPosition, BoothStatus, Fair
-from jobfair.models.occupation import Occupation
 from jobfair.models.position import Position, PositionStatus
 from jobfair.models.recommendation import RecommendationLog
 from jobfair.models.seeker import SeekerGroup, SeekerProfile
 from jobfair.models.user import Role, User
 from jobfair.notifications.services import notify
-from jobfair.recommendations.index import get_engine
+from jobfair.recommendations.index import get_engine, position_doc
 
 HOME_K = 10
 LOG_K = 10
@@ -79,23 +78,6 @@ def seeker_doc(profile: SeekerProfile | None, *, with_groups: bool = True):
         groups=groups,
         tokens=tokens,
         inferred_occupations=inferred,
-    )
-
-
-def position_doc(position: Position):
-    return PositionDoc(
-        id=position.id,
-        title=position.title,
-        description=position.description or "",
-        requirements=position.requirements or "",
-        occupation_code=position.occupation_code,
-        district=position.district,
-        salary_min=position.salary_min,
-        salary_max=position.salary_max,
-        education=position.education,
-        work_form=position.work_form,
-        welcomed_groups=tuple(position.welcomed_groups),
-        tokens=position.search_tokens or "",
     )
 
 
@@ -272,7 +254,7 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
             )
         )
     )
-    occ_names = _occupation_names(
+    occ_names = occupations.occupation_names(
         {c for m in ranked for c in by_user[m.seeker_id].desired_occupations}
     )
     rows = []
@@ -306,17 +288,6 @@ def talent(user: User, position_id: int, k: int = TALENT_K) -> dict:
 
 def _mask_phone(phone: str | None) -> str:
     return mask_phone(phone)
-
-
-def _occupation_names(codes) -> dict[str, str]:
-    codes = list(codes)
-    if not codes:
-        return {}
-    return dict(
-        db.session.execute(
-            select(Occupation.code, Occupation.name).where(Occupation.code.in_(codes))
-        ).all()
-    )
 
 
 # --- organisers: 重点群体精准匹配 ---------------------------------------------------------

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from jobfair import reference
-from jobfair.errors import DomainError
+from jobfair.errors import DomainError, flash_error
 from jobfair.models.common import GROUP_LABELS
 from jobfair.recommendations import services
 from jobfair.security import role_required
@@ -87,9 +87,7 @@ def push():
             message=request.form.get("message", ""),
         )
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return redirect(back)
     flash(
         f"已向 {result['notified']} 位求职者推送 {result['positions']} 个岗位（站内通知）。",

@@ -17,17 +17,21 @@ FORMATS = {
 }
 
 
-def download(tables, stem: str, fmt: str, ascii_stem: str = "jobfair-report") -> Response:
-    mimetype, build = FORMATS[fmt]
-    resp = Response(build(tables), mimetype=mimetype)
-    # Chinese file name for browsers (RFC 6266 filename*), ASCII fallback for old clients.
+def attach(resp: Response, filename: str, ascii_filename: str) -> Response:
+    """Sent as a file: a Chinese name for browsers (RFC 6266 filename*), ASCII for old clients."""
     resp.headers.set(
         "Content-Disposition",
         "attachment",
-        filename=f"{ascii_stem}.{fmt}",
-        **{"filename*": "UTF-8''" + quote(f"{stem}.{fmt}")},
+        filename=ascii_filename,
+        **{"filename*": "UTF-8''" + quote(filename)},
     )
     return resp
+
+
+def download(tables, stem: str, fmt: str, ascii_stem: str = "jobfair-report") -> Response:
+    mimetype, build = FORMATS[fmt]
+    resp = Response(build(tables), mimetype=mimetype)
+    return attach(resp, f"{stem}.{fmt}", f"{ascii_stem}.{fmt}")
 
 
 def funnel_export_tables(filters: dict):

@@ -1,7 +1,9 @@
-"""Organiser dashboard, funnel and fairness pages, fair summaries and CSV / Excel exports."""
+"""Organiser dashboard, funnel and fairness pages, fair summaries and CSV / Excel exports, and
+the period report page and export other features' report pages share."""
 
 import os
-from urllib.parse import quote
+from collections.abc import Callable
+from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -19,7 +21,13 @@ from jobfair.policies import reports as subsidy_reports
 from jobfair.reference import districts
 from jobfair.reports import campaigns, exports, fairness, funnel, services
 from jobfair.reports import jobs as report_jobs
-from jobfair.reports.downloads import FORMATS, download, fair_export_tables, funnel_export_tables
+from jobfair.reports.downloads import (
+    FORMATS,
+    attach,
+    download,
+    fair_export_tables,
+    funnel_export_tables,
+)
 from jobfair.security import role_required
 
 bp = Blueprint("reports", __name__)
@@ -29,6 +37,42 @@ organiser_only = role_required("organiser")
 
 def fair_choices() -> list[Fair]:
     return list(db.session.scalars(select(Fair).order_by(Fair.starts_at.desc(), Fair.id.desc())))
+
+
+def report_period() -> tuple[date | None, date | None]:
+    """?start=&end= as dates; a malformed one is flashed and read as open (不限)."""
+    out = []
+    for key in ("start", "end"):
+        raw = request.args.get(key) or ""
+        try:
+            out.append(date.fromisoformat(raw) if raw else None)
+        except ValueError:
+            flash("日期格式应为 YYYY-MM-DD，已按不限处理。", "error")
+            out.append(None)
+    return out[0], out[1]
+
+
+def period_report_page(template: str, build: Callable[[date | None, date | None], dict]):
+    """A report page over the period in the query string, the period filled back in the form."""
+    start, end = report_period()
+    return render_template(
+        template,
+        data=build(start, end),
+        start=start.isoformat() if start else "",
+        end=end.isoformat() if end else "",
+    )
+
+
+def period_report_export(
+    build: Callable[[date | None, date | None], dict],
+    tables: Callable[[dict], list],
+    stem: str,
+    export_format: str,
+    ascii_stem: str,
+):
+    """The same report's tables as CSV or Excel."""
+    start, end = report_period()
+    return download(tables(build(start, end)), stem, export_format, ascii_stem=ascii_stem)
 
 
 @bp.route("/organiser/dashboard")
@@ -238,11 +282,8 @@ def export_download(run_id: int):
     if run.status != "done" or not result.get("file") or not os.path.isfile(path):
         raise NotFound("文件还没有生成好，请稍后再试。")
     fmt = result.get("format", "csv")
-    resp = send_file(path, mimetype=FORMATS[fmt][0], max_age=0)
-    resp.headers.set(
-        "Content-Disposition",
-        "attachment",
-        filename=result.get("ascii_filename", f"jobfair-report.{fmt}"),
-        **{"filename*": "UTF-8''" + quote(result.get("filename", f"report.{fmt}"))},
+    return attach(
+        send_file(path, mimetype=FORMATS[fmt][0], max_age=0),
+        result.get("filename", f"report.{fmt}"),
+        result.get("ascii_filename", f"jobfair-report.{fmt}"),
     )
-    return resp

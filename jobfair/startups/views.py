@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from jobfair import reference
 from jobfair.casework.access import require_case_worker
-from jobfair.errors import DomainError
+from jobfair.errors import DomainError, flash_error
 from jobfair.models.casework import CONTACT_CHANNEL_LABELS
 from jobfair.models.startup import (
     BUSINESS_KIND_LABELS,
@@ -16,7 +16,7 @@ from jobfair.models.startup import (
     OPERATING_LABELS,
     STARTUP_STATUS_LABELS,
 )
-from jobfair.reports.downloads import download
+from jobfair.reports.views import period_report_export, period_report_page
 from jobfair.security import role_required
 from jobfair.startups import amounts, cases, loans, mentors, reports
 from jobfair.startups.serializers import startup_dict
@@ -36,12 +36,6 @@ LABELS = {
 }
 
 
-def _flash_error(err: DomainError):
-    if err.status in (403, 404):
-        raise err
-    flash(err.message, "error")
-
-
 def _form() -> dict:
     data = request.form.to_dict()
     data.pop("csrf_token", None)
@@ -59,7 +53,7 @@ def mine():
         try:
             row = cases.open_case(current_user, _form(), form=True)
         except DomainError as err:
-            _flash_error(err)
+            flash_error(err)
             return _start_form(_form(), err.fields, 422)
         flash("创业档案已建立。工作人员会联系你，安排创业导师。", "success")
         return redirect(url_for("startups.detail", startup_id=row.id))
@@ -114,7 +108,7 @@ def update(startup_id: int):
     try:
         cases.update_case(current_user, startup_id, _form(), form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash("创业档案已保存。", "success")
     return redirect(url_for("startups.detail", startup_id=startup_id))
@@ -126,7 +120,7 @@ def apply_loan(startup_id: int):
     try:
         loan = loans.apply(current_user, startup_id, _form(), form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(
             f"贷款申请已提交：{loan.amount:,} 元，按政策可贴息约 {loan.interest_subsidy:,} 元。",
@@ -142,7 +136,7 @@ def decide_loan(loan_id: int):
     try:
         loan = loans.decide(current_user, loan_id, _form(), form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         startup_id = loan.startup_id
         flash("已记录审核结果。", "success")
@@ -157,7 +151,7 @@ def assign_mentor(startup_id: int):
     try:
         row = cases.assign_mentor(current_user, startup_id, request.form.get("mentor_id"))
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已安排创业导师：{row.mentor.name}。", "success")
     return redirect(url_for("startups.detail", startup_id=startup_id))
@@ -169,7 +163,7 @@ def register(startup_id: int):
     try:
         cases.register_business(current_user, startup_id, _form(), form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash("已登记营业执照。", "success")
     return redirect(url_for("startups.detail", startup_id=startup_id))
@@ -181,7 +175,7 @@ def close(startup_id: int):
     try:
         cases.close_case(current_user, startup_id, request.form.get("reason", ""))
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash("已停止扶持。", "success")
     return redirect(url_for("startups.detail", startup_id=startup_id))
@@ -193,7 +187,7 @@ def add_follow_up(startup_id: int):
     try:
         cases.add_follow_up(current_user, startup_id, _form(), form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash("回访已记录。", "success")
     return redirect(url_for("startups.detail", startup_id=startup_id))
@@ -229,7 +223,7 @@ def new():
     try:
         row = cases.open_case(current_user, _form(), form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
         return _start_form(_form(), err.fields, 422, case_id=case_id)
     flash("创业档案已建立。", "success")
     return redirect(url_for("startups.detail", startup_id=row.id))
@@ -249,7 +243,7 @@ def mentor_list():
             mentor = mentors.get_mentor(mentor_id) if mentor_id else None
             saved = mentors.save_mentor(current_user, values, mentor=mentor, form=True)
         except DomainError as err:
-            _flash_error(err)
+            flash_error(err)
             errors, status = err.fields, 422
         else:
             flash(f"已保存创业导师：{saved.name}。", "success")
@@ -279,33 +273,15 @@ def _mentor_form() -> dict:
 # --- report ----------------------------------------------------------------------------------
 
 
-def _period() -> tuple[date | None, date | None]:
-    out = []
-    for key in ("start", "end"):
-        raw = request.args.get(key) or ""
-        try:
-            out.append(date.fromisoformat(raw) if raw else None)
-        except ValueError:
-            flash("日期格式应为 YYYY-MM-DD，已按不限处理。", "error")
-            out.append(None)
-    return out[0], out[1]
-
-
 @bp.route("/startups/report")
 @organiser_only
 def report():
-    start, end = _period()
-    return render_template(
-        "startups/report.html",
-        data=reports.report(start, end),
-        start=start.isoformat() if start else "",
-        end=end.isoformat() if end else "",
-    )
+    return period_report_page("startups/report.html", reports.report)
 
 
 @bp.route("/startups/report.<any(csv, xlsx):export_format>")
 @organiser_only
 def report_export(export_format: str):
-    start, end = _period()
-    tables = reports.tables(reports.report(start, end))
-    return download(tables, "创业扶持", export_format, ascii_stem="startups")
+    return period_report_export(
+        reports.report, reports.tables, "创业扶持", export_format, ascii_stem="startups"
+    )

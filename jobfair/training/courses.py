@@ -25,6 +25,7 @@ from jobfair.models.training import (
 )
 from jobfair.models.user import Role
 from jobfair.notifications.services import notify
+from jobfair.occupations import occupation_names
 from jobfair.training.schemas import COURSE_LABELS, CourseSchema
 from jobfair.validation import body, load
 
@@ -156,16 +157,6 @@ def list_courses(
             c for c in courses if any(code.startswith(occupation) for code in c.occupation_codes)
         ]
     return courses[:limit]
-
-
-def occupation_names(codes) -> dict[str, str]:
-    codes = list(set(codes))
-    if not codes:
-        return {}
-    rows = db.session.execute(
-        db.select(Occupation.code, Occupation.name).where(Occupation.code.in_(codes))
-    )
-    return {code: name for code, name in rows}
 
 
 def course_dict(course: Course, names: dict[str, str] | None = None) -> dict:

@@ -9,14 +9,15 @@ from flask_login import current_user
 from jobfair import reference
 from jobfair.casework.access import case_worker_of
 from jobfair.casework.cases import case_for_update, profile_of
-from jobfair.errors import DomainError
+from jobfair.errors import DomainError, flash_error
 from jobfair.models.training import (
     CERTIFICATE_LABELS,
     COURSE_STATUS_LABELS,
     ENROLMENT_STATUS_LABELS,
     EnrolmentStatus,
 )
-from jobfair.reports.downloads import download
+from jobfair.occupations import occupation_names
+from jobfair.reports.views import period_report_export, period_report_page
 from jobfair.security import login_required, role_required
 from jobfair.seekers.services import get_profile
 from jobfair.training import courses, enrolments, gaps, outcomes, referrals, subsidy
@@ -25,12 +26,6 @@ bp = Blueprint("training", __name__)
 
 organiser_only = role_required("organiser")
 seeker_only = role_required("seeker")
-
-
-def _flash_error(err: DomainError):
-    if err.status in (403, 404):
-        raise err
-    flash(err.message, "error")
 
 
 def _filters() -> dict:
@@ -49,7 +44,7 @@ def _filters() -> dict:
 def index():
     filters = _filters()
     rows = courses.list_courses(**filters)
-    names = courses.occupation_names(c for row in rows for c in row.occupation_codes)
+    names = occupation_names(c for row in rows for c in row.occupation_codes)
     items = [courses.course_dict(c, names) for c in rows]
     for item, course in zip(items, rows, strict=True):
         item["subsidy"] = subsidy.course_subsidy(course)
@@ -88,7 +83,7 @@ def enrol(course_id: int):
             skill=request.form.get("skill", ""),
         )
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
         return redirect(url_for("training.course", course_id=course_id))
     flash(f"报名成功：{row.course.title}。开课前请留意培训机构的通知。", "success")
     return redirect(url_for("training.mine"))
@@ -100,7 +95,7 @@ def withdraw(enrolment_id: int):
     try:
         row = enrolments.withdraw(current_user, enrolment_id)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已退出课程：{row.course.title}，名额已释放。", "success")
     return redirect(url_for("training.mine"))
@@ -161,9 +156,7 @@ def new_course():
     try:
         row = courses.save_course(current_user, request.form.to_dict(), form=True)
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return _course_form(None, request.form.to_dict(), err.fields, 422)
     flash(f"已发布课程：{row.title}", "success")
     return redirect(url_for("training.course", course_id=row.id))
@@ -178,9 +171,7 @@ def edit_course(course_id: int):
     try:
         courses.save_course(current_user, request.form.to_dict(), course=row, form=True)
     except DomainError as err:
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
+        flash_error(err)
         return _course_form(row, request.form.to_dict(), err.fields, 422)
     flash("课程已保存。", "success")
     return redirect(url_for("training.course", course_id=course_id))
@@ -206,7 +197,7 @@ def record_result(enrolment_id: int):
     try:
         row = enrolments.record_result(current_user, enrolment_id, request.form, form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
         course_id = request.form.get("course_id", type=int)
         if course_id:
             return redirect(url_for("training.roster", course_id=course_id))
@@ -240,7 +231,7 @@ def refer(case_id: int):
     try:
         row = referrals.refer_from_case(current_user, case_id, request.form, form=True)
     except DomainError as err:
-        _flash_error(err)
+        flash_error(err)
     else:
         flash(f"已推荐课程：{row.course.title}，求职者会收到通知。", "success")
     return redirect(url_for("training.case_training", case_id=case_id))
@@ -260,33 +251,19 @@ def referral_list():
 # --- outcomes --------------------------------------------------------------------------------
 
 
-def _period() -> tuple[date | None, date | None]:
-    out = []
-    for key in ("start", "end"):
-        raw = request.args.get(key) or ""
-        try:
-            out.append(date.fromisoformat(raw) if raw else None)
-        except ValueError:
-            flash("日期格式应为 YYYY-MM-DD，已按不限处理。", "error")
-            out.append(None)
-    return out[0], out[1]
-
-
 @bp.route("/training/outcomes")
 @organiser_only
 def outcome_report():
-    start, end = _period()
-    return render_template(
-        "training/outcomes.html",
-        data=outcomes.report(start, end),
-        start=start.isoformat() if start else "",
-        end=end.isoformat() if end else "",
-    )
+    return period_report_page("training/outcomes.html", outcomes.report)
 
 
 @bp.route("/training/outcomes.<any(csv, xlsx):export_format>")
 @organiser_only
 def outcome_export(export_format: str):
-    start, end = _period()
-    tables = outcomes.tables(outcomes.report(start, end))
-    return download(tables, "培训成效", export_format, ascii_stem="training-outcomes")
+    return period_report_export(
+        outcomes.report,
+        outcomes.tables,
+        "培训成效",
+        export_format,
+        ascii_stem="training-outcomes",
+    )
