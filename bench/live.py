@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/live.py [--clients 100,1000,5000] [--rounds 20] [--chat-seconds 10]
                                    [--app-mode gevent|gthread] [--bare-modes threading,gevent]
+                                   [--processes 1,2] [--postgres URL] [--base-port 5121]
 
 1. Builds a SQLite database with the real migrations and `flask seed` (the demo fair, its live
    session and 30 registered seekers) in a temporary folder.
@@ -16,11 +17,21 @@
 4. Sustained chat: 20 signed-in seekers in the live session send as fast as acknowledgements
    come back for --chat-seconds (the 5 per 10 s limit raised for the run); messages/s stored
    and deliveries/s, against the faster bare mode.
+5. With --processes 1,2 the lobby is also measured as `make stack` serves it: `deploy/stack.sh`
+   starts Debian's nginx (deploy/nginx/*.conf, ip_hash) in front of that many gevent processes
+   (deploy/gunicorn.conf.py) sharing the database and a Redis message queue (our own
+   redis-server), and the clients connect through nginx from 127.0.X.1 source addresses so that
+   ip_hash spreads them over the processes as it would real visitors. "1" alone is the single
+   process on its own, with no proxy and no Redis (as in 2.). --postgres SERVER runs the whole
+   bench on PostgreSQL, as the stack does, instead of a SQLite file: a throwaway database
+   created on that server and dropped after the run. --base-port puts every server of the run
+   on ports from there up.
 
-Prints, last, one JSON line: {"bench": "live", "results": [{"clients", "delivered", "p50_ms",
-"p99_ms", "bare_mode", "bare_p99_ms", "ratio", "connect_s", "bare_connect_s"}],
-"chat_msgs_per_s", "bare_chat_msgs_per_s"}; p50/p99 are of the time until the last client has
-an announcement, "delivered" counts the clients that got every announcement.
+Prints, last, one JSON line: {"bench": "live", "results": [{"setup", "clients", "delivered",
+"p50_ms", "p99_ms", "bare_mode", "bare_p99_ms", "ratio", "connect_s", "bare_connect_s",
+"load_avg", …}], "chat_msgs_per_s", "bare_chat_msgs_per_s"}; one result per number of clients and
+setup ("1 process", "2 processes behind nginx"); p50/p99 are of the time until the last client
+has an announcement, "delivered" counts the clients that got every announcement.
 
 The clients are a small asyncio Socket.IO (Engine.IO 4 over WebSocket) client below, so
 thousands fit in one process without a thread each. Never run by the test suite.
@@ -60,8 +71,9 @@ ORGANISER = "13900000001"
 class SioClient:
     """Engine.IO v4 over WebSocket, Socket.IO v5 packets; enough for join/emit/ack/events."""
 
-    def __init__(self, host: str, port: int, cookie: str = ""):
+    def __init__(self, host: str, port: int, cookie: str = "", source: str | None = None):
         self.host, self.port, self.cookie = host, port, cookie
+        self.source = source  # local address to connect from (nginx's ip_hash reads it)
         self.handlers = {}
         self.acks = {}
         self.next_ack = 0
@@ -70,7 +82,12 @@ class SioClient:
         self.task = None
 
     async def connect(self, namespace: str):
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port, limit=2**20)
+        self.reader, self.writer = await asyncio.open_connection(
+            self.host,
+            self.port,
+            limit=2**20,
+            local_addr=(self.source, 0) if self.source else None,
+        )
         key = base64.b64encode(os.urandom(16)).decode()
         lines = [
             "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1",
@@ -220,7 +237,13 @@ def bare_app(mode: str = "threading"):
     return socketio.WSGIApp(sio)
 
 
+PORT_POOL = []  # --base-port: servers take ports from here in turn instead of free ones
+
+
 def free_port() -> int:
+    if PORT_POOL:
+        PORT_POOL.append(PORT_POOL.pop(0))
+        return PORT_POOL[-1]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -299,20 +322,33 @@ def pct(values, p):
     return values[k]
 
 
-async def connect_many(port, n, namespace, join_event, join_data, cookie=""):
+async def connect_many(port, n, namespace, join_event, join_data, cookie="", sources=None):
     clients = []
     sem = asyncio.Semaphore(50)
+    spread = iter(range(n))
 
     async def one():
         async with sem:
-            c = SioClient("127.0.0.1", port, cookie)
+            source = sources[next(spread) % len(sources)] if sources else None
+            c = SioClient("127.0.0.1", port, cookie, source)
             await c.connect(namespace)
             ack = await c.emit(namespace, join_event, join_data, ack=True)
             assert ack and ack.get("ok"), ack
             clients.append(c)
 
     started = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(n)))
+    tasks = [asyncio.ensure_future(one()) for _ in range(n)]
+    try:
+        await asyncio.gather(*tasks)
+    except (
+        BaseException
+    ):  # close what did connect: thousands of open sockets would spoil the next run
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for c in clients:
+            await c.close()
+        raise
     return clients, time.perf_counter() - started
 
 
@@ -397,14 +433,180 @@ async def chat_run(port, cookies, seconds, kind, session_id):
     return sent[0] / elapsed, delivered[0] / elapsed
 
 
+# --- several processes behind nginx, served as `make stack` serves them ----------------------
+
+# Client source addresses 127.0.X.1: nginx's ip_hash keys IPv4 clients by their first three
+# octets, so clients from one address would all land on one process.
+SOURCES = [f"127.0.{x}.1" for x in range(256)]
+
+
+def setup_label(processes: int) -> str:
+    return "1 process" if processes == 1 else f"{processes} processes behind nginx"
+
+
+def wait_redis(port: int, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as s:
+            s.sendall(b"PING\r\n")
+            if s.recv(16).startswith(b"+PONG"):
+                return
+        time.sleep(0.1)
+    raise RuntimeError("redis-server did not start")
+
+
+def established(port: int) -> int:
+    """Open TCP connections whose local end is `port` (a web process's clients, via nginx)."""
+    want = f":{port:04X}"
+    count = 0
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for row in f:
+            fields = row.split()
+            count += fields[1].endswith(want) and fields[3] == "01"
+    return count
+
+
+@contextlib.contextmanager
+def behind_nginx(setup: dict, n: int, processes: int, folder: Path):
+    """`deploy/stack.sh start` with our own redis-server and ports: nginx + `processes` web
+    processes (no job worker or scheduler: announcements do not go through jobs)."""
+    nginx_port = free_port()
+    web_ports = [free_port() for _ in range(processes)]
+    redis_port = free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--maxclients", "1000"],
+        stdout=subprocess.DEVNULL,
+    )
+    state = folder / f"stack-{processes}"
+    state.mkdir(exist_ok=True)
+    env = dict(
+        setup["env"],
+        JOBFAIR_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        JOBFAIR_PROXY_HOPS="1",
+        JOBFAIR_WORKER_CONNECTIONS=str(max(10000, 2 * n + 200)),
+    )
+    # The stack's environment file: one file, one secret key, read by every process.
+    env_file = state / "jobfair.env"
+    env_file.write_text(
+        "".join(
+            f"{k}={v}\n" for k, v in env.items() if k.startswith("JOBFAIR_") or k == "FLASK_APP"
+        )
+    )
+    env.update(
+        STACK_PORT=str(nginx_port),
+        STACK_WEB_PORTS=" ".join(map(str, web_ports)),
+        STACK_DIR=str(state),
+        STACK_ENV_FILE=str(env_file),
+        STACK_SKIP_SETUP="1",
+        STACK_NO_JOBS="1",
+    )
+    script = ["bash", str(ROOT / "deploy" / "stack.sh")]
+    try:
+        wait_redis(redis_port)
+        subprocess.run([*script, "start"], cwd=ROOT, env=env, check=True)
+        yield nginx_port, web_ports, {**stack_roles(state, web_ports), "redis": [redis.pid]}
+    except Exception:
+        for log in sorted((state / "logs").glob("*.log")):
+            tail = [x for x in log.read_text(errors="replace").splitlines() if x][-3:]
+            print(f"    {log.name}: " + "\n      ".join(tail), flush=True)
+        raise
+    finally:
+        subprocess.run([*script, "stop"], cwd=ROOT, env=env, check=False)
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def stack_roles(state: Path, web_ports: list[int]) -> dict[str, list[int]]:
+    """The stack's processes by the pid files deploy/stack.sh writes."""
+
+    def pid(path: Path) -> list[int]:
+        return [int(path.read_text())] if path.exists() else []
+
+    roles = {f"web:{p}": pid(state / f"web-{p}.pid") for p in web_ports}
+    roles["nginx"] = pid(state / "nginx" / "nginx.pid")
+    return roles
+
+
+async def measure_stack(setup, n, rounds, processes, folder):
+    """The lobby bench through nginx: clients spread over the processes by ip_hash."""
+    with behind_nginx(setup, n, processes, folder) as (port, web_ports, roles):
+        return await lobby_run(
+            "app",
+            port,
+            setup,
+            n,
+            rounds,
+            sources=SOURCES,
+            on_joined=lambda: {"per_process": [established(p) for p in web_ports]},
+            roles=roles,
+        )
+
+
+def lobby_rows(n: int, runs: dict, app_mode: str, processes: list[int]) -> list[dict]:
+    """One result per setup, each beside the same floor: the best bare mode by p99."""
+    bares = [
+        (pct(r["lasts"], 99), m, r)
+        for (k, m), r in runs.items()
+        if k == "bare" and r["lasts"] and r["delivered"] == n
+    ]
+    best = min(bares, key=lambda b: b[0]) if bares else None
+    rows = []
+    for p in processes:
+        app = runs.get(("app", app_mode) if p == 1 else ("stack", p))
+        row = {"setup": setup_label(p), "clients": n, "delivered": app["delivered"] if app else 0}
+        if app and app["lasts"]:
+            row.update(
+                p50_ms=round(pct(app["lasts"], 50) * 1000, 1),
+                p99_ms=round(pct(app["lasts"], 99) * 1000, 1),
+                connect_s=round(app["connect_s"], 2),
+            )
+        if best:
+            row.update(
+                bare_mode=best[1],
+                bare_p99_ms=round(best[0] * 1000, 1),
+                bare_connect_s=round(best[2]["connect_s"], 2),
+            )
+            if "p99_ms" in row:
+                row["ratio"] = round(row["p99_ms"] / row["bare_p99_ms"], 2)
+                print(
+                    f"  {row['setup']}: floor bare {best[1]} | ratio p99 {row['ratio']:.2f}x"
+                    f" | join {row['connect_s'] / row['bare_connect_s']:.2f}x the floor's time"
+                )
+        if app:
+            row["load_avg"] = app["load_avg"]
+            row.update(cpu_join=app["cpu_join"], cpu_rounds=app["cpu_rounds"])
+            if "per_process" in app:
+                row["per_process"] = app["per_process"]
+        rows.append(row)
+    return rows
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
-def build_db(folder: Path) -> dict:
+@contextlib.contextmanager
+def throwaway_postgres(server_url: str):
+    """A database of our own on that server for this run, dropped afterwards."""
+    import psycopg
+
+    name = f"jobfair_bench_live_{os.getpid()}"
+    server = urllib.parse.urlsplit(server_url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urllib.parse.urlsplit(server_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def build_db(folder: Path, database_url: str = "") -> dict:
     env = dict(
         os.environ,
         FLASK_APP="wsgi",
-        JOBFAIR_DATABASE_URL=f"sqlite:///{folder}/bench.sqlite",
+        JOBFAIR_DATABASE_URL=database_url or f"sqlite:///{folder}/bench.sqlite",
         JOBFAIR_SECRET_KEY="bench-live-secret",  # noqa: S106 - a throwaway database
         # Throwaway encryption keys, shared by every process of the run.
         JOBFAIR_DATA_KEYS="bench:" + base64.urlsafe_b64encode(os.urandom(32)).decode(),
@@ -414,21 +616,32 @@ def build_db(folder: Path) -> dict:
         [PY, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
     )
     subprocess.run([PY, "-m", "flask", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
-    import sqlite3
+    if database_url:
+        import psycopg
 
-    con = sqlite3.connect(f"{folder}/bench.sqlite")
+        con = psycopg.connect(database_url)
+    else:
+        import sqlite3
+
+        con = sqlite3.connect(f"{folder}/bench.sqlite")
+
+    def sql(text: str) -> str:  # one query text for both drivers' placeholders
+        return text if database_url else text.replace("%s", "?")
+
     # The campaign fair running now (its name follows the season), by its showcase session.
     fair_id = con.execute(
         "SELECT fair_id FROM live_sessions WHERE title = '直播带岗：制造业普工专场'"
     ).fetchone()[0]
     session_id = con.execute(
-        "SELECT id FROM live_sessions WHERE fair_id = ? ORDER BY id", (fair_id,)
+        sql("SELECT id FROM live_sessions WHERE fair_id = %s ORDER BY id"), (fair_id,)
     ).fetchone()[0]
     seekers = [
         r[0]
         for r in con.execute(
-            "SELECT u.phone FROM users u JOIN fair_registrations r ON r.seeker_user_id = u.id "
-            "WHERE r.fair_id = ? ORDER BY u.id LIMIT 20",
+            sql(
+                "SELECT u.phone FROM users u JOIN fair_registrations r"
+                " ON r.seeker_user_id = u.id WHERE r.fair_id = %s ORDER BY u.id LIMIT 20"
+            ),
             (fair_id,),
         )
     ]
@@ -444,10 +657,22 @@ def build_db(folder: Path) -> dict:
 
 async def measure(kind, mode, setup, n, rounds):
     proc, port = serve(kind, mode, setup["env"], n)
+    try:
+        return await lobby_run(kind, port, setup, n, rounds, roles={kind: [proc.pid]})
+    finally:
+        stop(proc)
+
+
+async def lobby_run(kind, port, setup, n, rounds, sources=None, on_joined=None, roles=None):
+    """N clients join the lobby on `port`, then `rounds` announcements; the clients close after.
+    `roles` names the server processes whose CPU time is sampled (with their children)."""
     clients = []
     try:
         join = {"fair_id": setup["fair_id"]}
-        clients, took = await connect_many(port, n, "/lobby", "join", join)
+        cpu = [cpu_by_role(roles or {})]
+        clients, took = await connect_many(port, n, "/lobby", "join", join, sources=sources)
+        cpu.append(cpu_by_role(roles or {}))
+        joined = on_joined() if on_joined else {}
         if kind == "app":
             announcer = SioClient("127.0.0.1", port, login_cookie(port, ORGANISER))
             await announcer.connect("/console")
@@ -460,12 +685,21 @@ async def measure(kind, mode, setup, n, rounds):
         lasts, every, delivered = await broadcast_rounds(
             port, clients, announcer, rounds, kind, setup["fair_id"]
         )
+        cpu.append(cpu_by_role(roles or {}))
         await announcer.close()
-        return {"connect_s": took, "lasts": lasts, "every": every, "delivered": delivered}
+        return {
+            "connect_s": took,
+            "lasts": lasts,
+            "every": every,
+            "delivered": delivered,
+            "load_avg": round(os.getloadavg()[0], 1),
+            "cpu_join": cpu_shares(cpu[0], cpu[1]),
+            "cpu_rounds": cpu_shares(cpu[1], cpu[2]),
+            **joined,
+        }
     finally:
         for c in clients:
             await c.close()
-        stop(proc)
 
 
 async def measure_chat(kind, mode, setup, seconds):
@@ -478,6 +712,54 @@ async def measure_chat(kind, mode, setup, seconds):
         return await chat_run(port, cookies, seconds, kind, setup["session_id"])
     finally:
         stop(proc)
+
+
+def proc_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, CPU ticks used) for every process on the machine."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    rest = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            table[int(entry)] = (int(rest[1]), int(rest[11]) + int(rest[12]))
+    return table
+
+
+def cpu_by_role(roles: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds so far: this client process, and each role's processes with their children."""
+    table = proc_table()
+    children = {}
+    for pid, (ppid, _ticks) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out = {"_wall": time.perf_counter(), "client": time.process_time()}
+    for role, pids in roles.items():
+        ticks, todo = 0, list(pids)
+        while todo:
+            pid = todo.pop()
+            if pid in table:
+                ticks += table[pid][1]
+                todo += children.get(pid, [])
+        out[role] = ticks / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def cpu_shares(before: dict, after: dict) -> dict[str, int]:
+    """Per role, the % of one core used between two samples (200 = both cores of this machine)."""
+    wall = after["_wall"] - before["_wall"]
+    return {
+        role: round(100 * (after[role] - before[role]) / wall)
+        for role in after
+        if role != "_wall" and wall > 0
+    }
+
+
+def cpu_line(r: dict) -> None:
+    for phase in ("join", "rounds"):
+        shares = ", ".join(f"{k} {v}%" for k, v in r.get(f"cpu_{phase}", {}).items())
+        print(f"    CPU during the {phase} (% of one core): {shares}", flush=True)
 
 
 def ms(x):
@@ -501,50 +783,40 @@ def line(label, r):
 async def main_async(args):
     raise_fd_limit()
     bare_modes = [m for m in args.bare_modes.split(",") if m]
+    processes = [int(p) for p in args.processes.split(",") if p]
+    if args.base_port:
+        PORT_POOL.extend(range(args.base_port, args.base_port + 20))
     tmp = Path(tempfile.mkdtemp(prefix="jobfair-bench-live-"))
     results, chat, bare_chat = [], None, None
+    cleanup = contextlib.ExitStack()
     try:
         print("building the database (migrations + demo seed)…", flush=True)
-        setup = build_db(tmp)
+        database_url = ""
+        if args.postgres:
+            database_url = cleanup.enter_context(throwaway_postgres(args.postgres))
+        setup = build_db(tmp, database_url)
         print(
             f"fair {setup['fair_id']}, session {setup['session_id']}, {len(setup['seekers'])} seekers\n"
         )
         for n in [int(x) for x in args.clients.split(",") if x]:
             print(f"== {n} clients in one fair lobby, {args.rounds} announcements ==", flush=True)
             runs = {}
-            for kind, mode in [("app", args.app_mode)] + [("bare", m) for m in bare_modes]:
+            plan = [("app", args.app_mode)] if 1 in processes else []
+            plan += [("stack", p) for p in processes if p > 1]
+            for kind, mode in plan + [("bare", m) for m in bare_modes]:
                 try:
-                    runs[(kind, mode)] = r = await measure(kind, mode, setup, n, args.rounds)
-                    line(f"{'jobfair app' if kind == 'app' else 'bare'} ({mode})", r)
+                    if kind == "stack":
+                        r = await measure_stack(setup, n, args.rounds, mode, tmp)
+                        label = setup_label(mode)
+                    else:
+                        r = await measure(kind, mode, setup, n, args.rounds)
+                        label = f"{'jobfair app' if kind == 'app' else 'bare'} ({mode})"
+                    runs[(kind, mode)] = r
+                    line(label, r)
+                    cpu_line(r)
                 except Exception as exc:  # report how far it went
                     print(f"  {kind} ({mode}): failed at {n} clients: {exc!r}", flush=True)
-            bares = [
-                (pct(r["lasts"], 99), m, r)
-                for (k, m), r in runs.items()
-                if k == "bare" and r["lasts"] and r["delivered"] == n
-            ]
-            app = runs.get(("app", args.app_mode))
-            row = {"clients": n, "delivered": app["delivered"] if app else 0}
-            if app and app["lasts"]:
-                row.update(
-                    p50_ms=round(pct(app["lasts"], 50) * 1000, 1),
-                    p99_ms=round(pct(app["lasts"], 99) * 1000, 1),
-                    connect_s=round(app["connect_s"], 2),
-                )
-            if bares:
-                best = min(bares, key=lambda b: b[0])
-                row.update(
-                    bare_mode=best[1],
-                    bare_p99_ms=round(best[0] * 1000, 1),
-                    bare_connect_s=round(best[2]["connect_s"], 2),
-                )
-                if "p99_ms" in row:
-                    row["ratio"] = round(row["p99_ms"] / row["bare_p99_ms"], 2)
-                    print(
-                        f"  floor: bare {best[1]} | ratio p99 {row['ratio']:.2f}x"
-                        f" | join {row['connect_s'] / row['bare_connect_s']:.2f}x the floor's time"
-                    )
-            results.append(row)
+            results.extend(lobby_rows(n, runs, args.app_mode, processes))
             print(flush=True)
         if args.chat_seconds > 0:
             print(
@@ -563,6 +835,7 @@ async def main_async(args):
             bare_chat = max(v[0] for (k, _m), v in out.items() if k == "bare")
             print(f"  ratio app/best bare messages/s: {chat / bare_chat:.2f}x")
     finally:
+        cleanup.close()
         shutil.rmtree(tmp, ignore_errors=True)
     summary = {
         "bench": "live",
@@ -580,6 +853,18 @@ def main():
     parser.add_argument("--chat-seconds", type=float, default=10)
     parser.add_argument("--app-mode", default="gevent", choices=["gevent", "gthread"])
     parser.add_argument("--bare-modes", default="threading,gevent")
+    parser.add_argument(
+        "--processes",
+        default="1",
+        help="lobby setups: 1 = one process on its own, N > 1 = N processes behind nginx",
+    )
+    parser.add_argument(
+        "--postgres",
+        default="",
+        help="a PostgreSQL server URL (postgresql://postgres@127.0.0.1:5432): run on a "
+        "throwaway database there, as the stack does; default a SQLite file",
+    )
+    parser.add_argument("--base-port", type=int, default=0, help="ports from here; 0: free ones")
     args = parser.parse_args()
     asyncio.run(main_async(args))
 

@@ -105,6 +105,9 @@ class Defaults:
     ELDER_CHAT_WARN_SECONDS = 180
     CHAT_WARN_SECONDS = 60
     LIVE_RATE_WINDOW_SECONDS = 10
+    # 直播 chat is committed in batches: the first message waits this long for others to join
+    # its write transaction (jobfair/live/chat_writer.py; 0: only those already queued).
+    LIVE_CHAT_BATCH_MS = 2.0
     LIVE_COUNTS_DELAY = 1.0  # seconds: lobby/console counters are coalesced into one update
     SOCKETIO_CHANNEL = "jobfair-socketio"  # Redis pub/sub channel shared by all processes
     SOCKETIO_PING_INTERVAL = 25

@@ -556,7 +556,7 @@ def test_a_write_while_the_database_is_down_is_refused_with_a_clear_message(
 ):
     from sqlalchemy.exc import OperationalError
 
-    from jobfair.live import chat
+    from jobfair.live import chat_writer
 
     talker = sock(world.seekers[0], S)
     ack(talker, S, "join", session_id=world.session_id)
@@ -564,7 +564,7 @@ def test_a_write_while_the_database_is_down_is_refused_with_a_clear_message(
     def down(*_a, **_kw):
         raise OperationalError("INSERT", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(chat, "_store_message", down)
+    monkeypatch.setattr(chat_writer, "_store", down)
     out = ack(talker, S, "send", session_id=world.session_id, client_id="down-1", body="你好")
     assert out["ok"] is False and out["error"]["code"] == "unavailable"
     assert "没有保存" in out["error"]["message"]

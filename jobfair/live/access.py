@@ -8,12 +8,19 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.orm import lazyload
 
 from jobfair.employers.acting import is_rep_of
-from jobfair.errors import DomainError, Forbidden, NotFound
+from jobfair.errors import Conflict, DomainError, Forbidden, NotFound
 from jobfair.extensions import db
 from jobfair.formatting import fmt_dt
 from jobfair.ids import require_id
 from jobfair.models.common import utcnow
-from jobfair.models.fair import PUBLIC_FAIR_STATUSES, Booth, BoothStatus, Fair, LiveSession
+from jobfair.models.fair import (
+    PUBLIC_FAIR_STATUSES,
+    Booth,
+    BoothStatus,
+    Fair,
+    LiveSession,
+    LiveSessionStatus,
+)
 from jobfair.models.live import (
     MAX_BODY,
     InterviewChat,
@@ -205,17 +212,32 @@ def check_not_banned(user: User, fair_id: int | None) -> None:
 
 
 def check_can_write(user: User, fair_id: int | None) -> None:
-    r = active_restriction(user.id, fair_id)
+    refuse_restricted(active_restriction(user.id, fair_id))
+
+
+def refuse_restricted(r) -> None:
+    """Refuse a message from a muted or removed user (r: their latest active restriction)."""
     if r is not None:
         what = "移出" if r.kind == RestrictionKind.BAN else "禁言"
         raise Forbidden(f"你已被主办方{what}，{_until(r.until)}后可再发言。")
+
+
+def session_refusal(user_role: str, ls_status, fair_id, fair_status) -> DomainError | None:
+    """Why a user may not post in a 直播 room, from the session's and its fair's status:
+    the rules of visible_session and send_session_message, for rows read in bulk."""
+    hidden = fair_id is not None and fair_status not in PUBLIC_FAIR_STATUSES
+    if hidden and user_role != Role.ORGANISER:
+        return NotFound("直播不存在。")
+    if ls_status == LiveSessionStatus.ENDED:
+        return Conflict("直播已结束，不能再发言。", code="session_ended")
+    return None
 
 
 def _until(value: datetime) -> str:
     return fmt_dt(value, "%m-%d %H:%M")
 
 
-def _rate_window() -> tuple[int, int, datetime]:
+def rate_window() -> tuple[int, int, datetime]:
     cfg = current_app.config
     n, window = int(cfg["LIVE_MESSAGES_PER_WINDOW"]), int(cfg["LIVE_RATE_WINDOW_SECONDS"])
     return n, window, utcnow() - timedelta(seconds=window)
@@ -224,7 +246,7 @@ def _rate_window() -> tuple[int, int, datetime]:
 def existing_and_sent(user: User, client_id: str) -> tuple[int | None, int]:
     """(id of the message already stored under this client id, messages and questions the
     user sent within the rate window)."""
-    _n, _window, since = _rate_window()
+    _n, _window, since = rate_window()
     params = {"user_id": user.id, "client_id": client_id, "since": since}
     existing, sent = db.session.execute(_EXISTING_AND_SENT, params).one()
     return existing, sent
@@ -233,8 +255,12 @@ def existing_and_sent(user: User, client_id: str) -> tuple[int | None, int]:
 def check_rate(user: User, sent: int | None = None) -> None:
     """5 chat messages or questions per 10 seconds per user, counted in the database so the
     limit holds across processes and restarts."""
-    n, window, since = _rate_window()
+    n, window, since = rate_window()
     if sent is None:
         sent = db.session.scalar(_SENT_SINCE, {"user_id": user.id, "since": since})
     if sent >= n:
-        raise DomainError(RATE_LIMITED.format(window=window, n=n), code="rate_limited", status=429)
+        raise rate_limited(n, window)
+
+
+def rate_limited(n: int, window: int) -> DomainError:
+    return DomainError(RATE_LIMITED.format(window=window, n=n), code="rate_limited", status=429)

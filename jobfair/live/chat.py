@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jobfair.errors import Conflict
 from jobfair.extensions import db
-from jobfair.live import broadcasts
+from jobfair.live import broadcasts, chat_writer
 from jobfair.live.access import (
     chat_for,
     check_can_write,
@@ -13,11 +13,9 @@ from jobfair.live.access import (
     clean_body,
     clean_client_id,
     existing_and_sent,
-    visible_session,
 )
 from jobfair.live.serializers import message_dict, new_message_dict
 from jobfair.models.common import utcnow
-from jobfair.models.fair import LiveSessionStatus
 from jobfair.models.live import LiveMessage, RoomKind, next_message_seq
 from jobfair.models.user import User
 
@@ -71,14 +69,9 @@ def _store_message(user: User, kind: str, room_id: int, client_id: str, body) ->
 
 
 def send_session_message(user: User, session_id, client_id, body):
-    ls = visible_session(user, session_id)
-    if ls.status == LiveSessionStatus.ENDED:
-        raise Conflict("直播已结束，不能再发言。", code="session_ended")
-    check_can_write(user, ls.fair_id)
-    session_id = ls.id  # the commit expires ls: no reload just for its id
-    data, created = _store_message(user, RoomKind.SESSION, session_id, client_id, body)
-    if created:
-        broadcasts.session_message(session_id, data)
+    """A message to a 直播 room: checked, numbered and committed with the others arriving at
+    the same moment (jobfair/live/chat_writer.py), then broadcast, then answered."""
+    data, _created = chat_writer.send(user, session_id, client_id, body)
     return data
 
 

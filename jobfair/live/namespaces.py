@@ -1,14 +1,16 @@
 """Socket.IO namespaces of the live layer: one class per channel.
 
-Every handler re-reads who is asking (the login session behind the cookie, so a logout or a
-suspension takes effect on the next event), checks the right to that room and action, calls a
-service, and answers with an acknowledgement: {"ok": true, ...} or {"ok": false, "error":
-{"code", "message"}}; errors are also sent as a "live_error" event with the Chinese message.
+Every handler checks who is asking — the socket's identity, read from the database when the
+socket first speaks and again at least every LIVE_SESSION_RECHECK_SECONDS, dropped at once
+when this process hears of a logout, suspension or revoked access (jobfair/live/identity.py)
+—, checks the right to that room and action, calls a service, and answers with an
+acknowledgement: {"ok": true, ...} or {"ok": false, "error": {"code", "message"}}; errors
+are also sent as a "live_error" event with the Chinese message.
 """
 
 from functools import wraps
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room, leave_room, rooms
 
@@ -22,6 +24,7 @@ from jobfair.live import (
     calls,
     chat,
     desk,
+    identity,
     lobby,
     missed,
     moderation,
@@ -74,8 +77,33 @@ def _login_session_id() -> int | None:
     return db.session.scalar(db.select(LoginSession.id).filter_by(token_hash=token_digest(token)))
 
 
-def _user():
-    return current_user if current_user.is_authenticated else None
+def _user(attached: bool = True):
+    """Who sends this event: the socket's identity read at most LIVE_SESSION_RECHECK_SECONDS
+    ago (dropped at once on logout, suspension or revoked access), else read again.
+
+    attached=False hands a cached identity over as it is: a detached copy of the user's
+    columns, for handlers that read only those (the chat send)."""
+    sid, namespace = getattr(request, "sid", None), getattr(request, "namespace", None)
+    max_age = float(current_app.config.get("LIVE_SESSION_RECHECK_SECONDS", 5))
+    cached = sid is not None and max_age > 0
+    if cached:
+        ident = identity.lookup(namespace, sid, max_age)
+        if ident is not None:
+            if not attached:
+                return ident.user
+            user = db.session.merge(ident.user, load=False)  # no read; relations load if used
+            g._login_user = user  # flask-login's current_user, for any code that asks
+            return user
+    if not current_user.is_authenticated:
+        if cached:
+            identity.forget(namespace, sid)
+        return None
+    user = current_user._get_current_object()
+    if cached and request.event["message"] != "connect":
+        row = g.get("login_session")
+        login_id = row.id if row is not None else _login_session_id()
+        identity.remember(namespace, sid, user, login_id)
+    return user
 
 
 def _error(err: DomainError, event: str) -> dict:
@@ -93,11 +121,12 @@ def _forget_session() -> None:
         db.session.remove()
 
 
-def handler(*, write: bool = False, login: bool = True):
+def handler(*, write: bool = False, login: bool = True, columns_only: bool = False):
     """Wrap an on_<event> method: payload check, auth, write transaction, error answer.
 
     Write events take the write intent before anything is read, so on SQLite their whole
     transaction is BEGIN IMMEDIATE (a read transaction cannot be upgraded under load).
+    columns_only: the handler reads only the user's own columns (see _user).
     """
 
     def decorator(fn):
@@ -110,7 +139,7 @@ def handler(*, write: bool = False, login: bool = True):
                     data = {}
                 if not isinstance(data, dict):
                     raise DomainError("数据格式不正确。", code="bad_request", status=400)
-                user = _user()
+                user = _user(attached=not columns_only)
                 if login and user is None:
                     raise DomainError("请先登录。", code="unauthorized", status=401)
                 result = fn(self, user, data)
@@ -159,6 +188,7 @@ class LiveNamespace(Namespace):
 
     def on_disconnect(self, reason=None):
         watch.forget(self.namespace, request.sid)
+        identity.forget(self.namespace, request.sid)
         keys = presence.remove_socket(self.namespace, request.sid)
         self._presence_changed(keys)
 
@@ -279,7 +309,9 @@ class SessionNamespace(LiveNamespace):
             raise DomainError("公告范围不正确。", code="bad_request", status=400)
         return _announcement_page(scope, data.get("after_seq"))
 
-    @handler(write=True)
+    # The group commit takes the write transaction itself (chat_writer); the author's id,
+    # role and name are all it reads of the user.
+    @handler(columns_only=True)
     def on_send(self, user, data):
         msg = chat.send_session_message(
             user, data.get("session_id"), data.get("client_id"), data.get("body")

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import socketio as pysocketio
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from jobfair.extensions import socketio
 from jobfair.live import presence
@@ -233,7 +234,25 @@ def async_mode(app: Flask) -> str:
     return "threading"
 
 
+class SocketEventSessions(SecureCookieSessionInterface):
+    """Cookie sessions, except that a socket event reuses its socket's session.
+
+    Flask-SocketIO gives each socket a copy of the cookie session taken at its first event
+    (``saved_session`` in the socket's environ) and puts it in place of the one Flask opens
+    for every event; opening it anyway (verifying and decoding the signed cookie) was the
+    largest part of dispatching an event. Requests never carry ``saved_session``.
+    """
+
+    def open_session(self, app, request):
+        saved = request.environ.get("saved_session")
+        if saved is not None:
+            return saved
+        return super().open_session(app, request)
+
+
 def init_socketio(app: Flask) -> None:
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = SocketEventSessions()
     url = message_queue_url(app)
     channel = app.config.get("SOCKETIO_CHANNEL") or CHANNEL
     options = {"socket_connect_timeout": 1}

@@ -41,6 +41,24 @@ def new_message_dict(values: dict, user: User) -> dict:
     return _message(SimpleNamespace(**values), user, False)
 
 
+def posted_message_dict(values: dict, author: str, role: str) -> dict:
+    """A 直播 room message just inserted (its column values, id included), by an author
+    whose public name and role the sender's socket already knew: no read at all."""
+    return {
+        "id": values["id"],
+        "room": f"{values['room_kind']}:{values['room_id']}",
+        "seq": values["seq"],
+        "client_id": values["client_id"],
+        "user_id": values["user_id"],
+        "author": author,
+        "role": role,
+        "body": values["body"],
+        "deleted": False,
+        "created_at": iso(values["created_at"]),
+        "time": hhmm(values["created_at"]),
+    }
+
+
 def _message(m, user: User | None, deleted: bool) -> dict:
     return {
         "id": m.id,
