@@ -89,7 +89,7 @@ class SeekerDoc:
     inferred_occupations: tuple[tuple[str, float], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a batch builds millions of these
 class Match:
     """One recommended position for a seeker: score in [0, 1], reasons in Chinese."""
 
@@ -98,7 +98,7 @@ class Match:
     reasons: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeekerMatch:
     """One recommended seeker for a position (employers' 推荐人才)."""
 

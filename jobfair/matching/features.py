@@ -3,6 +3,7 @@
 import re
 import threading
 from collections.abc import Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -124,6 +125,28 @@ def fit_vectorizer(vec: TfidfVectorizer, make_docs, n_docs: int):
         return sp.csr_matrix((n_docs, 1), dtype=np.float32)
 
 
+def transform(vec: TfidfVectorizer, docs: list[list[str]]):
+    """vec.transform(docs) for a fitted vectorizer, with the counting done in numpy.
+
+    The same count matrix as scikit-learn's (float32 counts, sorted int32 indices) goes through
+    the vectorizer's own TF-IDF step, so the result is identical (tests/test_matching_batch.py
+    compares them); only the per-word Python loop of CountVectorizer is avoided.
+    """
+    vocab = vec.vocabulary_
+    width = len(vocab)
+    words = chain.from_iterable(docs)
+    cols = np.fromiter(map(vocab.get, words, repeat(-1)), dtype=np.int64)
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) for d in docs])
+    ok = cols >= 0
+    keys, counts = np.unique(rows[ok] * width + cols[ok], return_counts=True)
+    r, c = np.divmod(keys, width)
+    indptr = np.searchsorted(r, np.arange(len(docs) + 1)).astype(np.int32)
+    counted = sp.csr_matrix(
+        (counts.astype(np.float32), c.astype(np.int32), indptr), shape=(len(docs), width)
+    )
+    return vec._tfidf.transform(counted, copy=False)
+
+
 def prune_query(q):
     """Keep each query row's QUERY_TERMS strongest features (in place; rows are l2 vectors).
 
@@ -155,8 +178,13 @@ class Taxonomy:
         middles = sorted({c.split("-")[0] + "-" + c.split("-")[1] for c in cat.codes})
         self.minor = {m: i for i, m in enumerate(minors)}
         self.middle = {m: i for i, m in enumerate(middles)}
+        self._known = {c: self._ids(c) for c in cat.codes}
 
     def ids(self, code: str) -> tuple[int, int, int]:
+        known = self._known.get(code)
+        return known if known is not None else self._ids(code)
+
+    def _ids(self, code: str) -> tuple[int, int, int]:
         code = (code or "").strip()
         parts = code.split("-")
         if len(parts) != 4:

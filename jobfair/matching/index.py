@@ -33,6 +33,7 @@ from jobfair.matching.features import (
     seeker_words,
     split_tokens,
     taxonomy,
+    transform,
 )
 from jobfair.matching.scoring import ScoringWeights
 
@@ -405,41 +406,35 @@ class SeekerBlock:
         n = len(seekers)
         self.docs = list(seekers)
         words = [seeker_words(s) for s in seekers]
-        self.word_q = prune_query(index._word_vec.transform(words).astype(np.float32).tocsr())
+        self.word_q = prune_query(transform(index._word_vec, words).astype(np.float32).tocsr())
         self.word_q.sort_indices()
         self.char_q = prune_query(
-            index._char_vec.transform([char_grams(w) for w in words]).astype(np.float32).tocsr()
+            transform(index._char_vec, [char_grams(w) for w in words]).astype(np.float32).tocsr()
         )
         # Wished occupations count 1, inferred ones their confidence; last column: "unknown".
         self.occ = np.zeros((n, len(tax.occ) + 1), dtype=np.float32)
         self.minor = np.zeros((n, len(tax.minor) + 1), dtype=np.float32)
         self.middle = np.zeros((n, len(tax.middle) + 1), dtype=np.float32)
-        self.inferred = np.zeros(n, dtype=bool)  # the seeker's occupations were inferred
         self.district = np.zeros((n, DISTRICT_SLOTS + 1), dtype=bool)
-        self.groups = np.zeros(n, dtype=np.int64)
-        self.forms = np.zeros(n, dtype=np.int64)
-        self.salary = np.zeros(n, dtype=np.int64)
-        self.edu = np.zeros(n, dtype=np.int64)
-        self.has_any = np.zeros(n, dtype=bool)
+        inferred, has_any, groups, forms, salary, edu = [], [], [], [], [], []
         dist_r, dist_c = [], []
         code_r: list[int] = []
         code_ids: list[tuple[int, int, int]] = []
         code_conf: list[float] = []
-        salary = self.salary
-        edu = self.edu
-        forms = self.forms
-        groups = self.groups
+        ids_of = tax.ids
         for r, s in enumerate(seekers):
-            wished = [(tax.ids(c), 1.0) for c in s.desired_occupations or ()]
+            wished = [(ids_of(c), 1.0) for c in s.desired_occupations or ()]
             wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
+            guessed = False
             if not wished:
                 wished = [
-                    (tax.ids(c), float(p))
+                    (ids_of(c), float(p))
                     for c, p in s.inferred_occupations or ()
                     if 0.0 < float(p) <= 1.0
                 ]
                 wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
-                self.inferred[r] = bool(wished)
+                guessed = bool(wished)
+            inferred.append(guessed)
             for ids, conf in wished:
                 code_r.append(r)
                 code_ids.append(ids)
@@ -452,31 +447,41 @@ class SeekerBlock:
             g = 0
             for code in s.groups or ():
                 g |= GROUP_BITS.get(code, 0)
-            groups[r] = g
+            groups.append(g)
             f = 0
             for code in s.work_forms or ():
                 f |= WORK_FORM_BITS.get(code, 0)
-            forms[r] = f
-            salary[r] = max(0, int(s.salary_min or 0))
-            edu[r] = EDUCATION_RANK.get(s.education or "none", 0)
-            self.has_any[r] = bool(words[r] or wished)
+            forms.append(f)
+            salary.append(max(0, int(s.salary_min or 0)))
+            edu.append(EDUCATION_RANK.get(s.education or "none", 0))
+            has_any.append(bool(words[r] or wished))
+        self.inferred = np.array(inferred, dtype=bool)  # the seeker's occupations were inferred
+        self.groups = np.array(groups, dtype=np.int64)
+        self.forms = np.array(forms, dtype=np.int64)
+        self.salary = np.array(salary, dtype=np.int64)
+        self.edu = np.array(edu, dtype=np.int64)
+        self.has_any = np.array(has_any, dtype=bool)
         self.district[dist_r, dist_c] = True
+        # The query's occupation and minor-group columns carry exactly the tables' values.
+        parts: list[tuple] = [(np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)]
         if code_r:
             # Several codes in one group (two wishes in 6-18-02): the strongest counts.
             ids = np.array(code_ids, dtype=np.int64)
             conf = np.array(code_conf, dtype=np.float32)
-            for table, col in (
-                (self.occ, ids[:, 0]),
-                (self.minor, ids[:, 1]),
-                (self.middle, ids[:, 2]),
+            rows = np.array(code_r, dtype=np.int64)
+            for table, col, offset in (
+                (self.occ, ids[:, 0], index._off_occ),
+                (self.minor, ids[:, 1], index._off_minor),
+                (self.middle, ids[:, 2], None),
             ):
                 ok = col >= 0
-                np.maximum.at(table, (np.array(code_r)[ok], col[ok]), conf[ok])
-        # The query's occupation and minor-group columns carry exactly the tables' values.
-        parts = []
-        for table, offset in ((self.occ, index._off_occ), (self.minor, index._off_minor)):
-            r_nz, c_nz = np.nonzero(table[:, :-1])
-            parts.append((r_nz, index._n_text + offset + c_nz, table[r_nz, c_nz]))
+                np.maximum.at(table, (rows[ok], col[ok]), conf[ok])
+                if offset is not None:
+                    width = table.shape[1]
+                    r_nz, c_nz = np.divmod(np.unique(rows[ok] * width + col[ok]), width)
+                    values = table[r_nz, c_nz]
+                    nz = values != 0
+                    parts.append((r_nz[nz], index._n_text + offset + c_nz[nz], values[nz]))
         structured = sp.csr_matrix(
             (
                 np.concatenate([p[2] for p in parts]).astype(np.float32),

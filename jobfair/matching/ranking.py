@@ -16,7 +16,13 @@ from jobfair.matching.docs import Match, PositionDoc, SeekerDoc, SeekerMatch
 from jobfair.matching.index import PositionIndex, SeekerBlock
 from jobfair.matching.reasons import reasons_for
 
-CHUNK = 256  # seekers per block in batch recommendation
+CHUNK = 256  # seekers encoded, scored and given reasons together in batch recommendation
+# Seekers per sparse product and candidate selection: a small dense block (BLOCK rows x all
+# positions, with argpartition's index array beside it) stays in the CPU's cache while it is
+# filled, negated and partitioned. Measured in CPU time, 1,024 seekers at 100,000 positions:
+# 0.92 s at 8 rows, 1.02 s at 16, 1.20 s at 32 (at 20,000 positions 8-32 are alike). The
+# bench's floor picks its own best block size from a wider range in the same run.
+BLOCK = 8
 
 
 @contextmanager
@@ -52,6 +58,24 @@ class MatchingEngine(PositionIndex):
             p[:, ~self._alive] = 0.0
         return p
 
+    def _candidates(self, q, pool: int):
+        """Per seeker row of q: the pool best position rows by the sparse part, and their scores.
+
+        Row by row the same as one product over all of q (each row's sums and partition depend
+        on that row only), only BLOCK rows at a time.
+        """
+        n_rows = len(self._alive)
+        if pool >= n_rows:
+            prior = self._prior_block(q)
+            return np.broadcast_to(np.arange(n_rows), prior.shape), prior
+        cand, cand_prior = [], []
+        for start in range(0, q.shape[0], BLOCK):
+            prior = self._prior_block(q[start : start + BLOCK])
+            best = np.argpartition(-prior, pool - 1, axis=1)[:, :pool]
+            cand.append(best)
+            cand_prior.append(np.take_along_axis(prior, best, axis=1))
+        return np.vstack(cand), np.vstack(cand_prior)
+
     def _exact(self, enc: SeekerBlock, srows: np.ndarray, prows: np.ndarray, prior: np.ndarray):
         """Exact raw scores and their parts for seeker rows x position rows (same shapes)."""
         w = self.weights
@@ -86,18 +110,8 @@ class MatchingEngine(PositionIndex):
         seeker's confidence), weighted by the position code's confidence and summed.
         """
         w = self.weights
-        shape = np.broadcast_shapes(np.shape(srows), np.shape(prows))
-        occ_part = np.zeros(shape, dtype=np.float64)
-        retrieved = np.zeros(shape, dtype=np.float64)
-        chosen = self._occ[prows] >= 0
-        slots = [(self._occ[prows], self._minor[prows], self._middle[prows], chosen)]
-        if self._iconf.shape[0] and (self._iconf[prows, 0] > 0).any():
-            for k in range(self._iocc.shape[1]):
-                conf = np.where(chosen, 0.0, self._iconf[prows, k])
-                slots.append(
-                    (self._iocc[prows, k], self._iminor[prows, k], self._imiddle[prows, k], conf)
-                )
-        for occ, minor, middle, conf in slots:
+
+        def term(occ, minor, middle, conf, srows, occ_part, retrieved):
             # Index -1 reads the always-zero last column.
             o = enc.occ[srows, occ]
             mi = enc.minor[srows, minor]
@@ -107,6 +121,27 @@ class MatchingEngine(PositionIndex):
             )
             occ_part += conf * best
             retrieved += conf * ((w.occupation - w.occupation_minor) * o + w.occupation_minor * mi)
+
+        srows, prows = np.broadcast_arrays(srows, prows)
+        occ_part = np.zeros(srows.shape, dtype=np.float64)
+        retrieved = np.zeros(srows.shape, dtype=np.float64)
+        occ = self._occ[prows]
+        chosen = occ >= 0
+        term(occ, self._minor[prows], self._middle[prows], chosen, srows, occ_part, retrieved)
+        if not self._iconf.shape[0]:
+            return occ_part, retrieved
+        # Inferred codes, only for the pairs whose position has some (the others add nothing).
+        guessed = ~chosen & (self._iconf[prows, 0] > 0)
+        if guessed.any():
+            s_g, p_g = srows[guessed], prows[guessed]
+            part_g = np.zeros(len(p_g), dtype=np.float64)
+            retrieved_g = np.zeros(len(p_g), dtype=np.float64)
+            for k in range(self._iocc.shape[1]):
+                occ_k, minor_k = self._iocc[p_g, k], self._iminor[p_g, k]
+                conf = self._iconf[p_g, k]
+                term(occ_k, minor_k, self._imiddle[p_g, k], conf, s_g, part_g, retrieved_g)
+            occ_part[guessed] += part_g
+            retrieved[guessed] += retrieved_g
         return occ_part, retrieved
 
     def recommend(self, seeker: SeekerDoc, k: int = 20) -> list[Match]:
@@ -127,13 +162,8 @@ class MatchingEngine(PositionIndex):
             pool = min(n_rows, max(int(self.weights.candidates), k))
             for start in range(0, len(seekers), CHUNK):
                 enc = SeekerBlock(self, seekers[start : start + CHUNK])
-                prior = self._prior_block(enc.q)
-                if pool < n_rows:
-                    cand = np.argpartition(-prior, pool - 1, axis=1)[:, :pool]
-                else:
-                    cand = np.broadcast_to(np.arange(n_rows), prior.shape)
-                cand_prior = np.take_along_axis(prior, cand, axis=1)
-                srows = np.arange(prior.shape[0])[:, None]
+                cand, cand_prior = self._candidates(enc.q, pool)
+                srows = np.arange(cand.shape[0])[:, None]
                 raw, text = self._exact(enc, srows, cand, cand_prior)
                 scores = np.round(raw / self.weights.total, 4)
                 valid = (cand_prior > 1e-7) & enc.has_any[:, None]
@@ -147,11 +177,10 @@ class MatchingEngine(PositionIndex):
                 reasons = reasons_for(self, enc, s_flat, top[keep], top_text[keep])
                 ids = self._ids[top[keep]].tolist()
                 flat_scores = top_scores[keep].tolist()
+                matches = list(map(Match, ids, flat_scores, reasons))
                 pos = 0
                 for n in keep.sum(axis=1).tolist():
-                    out.append(
-                        [Match(ids[j], flat_scores[j], reasons[j]) for j in range(pos, pos + n)]
-                    )
+                    out.append(matches[pos : pos + n])
                     pos += n
             return out
 
