@@ -107,3 +107,10 @@ def test_same_after_positions_change():
     assert len(newer) == 3000 - len(replaced) + 400
     assert newer._terms == {}
     _same_as_ranking_every_match(newer, random.Random(8))
+
+
+def test_same_when_terms_are_dropped_for_memory(monkeypatch):
+    monkeypatch.setattr(textindex, "MAX_TERM_BYTES", 20_000)  # a term or two at a time
+    snap = textindex.Snapshot(_rows(3000, 1))
+    _same_as_ranking_every_match(snap, random.Random(9))
+    assert snap._term_bytes > 0 and len(snap._terms) <= 2

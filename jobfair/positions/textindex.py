@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 CHECK_INTERVAL = 0.5  # seconds between two looks at the version stamp
 MAX_INCREMENTAL = 2000  # more changed positions than this at once: rebuild instead
 MAX_APPENDED = 5000  # rows appended since the build beyond this: rebuild (compacts postings)
-MAX_TERM_ROWS = 3_000_000  # query terms' rows kept per snapshot (Snapshot._term), ~25 bytes each
+MAX_TERM_BYTES = 96 << 20  # query terms' arrays kept per snapshot (Snapshot._term)
 MAX_MASKS = 64  # filter masks kept per snapshot
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 NO_DEADLINE = np.iinfo(np.int32).max
@@ -228,8 +228,9 @@ class Snapshot:
         self._weight: dict[str, np.ndarray] = {}
         self._visible: tuple[int, np.ndarray] | None = None
         self._scratch: list[Scratch] = []
-        self._terms: dict[tuple, TermRows] = {}
-        self._term_rows = 0  # rows held by _terms, bounded by MAX_TERM_ROWS
+        self._terms: dict[tuple, TermRows] = {}  # oldest first, dropped past MAX_TERM_BYTES
+        self._term_bytes = 0
+        self._terms_lock = threading.Lock()
         self._masks: dict[tuple, np.ndarray] = {}
         self._newest: np.ndarray | None = None
 
@@ -441,13 +442,49 @@ class Snapshot:
             score = self._bm25(rows, [t for alt in term for t in alt], postings, scratch)
             first = self._member(self._match([term[:1]], postings, scratch), rows, scratch)
             found = TermRows(rows, score, first)
-            if self._term_rows + len(rows) > MAX_TERM_ROWS:
-                self._terms, self._term_rows = {}, 0
-            self._terms[term] = found
-            self._term_rows += len(rows)
+            with self._terms_lock:
+                if term not in self._terms:
+                    self._terms[term] = found
+                    self._held(term, found, rows.nbytes + score.nbytes + first.nbytes)
         return found
 
-    def _ranked(self, info: "TermRows", widened: bool) -> np.ndarray:
+    def _held(self, term: tuple, info: "TermRows", nbytes: int) -> None:
+        """Count nbytes more held for term (if still kept); drop the oldest terms past the
+        budget. Called with _terms_lock held."""
+        if self._terms.get(term) is not info:
+            return
+        info.nbytes += nbytes
+        self._term_bytes += nbytes
+        while self._term_bytes > MAX_TERM_BYTES and len(self._terms) > 1:
+            oldest = next(iter(self._terms))
+            self._term_bytes -= self._terms.pop(oldest).nbytes
+
+    def _phrase_weights(self, term: tuple, info: "TermRows", scratch: "Scratch") -> np.ndarray:
+        """Each phrase's bm25 term on each of the term's rows (0.0 where absent), one row per
+        phrase in order: for a term after the first, whose phrases add one by one."""
+        if info.weights is None:
+            phrases = [t for alt in term for t in alt]
+            if len(phrases) == 1:  # its sum is its one phrase's weight
+                info.weights = info.score[np.newaxis]
+                return info.weights
+            out = np.zeros((len(phrases), len(info.rows)), dtype=np.float64)
+            place = scratch.place
+            place[info.rows] = np.arange(len(info.rows), dtype=np.int32)
+            try:
+                for i, token in enumerate(phrases):
+                    rows, tfs = self._posting(token)
+                    if len(rows):
+                        where = place[rows]
+                        keep = where >= 0
+                        out[i, where[keep]] = self._weights(token, rows, tfs)[keep]
+            finally:
+                place[info.rows] = -1
+            info.weights = out
+            with self._terms_lock:
+                self._held(term, info, out.nbytes)
+        return info.weights
+
+    def _ranked(self, term: tuple, info: "TermRows", widened: bool) -> np.ndarray:
         """A one-term query's rows in result order: exact first (all rows when the term has
         no alternatives), then relevance, newest, highest id."""
         if info.ranked is None:
@@ -455,6 +492,8 @@ class Snapshot:
             primary = -info.score - exact * 1e6
             rows = info.rows
             info.ranked = rows[np.lexsort((-self.ids[rows], -self.published[rows], primary))]
+            with self._terms_lock:
+                self._held(term, info, info.ranked.nbytes)
         return info.ranked
 
     def _take_scratch(self) -> "Scratch":
@@ -482,7 +521,7 @@ class Snapshot:
             )
         infos = [self._term(term, scratch) for term in terms]
         if len(terms) == 1 and widened == (len(terms[0]) > 1):
-            ranked = self._ranked(infos[0], widened)
+            ranked = self._ranked(terms[0], infos[0], widened)
             return self._page(infos[0].rows, ranked, filters, today, offset, offset + limit)
         candidates = None  # rows where every term matches: the shortest list kept in the others
         for info in sorted(infos, key=lambda i: len(i.rows)):
@@ -497,10 +536,13 @@ class Snapshot:
         if total == 0 or offset >= total:
             return candidates[:0], total
         # the first term's sum read off its rows, the other terms' phrases added in order
+        # The first term's sum read off its rows, then each other phrase's weight added in
+        # the order bm25 adds them (0.0 where a row lacks it: adding 0.0 changes no sum).
         score = infos[0].score[np.searchsorted(infos[0].rows, candidates)]
-        phrases = [t for term in terms[1:] for alt in term for t in alt]
-        postings = {t: self._posting(t) for t in set(phrases)}
-        score = self._bm25(candidates, phrases, postings, scratch, start=score)
+        for term, info in zip(terms[1:], infos[1:], strict=True):
+            at = np.searchsorted(info.rows, candidates)
+            for weights in self._phrase_weights(term, info, scratch):
+                score += weights[at]
         if widened:
             exact = np.ones(total, dtype=bool)
             for info in infos:
@@ -605,13 +647,15 @@ class Snapshot:
 @dataclass
 class TermRows:
     """One query term in one snapshot: the rows it matches (sorted), the sum of its phrases'
-    bm25 terms on each, which rows hold its first alternative, and (filled on first use by a
-    one-term query) its rows in result order."""
+    bm25 terms on each, which rows hold its first alternative; filled on first use: its rows
+    in result order (as a one-term query) and its phrases' weights (as a later term)."""
 
     rows: np.ndarray
     score: np.ndarray
     first: np.ndarray
     ranked: np.ndarray | None = None
+    weights: np.ndarray | None = None  # Snapshot._phrase_weights
+    nbytes: int = 0  # counted against MAX_TERM_BYTES while kept
 
 
 class Scratch:
