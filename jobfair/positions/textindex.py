@@ -531,11 +531,10 @@ class Snapshot:
                 candidates = candidates[self._member(info.rows, candidates, scratch)]
             if len(candidates) == 0:
                 break
-        candidates = self._filtered(candidates, filters, today)
+        candidates = candidates[self._mask(filters, today)[candidates]]
         total = len(candidates)
         if total == 0 or offset >= total:
             return candidates[:0], total
-        # the first term's sum read off its rows, the other terms' phrases added in order
         # The first term's sum read off its rows, then each other phrase's weight added in
         # the order bm25 adds them (0.0 where a row lacks it: adding 0.0 changes no sum).
         score = infos[0].score[np.searchsorted(infos[0].rows, candidates)]
@@ -579,11 +578,8 @@ class Snapshot:
 
     def _page(self, rows, ranked, filters, today, offset: int, k: int):
         """Rows offset..k of those of `ranked` (rows in result order) that pass the filters, and
-        how many pass. Few rows: filtered in order. Many: the filters as one mask over every
-        row, the matches counted through it, and only the head of `ranked` read."""
-        if len(ranked) * 8 < len(self.alive):
-            found = self._filtered(ranked, filters, today)
-            return found[offset:k], len(found)
+        how many pass: the filters as one mask over every row, the matches counted through it,
+        and only the head of `ranked` read."""
         mask = self._mask(filters, today)
         total = int(np.count_nonzero(mask if rows is None else mask[rows]))
         if offset >= total:
