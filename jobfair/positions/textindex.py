@@ -479,9 +479,10 @@ class Snapshot:
                         out[i, where[keep]] = self._weights(token, rows, tfs)[keep]
             finally:
                 place[info.rows] = -1
-            info.weights = out
             with self._terms_lock:
-                self._held(term, info, out.nbytes)
+                if info.weights is None:
+                    info.weights = out
+                    self._held(term, info, out.nbytes)
         return info.weights
 
     def _ranked(self, term: tuple, info: "TermRows", widened: bool) -> np.ndarray:
@@ -491,9 +492,11 @@ class Snapshot:
             exact = info.first if widened else np.ones(len(info.rows), dtype=bool)
             primary = -info.score - exact * 1e6
             rows = info.rows
-            info.ranked = rows[np.lexsort((-self.ids[rows], -self.published[rows], primary))]
-            with self._terms_lock:
-                self._held(term, info, info.ranked.nbytes)
+            ranked = rows[np.lexsort((-self.ids[rows], -self.published[rows], primary))]
+            with self._terms_lock:  # another thread may have done it meanwhile
+                if info.ranked is None:
+                    info.ranked = ranked
+                    self._held(term, info, ranked.nbytes)
         return info.ranked
 
     def _take_scratch(self) -> "Scratch":
