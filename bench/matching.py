@@ -221,7 +221,7 @@ def bare_topk_encoded(
             for r in range(p.shape[0]):
                 a, b = bounds[r], bounds[r + 1]
                 vals = data[a:b]
-                top = np.argpartition(-vals, k - 1)[:k] if b - a > k else np.arange(b - a)
+                top = np.argpartition(vals, -k)[-k:] if b - a > k else np.arange(b - a)
                 order = np.argsort(-vals[top], kind="stable")
                 out.append(columns[a:b][top[order]])
             continue
