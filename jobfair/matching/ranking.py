@@ -17,11 +17,11 @@ from jobfair.matching.index import PositionIndex, SeekerBlock
 from jobfair.matching.reasons import reasons_for
 
 CHUNK = 256  # seekers encoded, scored and given reasons together in batch recommendation
-# Seekers per sparse product and candidate selection: a small dense block (BLOCK rows x all
-# positions, with argpartition's index array beside it) stays in the CPU's cache while it is
-# filled, negated and partitioned. Measured in CPU time, 1,024 seekers at 100,000 positions:
-# 0.92 s at 8 rows, 1.02 s at 16, 1.20 s at 32 (at 20,000 positions 8-32 are alike). The
-# bench's floor picks its own best block size from a wider range in the same run.
+# Seekers per dense product block (_dense_candidates, for an index with added rows): a small
+# dense block (BLOCK rows x all positions, with argpartition's index array beside it) stays in
+# the CPU's cache while it is filled, negated and partitioned. Measured in CPU time, 1,024
+# seekers at 100,000 positions: 0.92 s at 8 rows, 1.02 s at 16, 1.20 s at 32. Without added
+# rows, candidates come from sparse product rows instead (_candidates).
 BLOCK = 8
 
 
