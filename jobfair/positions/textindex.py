@@ -10,8 +10,12 @@ and counting every match per request; here it is a few vector operations over th
 - each published position's public list item (positions.summaries, rendered once), so a page
   of results needs no query and no serialisation;
 - relevance is FTS5's bm25 (k1 = 1.2, b = 0.75, the same phrases, document lengths and
-  document frequencies over every stored position), so SQLite results keep their order; the
-  top k rows are partitioned out (argpartition) instead of sorting every match.
+  document frequencies over every stored position), so SQLite results keep their order;
+- per query term (a token and its synonym alternatives), worked out on first use and kept
+  with the snapshot: its rows, its bm25 sum on each, its "exact" flag, and its rows in result
+  order, so a one-word query counts its matches through the filters' mask and reads only the
+  head of that order; longer queries intersect the terms' rows and add the later terms'
+  weights in bm25's own order (bit-identical sums).
 
 Consistency: the index follows the version stamp and change log that every write to a
 position leaves in the same transaction (match_index_state / match_index_changes, written by
