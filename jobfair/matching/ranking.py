@@ -17,11 +17,11 @@ from jobfair.matching.index import PositionIndex, SeekerBlock
 from jobfair.matching.reasons import reasons_for
 
 CHUNK = 256  # seekers encoded, scored and given reasons together in batch recommendation
-# Seekers per sparse product and candidate selection: a small dense block (BLOCK rows x all
-# positions, with argpartition's index array beside it) stays in the CPU's cache while it is
-# filled, negated and partitioned. Measured in CPU time, 1,024 seekers at 100,000 positions:
-# 0.92 s at 8 rows, 1.02 s at 16, 1.20 s at 32 (at 20,000 positions 8-32 are alike). The
-# bench's floor picks its own best block size from a wider range in the same run.
+# Seekers per dense product block (_dense_candidates, for an index with added rows): a small
+# dense block (BLOCK rows x all positions, with argpartition's index array beside it) stays in
+# the CPU's cache while it is filled, negated and partitioned. Measured in CPU time, 1,024
+# seekers at 100,000 positions: 0.92 s at 8 rows, 1.02 s at 16, 1.20 s at 32. Without added
+# rows, candidates come from sparse product rows instead (_candidates).
 BLOCK = 8
 
 
@@ -61,13 +61,52 @@ class MatchingEngine(PositionIndex):
     def _candidates(self, q, pool: int):
         """Per seeker row of q: the pool best position rows by the sparse part, and their scores.
 
-        Row by row the same as one product over all of q (each row's sums and partition depend
-        on that row only), only BLOCK rows at a time.
+        Row by row the same candidates as argpartition over each row of the dense product, as
+        far as they can count: only positive scores are ever recommended, and their order
+        never matters (the exact scores and ids order them). So each row's pool is read off
+        its sparse product row when its scores are unambiguous: all its non-zeros when there
+        are at most pool, else the ones above a strict gap between the pool-th best score and
+        the next. When the pool-th best ties with the next, which of the tied positions
+        argpartition keeps is its own choice, so that row is partitioned densely as before.
+        Rows left short of pool are padded with row 0 at score 0 (never recommended).
         """
         n_rows = len(self._alive)
         if pool >= n_rows:
             prior = self._prior_block(q)
             return np.broadcast_to(np.arange(n_rows), prior.shape), prior
+        if self._X_delta is not None:
+            return self._dense_candidates(q, pool)
+        prod = q @ self._XT_base
+        data, columns, bounds = prod.data, prod.indices, prod.indptr.tolist()
+        if not self._alive.all():
+            data[~self._alive[columns]] = 0.0
+        m = q.shape[0]
+        cand = np.zeros((m, pool), dtype=np.intp)
+        cand_prior = np.zeros((m, pool), dtype=data.dtype)
+        for r in range(m):
+            a, b = bounds[r], bounds[r + 1]
+            if b - a <= pool:
+                cand[r, : b - a] = columns[a:b]
+                cand_prior[r, : b - a] = data[a:b]
+                continue
+            row = data[a:b]
+            # One partition point (two cost three times as much): the pool best sit above it.
+            part = np.partition(row, -pool - 1)
+            cut = part[-pool:].min()
+            if cut > part[-pool - 1]:
+                top = np.flatnonzero(row >= cut)
+                cand[r] = columns[a:b][top]
+                cand_prior[r] = row[top]
+            else:
+                dense = np.zeros(n_rows, dtype=data.dtype)
+                dense[columns[a:b]] = row
+                best = np.argpartition(-dense, pool - 1)[:pool]
+                cand[r] = best
+                cand_prior[r] = dense[best]
+        return cand, cand_prior
+
+    def _dense_candidates(self, q, pool: int):
+        """_candidates over dense product blocks (an index with added rows)."""
         cand, cand_prior = [], []
         for start in range(0, q.shape[0], BLOCK):
             prior = self._prior_block(q[start : start + BLOCK])

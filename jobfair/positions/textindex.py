@@ -10,8 +10,12 @@ and counting every match per request; here it is a few vector operations over th
 - each published position's public list item (positions.summaries, rendered once), so a page
   of results needs no query and no serialisation;
 - relevance is FTS5's bm25 (k1 = 1.2, b = 0.75, the same phrases, document lengths and
-  document frequencies over every stored position), so SQLite results keep their order; the
-  top k rows are partitioned out (argpartition) instead of sorting every match.
+  document frequencies over every stored position), so SQLite results keep their order;
+- per query term (a token and its synonym alternatives), worked out on first use and kept
+  with the snapshot: its rows, its bm25 sum on each, its "exact" flag, and its rows in result
+  order, so a one-word query counts its matches through the filters' mask and reads only the
+  head of that order; longer queries intersect the terms' rows and add the later terms'
+  weights in bm25's own order (bit-identical sums).
 
 Consistency: the index follows the version stamp and change log that every write to a
 position leaves in the same transaction (match_index_state / match_index_changes, written by
@@ -48,6 +52,8 @@ log = logging.getLogger(__name__)
 CHECK_INTERVAL = 0.5  # seconds between two looks at the version stamp
 MAX_INCREMENTAL = 2000  # more changed positions than this at once: rebuild instead
 MAX_APPENDED = 5000  # rows appended since the build beyond this: rebuild (compacts postings)
+MAX_TERM_BYTES = 96 << 20  # query terms' arrays kept per snapshot (Snapshot._term)
+MAX_MASKS = 64  # filter masks kept per snapshot
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 NO_DEADLINE = np.iinfo(np.int32).max
 _WORD_RE = re.compile(r"[^\W_]+")  # how FTS5's unicode61 tokenizer splits the stored tokens
@@ -226,6 +232,11 @@ class Snapshot:
         self._weight: dict[str, np.ndarray] = {}
         self._visible: tuple[int, np.ndarray] | None = None
         self._scratch: list[Scratch] = []
+        self._terms: dict[tuple, TermRows] = {}  # oldest first, dropped past MAX_TERM_BYTES
+        self._term_bytes = 0
+        self._terms_lock = threading.Lock()
+        self._masks: dict[tuple, np.ndarray] = {}
+        self._newest: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.n_alive
@@ -394,14 +405,15 @@ class Snapshot:
             found = self._weight[token] = idf * (tf * (K1 + 1)) / (tf + norm)
         return found
 
-    def _bm25(self, candidates: np.ndarray, phrases: list[str], postings, scratch) -> np.ndarray:
-        """FTS5's bm25() of each candidate row (negative: lower is more relevant).
+    def _bm25(self, candidates, phrases, postings, scratch, start=None) -> np.ndarray:
+        """The sum of the phrases' bm25 terms for each candidate row, added phrase by phrase
+        in order onto `start` (zeros if None). FTS5's bm25() is minus this sum.
 
         Each phrase adds its weight to the candidates it occurs in, found through the
         candidates' places (a dense row -> place map) when its posting list is not much longer
         than the candidates, else by binary search of the candidates in it."""
         n = len(candidates)
-        score = np.zeros(n, dtype=np.float64)
+        score = np.zeros(n, dtype=np.float64) if start is None else start
         place = scratch.place
         place[candidates] = np.arange(n, dtype=np.int32)
         try:
@@ -420,7 +432,76 @@ class Snapshot:
                     score[where[keep]] += weights[keep]
         finally:
             place[candidates] = -1
-        return -score
+        return score
+
+    def _term(self, term: tuple, scratch: "Scratch") -> "TermRows":
+        """The rows one query term matches (any alternative with all its tokens), the sum of
+        its phrases' bm25 terms on each, and which hold its first alternative. Fixed for a
+        snapshot, so worked out once per term (a broad term's synonyms are then no longer
+        merged and scored on every request)."""
+        found = self._terms.get(term)
+        if found is None:
+            postings = {t: self._posting(t) for alt in term for t in alt}
+            rows = self._match([term], postings, scratch)
+            score = self._bm25(rows, [t for alt in term for t in alt], postings, scratch)
+            first = self._member(self._match([term[:1]], postings, scratch), rows, scratch)
+            found = TermRows(rows, score, first)
+            with self._terms_lock:
+                if term not in self._terms:
+                    self._terms[term] = found
+                    self._held(term, found, rows.nbytes + score.nbytes + first.nbytes)
+        return found
+
+    def _held(self, term: tuple, info: "TermRows", nbytes: int) -> None:
+        """Count nbytes more held for term (if still kept); drop the oldest terms past the
+        budget. Called with _terms_lock held."""
+        if self._terms.get(term) is not info:
+            return
+        info.nbytes += nbytes
+        self._term_bytes += nbytes
+        while self._term_bytes > MAX_TERM_BYTES and len(self._terms) > 1:
+            oldest = next(iter(self._terms))
+            self._term_bytes -= self._terms.pop(oldest).nbytes
+
+    def _phrase_weights(self, term: tuple, info: "TermRows", scratch: "Scratch") -> np.ndarray:
+        """Each phrase's bm25 term on each of the term's rows (0.0 where absent), one row per
+        phrase in order: for a term after the first, whose phrases add one by one."""
+        if info.weights is None:
+            phrases = [t for alt in term for t in alt]
+            if len(phrases) == 1:  # its sum is its one phrase's weight
+                info.weights = info.score[np.newaxis]
+                return info.weights
+            out = np.zeros((len(phrases), len(info.rows)), dtype=np.float64)
+            place = scratch.place
+            place[info.rows] = np.arange(len(info.rows), dtype=np.int32)
+            try:
+                for i, token in enumerate(phrases):
+                    rows, tfs = self._posting(token)
+                    if len(rows):
+                        where = place[rows]
+                        keep = where >= 0
+                        out[i, where[keep]] = self._weights(token, rows, tfs)[keep]
+            finally:
+                place[info.rows] = -1
+            with self._terms_lock:
+                if info.weights is None:
+                    info.weights = out
+                    self._held(term, info, out.nbytes)
+        return info.weights
+
+    def _ranked(self, term: tuple, info: "TermRows", widened: bool) -> np.ndarray:
+        """A one-term query's rows in result order: exact first (all rows when the term has
+        no alternatives), then relevance, newest, highest id."""
+        if info.ranked is None:
+            exact = info.first if widened else np.ones(len(info.rows), dtype=bool)
+            primary = -info.score - exact * 1e6
+            rows = info.rows
+            ranked = rows[np.lexsort((-self.ids[rows], -self.published[rows], primary))]
+            with self._terms_lock:  # another thread may have done it meanwhile
+                if info.ranked is None:
+                    info.ranked = ranked
+                    self._held(term, info, ranked.nbytes)
+        return info.ranked
 
     def _take_scratch(self) -> "Scratch":
         try:
@@ -438,30 +519,62 @@ class Snapshot:
             self._scratch.append(scratch)
 
     def _search(self, terms, exact_terms, filters, today, offset, limit, scratch):
-        if terms:
-            tokens = {t for term in terms for alt in term for t in alt}
-            postings = {t: self._posting(t) for t in tokens}
-            candidates = self._match(terms, postings, scratch)
-        else:
-            candidates = np.arange(len(self.alive))
-        candidates = self._filtered(candidates, filters, today)
+        if not terms:
+            return self._page(None, self._newest_first(), filters, today, offset, offset + limit)
+        widened = exact_terms is not None
+        if widened and exact_terms != [term[:1] for term in terms]:
+            return self._search_by_postings(
+                terms, exact_terms, filters, today, offset, limit, scratch
+            )
+        infos = [self._term(term, scratch) for term in terms]
+        if len(terms) == 1 and widened == (len(terms[0]) > 1):
+            ranked = self._ranked(terms[0], infos[0], widened)
+            return self._page(infos[0].rows, ranked, filters, today, offset, offset + limit)
+        candidates = None  # rows where every term matches: the shortest list kept in the others
+        for info in sorted(infos, key=lambda i: len(i.rows)):
+            if candidates is None:
+                candidates = info.rows
+            else:
+                candidates = candidates[self._member(info.rows, candidates, scratch)]
+            if len(candidates) == 0:
+                break
+        candidates = candidates[self._mask(filters, today)[candidates]]
         total = len(candidates)
         if total == 0 or offset >= total:
             return candidates[:0], total
-        published = self.published[candidates]
-        if terms:
-            phrases = [t for term in terms for alt in term for t in alt]
-            score = self._bm25(candidates, phrases, postings, scratch)
-            if exact_terms is not None:
-                exact_rows = self._match(exact_terms, postings, scratch)
-                exact = self._member(exact_rows, candidates, scratch)
-            else:
-                exact = np.ones(total, dtype=bool)
-            # exact first, then relevance: one float orders both (|bm25| is far below 1e6)
-            primary = score - exact * 1e6
+        # The first term's sum read off its rows, then each other phrase's weight added in
+        # the order bm25 adds them (0.0 where a row lacks it: adding 0.0 changes no sum).
+        score = infos[0].score[np.searchsorted(infos[0].rows, candidates)]
+        for term, info in zip(terms[1:], infos[1:], strict=True):
+            at = np.searchsorted(info.rows, candidates)
+            for weights in self._phrase_weights(term, info, scratch):
+                score += weights[at]
+        if widened:
+            exact = np.ones(total, dtype=bool)
+            for info in infos:
+                exact &= info.first[np.searchsorted(info.rows, candidates)]
         else:
-            primary = -published
-        k = offset + limit
+            exact = np.ones(total, dtype=bool)
+        return self._top(candidates, -score - exact * 1e6, offset, offset + limit)
+
+    def _search_by_postings(self, terms, exact_terms, filters, today, offset, limit, scratch):
+        """Any exact_terms: the candidates matched, scored and ordered from the postings."""
+        tokens = {t for term in terms for alt in term for t in alt}
+        postings = {t: self._posting(t) for t in tokens}
+        candidates = self._filtered(self._match(terms, postings, scratch), filters, today)
+        total = len(candidates)
+        if total == 0 or offset >= total:
+            return candidates[:0], total
+        phrases = [t for term in terms for alt in term for t in alt]
+        score = self._bm25(candidates, phrases, postings, scratch)
+        exact = self._member(self._match(exact_terms, postings, scratch), candidates, scratch)
+        return self._top(candidates, -score - exact * 1e6, offset, offset + limit)
+
+    def _top(self, candidates, primary, offset: int, k: int):
+        """Rows offset..k of candidates in order of primary (exact first, then relevance: one
+        float orders both, |bm25| is far below 1e6), newest, highest id; and the total."""
+        total = len(candidates)
+        published = self.published[candidates]
         picked = np.arange(total)
         if k < total // 2:
             threshold = np.partition(primary, k - 1)[k - 1]
@@ -470,6 +583,61 @@ class Snapshot:
         order = np.lexsort((-self.ids[rows], -published[picked], primary[picked]))
         return rows[order][offset:k], total
 
+    def _page(self, rows, ranked, filters, today, offset: int, k: int):
+        """Rows offset..k of those of `ranked` (rows in result order) that pass the filters, and
+        how many pass: the filters as one mask over every row, the matches counted through it,
+        and only the head of `ranked` read."""
+        mask = self._mask(filters, today)
+        total = int(np.count_nonzero(mask if rows is None else mask[rows]))
+        if offset >= total:
+            return ranked[:0], total
+        size = min(len(ranked), max(1024, 8 * k))
+        while True:
+            head = ranked[:size]
+            hits = np.flatnonzero(mask[head])
+            if len(hits) >= k or size == len(ranked):
+                return head[hits[offset:k]], total
+            size = min(len(ranked), size * 8)
+
+    def _newest_first(self) -> np.ndarray:
+        """Every row, newest first (highest id first among equals): the order without keywords."""
+        if self._newest is None:
+            self._newest = np.lexsort((-self.ids, -self.published, -self.published))
+        return self._newest
+
+    def _mask(self, filters: dict, today: date) -> np.ndarray:
+        """The rows _filtered keeps, as one boolean mask over every row."""
+        mask = self._visible_rows(today)
+        for key in ("district", "occupation", "pay_unit", "work_form", "channel", "group"):
+            if filters.get(key):
+                mask = mask & self._filter_mask(key, filters[key])
+        if filters.get("salary") is not None:
+            mask = mask & self._filter_mask("salary", int(filters["salary"]))
+        if filters.get("daily_pay"):
+            mask = mask & self.daily_pay
+        return mask
+
+    def _filter_mask(self, key: str, value) -> np.ndarray:
+        """One filter's rows as a mask, kept per snapshot (a few dozen values are in use)."""
+        found = self._masks.get((key, value))
+        if found is None:
+            if key == "district":
+                found = self.district == self.codes.get(value, -2)
+            elif key == "occupation":
+                level = min(value.count("-"), 3)
+                found = self.occupation[:, level] == self.codes.get(value, -2)
+            elif key == "salary":  # monthly pay only, as search.FILTER_SQL
+                found = (self.salary_max >= value) & (self.pay_unit == PAY_UNITS["month"])
+            elif key == "group":
+                found = (self.groups & GROUP_BITS.get(value, 0)) != 0
+            else:
+                codes = {"pay_unit": PAY_UNITS, "work_form": WORK_FORMS, "channel": CHANNELS}
+                found = getattr(self, key) == codes[key].get(value, -2)
+            if len(self._masks) >= MAX_MASKS:
+                self._masks = {}
+            self._masks[(key, value)] = found
+        return found
+
     def ids_of(self, rows) -> list[int]:
         return [int(i) for i in self.ids[rows]]
 
@@ -477,6 +645,20 @@ class Snapshot:
         """The public list items of rows (found by search, so published)."""
         items = self.items
         return [items[r] for r in rows.tolist()]
+
+
+@dataclass
+class TermRows:
+    """One query term in one snapshot: the rows it matches (sorted), the sum of its phrases'
+    bm25 terms on each, which rows hold its first alternative; filled on first use: its rows
+    in result order (as a one-term query) and its phrases' weights (as a later term)."""
+
+    rows: np.ndarray
+    score: np.ndarray
+    first: np.ndarray
+    ranked: np.ndarray | None = None
+    weights: np.ndarray | None = None  # Snapshot._phrase_weights
+    nbytes: int = 0  # counted against MAX_TERM_BYTES while kept
 
 
 class Scratch:

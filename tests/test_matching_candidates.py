@@ -1,0 +1,67 @@
+"""Batch candidates read off sparse product rows pick what dense argpartition picks.
+
+recommend_many takes each seeker's pool of candidates from the non-zeros of its sparse product
+row (a strict gap at the pool boundary), and partitions the row densely only when the pool-th
+score ties with the next. The corpus here has a small vocabulary and a small pool, so ties at
+the boundary, rows with fewer non-zeros than the pool and closed (removed) positions all occur.
+"""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from jobfair.matching import MatchingEngine, ScoringWeights, SeekerDoc
+from jobfair.matching.index import SeekerBlock
+from tests.test_matching_batch import corpus
+
+POOL = 12
+
+
+@pytest.fixture(scope="module")
+def engine_and_seekers():
+    positions, seekers = corpus(seed=11, n_positions=600, n_seekers=160)
+    # A rare skill in three positions, and a seeker who names only it: fewer non-zeros than
+    # the pool in that seeker's row.
+    positions += [replace(p, id=1000 + p.id, tokens="潜水作业 " + p.tokens) for p in positions[:3]]
+    seekers.append(SeekerDoc(id=1000, tokens="潜水作业"))
+    engine = MatchingEngine.build(positions, weights=ScoringWeights(candidates=POOL))
+    for doc in positions[::7]:
+        engine.remove(doc.id)  # closed positions stay in the matrix as dead rows
+    assert engine._X_delta is None and not engine._alive.all()
+    return engine, seekers
+
+
+def _recommendable(cand, prior):
+    """Per row: {position row: score} of the candidates that can be recommended (score > 0)."""
+    return [
+        {int(c): float(p) for c, p in zip(row_c, row_p, strict=True) if p > 1e-7}
+        for row_c, row_p in zip(cand, prior, strict=True)
+    ]
+
+
+def test_sparse_candidates_equal_dense_argpartition(engine_and_seekers):
+    engine, seekers = engine_and_seekers
+    enc = SeekerBlock(engine, seekers)
+    cand, prior = engine._candidates(enc.q, POOL)
+    dense_cand, dense_prior = engine._dense_candidates(enc.q, POOL)
+    assert cand.shape == dense_cand.shape == (len(seekers), POOL)
+    assert _recommendable(cand, prior) == _recommendable(dense_cand, dense_prior)
+    # The cases the sparse path treats apart all occurred.
+    product = (enc.q @ engine._XT_base).toarray()
+    product[:, ~engine._alive] = 0.0
+    ranked = -np.sort(-product, axis=1)
+    tied = ranked[:, POOL - 1] == ranked[:, POOL]
+    assert (tied & (ranked[:, POOL] > 0)).any()
+    assert ((product > 0).sum(axis=1) < POOL).any()
+    assert not set(np.flatnonzero(~engine._alive)) & {
+        int(c) for c, p in zip(cand.ravel(), prior.ravel(), strict=True) if p > 1e-7
+    }
+
+
+def test_recommendations_equal_those_from_dense_candidates(engine_and_seekers, monkeypatch):
+    engine, seekers = engine_and_seekers
+    sparse = engine.recommend_many(seekers, 5)
+    monkeypatch.setattr(engine, "_candidates", engine._dense_candidates)
+    assert engine.recommend_many(seekers, 5) == sparse
+    assert sum(map(len, sparse)) > len(seekers)
