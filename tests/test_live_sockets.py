@@ -1,10 +1,12 @@
 """Socket.IO events of the live layer: rights, persistence, backfill, idempotency, limits."""
 
 import pytest
+import socketio
 from conftest import World, ack, error_code, events, sign_in
 
 from jobfair.database import writing
 from jobfair.extensions import db
+from jobfair.live.realtime import Packet
 
 S, B, LOBBY, C = "/session", "/booth", "/lobby", "/console"
 
@@ -568,3 +570,18 @@ def test_a_write_while_the_database_is_down_is_refused_with_a_clear_message(
     out = ack(talker, S, "send", session_id=world.session_id, client_id="down-1", body="你好")
     assert out["ok"] is False and out["error"]["code"] == "unavailable"
     assert "没有保存" in out["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [{"ok": True, "pins": [{"position": {"title": "焊工", "tags": ["a", 1, None]}}]}],
+        [{"ok": True, "pins": [{"position": {"photo": b"\x89PNG"}}]}],
+        [{"deep": [[[[bytearray(b"x")]]]]}],
+        ["text", 1, 2.5, False, None],
+    ],
+)
+def test_packets_are_searched_for_binary_as_python_socketio_does(data):
+    """Bytes anywhere in a payload still go out as a binary attachment (one-pass search)."""
+    assert Packet.data_is_binary(data) == socketio.packet.Packet.data_is_binary(data)
+    assert Packet(2, data=data).packet_type == socketio.packet.Packet(2, data=data).packet_type

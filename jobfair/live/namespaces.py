@@ -56,7 +56,7 @@ from jobfair.models.fair import Booth
 from jobfair.models.live import RoomKind
 from jobfair.models.user import LoginSession, Role
 from jobfair.notifications.services import unread_count
-from jobfair.security import token_digest
+from jobfair.security import signed_in, token_digest
 
 SERVER_ERROR = "服务器开小差了，请稍后再试。"
 
@@ -94,7 +94,7 @@ def _user(attached: bool = True):
             user = db.session.merge(ident.user, load=False)  # no read; relations load if used
             g._login_user = user  # flask-login's current_user, for any code that asks
             return user
-    if not current_user.is_authenticated:
+    if not signed_in():  # no credentials at all (an anonymous lobby viewer), or not valid
         if cached:
             identity.forget(namespace, sid)
         return None

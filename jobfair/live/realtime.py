@@ -247,7 +247,35 @@ class SocketEventSessions(SecureCookieSessionInterface):
         saved = request.environ.get("saved_session")
         if saved is not None:
             return saved
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()  # no cookie: nothing to verify (an anonymous socket)
         return super().open_session(app, request)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class Packet(pysocketio.packet.Packet):
+    """python-socketio's packet, with its check for binary attachments done in one pass.
+
+    Every packet sent is first searched for bytes; the stock search calls itself for each
+    value and folds the results into lists, which for a lobby snapshot (every joiner's
+    acknowledgement) cost more than encoding it. Same answer: plain JSON values are skipped
+    without a call, and anything else goes to the stock search.
+    """
+
+    @classmethod
+    def data_is_binary(cls, data):
+        kind = type(data)
+        if kind in _SCALARS:
+            return False
+        if kind is dict:
+            items = data.values()
+        elif kind is list:
+            items = data
+        else:
+            return super().data_is_binary(data)
+        return any(type(v) not in _SCALARS and cls.data_is_binary(v) for v in items)
 
 
 def init_socketio(app: Flask) -> None:
@@ -264,6 +292,7 @@ def init_socketio(app: Flask) -> None:
         client_manager=manager,
         async_mode=async_mode(app),
         cors_allowed_origins=allowed_origins(app),
+        serializer=Packet,
         max_http_buffer_size=MAX_PAYLOAD,
         ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 25),
         logger=False,
