@@ -41,6 +41,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import gc
 import http.cookiejar
 import json
 import os
@@ -211,6 +212,9 @@ def bare_app(mode: str = "threading"):
     """The floor: python-socketio alone, same transport, no app (threading or gevent)."""
     import socketio
 
+    # The serving processes' garbage-collector thresholds (wsgi.GC_THRESHOLDS): the floor is the
+    # best bare configuration, so it gets every setting that speeds the app up too.
+    gc.set_threshold(20_000, 20, 10)
     sio = socketio.Server(async_mode=mode, max_http_buffer_size=64 * 1024)
 
     @sio.on("join", namespace="/lobby")

@@ -17,6 +17,7 @@ Never run by the test suite.
 """
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -389,6 +390,10 @@ def bare_app():
 
     app = Flask("bare")
     body = {"items": [], "total": 0, "page": 1, "pages": 0}
+    # The served app's garbage-collector settings (wsgi.py): the ceiling gets them too.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 10)
 
     @app.get("/api/v1/positions")
     def positions():
