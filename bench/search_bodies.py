@@ -92,6 +92,7 @@ def main() -> int:
         with open(args.out, "w") as fh:
             json.dump(found, fh, ensure_ascii=False, indent=0)
         print(f"{len(found)} queries recorded in {args.out}")
+    differ = None
     if args.compare:
         with open(args.compare) as fh:
             before = json.load(fh)
@@ -99,8 +100,15 @@ def main() -> int:
         for p in differ[:20]:
             print("DIFFERS:", urllib.parse.unquote(p), before.get(p), found[p])
         print(f"{len(paths)} queries, {len(differ)} differ")
-        return 1 if differ else 0
-    return 0
+    summary = {
+        "bench": "search_bodies",
+        "database": url.split("://")[0].split("+")[0],
+        "queries": len(paths),
+        "compared": bool(args.compare),
+        "differ": None if differ is None else len(differ),
+    }
+    print(json.dumps(summary), flush=True)
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ unlike the served bench. Never run by the test suite.
 
 import argparse
 import io
+import json
 import os
 import sys
 import time
@@ -136,6 +137,18 @@ def main() -> int:
     print(f"whole API request:                {api_ms:6.3f} ms  ({size} bytes on average)")
     print(f"  search service (search_positions): {service_ms:6.3f} ms")
     print(f"  filter parsing alone:              {parse_ms:6.3f} ms")
+    summary = {
+        "bench": "search_cpu",
+        "database": url.split("://")[0].split("+")[0],
+        "distinct_queries": len(paths),
+        "rounds": args.rounds,
+        "bare_ms": round(bare_ms, 4),
+        "request_ms": round(api_ms, 4),
+        "service_ms": round(service_ms, 4),
+        "parse_ms": round(parse_ms, 4),
+        "ratio": round(bare_ms / api_ms, 3),
+    }
+    print(json.dumps(summary), flush=True)
     return 0
 
 
