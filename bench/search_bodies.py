@@ -103,7 +103,7 @@ def main() -> int:
     summary = {
         "bench": "search_bodies",
         "database": url.split("://")[0].split("+")[0],
-        "queries": len(paths),
+        "queries": len(found),
         "compared": bool(args.compare),
         "differ": None if differ is None else len(differ),
     }
