@@ -328,7 +328,3 @@ def send_due_digests(now: datetime | None = None) -> dict[str, int]:
     db.session.commit()
     log.info("job alerts for %s: %s", day, stats)
     return stats
-
-
-def stop_path(token: str) -> str:
-    return _path("alerts.stop_link", f"/alerts/stop/{token}", token=token)

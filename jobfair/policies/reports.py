@@ -159,10 +159,5 @@ def parse_year(raw) -> int:
     return year if 2000 <= year <= this + 1 else this
 
 
-def month_label(key: str) -> str:
-    year, month = key.split("-")
-    return f"{int(month)}月"
-
-
 def today() -> date:
     return local_today()

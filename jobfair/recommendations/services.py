@@ -9,7 +9,7 @@ so neither an employer's scores nor its reasons can reveal a seeker's group.
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from jobfair import audit, jobs, occupations, reference
@@ -602,13 +602,6 @@ def _ids(values, field: str, empty: str, cap: int) -> list[int]:
             fields={field: f"最多 {cap} 项"},
         )
     return out
-
-
-def count_logged(source: str | None = None) -> int:
-    q = select(func.count(RecommendationLog.id))
-    if source:
-        q = q.where(RecommendationLog.source == source)
-    return db.session.scalar(q) or 0
 
 
 # --- occupation suggestion ----------------------------------------------------------------
