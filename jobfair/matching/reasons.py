@@ -59,54 +59,115 @@ def _occupation_strings() -> np.ndarray:
 def reasons_for(
     index: PositionIndex, enc: SeekerBlock, srows, prows, text
 ) -> list[tuple[str, ...]]:
-    """Reasons for seeker/position row pairs, built only from what contributed."""
+    """Reasons for seeker/position row pairs, built only from what contributed.
+
+    In order: priority groups, occupation, shared words, district, salary, education, form of
+    work. All but the shared words take few values, so each pair's tuple without them is read
+    from a cache keyed by one integer (the first two and the last four apart); a pair with
+    shared words joins its two tuples around its 技能匹配 string.
+    """
     srows = np.asarray(srows, dtype=np.int64)
     prows = np.asarray(prows, dtype=np.int64)
     if not len(srows):
         return []
     w = index.weights
     shared_groups = (index._groups[prows] & enc.groups[srows]) * (w.priority_group > 0)
+    head = _occupation_reasons(index, enc, srows, prows) * _GROUP_SPAN + shared_groups
     district = index._district[prows]
-    district_hit = enc.district[srows, district] & (w.district > 0)
-    salary_hit = (enc.salary[srows] > 0) & (index._sal_max[prows] >= enc.salary[srows])
-    salary_hit &= w.salary > 0
-    edu_hit = (index._edu[prows] > 0) & (enc.edu[srows] >= index._edu[prows]) & (w.education > 0)
+    district_hit = enc.pick(enc.district, srows, district) & (w.district > 0)
+    salary = enc.salary[srows]
+    salary_hit = (salary > 0) & (index._sal_max[prows] >= salary) & (w.salary > 0)
+    edu = index._edu[prows]
+    edu_hit = (edu > 0) & (enc.edu[srows] >= edu) & (w.education > 0)
     form_shared = (index._form[prows] & enc.forms[srows]) * (w.work_form > 0)
-    districts = np.full(len(index._districts) + 1, "", dtype=object)  # last: none
-    for name, slot in index._districts.items():
-        districts[slot] = "期望区域：" + name
-    columns = (
-        _GROUP_REASONS[shared_groups],
-        _occupation_reasons(index, enc, srows, prows),
-        _shared_terms(index, enc, srows, prows, text),
-        districts[np.where(district_hit, district, -1)],
-        np.where(salary_hit, "薪资符合期望", ""),
-        np.where(edu_hit, "学历符合要求", ""),
-        _FORM_REASONS[form_shared],
+    tail = np.where(district_hit, district + 1, 0) * 4 + salary_hit * 2 + edu_hit
+    tail = tail * _FORM_SPAN + form_shared
+    heads = _tuples(_head_cache, head, _head_tuple)
+    tails = _tuples(_tail_cache(index), tail, lambda key: _tail_tuple(index, key))
+    out = list(map(tuple.__add__, heads, tails))
+    skilled, skills = _shared_terms(index, enc, srows, prows, text)
+    for i, skill in zip(skilled.tolist(), skills, strict=True):
+        out[i] = (*heads[i], skill, *tails[i])
+    return out
+
+
+_GROUP_SPAN = 1 << len(GROUP_BITS)
+_FORM_SPAN = 1 << len(WORK_FORM_BITS)
+_CACHE_LIMIT = 100_000  # cached reason tuples of one kind; the cache starts again beyond it
+_head_cache: dict[int, tuple[str, ...]] = {}
+
+
+def _tuples(cache: dict, keys: np.ndarray, make) -> list[tuple[str, ...]]:
+    """Per key, its tuple from the cache (made on first sight)."""
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    keys = keys.tolist()
+    found = list(map(cache.get, keys))
+    if None in found:
+        for i, key in enumerate(keys):
+            if found[i] is None:
+                found[i] = cache.get(key) or cache.setdefault(key, make(key))
+    return found
+
+
+def _head_tuple(key: int) -> tuple[str, ...]:
+    occupation = _occupation_strings().ravel()[key // _GROUP_SPAN]
+    return tuple(filter(None, (_GROUP_REASONS[key % _GROUP_SPAN], occupation)))
+
+
+def _tail_cache(index: PositionIndex) -> dict:
+    """Tail tuples of this index (its districts have names of their own)."""
+    cache = index.__dict__.get("_tail_tuples")
+    if cache is None:
+        cache = index._tail_tuples = {}
+    return cache
+
+
+def _tail_tuple(index: PositionIndex, key: int) -> tuple[str, ...]:
+    form, rest = key % _FORM_SPAN, key // _FORM_SPAN
+    district, salary, edu = rest // 4 - 1, rest & 2, rest & 1
+    names = {slot: name for name, slot in index._districts.items()}
+    return tuple(
+        filter(
+            None,
+            (
+                "期望区域：" + names[district] if district >= 0 else "",
+                "薪资符合期望" if salary else "",
+                "学历符合要求" if edu else "",
+                _FORM_REASONS[form],
+            ),
+        )
     )
-    return [tuple(filter(None, pair)) for pair in zip(*(c.tolist() for c in columns), strict=True)]
 
 
 def _occupation_reasons(index: PositionIndex, enc: SeekerBlock, srows, prows) -> np.ndarray:
-    """职业对口 / 职业相近, or 推测职业 / 推测职业相近 when either side's code was inferred."""
+    """职业对口 / 职业相近, or 推测职业 / 推测职业相近 when either side's code was inferred.
+
+    Returned as flat indices into _occupation_strings() (its empty last column: none).
+    """
     w = index.weights
     occ, minor, middle = index._occ[prows], index._minor[prows], index._middle[prows]
     chosen = occ >= 0
     candidates = [(occ, minor, middle, chosen.astype(np.float32))]
     if index._iconf.shape[0]:
         for k in range(index._iocc.shape[1]):
-            conf = np.where(chosen, 0.0, index._iconf[prows, k])
+            conf = np.where(chosen, 0.0, index._iconf[:, k][prows])
             candidates.append(
-                (index._iocc[prows, k], index._iminor[prows, k], index._imiddle[prows, k], conf)
+                (
+                    index._iocc[:, k][prows],
+                    index._iminor[:, k][prows],
+                    index._imiddle[:, k][prows],
+                    conf,
+                )
             )
     best_val = np.zeros(len(prows))
     best_code = np.full(len(prows), -1)
     best_exact = np.zeros(len(prows), dtype=bool)
     for o, mi, md, conf in candidates:
-        exact = enc.occ[srows, o] * (w.occupation > 0)
+        exact = enc.pick(enc.occ, srows, o) * (w.occupation > 0)
         near = np.maximum(
-            enc.minor[srows, mi] * (w.occupation_minor > 0),
-            enc.middle[srows, md] * (w.occupation_middle > 0),
+            enc.pick(enc.minor, srows, mi) * (w.occupation_minor > 0),
+            enc.pick(enc.middle, srows, md) * (w.occupation_middle > 0),
         )
         val = conf * np.maximum(exact, near)
         better = (val > best_val) & (o >= 0)
@@ -116,30 +177,22 @@ def _occupation_reasons(index: PositionIndex, enc: SeekerBlock, srows, prows) ->
     guessed = enc.inferred[srows] | ~chosen
     shown = (best_code >= 0) & (best_val > 0) & ~(guessed & (best_val < MIN_INFERRED_REASON))
     label = np.where(best_exact, 0, 1) + 2 * guessed  # the row of _OCC_LABELS
-    return _occupation_strings()[label, np.where(shown, best_code, -1)]
+    width = _occupation_strings().shape[1]
+    return np.where(shown, label * width + best_code, width - 1)
 
 
-def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text) -> np.ndarray:
-    """Per pair, 技能匹配 with the top shared words by their contribution to the text score."""
-    out = np.full(len(srows), "", dtype=object)
+def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text):
+    """The pairs given 技能匹配 (their indices) and its strings: the top shared words by their
+    contribution to the text score."""
+    none = np.zeros(0, dtype=np.int64), []
     need = np.flatnonzero(np.asarray(text) >= MIN_SKILL_SHARE)
     if not len(need) or index._n_words <= 1:
-        return out
-    x = index.word_rows(prows[need])
-    # Each of the position's words times its seeker's weight for it: the chunk's query words
-    # get compact columns, so one small dense table answers every lookup.
-    q = enc.word_q
-    words_in_q, slot = np.unique(q.indices, return_inverse=True)
-    table = np.zeros((q.shape[0], len(words_in_q) + 1), dtype=np.float32)  # last: none
-    table[np.repeat(np.arange(q.shape[0]), np.diff(q.indptr)), slot] = q.data
-    column = np.full(max(1, q.shape[1]), -1, dtype=np.int64)
-    column[words_in_q] = np.arange(len(words_in_q))
-    owner = np.repeat(srows[need], np.diff(x.indptr))
-    vals = x.data * table[owner, column[x.indices]]
-    prod = sp.csr_matrix((vals, x.indices, x.indptr), shape=x.shape)
-    prod.eliminate_zeros()
+        return none
+    # Each shared word's contribution: the position's weight times the seeker's (one
+    # elementwise product of the pairs' rows, words in column order).
+    prod = enc.word_q[srows[need]].multiply(index.word_rows(prows[need])).tocsr()
     if not prod.nnz:
-        return out
+        return none
     prod.sort_indices()
     # Per pair, the 2 * MAX_SKILL_TERMS words that contributed most (ties by word) ...
     row_of_nz = np.repeat(np.arange(prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
@@ -154,14 +207,28 @@ def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text) ->
     keep = ~_inside_another(index, owners, words)
     owners, words = owners[keep], words[keep]
     rank = np.arange(len(owners)) - np.searchsorted(owners, owners)
-    owners, words = owners[rank < MAX_SKILL_TERMS], words[rank < MAX_SKILL_TERMS]
-    terms = index._terms[words].tolist()
-    bounds = np.searchsorted(owners, np.arange(prod.shape[0] + 1)).tolist()
-    has = np.flatnonzero(np.diff(bounds))
-    out[need[has]] = [
-        "技能匹配：" + "、".join(terms[bounds[i] : bounds[i + 1]]) for i in has.tolist()
-    ]
-    return out
+    # The strings: "技能匹配：" + first word, then "、" + each further word.
+    first, further = _term_strings(index)
+    skills = first[words[rank == 0]]
+    for r in range(1, MAX_SKILL_TERMS):
+        at = rank == r
+        pos = np.searchsorted(owners[rank == 0], owners[at])
+        skills[pos] = skills[pos] + further[words[at]]
+    return need[owners[rank == 0]], skills.tolist()
+
+
+def _term_strings(index: PositionIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Per vocabulary word: "技能匹配：word" and "、word" (object arrays, kept on the index)."""
+    cached = index.__dict__.get("_term_strings")
+    if cached is not None and cached[0] is index._terms:
+        return cached[1]
+    terms = index._terms
+    first = np.empty(len(terms), dtype=object)
+    further = np.empty(len(terms), dtype=object)
+    first[:] = ["技能匹配：" + t for t in terms.tolist()]
+    further[:] = ["、" + t for t in terms.tolist()]
+    index._term_strings = (terms, (first, further))
+    return first, further
 
 
 def _inside_another(index: PositionIndex, owners: np.ndarray, words: np.ndarray) -> np.ndarray:
