@@ -229,10 +229,9 @@ class TokenTable:
         """Entry ids of all tokens, list after list."""
         flat = list(chain.from_iterable(token_lists))
         ids = np.fromiter(map(self.ids.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        if len(ids) and ids.min() < 0:
-            missing = list(
-                dict.fromkeys(t for t, i in zip(flat, ids.tolist(), strict=True) if i < 0)
-            )
+        miss = np.flatnonzero(ids < 0).tolist()
+        if miss:
+            missing = list(dict.fromkeys(flat[i] for i in miss))
             if len(self.ids) + len(missing) > self.LIMIT:
                 self._reset()
             self._add(missing)

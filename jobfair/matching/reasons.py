@@ -84,11 +84,11 @@ def reasons_for(
     tail = tail * _FORM_SPAN + form_shared
     heads = _tuples(_head_cache, head, _head_tuple)
     tails = _tuples(_tail_cache(index), tail, lambda key: _tail_tuple(index, key))
-    out = list(map(tuple.__add__, heads, tails))
     skilled, skills = _shared_terms(index, enc, srows, prows, text)
-    for i, skill in zip(skilled.tolist(), skills, strict=True):
-        out[i] = (*heads[i], skill, *tails[i])
-    return out
+    middles = np.empty(len(srows), dtype=object)
+    middles.fill(())
+    middles[skilled] = np.fromiter(zip(skills), dtype=object, count=len(skills))
+    return list(map(tuple.__add__, map(tuple.__add__, heads, middles.tolist()), tails))
 
 
 _GROUP_SPAN = 1 << len(GROUP_BITS)
@@ -104,9 +104,9 @@ def _tuples(cache: dict, keys: np.ndarray, make) -> list[tuple[str, ...]]:
     keys = keys.tolist()
     found = list(map(cache.get, keys))
     if None in found:
-        for i, key in enumerate(keys):
-            if found[i] is None:
-                found[i] = cache.get(key) or cache.setdefault(key, make(key))
+        for key in set(keys).difference(cache):
+            cache[key] = make(key)
+        found = list(map(cache.__getitem__, keys))
     return found
 
 
@@ -201,20 +201,25 @@ def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text):
     bits = prod.data.astype(np.float32).view(np.int32).astype(np.int64)
     order = np.argsort((row_of_nz << 31) | (0x7FFFFFFF - bits), kind="stable")
     rank = np.arange(len(order)) - prod.indptr[row_of_nz[order]]
-    top = order[rank < 2 * MAX_SKILL_TERMS]
-    owners, words = row_of_nz[top], prod.indices[top]
+    top = rank < 2 * MAX_SKILL_TERMS
+    # One row per pair, its best words left to right (-1: none).
+    words = np.full((prod.shape[0], 2 * MAX_SKILL_TERMS), -1, dtype=np.int64)
+    words[row_of_nz[order[top]], rank[top]] = prod.indices[order[top]]
     # ... less those inside another of them (氩弧焊 rather than its part 弧焊), best first.
-    keep = ~_inside_another(index, owners, words)
-    owners, words = owners[keep], words[keep]
-    rank = np.arange(len(owners)) - np.searchsorted(owners, owners)
+    keep = (words >= 0) & ~_inside_another(index, words)
     # The strings: "技能匹配：" + first word, then "、" + each further word.
     first, further = _term_strings(index)
-    skills = first[words[rank == 0]]
-    for r in range(1, MAX_SKILL_TERMS):
-        at = rank == r
-        pos = np.searchsorted(owners[rank == 0], owners[at])
-        skills[pos] = skills[pos] + further[words[at]]
-    return need[owners[rank == 0]], skills.tolist()
+    pairs = np.arange(len(words))
+    at = np.argmax(keep, axis=1)
+    has = np.flatnonzero(keep[pairs, at])
+    skills = first[words[has, at[has]]]
+    for _ in range(1, MAX_SKILL_TERMS):
+        keep[pairs, at] = False
+        at = np.argmax(keep, axis=1)
+        more = keep[has, at[has]]
+        where = has[more]
+        skills[more] = skills[more] + further[words[where, at[where]]]
+    return need[has], skills.tolist()
 
 
 def _term_strings(index: PositionIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -231,25 +236,21 @@ def _term_strings(index: PositionIndex) -> tuple[np.ndarray, np.ndarray]:
     return first, further
 
 
-def _inside_another(index: PositionIndex, owners: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Per (pair, word) entry: whether the word is part of another word of the same pair."""
+def _inside_another(index: PositionIndex, words: np.ndarray) -> np.ndarray:
+    """Per pair (row) and word: whether the word is part of another word of the same row."""
     parts = _word_parts(index)
-    width = np.int64(len(index._terms))
-    keys = owners.astype(np.int64) * width + words
-    by_key = np.argsort(keys, kind="stable")
-    sorted_keys = keys[by_key]
-    count = np.diff(parts.indptr)[words]
-    inside = np.zeros(len(keys), dtype=bool)
+    present = words >= 0
+    count = np.where(present, np.diff(parts.indptr)[words], 0).ravel()
+    inside = np.zeros(words.shape, dtype=bool)
     total = int(count.sum())
     if not total:
         return inside
-    # Every entry's parts (the vocabulary's words inside its word), as keys of the same pair.
-    starts = np.repeat(parts.indptr[words] - (np.cumsum(count) - count), count)
+    # Every word's parts (the vocabulary's words inside it), looked for in its own row.
+    starts = np.repeat(parts.indptr[words.ravel()] - (np.cumsum(count) - count), count)
     part_words = parts.indices[starts + np.arange(total)]
-    probe = np.repeat(owners.astype(np.int64), count) * width + part_words
-    at = np.minimum(np.searchsorted(sorted_keys, probe), len(sorted_keys) - 1)
-    hit = sorted_keys[at] == probe
-    inside[by_key[at[hit]]] = True
+    owner = np.repeat(np.arange(words.size) // words.shape[1], count)
+    hit_probe, hit_slot = np.nonzero(words[owner] == part_words[:, None])
+    inside[owner[hit_probe], hit_slot] = True
     return inside
 
 
