@@ -217,15 +217,26 @@ class MatchingEngine(PositionIndex):
         w = self.weights
 
         def term(occ, minor, middle, conf, srows, occ_part, retrieved):
-            # Code -1 reads the always-zero first column.
+            # Code -1 reads the always-zero first column. Only pairs in one middle group can
+            # share anything (a code's occupation and minor group lie inside its middle
+            # group): the others would add exactly 0, so they are left out.
+            at = np.flatnonzero(enc.pick(enc.middle, srows, middle))
+            if not len(at):
+                return
+            shape = occ.shape
+            srows = np.broadcast_to(srows, shape).reshape(-1)[at]
+            occ, minor, middle = (a.reshape(-1)[at] for a in (occ, minor, middle))
+            conf = np.broadcast_to(conf, shape).reshape(-1)[at]
             o = enc.pick(enc.occ, srows, occ)
             mi = enc.pick(enc.minor, srows, minor)
             md = enc.pick(enc.middle, srows, middle)
             best = np.maximum(
                 w.occupation * o, np.maximum(w.occupation_minor * mi, w.occupation_middle * md)
             )
-            occ_part += conf * best
-            retrieved += conf * ((w.occupation - w.occupation_minor) * o + w.occupation_minor * mi)
+            occ_part.reshape(-1)[at] += conf * best
+            retrieved.reshape(-1)[at] += conf * (
+                (w.occupation - w.occupation_minor) * o + w.occupation_minor * mi
+            )
 
         occ_part = np.zeros(prows.shape, dtype=np.float64)
         retrieved = np.zeros(prows.shape, dtype=np.float64)
