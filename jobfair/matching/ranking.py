@@ -96,29 +96,35 @@ class MatchingEngine(PositionIndex):
         if not self._alive.all():
             data[~self._alive[columns]] = 0.0
         m = q.shape[0]
+        lengths = np.diff(prod.indptr)
+        # Per row the lowest score kept: all of a row with at most pool non-zeros, else the
+        # pool-th best, found by one partition point (two cost three times as much) below
+        # which the next best sits.
+        cut = np.full(m, -np.inf, dtype=data.dtype)
+        long_rows = np.flatnonzero(lengths > pool)
+        edge = np.empty((len(long_rows), pool + 1), dtype=data.dtype)
+        for i, r in enumerate(long_rows.tolist()):
+            edge[i] = np.partition(data[bounds[r] : bounds[r + 1]], -pool - 1)[-pool - 1 :]
+        cut[long_rows] = edge[:, 1:].min(axis=1)
+        keep = np.ones(len(data), dtype=bool)
+        for r, low in zip(long_rows.tolist(), cut[long_rows].tolist(), strict=True):
+            a, b = bounds[r], bounds[r + 1]
+            np.greater_equal(data[a:b], low, out=keep[a:b])
+        ties = []
+        for r in long_rows[cut[long_rows] == edge[:, 0]].tolist():
+            a, b = bounds[r], bounds[r + 1]
+            row = data[a:b]
+            keep[a:b] = row > cut[r]
+            n = int(keep[a:b].sum())
+            ties.append((r, n, cut[r], columns[a:b][row == cut[r]], columns[a:b], row))
+        # The kept scores, row by row in column order, fill the rows from the left.
+        sel = np.flatnonzero(keep)
+        row_of = np.searchsorted(prod.indptr, sel, side="right") - 1
+        at = np.arange(len(sel)) - np.searchsorted(sel, prod.indptr[:-1])[row_of]
         cand = np.zeros((m, pool), dtype=np.intp)
         cand_prior = np.zeros((m, pool), dtype=data.dtype)
-        ties = []
-        for r in range(m):
-            a, b = bounds[r], bounds[r + 1]
-            if b - a <= pool:
-                cand[r, : b - a] = columns[a:b]
-                cand_prior[r, : b - a] = data[a:b]
-                continue
-            row = data[a:b]
-            # One partition point (two cost three times as much): the pool best sit above it.
-            part = np.partition(row, -pool - 1)
-            cut = part[-pool:].min()
-            if cut > part[-pool - 1]:
-                top = row >= cut
-                cand[r] = columns[a:b][top]
-                cand_prior[r] = row[top]
-            else:
-                top = row > cut
-                n = int(top.sum())
-                cand[r, :n] = columns[a:b][top]
-                cand_prior[r, :n] = row[top]
-                ties.append((r, n, cut, columns[a:b][row == cut], columns[a:b], row))
+        cand.ravel()[row_of * pool + at] = columns[sel]
+        cand_prior.ravel()[row_of * pool + at] = data[sel]
         return cand, cand_prior, ties
 
     def _dense_row(self, cand, cand_prior, tie) -> None:
