@@ -47,7 +47,7 @@ DISTRICT_SLOTS = 512  # distinct districts with a one-hot column (a city has a d
 MAX_DF = 0.1
 # Not written by save(): the lock, and lookup tables rebuilt as they are needed (the query
 # tokens met, reason strings).
-UNSAVED = frozenset(("_lock", "_token_table", "_tail_tuples", "_term_strings"))
+UNSAVED = frozenset(("_lock", "_token_table", "_tail_tuples", "_skill_strings"))
 # Small indices get refitted (new words counted) when compacting; large ones only appended.
 REFIT_BELOW = 5000
 
@@ -495,9 +495,9 @@ class SeekerBlock:
                     r_nz, c_nz = np.divmod(np.unique(code_rows[ok] * width + col[ok] + 1), width)
                     values = tab[r_nz, c_nz]
                     nz = values != 0
-                    sub = sp.csr_matrix(
-                        (values[nz], (r_nz[nz], c_nz[nz] - 1)), shape=(n, width - 1)
-                    )
+                    r_nz, c_nz = r_nz[nz], c_nz[nz]  # sorted by row, then column
+                    indptr = np.searchsorted(r_nz, np.arange(n + 1))
+                    sub = sp.csr_matrix((values[nz], c_nz - 1, indptr), shape=(n, width - 1))
                     parts.append((sub, index._n_text + offset))
         self.q = _stack_columns(parts, n, index._n_features)
 
