@@ -201,15 +201,17 @@ class MatchingEngine(PositionIndex):
         salary = enc.salary[srows]
         salary_fit = (salary == 0) | (self._sal_max[prows] >= salary)
         edu_fit = enc.edu[srows] >= self._edu[prows]
-        raw = (
-            text
-            + occ_part
-            + w.district * district_hit
-            + w.priority_group * group_hit
-            + w.work_form * form_fit
-            + w.salary * salary_fit
-            + w.education * edu_fit
-        )
+        # text + occ_part + w.district * district_hit + ... + w.education * edu_fit, term by
+        # term in that order: each fitting term adds its weight, the others add nothing.
+        raw = text + occ_part
+        for weight, fit in (
+            (w.district, district_hit),
+            (w.priority_group, group_hit),
+            (w.work_form, form_fit),
+            (w.salary, salary_fit),
+            (w.education, edu_fit),
+        ):
+            np.add(raw, weight, out=raw, where=fit)
         return raw, text
 
     def _occupation_parts(self, enc: SeekerBlock, srows, prows):
