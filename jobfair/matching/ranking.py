@@ -91,11 +91,14 @@ class MatchingEngine(PositionIndex):
             return np.broadcast_to(np.arange(n_rows), prior.shape), prior, []
         if self._X_delta is not None:
             return *self._dense_candidates(q, pool), []
-        prod = q @ self._XT_base
+        return self._select(q @ self._XT_base, pool)
+
+    def _select(self, prod, pool: int):
+        """_pools from the sparse product of a block of seekers with the index."""
         data, columns, bounds = prod.data, prod.indices, prod.indptr.tolist()
         if not self._alive.all():
             data[~self._alive[columns]] = 0.0
-        m = q.shape[0]
+        m = prod.shape[0]
         lengths = np.diff(prod.indptr)
         # Per row the lowest score kept: all of a row with at most pool non-zeros, else the
         # pool-th best, found by one partition point (two cost three times as much) below
