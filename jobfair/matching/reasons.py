@@ -219,26 +219,27 @@ def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text):
 
 
 def _skill_strings(index: PositionIndex, chosen: np.ndarray) -> list[str]:
-    """ "技能匹配：" and the chosen words (a row of word ids, -1: none), from a cache per index."""
-    width = len(index._terms) + 1
-    if width ** chosen.shape[1] >= 1 << 62:  # keys would overflow: no cache
-        terms = index._terms
-        return ["技能匹配：" + "、".join(terms[row[row >= 0]].tolist()) for row in chosen]
-    keys = chosen[:, 0].copy()
+    """ "技能匹配：" and the chosen words (a row of word ids, -1: none), joined by "、"."""
+    first, further = _term_strings(index)
+    out = first[chosen[:, 0]]
     for i in range(1, chosen.shape[1]):
-        keys = keys * width + chosen[:, i] + 1
-    cache = index.__dict__.get("_skill_strings")
-    if cache is None or cache[0] is not index._terms or len(cache[1]) > _CACHE_LIMIT:
-        cache = index._skill_strings = (index._terms, {})
-    found = cache[1]
-    keys = keys.tolist()
-    out = list(map(found.get, keys))
-    if None in out:
-        terms = index._terms
-        for i in [i for i, s in enumerate(out) if s is None]:
-            row = chosen[i]
-            found[keys[i]] = out[i] = "技能匹配：" + "、".join(terms[row[row >= 0]].tolist())
-    return out
+        more = np.flatnonzero(chosen[:, i] >= 0)
+        out[more] = out[more] + further[chosen[more, i]]
+    return out.tolist()
+
+
+def _term_strings(index: PositionIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Per vocabulary word: "技能匹配：word" and "、word" (object arrays, kept on the index)."""
+    cached = index.__dict__.get("_term_strings")
+    if cached is not None and cached[0] is index._terms:
+        return cached[1]
+    terms = index._terms.tolist()
+    first = np.empty(len(terms), dtype=object)
+    further = np.empty(len(terms), dtype=object)
+    first[:] = ["技能匹配：" + t for t in terms]
+    further[:] = ["、" + t for t in terms]
+    index._term_strings = (index._terms, (first, further))
+    return first, further
 
 
 def _inside_another(index: PositionIndex, words: np.ndarray) -> np.ndarray:
