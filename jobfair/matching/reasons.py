@@ -82,8 +82,8 @@ def reasons_for(
     form_shared = (index._form[prows] & enc.forms[srows]) * (w.work_form > 0)
     tail = np.where(district_hit, district + 1, 0) * 4 + salary_hit * 2 + edu_hit
     tail = tail * _FORM_SPAN + form_shared
-    heads = _tuples(_head_cache, head, _head_tuple)
-    tails = _tuples(_tail_cache(index), tail, lambda key: _tail_tuple(index, key))
+    heads = _tuples(_cache(index, "_head_tuples"), head, _head_tuple)
+    tails = _tuples(_cache(index, "_tail_tuples"), tail, lambda key: _tail_tuple(index, key))
     skilled, skills = _shared_terms(index, enc, srows, prows, text)
     middles = np.empty(len(srows), dtype=object)
     middles.fill(())
@@ -94,7 +94,6 @@ def reasons_for(
 _GROUP_SPAN = 1 << len(GROUP_BITS)
 _FORM_SPAN = 1 << len(WORK_FORM_BITS)
 _CACHE_LIMIT = 100_000  # cached reason tuples of one kind; the cache starts again beyond it
-_head_cache: dict[int, tuple[str, ...]] = {}
 
 
 def _tuples(cache: dict, keys: np.ndarray, make) -> list[tuple[str, ...]]:
@@ -102,12 +101,9 @@ def _tuples(cache: dict, keys: np.ndarray, make) -> list[tuple[str, ...]]:
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     keys = keys.tolist()
-    found = list(map(cache.get, keys))
-    if None in found:
-        for key in set(keys).difference(cache):
-            cache[key] = make(key)
-        found = list(map(cache.__getitem__, keys))
-    return found
+    for key in set(keys).difference(cache):
+        cache[key] = make(key)
+    return list(map(cache.__getitem__, keys))
 
 
 def _head_tuple(key: int) -> tuple[str, ...]:
@@ -115,11 +111,13 @@ def _head_tuple(key: int) -> tuple[str, ...]:
     return tuple(filter(None, (_GROUP_REASONS[key % _GROUP_SPAN], occupation)))
 
 
-def _tail_cache(index: PositionIndex) -> dict:
-    """Tail tuples of this index (its districts have names of their own)."""
-    cache = index.__dict__.get("_tail_tuples")
+def _cache(index: PositionIndex, name: str) -> dict:
+    """A cache of reason tuples kept on the index (used under its lock; districts have names of
+    their own per index)."""
+    cache = index.__dict__.get(name)
     if cache is None:
-        cache = index._tail_tuples = {}
+        cache = {}
+        setattr(index, name, cache)
     return cache
 
 
