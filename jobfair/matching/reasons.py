@@ -253,6 +253,11 @@ def _inside_another(index: PositionIndex, words: np.ndarray) -> np.ndarray:
     starts = np.repeat(parts.indptr[words.ravel()] - (np.cumsum(count) - count), count)
     part_words = parts.indices[starts + np.arange(total)]
     owner = np.repeat(np.arange(words.size) // words.shape[1], count)
+    # Most parts are no word of any row here: only the others are looked for.
+    shown = np.zeros(len(index._terms), dtype=bool)
+    shown[words[present]] = True
+    maybe = np.flatnonzero(shown[part_words])
+    owner, part_words = owner[maybe], part_words[maybe]
     hit_probe, hit_slot = np.nonzero(words[owner] == part_words[:, None])
     inside[owner[hit_probe], hit_slot] = True
     return inside
