@@ -322,6 +322,23 @@ CSP = (
 )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+)
+
+
+def _nul_in_args() -> bool:
+    """A NUL in a query value: only a raw NUL or %00 decodes to one, so a query string without
+    either is not parsed here (most requests)."""
+    raw = request.query_string
+    if b"\x00" not in raw and b"%00" not in raw:
+        return False
+    return any("\x00" in v for _, vl in request.args.lists() for v in vl)
+
+
 def init_security(app: Flask) -> None:
     app.extensions["password_hasher"] = HASHERS[app.config["PASSWORD_HASHER"]]
     login_manager.login_view = "auth.login"
@@ -348,7 +365,7 @@ def init_security(app: Flask) -> None:
         """
         # Bodies go through validation.Text, which strips control characters; query strings
         # and paths reach searches and filters directly.
-        if "\x00" in request.path or any("\x00" in v for _, vl in request.args.lists() for v in vl):
+        if "\x00" in request.path or _nul_in_args():
             raise DomainError(
                 "提交的内容含有不允许的控制字符。", code="control_characters", status=422
             )
@@ -372,14 +389,17 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def _headers(resp):
         h = resp.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        h.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if request.is_secure:
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        present = {name.lower() for name, _ in h.items()}
+        for name, value in SECURITY_HEADERS:  # a view may have set its own
+            if name.lower() not in present:
+                h.set(name, value)
+        if request.is_secure and "strict-transport-security" not in present:
+            h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if not request.path.startswith("/static/"):
-            resp.vary.add("Cookie")
+            if "vary" in present:
+                resp.vary.add("Cookie")
+            else:
+                h.set("Vary", "Cookie")
             if signed_in():
                 h["Cache-Control"] = "no-store"
         return resp

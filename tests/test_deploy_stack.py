@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -139,3 +140,37 @@ def test_live_journey_through_nginx_with_two_app_processes(stack, browser, world
     assert "/live/console/" in (logs / f"web-{other}.log").read_text()
     upgraded = (logs / "nginx-access.log").read_text()
     assert '"GET /socket.io/?EIO=4&transport=websocket' in upgraded and '" 101 ' in upgraded
+    _search_is_rate_limited_per_address(stack["base"])
+
+
+def _search_is_rate_limited_per_address(base: str) -> None:
+    """nginx answers a flood of public searches from one address with 429 and the app's own
+    JSON error, without passing them to the app; other pages stay open to that address."""
+    import json
+    import urllib.error
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(path: str) -> tuple[int, str, str]:
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as resp:  # noqa: S310
+                return resp.status, resp.headers.get("Content-Type", ""), resp.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get("Content-Type", ""), exc.read().decode()
+
+    # A bad filter is answered by the app at once (422), so the flood outruns the 50/s refill.
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(get, ["/api/v1/positions?salary=x"] * 600))
+    codes = {code for code, _, _ in answers}
+    assert codes == {422, 429}, codes
+    assert sum(code == 422 for code, _, _ in answers) >= 200  # the burst passes
+    code, ctype, body = next(a for a in answers if a[0] == 429)
+    assert ctype.startswith("application/json")
+    assert json.loads(body)["error"] == {
+        "code": "rate_limited",
+        "message": "操作过于频繁，请稍后再试。",
+    }
+    status, _, _ = get("/healthz")
+    assert status == 200  # only search is limited
+    time.sleep(4.5)  # 50 a second come back
+    status, _, body = get("/api/v1/positions?q=" + urllib.parse.quote("焊工"))
+    assert status == 200 and json.loads(body)["items"] is not None

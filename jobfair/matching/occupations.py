@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from sklearn import config_context
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from jobfair.matching.major_groups import DEFINITION_CHARS, MajorGroupModel
@@ -139,8 +140,11 @@ def display_name(raw: str) -> str:
     return _MARKER_RE.sub("", raw.strip()) or raw.strip()
 
 
-def _strip_regions(segment: str, regions: tuple[str, ...], shorts: frozenset[str]) -> str:
-    for name in regions:  # full names (南京市, 江宁区) anywhere
+def _strip_regions(segment: str, rank: dict[str, int], lengths: tuple[int, ...], shorts) -> str:
+    # Full names (南京市, 江宁区) anywhere, in the catalogue's order (longest first). Only the
+    # names found in the segment are tried: a replacement puts in a space, which no name holds.
+    found = {segment[i : i + n] for n in lengths for i in range(len(segment) - n + 1)}
+    for name in sorted(found & rank.keys(), key=rank.__getitem__):
         if name in segment:
             segment = segment.replace(name, " ")
     segment = segment.strip()
@@ -249,6 +253,8 @@ class _Catalogue:
                 if 2 <= len(short) <= 4 and short not in self.terms:
                     shorts.add(short)
         self.regions = tuple(sorted(regions, key=len, reverse=True))
+        self.region_rank = {name: i for i, name in enumerate(self.regions)}
+        self.region_lengths = tuple(sorted({len(name) for name in regions}, reverse=True))
         self.shorts = frozenset(shorts)
         hype = {normalise(w) for w in HYPE_PHRASES} | {
             w for w in stop_words() if len(w) >= 2 and w not in self.terms
@@ -333,7 +339,7 @@ def clean_title(text: str) -> list[str]:
         for seg in _SEPARATORS_RE.split(part):
             seg = _COMPANY_RE.sub("", seg) if len(_COMPANY_RE.sub("", seg)) >= 2 else seg
             if not any(a == 0 for a, _ in _term_spans(seg, min_len=3)):  # 路桥工程师 is no place
-                seg = _strip_regions(seg, cat.regions, cat.shorts)
+                seg = _strip_regions(seg, cat.region_rank, cat.region_lengths, cat.shorts)
             if len(seg) > 2 and not any(a == 0 for a, _ in _term_spans(seg, min_len=3)):
                 seg = _LEADING_HIRE_RE.sub("", seg)
             if seg and not (len(seg) == 1 and not seg.isascii()):
@@ -551,10 +557,21 @@ def suggest_occupations(text: str, k: int = 10) -> list[OccupationSuggestion]:
     return suggest_occupations_for_many([text], k)[0]
 
 
+# The vectorisers' inputs are our own strings and their outputs finite by construction;
+# scikit-learn's per-call parameter and finiteness checks cost ~1 ms a title (more than half
+# of suggesting one), paid on every new word typed into search.
+TRUSTED_INPUT = {"assume_finite": True, "skip_parameter_validation": True}
+
+
 def suggest_occupations_for_many(texts: list[str], k: int = 10) -> list[list[OccupationSuggestion]]:
     """suggest_occupations for many titles, vectorising the TF-IDF part."""
     if not texts:
         return []
+    with config_context(**TRUSTED_INPUT):
+        return _suggest_many(texts, k)
+
+
+def _suggest_many(texts: list[str], k: int) -> list[list[OccupationSuggestion]]:
     cat = catalogue()
     cleaned = [[expand_single(seg) for seg in clean_title(t)] for t in texts]
     joined = [" ".join(segs) for segs in cleaned]

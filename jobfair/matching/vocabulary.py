@@ -24,16 +24,26 @@ PICKER_MIN_SCORE = 0.5  # suggestions below this are TF-IDF look-alikes, not wha
 
 def _occupation_names(index: int) -> list[str]:
     """The official name and the shortest job-board names of one occupation."""
-    cat = catalogue()
+    return _names_table(catalogue())[index]
+
+
+@lru_cache(maxsize=2)
+def _names_table(cat) -> list[list[str]]:
+    """_occupation_names of every occupation, made in one pass over the catalogue's terms
+    (a pass per query word cost ~0.4 ms, on every new word a crowd types)."""
     # Official names and the project's curated names (weight 1); the classification's own
     # job-board list is too loose for search (it files 视频 and C under software).
-    names = [
-        t
-        for t, owners in cat.terms.items()
-        if owners.get(index, 0) >= 1.0 and len(t) >= 2 and (not t.isascii() or len(t) >= 3)
-    ]
-    names = sorted(names, key=lambda t: (len(t), t))[:MAX_NAMES]
-    return [cat.names[index], *[n for n in names if n != cat.names[index]]]
+    named: list[list[str]] = [[] for _ in cat.names]
+    for t, owners in cat.terms.items():
+        if len(t) >= 2 and (not t.isascii() or len(t) >= 3):
+            for index, weight in owners.items():
+                if weight >= 1.0:
+                    named[index].append(t)
+    table = []
+    for index, names in enumerate(named):
+        names = sorted(names, key=lambda t: (len(t), t))[:MAX_NAMES]
+        table.append([cat.names[index], *[n for n in names if n != cat.names[index]]])
+    return table
 
 
 def search_terms(tokens: list[str]) -> list[Term]:
