@@ -609,6 +609,7 @@ def combine(slices: list[dict]) -> dict:
         "max_ms": max(r["max_ms"] for r in slices),
         "errors": sum(r["errors"] for r in slices),
         "slices_rps": [round(r["rps"], 1) for r in slices],
+        "slices_p99_ms": [round(r["p99_ms"], 1) for r in slices],
     }
 
 
@@ -773,7 +774,8 @@ def main() -> int:
             f"{r['p99_ms']:>10.1f}{r['max_ms']:>10.1f}{r['errors']:>8}"
         )
     for name in results:
-        print(f"{name} req/s of each turn: {results[name]['slices_rps']}")
+        r = results[name]
+        print(f"{name} turns: req/s {r['slices_rps']}, p99 ms {r['slices_p99_ms']}")
     ratio = results["search"]["rps"] / results["bare"]["rps"]
     p99 = results["search"]["p99_ms"]
     print(f"\nsearch/bare requests per second: {ratio:.2f} (target >= 0.50)")
