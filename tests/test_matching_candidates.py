@@ -1,9 +1,11 @@
 """Batch candidates read off sparse product rows pick what dense argpartition picks.
 
 recommend_many takes each seeker's pool of candidates from the non-zeros of its sparse product
-row (a strict gap at the pool boundary), and partitions the row densely only when the pool-th
-score ties with the next. The corpus here has a small vocabulary and a small pool, so ties at
-the boundary, rows with fewer non-zeros than the pool and closed (removed) positions all occur.
+row (a strict gap at the pool boundary). When the pool-th score ties with the next, the row
+keeps the positions above the tie, and is partitioned densely only when a tied position
+could enter its top k. The corpus here has a small vocabulary and a small pool, so ties at
+the boundary (settled both ways), rows with fewer non-zeros than the pool and closed
+(removed) positions all occur.
 """
 
 from dataclasses import replace
@@ -61,7 +63,20 @@ def test_sparse_candidates_equal_dense_argpartition(engine_and_seekers):
 
 def test_recommendations_equal_those_from_dense_candidates(engine_and_seekers, monkeypatch):
     engine, seekers = engine_and_seekers
-    sparse = engine.recommend_many(seekers, 5)
-    monkeypatch.setattr(engine, "_candidates", engine._dense_candidates)
-    assert engine.recommend_many(seekers, 5) == sparse
-    assert sum(map(len, sparse)) > len(seekers)
+    settled = {"tied": 0, "dense": 0}
+    tied_rows = engine._tied_rows
+
+    def counting(enc, ties, top, top_scores):
+        redo = tied_rows(enc, ties, top, top_scores)
+        settled["tied"] += len(ties)
+        settled["dense"] += len(redo)
+        return redo
+
+    monkeypatch.setattr(engine, "_tied_rows", counting)
+    sparse = {k: engine.recommend_many(seekers, k) for k in (1, 5)}
+    # Ties were settled both ways: by the positions above them, and densely.
+    assert settled["tied"] > settled["dense"] > 0
+    monkeypatch.setattr(engine, "_pools", lambda q, pool: (*engine._dense_candidates(q, pool), []))
+    for k, matches in sparse.items():
+        assert engine.recommend_many(seekers, k) == matches
+    assert sum(map(len, sparse[5])) > len(seekers)

@@ -8,6 +8,8 @@ from itertools import chain, repeat
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from jobfair.matching.docs import GROUP_BITS, PositionDoc, SeekerDoc
 from jobfair.matching.occupations import catalogue
@@ -129,22 +131,41 @@ def transform(vec: TfidfVectorizer, docs: list[list[str]]):
     """vec.transform(docs) for a fitted vectorizer, with the counting done in numpy.
 
     The same count matrix as scikit-learn's (float32 counts, sorted int32 indices) goes through
-    the vectorizer's own TF-IDF step, so the result is identical (tests/test_matching_batch.py
+    the same TF-IDF steps (tfidf_rows), so the result is identical (tests/test_matching_batch.py
     compares them); only the per-word Python loop of CountVectorizer is avoided.
     """
     vocab = vec.vocabulary_
-    width = len(vocab)
     words = chain.from_iterable(docs)
     cols = np.fromiter(map(vocab.get, words, repeat(-1)), dtype=np.int64)
     rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) for d in docs])
+    return tfidf_rows(vec, rows, cols, len(docs))
+
+
+def tfidf_rows(vec: TfidfVectorizer, rows: np.ndarray, cols: np.ndarray, n_docs: int):
+    """TF-IDF rows from (document, feature column) occurrences; columns < 0 are left out.
+
+    scikit-learn's TfidfTransformer.transform step by step in its own float32 arithmetic
+    (sublinear tf, idf weights, its l2 normalisation routine), without its input checks.
+    """
+    width = len(vec.vocabulary_)
     ok = cols >= 0
     keys, counts = np.unique(rows[ok] * width + cols[ok], return_counts=True)
     r, c = np.divmod(keys, width)
-    indptr = np.searchsorted(r, np.arange(len(docs) + 1)).astype(np.int32)
-    counted = sp.csr_matrix(
-        (counts.astype(np.float32), c.astype(np.int32), indptr), shape=(len(docs), width)
-    )
-    return vec._tfidf.transform(counted, copy=False)
+    indptr = np.searchsorted(r, np.arange(n_docs + 1)).astype(np.int32)
+    data = counts.astype(np.float32)
+    c = c.astype(np.int32)
+    tfidf = vec._tfidf
+    if tfidf.sublinear_tf:
+        np.log(data, data)
+        data += 1.0
+    if tfidf.use_idf:
+        data *= tfidf.idf_[c]
+    x = sp.csr_matrix((data, c, indptr), shape=(n_docs, width))
+    if tfidf.norm == "l2":
+        inplace_csr_row_normalize_l2(x)
+    elif tfidf.norm is not None:
+        x = normalize(x, norm=tfidf.norm, copy=False)
+    return x
 
 
 def prune_query(q):
@@ -153,14 +174,96 @@ def prune_query(q):
     The weakest features of a query are the most common words: they add almost nothing to
     a cosine but touch the most positions, so dropping them makes the product several times
     cheaper. Both recommend and score use the same pruned query, so they always agree.
+
+    All rows at once: one sort by (row, strength). A row whose QUERY_TERMS-th strongest ties
+    with the next is cut by argpartition over the row, as it always was (which of the tied
+    features goes is argpartition's choice).
     """
     indptr, data = q.indptr, q.data
-    for r in np.flatnonzero(np.diff(indptr) > QUERY_TERMS):
+    lengths = np.diff(indptr)
+    long = np.flatnonzero(lengths > QUERY_TERMS)
+    if not len(long):
+        return q
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    # The features are positive float32, so their bits order them.
+    bits = data.astype(np.float32).view(np.int32).astype(np.int64)
+    order = np.argsort((rows << 31) | (0x7FFFFFFF - bits))
+    rank = np.arange(len(order)) - indptr[rows[order]]
+    drop = np.zeros(len(data), dtype=bool)
+    drop[order[rank >= QUERY_TERMS]] = True
+    strongest = data[order]
+    tied = long[strongest[indptr[long] + QUERY_TERMS - 1] == strongest[indptr[long] + QUERY_TERMS]]
+    for r in tied.tolist():
         a, b = indptr[r], indptr[r + 1]
-        weakest = np.argpartition(data[a:b], b - a - QUERY_TERMS)[: b - a - QUERY_TERMS]
-        data[a + weakest] = 0.0
+        drop[a:b] = False
+        drop[a + np.argpartition(data[a:b], b - a - QUERY_TERMS)[: b - a - QUERY_TERMS]] = True
+    data[drop] = 0.0
     q.eliminate_zeros()
     return q
+
+
+class TokenTable:
+    """Per distinct query token, what it adds to a query: kept on the index, built as met.
+
+    A token counts as a feature word unless it is one character long or names a protected
+    attribute (split_tokens); a word adds its word column (when in the vocabulary) and the
+    columns of its character bigrams (char_grams). Seekers repeat the same words, so a batch
+    looks each token up once in a dict instead of running the regular expressions again.
+    """
+
+    LIMIT = 200_000  # distinct tokens kept; beyond that the table starts again
+
+    def __init__(self, word_vec: TfidfVectorizer, char_vec: TfidfVectorizer) -> None:
+        self.word_vec, self.char_vec = word_vec, char_vec
+        self._reset()
+
+    def _reset(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.valid = np.zeros(0, dtype=bool)
+        self.word = np.zeros(0, dtype=np.int64)
+        self.char_start = np.zeros(0, dtype=np.int64)
+        self.char_count = np.zeros(0, dtype=np.int64)
+        self.chars = np.zeros(0, dtype=np.int64)
+
+    def lookup(self, token_lists: list[list[str]]) -> np.ndarray:
+        """Entry ids of all tokens, list after list."""
+        flat = list(chain.from_iterable(token_lists))
+        ids = np.fromiter(map(self.ids.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        miss = np.flatnonzero(ids < 0).tolist()
+        if miss:
+            missing = list(dict.fromkeys(flat[i] for i in miss))
+            if len(self.ids) + len(missing) > self.LIMIT:
+                self._reset()
+            self._add(missing)
+            ids = np.fromiter(map(self.ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+        return ids
+
+    def _add(self, tokens: list[str]) -> None:
+        words, grams = self.word_vec.vocabulary_, self.char_vec.vocabulary_
+        valid, word, counts, chars = [], [], [], []
+        for token in tokens:
+            ok = len(token) != 1 and token not in PROTECTED_WORDS
+            valid.append(ok)
+            word.append(words.get(token, -1) if ok else -1)
+            cols = [grams[g] for g in char_grams([token]) if g in grams] if ok else []
+            counts.append(len(cols))
+            chars.extend(cols)
+            self.ids[token] = len(self.ids)
+        counts = np.array(counts, dtype=np.int64)
+        starts = len(self.chars) + np.cumsum(counts) - counts
+        self.valid = np.concatenate([self.valid, np.array(valid, dtype=bool)])
+        self.word = np.concatenate([self.word, np.array(word, dtype=np.int64)])
+        self.char_start = np.concatenate([self.char_start, starts])
+        self.char_count = np.concatenate([self.char_count, counts])
+        self.chars = np.concatenate([self.chars, np.array(chars, dtype=np.int64)])
+
+    def columns(self, ids: np.ndarray, rows: np.ndarray):
+        """(rows, word columns) and (rows, bigram columns) of the tokens; -1: not in the vocabulary."""
+        count = self.char_count[ids]
+        total = int(count.sum())
+        at = np.repeat(self.char_start[ids] - (np.cumsum(count) - count), count)
+        chars = self.chars[at + np.arange(total)]
+        return (rows, self.word[ids]), (np.repeat(rows, count), chars)
 
 
 # --- occupation columns ----------------------------------------------------------------------

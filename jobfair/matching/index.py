@@ -25,6 +25,8 @@ import scipy.sparse as sp
 
 from jobfair.matching.docs import EDUCATION_RANK, GROUP_BITS, WORK_FORM_BITS, PositionDoc, SeekerDoc
 from jobfair.matching.features import (
+    MAX_TOKENS,
+    TokenTable,
     char_grams,
     fit_vectorizer,
     make_vectorizer,
@@ -33,7 +35,7 @@ from jobfair.matching.features import (
     seeker_words,
     split_tokens,
     taxonomy,
-    transform,
+    tfidf_rows,
 )
 from jobfair.matching.scoring import ScoringWeights
 
@@ -43,6 +45,9 @@ DISTRICT_SLOTS = 512  # distinct districts with a one-hot column (a city has a d
 # Words in more than this share of positions (in indices of 1,000 or more) are no feature: their
 # IDF is near zero, and they would make every product dense.
 MAX_DF = 0.1
+# Not written by save(): the lock, and lookup tables rebuilt as they are needed (the query
+# tokens met, reason strings).
+UNSAVED = frozenset(("_lock", "_token_table", "_head_tuples", "_tail_tuples", "_term_strings"))
 # Small indices get refitted (new words counted) when compacting; large ones only appended.
 REFIT_BELOW = 5000
 
@@ -379,7 +384,7 @@ class PositionIndex:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            state = {k: v for k, v in self.__dict__.items() if k != "_lock"}
+            state = {k: v for k, v in self.__dict__.items() if k not in UNSAVED}
             state["format"] = FORMAT_VERSION
             tmp = path.with_suffix(path.suffix + ".tmp")
             joblib.dump(state, tmp, compress=0)
@@ -399,97 +404,149 @@ class PositionIndex:
 
 
 class SeekerBlock:
-    """Seekers encoded over an index's columns: the query matrix and dense tables for exact scoring."""
+    """Seekers encoded over an index's columns: the query matrix and dense tables for exact scoring.
+
+    The tables occ, minor, middle (wished occupations 1, inferred ones their confidence) and
+    district have one row per seeker and an always-zero first column for "unknown", so that
+    column c + 1 holds code c and a code of -1 reads 0 (pick()).
+    """
 
     def __init__(self, index: PositionIndex, seekers: Sequence[SeekerDoc]) -> None:
         tax = taxonomy()
         n = len(seekers)
         self.docs = list(seekers)
-        words = [seeker_words(s) for s in seekers]
-        self.word_q = prune_query(transform(index._word_vec, words).astype(np.float32).tocsr())
-        self.word_q.sort_indices()
-        self.char_q = prune_query(
-            transform(index._char_vec, [char_grams(w) for w in words]).astype(np.float32).tocsr()
-        )
-        # Wished occupations count 1, inferred ones their confidence; last column: "unknown".
+        tokens = [query_tokens(s) for s in seekers]
+        table = _token_table(index)
+        ids = table.lookup(tokens)
+        rows = np.repeat(np.arange(n, dtype=np.int64), [len(t) for t in tokens])
+        has_words = np.zeros(n, dtype=bool)
+        has_words[rows[table.valid[ids]]] = True
+        (w_rows, w_cols), (c_rows, c_cols) = table.columns(ids, rows)
+        self.word_q = prune_query(tfidf_rows(index._word_vec, w_rows, w_cols, n))
+        self.char_q = prune_query(tfidf_rows(index._char_vec, c_rows, c_cols, n))
         self.occ = np.zeros((n, len(tax.occ) + 1), dtype=np.float32)
         self.minor = np.zeros((n, len(tax.minor) + 1), dtype=np.float32)
         self.middle = np.zeros((n, len(tax.middle) + 1), dtype=np.float32)
         self.district = np.zeros((n, DISTRICT_SLOTS + 1), dtype=bool)
-        inferred, has_any, groups, forms, salary, edu = [], [], [], [], [], []
+        inferred, groups, forms, salary, edu = [], [], [], [], []
         dist_r, dist_c = [], []
         code_r: list[int] = []
         code_ids: list[tuple[int, int, int]] = []
         code_conf: list[float] = []
         ids_of = tax.ids
+        slot_of = index._districts.get
         for r, s in enumerate(seekers):
-            wished = [(ids_of(c), 1.0) for c in s.desired_occupations or ()]
-            wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
+            wished = [(i, 1.0) for i in map(ids_of, s.desired_occupations or ()) if i[0] >= 0]
             guessed = False
-            if not wished:
+            if not wished and s.inferred_occupations:
                 wished = [
-                    (ids_of(c), float(p))
-                    for c, p in s.inferred_occupations or ()
-                    if 0.0 < float(p) <= 1.0
+                    (i, p)
+                    for i, p in ((ids_of(c), float(p)) for c, p in s.inferred_occupations)
+                    if 0.0 < p <= 1.0 and i[0] >= 0
                 ]
-                wished = [(ids, p) for ids, p in wished if ids[0] >= 0]
                 guessed = bool(wished)
             inferred.append(guessed)
-            for ids, conf in wished:
+            for i, conf in wished:
                 code_r.append(r)
-                code_ids.append(ids)
+                code_ids.append(i)
                 code_conf.append(conf)
             for d in s.districts or ():
-                slot = index._district_slot(d, create=False)
-                if slot >= 0:
+                slot = slot_of((d or "").strip())
+                if slot is not None:
                     dist_r.append(r)
                     dist_c.append(slot)
-            g = 0
+            g = f = 0
             for code in s.groups or ():
                 g |= GROUP_BITS.get(code, 0)
-            groups.append(g)
-            f = 0
             for code in s.work_forms or ():
                 f |= WORK_FORM_BITS.get(code, 0)
+            groups.append(g)
             forms.append(f)
-            salary.append(max(0, int(s.salary_min or 0)))
+            salary.append(int(s.salary_min or 0))
             edu.append(EDUCATION_RANK.get(s.education or "none", 0))
-            has_any.append(bool(words[r] or wished))
+            if wished:
+                has_words[r] = True  # has_any: words or an occupation to match on
         self.inferred = np.array(inferred, dtype=bool)  # the seeker's occupations were inferred
         self.groups = np.array(groups, dtype=np.int64)
         self.forms = np.array(forms, dtype=np.int64)
-        self.salary = np.array(salary, dtype=np.int64)
+        self.salary = np.maximum(np.array(salary, dtype=np.int64), 0)
         self.edu = np.array(edu, dtype=np.int64)
-        self.has_any = np.array(has_any, dtype=bool)
-        self.district[dist_r, dist_c] = True
+        self.has_any = has_words
+        self.district[dist_r, np.array(dist_c, dtype=np.int64) + 1] = True
         # The query's occupation and minor-group columns carry exactly the tables' values.
-        parts: list[tuple] = [(np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)]
+        parts = [
+            (self.word_q, 0),
+            (self.char_q, index._n_words),
+        ]
         if code_r:
             # Several codes in one group (two wishes in 6-18-02): the strongest counts.
             ids = np.array(code_ids, dtype=np.int64)
             conf = np.array(code_conf, dtype=np.float32)
-            rows = np.array(code_r, dtype=np.int64)
-            for table, col, offset in (
+            code_rows = np.array(code_r, dtype=np.int64)
+            for tab, col, offset in (
                 (self.occ, ids[:, 0], index._off_occ),
                 (self.minor, ids[:, 1], index._off_minor),
                 (self.middle, ids[:, 2], None),
             ):
                 ok = col >= 0
-                np.maximum.at(table, (rows[ok], col[ok]), conf[ok])
+                np.maximum.at(tab, (code_rows[ok], col[ok] + 1), conf[ok])
                 if offset is not None:
-                    width = table.shape[1]
-                    r_nz, c_nz = np.divmod(np.unique(rows[ok] * width + col[ok]), width)
-                    values = table[r_nz, c_nz]
+                    width = tab.shape[1]
+                    r_nz, c_nz = np.divmod(np.unique(code_rows[ok] * width + col[ok] + 1), width)
+                    values = tab[r_nz, c_nz]
                     nz = values != 0
-                    parts.append((r_nz[nz], index._n_text + offset + c_nz[nz], values[nz]))
-        structured = sp.csr_matrix(
-            (
-                np.concatenate([p[2] for p in parts]).astype(np.float32),
-                (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])),
-            ),
-            shape=(n, index._n_features),
-        )
-        text = sp.hstack([self.word_q, self.char_q]).tocsr()
-        text.resize((n, index._n_features))
-        self.q = (text + structured).tocsr()
-        self.q.sort_indices()
+                    r_nz, c_nz = r_nz[nz], c_nz[nz]  # sorted by row, then column
+                    indptr = np.searchsorted(r_nz, np.arange(n + 1))
+                    sub = sp.csr_matrix((values[nz], c_nz - 1, indptr), shape=(n, width - 1))
+                    parts.append((sub, index._n_text + offset))
+        self.q = _stack_columns(parts, n, index._n_features)
+
+    @staticmethod
+    def pick(tab: np.ndarray, srows, codes) -> np.ndarray:
+        """tab[srows, codes + 1] (broadcast): the value of each seeker row for each code (-1: 0)."""
+        width = tab.shape[1]
+        return tab.ravel()[srows * width + 1 + codes]
+
+
+def query_tokens(doc: SeekerDoc) -> list[str]:
+    """The seeker's tokens for the query: stored tokens as they are (TokenTable drops what
+    split_tokens would), else seeker_words (segmented text and wished occupations)."""
+    tokens = doc.tokens
+    if tokens and tokens.strip():
+        raw = tokens.split()
+        if len(raw) <= MAX_TOKENS:
+            return raw
+    return seeker_words(doc)
+
+
+def _token_table(index: PositionIndex) -> TokenTable:
+    table = index.__dict__.get("_token_table")
+    if (
+        table is None
+        or table.word_vec is not index._word_vec
+        or table.char_vec is not index._char_vec
+    ):
+        table = index._token_table = TokenTable(index._word_vec, index._char_vec)
+    return table
+
+
+def _stack_columns(parts, n: int, width: int):
+    """One CSR matrix of the given CSR parts, each placed from its column offset on (parts in
+    increasing column ranges, so each row's columns stay sorted)."""
+    lengths = np.zeros((len(parts), n), dtype=np.int64)
+    for i, (x, _) in enumerate(parts):
+        lengths[i] = np.diff(x.indptr)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths.sum(axis=0), out=indptr[1:])
+    # Each part's entries go after the earlier parts' entries of the same row.
+    before = indptr[:-1] + np.cumsum(lengths, axis=0) - lengths
+    data = np.empty(indptr[-1], dtype=np.float32)
+    indices = np.empty(indptr[-1], dtype=np.int32)
+    for i, (x, offset) in enumerate(parts):
+        rows = np.repeat(np.arange(n), lengths[i])
+        at = before[i][rows] + np.arange(len(rows)) - x.indptr[rows]
+        data[at] = x.data
+        indices[at] = x.indices + offset
+    q = sp.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(n, width))
+    q.has_sorted_indices = True
+    return q

@@ -9,6 +9,7 @@ final k get reasons (reasons.py). The score is documented in scoring.py.
 import gc
 from collections.abc import Sequence
 from contextlib import contextmanager
+from functools import partial
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from jobfair.matching.docs import Match, PositionDoc, SeekerDoc, SeekerMatch
 from jobfair.matching.index import PositionIndex, SeekerBlock
 from jobfair.matching.reasons import reasons_for
 
+_new_match = partial(tuple.__new__, Match)  # Match from a (position_id, score, reasons) tuple
 CHUNK = 256  # seekers encoded, scored and given reasons together in batch recommendation
 # Seekers per dense product block (_dense_candidates, for an index with added rows): a small
 # dense block (BLOCK rows x all positions, with argpartition's index array beside it) stays in
@@ -64,46 +66,119 @@ class MatchingEngine(PositionIndex):
         Row by row the same candidates as argpartition over each row of the dense product, as
         far as they can count: only positive scores are ever recommended, and their order
         never matters (the exact scores and ids order them). So each row's pool is read off
-        its sparse product row when its scores are unambiguous: all its non-zeros when there
-        are at most pool, else the ones above a strict gap between the pool-th best score and
-        the next. When the pool-th best ties with the next, which of the tied positions
-        argpartition keeps is its own choice, so that row is partitioned densely as before.
-        Rows left short of pool are padded with row 0 at score 0 (never recommended).
+        its sparse product row when its scores are unambiguous (_pools), and a row whose
+        pool-th best score ties with the next is partitioned densely as before.
+        """
+        cand, cand_prior, ties = self._pools(q, pool)
+        for tie in ties:
+            self._dense_row(cand, cand_prior, tie)
+        return cand, cand_prior
+
+    def _pools(self, q, pool: int):
+        """_candidates without settling ties: (cand, cand_prior, ties).
+
+        A row's pool: all its non-zeros when there are at most pool, else the ones above a
+        strict gap between the pool-th best score and the next. When the pool-th best ties
+        with the next, which of the tied positions argpartition keeps is its own choice: such
+        a row holds only the positions strictly above the tie, and comes back in ties as
+        (row, how many above, the tied score, the tied positions, its product row), to be
+        settled by _dense_row or _tied_rows. Rows left short of pool are padded with row 0
+        at score 0 (never recommended).
         """
         n_rows = len(self._alive)
         if pool >= n_rows:
             prior = self._prior_block(q)
-            return np.broadcast_to(np.arange(n_rows), prior.shape), prior
+            return np.broadcast_to(np.arange(n_rows), prior.shape), prior, []
         if self._X_delta is not None:
-            return self._dense_candidates(q, pool)
-        prod = q @ self._XT_base
+            return *self._dense_candidates(q, pool), []
+        return self._select(q @ self._XT_base, pool)
+
+    def _select(self, prod, pool: int):
+        """_pools from the sparse product of a block of seekers with the index."""
         data, columns, bounds = prod.data, prod.indices, prod.indptr.tolist()
         if not self._alive.all():
             data[~self._alive[columns]] = 0.0
-        m = q.shape[0]
+        m = prod.shape[0]
+        lengths = np.diff(prod.indptr)
+        # Per row the lowest score kept: all of a row with at most pool non-zeros, else the
+        # pool-th best, found by one partition point (two cost three times as much) below
+        # which the next best sits.
+        cut = np.full(m, -np.inf, dtype=data.dtype)
+        long_rows = np.flatnonzero(lengths > pool)
+        edge = np.empty((len(long_rows), pool + 1), dtype=data.dtype)
+        for i, r in enumerate(long_rows.tolist()):
+            edge[i] = np.partition(data[bounds[r] : bounds[r + 1]], -pool - 1)[-pool - 1 :]
+        cut[long_rows] = edge[:, 1:].min(axis=1)
+        keep = np.ones(len(data), dtype=bool)
+        for r, low in zip(long_rows.tolist(), cut[long_rows].tolist(), strict=True):
+            a, b = bounds[r], bounds[r + 1]
+            np.greater_equal(data[a:b], low, out=keep[a:b])
+        ties = []
+        for r in long_rows[cut[long_rows] == edge[:, 0]].tolist():
+            a, b = bounds[r], bounds[r + 1]
+            row = data[a:b]
+            keep[a:b] = row > cut[r]
+            n = int(keep[a:b].sum())
+            ties.append((r, n, cut[r], columns[a:b][row == cut[r]], columns[a:b], row))
+        # The kept scores, row by row in column order, fill the rows from the left.
+        sel = np.flatnonzero(keep)
+        row_of = np.searchsorted(prod.indptr, sel, side="right") - 1
+        at = np.arange(len(sel)) - np.searchsorted(sel, prod.indptr[:-1])[row_of]
         cand = np.zeros((m, pool), dtype=np.intp)
         cand_prior = np.zeros((m, pool), dtype=data.dtype)
-        for r in range(m):
-            a, b = bounds[r], bounds[r + 1]
-            if b - a <= pool:
-                cand[r, : b - a] = columns[a:b]
-                cand_prior[r, : b - a] = data[a:b]
-                continue
-            row = data[a:b]
-            # One partition point (two cost three times as much): the pool best sit above it.
-            part = np.partition(row, -pool - 1)
-            cut = part[-pool:].min()
-            if cut > part[-pool - 1]:
-                top = np.flatnonzero(row >= cut)
-                cand[r] = columns[a:b][top]
-                cand_prior[r] = row[top]
-            else:
-                dense = np.zeros(n_rows, dtype=data.dtype)
-                dense[columns[a:b]] = row
-                best = np.argpartition(-dense, pool - 1)[:pool]
-                cand[r] = best
-                cand_prior[r] = dense[best]
-        return cand, cand_prior
+        cand.ravel()[row_of * pool + at] = columns[sel]
+        cand_prior.ravel()[row_of * pool + at] = data[sel]
+        return cand, cand_prior, ties
+
+    def _dense_row(self, cand, cand_prior, tie) -> None:
+        """A tied row's pool as argpartition over its dense product row picks it."""
+        r, _, _, _, columns, row = tie
+        dense = np.zeros(len(self._alive), dtype=row.dtype)
+        dense[columns] = row
+        best = np.argpartition(-dense, cand.shape[1] - 1)[: cand.shape[1]]
+        cand[r] = best
+        cand_prior[r] = dense[best]
+
+    def _best(self, enc: SeekerBlock, rows, cand, cand_prior, k: int):
+        """Per seeker row, its k best candidates (position rows, scores, text terms), best first;
+        a score of -1 marks a candidate that cannot be recommended."""
+        raw, text = self._exact(enc, rows[:, None], cand, cand_prior)
+        scores = np.round(raw / self.weights.total, 4)
+        valid = (cand_prior > 1e-7) & enc.has_any[rows][:, None]
+        scores = np.where(valid, scores, -1.0)
+        order = self._order(cand, scores, k)
+        return (
+            np.take_along_axis(cand, order, axis=1),
+            np.take_along_axis(scores, order, axis=1),
+            np.take_along_axis(text, order, axis=1),
+        )
+
+    def _tied_rows(self, enc: SeekerBlock, ties, top, top_scores) -> list:
+        """The ties of _pools whose tied positions could enter their row's top k.
+
+        A tied row's top k came from the positions above the tie (A) alone. The top k that
+        argpartition's pool would give, A and some of the tied positions T, is the same
+        unless a position of T ranks above the k-th of A (or A has fewer than k that can be
+        recommended): only T's exact scores are needed to tell. T counts at all only when the
+        tied score can be recommended and the seeker has something to match on.
+        """
+        live = [t for t in ties if t[2] > 1e-7 and enc.has_any[t[0]]]
+        if not live:
+            return []
+        k = top.shape[1]
+        sizes = [len(t[3]) for t in live]
+        group = np.repeat(np.arange(len(live)), sizes)
+        r = np.array([t[0] for t in live])
+        prows = np.concatenate([t[3] for t in live])
+        prior = np.repeat(np.array([t[2] for t in live], dtype=top_scores.dtype), sizes)
+        raw, _ = self._exact(enc, r[group], prows, prior)
+        scores = np.round(raw / self.weights.total, 4)
+        # Each row's k-th: a tied position ranks above it with a higher score, or the same
+        # score and a smaller id.
+        kth_score, kth_id = top_scores[r, k - 1][group], self._ids[top[r, k - 1]][group]
+        ids = self._ids[prows]
+        above = (kth_score < 0) | (scores > kth_score) | ((scores == kth_score) & (ids < kth_id))
+        return [live[i] for i in np.unique(group[above]).tolist()]
 
     def _dense_candidates(self, q, pool: int):
         """_candidates over dense product blocks (an index with added rows)."""
@@ -120,7 +195,7 @@ class MatchingEngine(PositionIndex):
         w = self.weights
         district = self._district[prows]
         occ_part, retrieved = self._occupation_parts(enc, srows, prows)
-        district_hit = enc.district[srows, district]
+        district_hit = enc.pick(enc.district, srows, district)
         shared_groups = self._groups[prows] & enc.groups[srows]
         group_hit = shared_groups != 0
         text = np.maximum(prior - retrieved, 0.0)
@@ -129,15 +204,17 @@ class MatchingEngine(PositionIndex):
         salary = enc.salary[srows]
         salary_fit = (salary == 0) | (self._sal_max[prows] >= salary)
         edu_fit = enc.edu[srows] >= self._edu[prows]
-        raw = (
-            text
-            + occ_part
-            + w.district * district_hit
-            + w.priority_group * group_hit
-            + w.work_form * form_fit
-            + w.salary * salary_fit
-            + w.education * edu_fit
-        )
+        # text + occ_part + w.district * district_hit + ... + w.education * edu_fit, term by
+        # term in that order: each fitting term adds its weight, the others add nothing.
+        raw = text + occ_part
+        for weight, fit in (
+            (w.district, district_hit),
+            (w.priority_group, group_hit),
+            (w.work_form, form_fit),
+            (w.salary, salary_fit),
+            (w.education, edu_fit),
+        ):
+            np.add(raw, weight, out=raw, where=fit)
         return raw, text
 
     def _occupation_parts(self, enc: SeekerBlock, srows, prows):
@@ -151,34 +228,45 @@ class MatchingEngine(PositionIndex):
         w = self.weights
 
         def term(occ, minor, middle, conf, srows, occ_part, retrieved):
-            # Index -1 reads the always-zero last column.
-            o = enc.occ[srows, occ]
-            mi = enc.minor[srows, minor]
-            md = enc.middle[srows, middle]
+            # Code -1 reads the always-zero first column. Only pairs in one middle group can
+            # share anything (a code's occupation and minor group lie inside its middle
+            # group): the others would add exactly 0, so they are left out.
+            at = np.flatnonzero(enc.pick(enc.middle, srows, middle))
+            if not len(at):
+                return
+            shape = occ.shape
+            srows = np.broadcast_to(srows, shape).reshape(-1)[at]
+            occ, minor, middle = (a.reshape(-1)[at] for a in (occ, minor, middle))
+            conf = np.broadcast_to(conf, shape).reshape(-1)[at]
+            o = enc.pick(enc.occ, srows, occ)
+            mi = enc.pick(enc.minor, srows, minor)
+            md = enc.pick(enc.middle, srows, middle)
             best = np.maximum(
                 w.occupation * o, np.maximum(w.occupation_minor * mi, w.occupation_middle * md)
             )
-            occ_part += conf * best
-            retrieved += conf * ((w.occupation - w.occupation_minor) * o + w.occupation_minor * mi)
+            occ_part.reshape(-1)[at] += conf * best
+            retrieved.reshape(-1)[at] += conf * (
+                (w.occupation - w.occupation_minor) * o + w.occupation_minor * mi
+            )
 
-        srows, prows = np.broadcast_arrays(srows, prows)
-        occ_part = np.zeros(srows.shape, dtype=np.float64)
-        retrieved = np.zeros(srows.shape, dtype=np.float64)
+        occ_part = np.zeros(prows.shape, dtype=np.float64)
+        retrieved = np.zeros(prows.shape, dtype=np.float64)
         occ = self._occ[prows]
         chosen = occ >= 0
         term(occ, self._minor[prows], self._middle[prows], chosen, srows, occ_part, retrieved)
         if not self._iconf.shape[0]:
             return occ_part, retrieved
         # Inferred codes, only for the pairs whose position has some (the others add nothing).
-        guessed = ~chosen & (self._iconf[prows, 0] > 0)
+        guessed = ~chosen & (self._iconf[:, 0][prows] > 0)
         if guessed.any():
-            s_g, p_g = srows[guessed], prows[guessed]
+            s_g = np.broadcast_to(srows, prows.shape)[guessed]
+            p_g = prows[guessed]
             part_g = np.zeros(len(p_g), dtype=np.float64)
             retrieved_g = np.zeros(len(p_g), dtype=np.float64)
             for k in range(self._iocc.shape[1]):
-                occ_k, minor_k = self._iocc[p_g, k], self._iminor[p_g, k]
-                conf = self._iconf[p_g, k]
-                term(occ_k, minor_k, self._imiddle[p_g, k], conf, s_g, part_g, retrieved_g)
+                occ_k, minor_k = self._iocc[:, k][p_g], self._iminor[:, k][p_g]
+                conf = self._iconf[:, k][p_g]
+                term(occ_k, minor_k, self._imiddle[:, k][p_g], conf, s_g, part_g, retrieved_g)
             occ_part[guessed] += part_g
             retrieved[guessed] += retrieved_g
         return occ_part, retrieved
@@ -201,27 +289,42 @@ class MatchingEngine(PositionIndex):
             pool = min(n_rows, max(int(self.weights.candidates), k))
             for start in range(0, len(seekers), CHUNK):
                 enc = SeekerBlock(self, seekers[start : start + CHUNK])
-                cand, cand_prior = self._candidates(enc.q, pool)
-                srows = np.arange(cand.shape[0])[:, None]
-                raw, text = self._exact(enc, srows, cand, cand_prior)
-                scores = np.round(raw / self.weights.total, 4)
-                valid = (cand_prior > 1e-7) & enc.has_any[:, None]
-                scores = np.where(valid, scores, -1.0)
-                order = np.lexsort((self._ids[cand], -scores), axis=1)[:, :k]
-                top = np.take_along_axis(cand, order, axis=1)
-                top_scores = np.take_along_axis(scores, order, axis=1)
-                top_text = np.take_along_axis(text, order, axis=1)
+                cand, cand_prior, ties = self._pools(enc.q, pool)
+                rows = np.arange(cand.shape[0])
+                top, top_scores, top_text = self._best(enc, rows, cand, cand_prior, k)
+                redo = self._tied_rows(enc, ties, top, top_scores) if ties else []
+                if redo:
+                    # A tied position could enter these rows' top k: argpartition decides.
+                    for tie in redo:
+                        self._dense_row(cand, cand_prior, tie)
+                    again = np.array([tie[0] for tie in redo])
+                    best = self._best(enc, again, cand[again], cand_prior[again], k)
+                    for full, part in zip((top, top_scores, top_text), best, strict=True):
+                        full[again] = part
                 keep = top_scores >= 0
-                s_flat = np.broadcast_to(srows, top.shape)[keep]
-                reasons = reasons_for(self, enc, s_flat, top[keep], top_text[keep])
-                ids = self._ids[top[keep]].tolist()
-                flat_scores = top_scores[keep].tolist()
-                matches = list(map(Match, ids, flat_scores, reasons))
-                pos = 0
-                for n in keep.sum(axis=1).tolist():
-                    out.append(matches[pos : pos + n])
-                    pos += n
+                top_text = top_text[keep]
+                s_flat = np.broadcast_to(rows[:, None], top.shape)[keep]
+                top = top[keep]
+                reasons = reasons_for(self, enc, s_flat, top, top_text)
+                ids = self._ids[top].tolist()
+                scores = top_scores[keep].tolist()
+                matches = list(map(_new_match, zip(ids, scores, reasons, strict=True)))
+                bounds = np.cumsum(keep.sum(axis=1)).tolist()
+                out.extend(map(matches.__getitem__, map(slice, [0, *bounds[:-1]], bounds)))
             return out
+
+    def _order(self, cand, scores, k: int):
+        """Per row, the columns of the k best candidates: score descending, then position id.
+
+        One argsort of an integer key per row: the score in units of its fourth decimal (the
+        scores are rounded to four) above the id. The same order as sorting by (-score, id);
+        invalid candidates (score -1) come last. Ids outside 0..2**43 sort by lexsort instead.
+        """
+        ids = self._ids[cand]
+        if ids.size and (ids.min() < 0 or ids.max() >= 1 << 43):
+            return np.lexsort((ids, -scores), axis=1)[:, :k]
+        units = np.rint(scores * 1e4).astype(np.int64)  # -10000 when invalid
+        return np.argsort(((10_001 - units) << 43) | ids, axis=1)[:, :k]
 
     def _row_vector(self, position: PositionDoc):
         """The position's feature row, from the index when it is there and current."""

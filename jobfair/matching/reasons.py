@@ -59,54 +59,113 @@ def _occupation_strings() -> np.ndarray:
 def reasons_for(
     index: PositionIndex, enc: SeekerBlock, srows, prows, text
 ) -> list[tuple[str, ...]]:
-    """Reasons for seeker/position row pairs, built only from what contributed."""
+    """Reasons for seeker/position row pairs, built only from what contributed.
+
+    In order: priority groups, occupation, shared words, district, salary, education, form of
+    work. All but the shared words take few values, so each pair's tuple without them is read
+    from a cache keyed by one integer (the first two and the last four apart); a pair with
+    shared words joins its two tuples around its 技能匹配 string.
+    """
     srows = np.asarray(srows, dtype=np.int64)
     prows = np.asarray(prows, dtype=np.int64)
     if not len(srows):
         return []
     w = index.weights
     shared_groups = (index._groups[prows] & enc.groups[srows]) * (w.priority_group > 0)
+    head = _occupation_reasons(index, enc, srows, prows) * _GROUP_SPAN + shared_groups
     district = index._district[prows]
-    district_hit = enc.district[srows, district] & (w.district > 0)
-    salary_hit = (enc.salary[srows] > 0) & (index._sal_max[prows] >= enc.salary[srows])
-    salary_hit &= w.salary > 0
-    edu_hit = (index._edu[prows] > 0) & (enc.edu[srows] >= index._edu[prows]) & (w.education > 0)
+    district_hit = enc.pick(enc.district, srows, district) & (w.district > 0)
+    salary = enc.salary[srows]
+    salary_hit = (salary > 0) & (index._sal_max[prows] >= salary) & (w.salary > 0)
+    edu = index._edu[prows]
+    edu_hit = (edu > 0) & (enc.edu[srows] >= edu) & (w.education > 0)
     form_shared = (index._form[prows] & enc.forms[srows]) * (w.work_form > 0)
-    districts = np.full(len(index._districts) + 1, "", dtype=object)  # last: none
-    for name, slot in index._districts.items():
-        districts[slot] = "期望区域：" + name
-    columns = (
-        _GROUP_REASONS[shared_groups],
-        _occupation_reasons(index, enc, srows, prows),
-        _shared_terms(index, enc, srows, prows, text),
-        districts[np.where(district_hit, district, -1)],
-        np.where(salary_hit, "薪资符合期望", ""),
-        np.where(edu_hit, "学历符合要求", ""),
-        _FORM_REASONS[form_shared],
+    tail = np.where(district_hit, district + 1, 0) * 4 + salary_hit * 2 + edu_hit
+    tail = tail * _FORM_SPAN + form_shared
+    heads = _tuples(_cache(index, "_head_tuples"), head, _head_tuple)
+    tails = _tuples(_cache(index, "_tail_tuples"), tail, lambda key: _tail_tuple(index, key))
+    skilled, skills = _shared_terms(index, enc, srows, prows, text)
+    middles = np.empty(len(srows), dtype=object)
+    middles.fill(())
+    middles[skilled] = np.fromiter(zip(skills), dtype=object, count=len(skills))
+    return list(map(tuple.__add__, map(tuple.__add__, heads, middles.tolist()), tails))
+
+
+_GROUP_SPAN = 1 << len(GROUP_BITS)
+_FORM_SPAN = 1 << len(WORK_FORM_BITS)
+_CACHE_LIMIT = 100_000  # cached reason tuples of one kind; the cache starts again beyond it
+
+
+def _tuples(cache: dict, keys: np.ndarray, make) -> list[tuple[str, ...]]:
+    """Per key, its tuple from the cache (made on first sight)."""
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    keys = keys.tolist()
+    for key in set(keys).difference(cache):
+        cache[key] = make(key)
+    return list(map(cache.__getitem__, keys))
+
+
+def _head_tuple(key: int) -> tuple[str, ...]:
+    occupation = _occupation_strings().ravel()[key // _GROUP_SPAN]
+    return tuple(filter(None, (_GROUP_REASONS[key % _GROUP_SPAN], occupation)))
+
+
+def _cache(index: PositionIndex, name: str) -> dict:
+    """A cache of reason tuples kept on the index (used under its lock; districts have names of
+    their own per index)."""
+    cache = index.__dict__.get(name)
+    if cache is None:
+        cache = {}
+        setattr(index, name, cache)
+    return cache
+
+
+def _tail_tuple(index: PositionIndex, key: int) -> tuple[str, ...]:
+    form, rest = key % _FORM_SPAN, key // _FORM_SPAN
+    district, salary, edu = rest // 4 - 1, rest & 2, rest & 1
+    names = {slot: name for name, slot in index._districts.items()}
+    return tuple(
+        filter(
+            None,
+            (
+                "期望区域：" + names[district] if district >= 0 else "",
+                "薪资符合期望" if salary else "",
+                "学历符合要求" if edu else "",
+                _FORM_REASONS[form],
+            ),
+        )
     )
-    return [tuple(filter(None, pair)) for pair in zip(*(c.tolist() for c in columns), strict=True)]
 
 
 def _occupation_reasons(index: PositionIndex, enc: SeekerBlock, srows, prows) -> np.ndarray:
-    """职业对口 / 职业相近, or 推测职业 / 推测职业相近 when either side's code was inferred."""
+    """职业对口 / 职业相近, or 推测职业 / 推测职业相近 when either side's code was inferred.
+
+    Returned as flat indices into _occupation_strings() (its empty last column: none).
+    """
     w = index.weights
     occ, minor, middle = index._occ[prows], index._minor[prows], index._middle[prows]
     chosen = occ >= 0
     candidates = [(occ, minor, middle, chosen.astype(np.float32))]
     if index._iconf.shape[0]:
         for k in range(index._iocc.shape[1]):
-            conf = np.where(chosen, 0.0, index._iconf[prows, k])
+            conf = np.where(chosen, 0.0, index._iconf[:, k][prows])
             candidates.append(
-                (index._iocc[prows, k], index._iminor[prows, k], index._imiddle[prows, k], conf)
+                (
+                    index._iocc[:, k][prows],
+                    index._iminor[:, k][prows],
+                    index._imiddle[:, k][prows],
+                    conf,
+                )
             )
     best_val = np.zeros(len(prows))
     best_code = np.full(len(prows), -1)
     best_exact = np.zeros(len(prows), dtype=bool)
     for o, mi, md, conf in candidates:
-        exact = enc.occ[srows, o] * (w.occupation > 0)
+        exact = enc.pick(enc.occ, srows, o) * (w.occupation > 0)
         near = np.maximum(
-            enc.minor[srows, mi] * (w.occupation_minor > 0),
-            enc.middle[srows, md] * (w.occupation_middle > 0),
+            enc.pick(enc.minor, srows, mi) * (w.occupation_minor > 0),
+            enc.pick(enc.middle, srows, md) * (w.occupation_middle > 0),
         )
         val = conf * np.maximum(exact, near)
         better = (val > best_val) & (o >= 0)
@@ -116,30 +175,22 @@ def _occupation_reasons(index: PositionIndex, enc: SeekerBlock, srows, prows) ->
     guessed = enc.inferred[srows] | ~chosen
     shown = (best_code >= 0) & (best_val > 0) & ~(guessed & (best_val < MIN_INFERRED_REASON))
     label = np.where(best_exact, 0, 1) + 2 * guessed  # the row of _OCC_LABELS
-    return _occupation_strings()[label, np.where(shown, best_code, -1)]
+    width = _occupation_strings().shape[1]
+    return np.where(shown, label * width + best_code, width - 1)
 
 
-def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text) -> np.ndarray:
-    """Per pair, 技能匹配 with the top shared words by their contribution to the text score."""
-    out = np.full(len(srows), "", dtype=object)
+def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text):
+    """The pairs given 技能匹配 (their indices) and its strings: the top shared words by their
+    contribution to the text score."""
+    none = np.zeros(0, dtype=np.int64), []
     need = np.flatnonzero(np.asarray(text) >= MIN_SKILL_SHARE)
     if not len(need) or index._n_words <= 1:
-        return out
-    x = index.word_rows(prows[need])
-    # Each of the position's words times its seeker's weight for it: the chunk's query words
-    # get compact columns, so one small dense table answers every lookup.
-    q = enc.word_q
-    words_in_q, slot = np.unique(q.indices, return_inverse=True)
-    table = np.zeros((q.shape[0], len(words_in_q) + 1), dtype=np.float32)  # last: none
-    table[np.repeat(np.arange(q.shape[0]), np.diff(q.indptr)), slot] = q.data
-    column = np.full(max(1, q.shape[1]), -1, dtype=np.int64)
-    column[words_in_q] = np.arange(len(words_in_q))
-    owner = np.repeat(srows[need], np.diff(x.indptr))
-    vals = x.data * table[owner, column[x.indices]]
-    prod = sp.csr_matrix((vals, x.indices, x.indptr), shape=x.shape)
-    prod.eliminate_zeros()
+        return none
+    # Each shared word's contribution: the position's weight times the seeker's (one
+    # elementwise product of the pairs' rows, words in column order).
+    prod = enc.word_q[srows[need]].multiply(index.word_rows(prows[need])).tocsr()
     if not prod.nnz:
-        return out
+        return none
     prod.sort_indices()
     # Per pair, the 2 * MAX_SKILL_TERMS words that contributed most (ties by word) ...
     row_of_nz = np.repeat(np.arange(prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
@@ -148,41 +199,67 @@ def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text) ->
     bits = prod.data.astype(np.float32).view(np.int32).astype(np.int64)
     order = np.argsort((row_of_nz << 31) | (0x7FFFFFFF - bits), kind="stable")
     rank = np.arange(len(order)) - prod.indptr[row_of_nz[order]]
-    top = order[rank < 2 * MAX_SKILL_TERMS]
-    owners, words = row_of_nz[top], prod.indices[top]
+    top = rank < 2 * MAX_SKILL_TERMS
+    # One row per pair, its best words left to right (-1: none).
+    words = np.full((prod.shape[0], 2 * MAX_SKILL_TERMS), -1, dtype=np.int64)
+    words[row_of_nz[order[top]], rank[top]] = prod.indices[order[top]]
     # ... less those inside another of them (氩弧焊 rather than its part 弧焊), best first.
-    keep = ~_inside_another(index, owners, words)
-    owners, words = owners[keep], words[keep]
-    rank = np.arange(len(owners)) - np.searchsorted(owners, owners)
-    owners, words = owners[rank < MAX_SKILL_TERMS], words[rank < MAX_SKILL_TERMS]
-    terms = index._terms[words].tolist()
-    bounds = np.searchsorted(owners, np.arange(prod.shape[0] + 1)).tolist()
-    has = np.flatnonzero(np.diff(bounds))
-    out[need[has]] = [
-        "技能匹配：" + "、".join(terms[bounds[i] : bounds[i + 1]]) for i in has.tolist()
-    ]
-    return out
+    keep = (words >= 0) & ~_inside_another(index, words)
+    # The strings: "技能匹配：" + first word, then "、" + each further word.
+    pairs = np.arange(len(words))
+    chosen = np.empty((len(words), MAX_SKILL_TERMS), dtype=np.int64)  # -1: none
+    for i in range(MAX_SKILL_TERMS):
+        at = np.argmax(keep, axis=1)
+        chosen[:, i] = np.where(keep[pairs, at], words[pairs, at], -1)
+        keep[pairs, at] = False
+    has = np.flatnonzero(chosen[:, 0] >= 0)
+    return need[has], _skill_strings(index, chosen[has])
 
 
-def _inside_another(index: PositionIndex, owners: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Per (pair, word) entry: whether the word is part of another word of the same pair."""
+def _skill_strings(index: PositionIndex, chosen: np.ndarray) -> list[str]:
+    """ "技能匹配：" and the chosen words (a row of word ids, -1: none), joined by "、"."""
+    first, further = _term_strings(index)
+    out = first[chosen[:, 0]]
+    for i in range(1, chosen.shape[1]):
+        more = np.flatnonzero(chosen[:, i] >= 0)
+        out[more] = out[more] + further[chosen[more, i]]
+    return out.tolist()
+
+
+def _term_strings(index: PositionIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Per vocabulary word: "技能匹配：word" and "、word" (object arrays, kept on the index)."""
+    cached = index.__dict__.get("_term_strings")
+    if cached is not None and cached[0] is index._terms:
+        return cached[1]
+    terms = index._terms.tolist()
+    first = np.empty(len(terms), dtype=object)
+    further = np.empty(len(terms), dtype=object)
+    first[:] = ["技能匹配：" + t for t in terms]
+    further[:] = ["、" + t for t in terms]
+    index._term_strings = (index._terms, (first, further))
+    return first, further
+
+
+def _inside_another(index: PositionIndex, words: np.ndarray) -> np.ndarray:
+    """Per pair (row) and word: whether the word is part of another word of the same row."""
     parts = _word_parts(index)
-    width = np.int64(len(index._terms))
-    keys = owners.astype(np.int64) * width + words
-    by_key = np.argsort(keys, kind="stable")
-    sorted_keys = keys[by_key]
-    count = np.diff(parts.indptr)[words]
-    inside = np.zeros(len(keys), dtype=bool)
+    present = words >= 0
+    count = np.where(present, np.diff(parts.indptr)[words], 0).ravel()
+    inside = np.zeros(words.shape, dtype=bool)
     total = int(count.sum())
     if not total:
         return inside
-    # Every entry's parts (the vocabulary's words inside its word), as keys of the same pair.
-    starts = np.repeat(parts.indptr[words] - (np.cumsum(count) - count), count)
+    # Every word's parts (the vocabulary's words inside it), looked for in its own row.
+    starts = np.repeat(parts.indptr[words.ravel()] - (np.cumsum(count) - count), count)
     part_words = parts.indices[starts + np.arange(total)]
-    probe = np.repeat(owners.astype(np.int64), count) * width + part_words
-    at = np.minimum(np.searchsorted(sorted_keys, probe), len(sorted_keys) - 1)
-    hit = sorted_keys[at] == probe
-    inside[by_key[at[hit]]] = True
+    owner = np.repeat(np.arange(words.size) // words.shape[1], count)
+    # Most parts are no word of any row here: only the others are looked for.
+    shown = np.zeros(len(index._terms), dtype=bool)
+    shown[words[present]] = True
+    maybe = np.flatnonzero(shown[part_words])
+    owner, part_words = owner[maybe], part_words[maybe]
+    hit_probe, hit_slot = np.nonzero(words[owner] == part_words[:, None])
+    inside[owner[hit_probe], hit_slot] = True
     return inside
 
 
