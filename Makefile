@@ -108,7 +108,7 @@ stack-stop:
 
 bench-search: install-test
 	bash scripts/ensure_wrk.sh
-	$(BIN)/python bench/search.py
+	$(BIN)/python bench/search.py --queries 2000 --no-cache
 
 bench-matching: install-test
 	$(BIN)/python bench/matching.py
