@@ -12,11 +12,10 @@ status or body differs. A ranking change must leave every body byte-identical.
 import argparse
 import hashlib
 import json
-import os
 import sys
 import urllib.parse
 
-from search_cpu import ROOT, environ
+from search_cpu import ROOT, bench_app, environ
 
 BROAD = ["业务员", "普工", "焊工", "电焊", "叉车司机", "外卖", "司机", "服务员", "保安", "销售"]
 FILTERS = [
@@ -64,26 +63,13 @@ def main() -> int:
 
     import search as bench
 
-    from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
-
-    url = args.database_url or f"sqlite:///{bench.RESULTS / f'search-{args.positions}.sqlite'}"
-    os.environ.update(
-        {
-            "JOBFAIR_DATABASE_URL": url,
-            "JOBFAIR_SECRET_KEY": "bench-bodies-" + os.urandom(8).hex(),
-            "JOBFAIR_DATA_KEYS": DEV_DATA_KEYS,
-            "JOBFAIR_BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
-            "JOBFAIR_SEARCH_CACHE_TTL": "0",
-        }
-    )
-    import wsgi
-
+    app, url = bench_app(args.database_url, args.positions)
     queries = bench.draw_queries(args.queries) + extra_queries()
     paths = ["/api/v1/positions?" + urllib.parse.urlencode(q) for q in queries]
     found = {}
     for p in paths:
         status = []
-        body = wsgi.app(environ(p), lambda s, h, e=None, out=status: out.append(s))
+        body = app(environ(p), lambda s, h, e=None, out=status: out.append(s))
         data = b"".join(body)
         if hasattr(body, "close"):
             body.close()

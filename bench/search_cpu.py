@@ -67,6 +67,28 @@ def per_request(app, paths, rounds=1) -> tuple[float, int]:
     return spent * 1000 / (len(paths) * rounds), size // (len(paths) * rounds)
 
 
+def bench_app(database_url: str, positions: int):
+    """The served app (as gunicorn --preload builds and warms it) on bench/search.py's database,
+    result cache off; and the database URL."""
+    import search as bench
+
+    from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
+
+    url = database_url or f"sqlite:///{bench.RESULTS / f'search-{positions}.sqlite'}"
+    os.environ.update(
+        {
+            "JOBFAIR_DATABASE_URL": url,
+            "JOBFAIR_SECRET_KEY": "bench-" + os.urandom(8).hex(),
+            "JOBFAIR_DATA_KEYS": DEV_DATA_KEYS,  # bench data only
+            "JOBFAIR_BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
+            "JOBFAIR_SEARCH_CACHE_TTL": "0",
+        }
+    )
+    import wsgi
+
+    return wsgi.app, url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--positions", type=int, default=100_000)
@@ -80,21 +102,7 @@ def main() -> int:
     import search as bench
     from werkzeug.datastructures import MultiDict
 
-    from jobfair.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
-
-    url = args.database_url or f"sqlite:///{bench.RESULTS / f'search-{args.positions}.sqlite'}"
-    os.environ.update(
-        {
-            "JOBFAIR_DATABASE_URL": url,
-            "JOBFAIR_SECRET_KEY": "bench-cpu-" + os.urandom(8).hex(),
-            "JOBFAIR_DATA_KEYS": DEV_DATA_KEYS,
-            "JOBFAIR_BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
-            "JOBFAIR_SEARCH_CACHE_TTL": "0",
-        }
-    )
-    import wsgi  # builds and warms the app as gunicorn --preload does
-
-    app = wsgi.app
+    app, url = bench_app(args.database_url, args.positions)
     if args.freeze:
         import gc
 
