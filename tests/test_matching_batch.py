@@ -8,6 +8,7 @@ codes, wished and inferred occupations, and words inside other words (弧焊 in 
 """
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -20,8 +21,14 @@ from jobfair.matching.docs import (
     WORK_FORM_BITS,
     WORK_FORM_LABELS,
 )
-from jobfair.matching.features import char_grams, seeker_words, taxonomy, transform
-from jobfair.matching.index import INFERRED_SLOTS, SeekerBlock
+from jobfair.matching.features import (
+    PROTECTED_WORDS,
+    char_grams,
+    seeker_words,
+    taxonomy,
+    tfidf_rows,
+)
+from jobfair.matching.index import INFERRED_SLOTS, SeekerBlock, _token_table, query_tokens
 from jobfair.matching.scoring import MAX_SKILL_TERMS
 
 # Welding and machining share a middle group (6-18); 6-18-02-04/05 share a minor group.
@@ -270,11 +277,29 @@ def test_batch_equals_single_and_pair_paths_after_changes(built):
             assert engine.score(seeker, pos) == m
 
 
-def test_query_vectors_equal_scikit_learns(built):
+def test_query_rows_equal_scikit_learns(built):
+    """The batch's query rows (TokenTable's columns through tfidf_rows, as SeekerBlock builds
+    them before pruning) equal scikit-learn's TF-IDF of the seekers' feature words, with
+    split_tokens' filter (one-character and protected words) applied alike."""
     engine, positions, seekers = built
-    docs = [seeker_words(s) for s in seekers] + [["氩弧焊", "不在词表里"], []]
-    for vec, rows in ((engine._word_vec, docs), (engine._char_vec, [char_grams(d) for d in docs])):
-        ours, theirs = transform(vec, rows), vec.transform(rows)
+    protected = sorted(PROTECTED_WORDS)[0]
+    odd = [
+        replace(seekers[0], tokens=f"氩弧焊 不在词表里 焊 {protected} 焊工 焊工"),
+        replace(seekers[1], tokens=""),  # segmented from the text
+    ]
+    docs = list(seekers) + odd
+    tokens = [query_tokens(s) for s in docs]
+    table = _token_table(engine)
+    ids = table.lookup(tokens)
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(t) for t in tokens])
+    (w_rows, w_cols), (c_rows, c_cols) = table.columns(ids, rows)
+    words = [seeker_words(s) for s in docs]
+    pairs = (
+        (engine._word_vec, w_rows, w_cols, words),
+        (engine._char_vec, c_rows, c_cols, [char_grams(w) for w in words]),
+    )
+    for vec, r, c, expected in pairs:
+        ours, theirs = tfidf_rows(vec, r, c, len(docs)), vec.transform(expected)
         assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
         for part in ("indptr", "indices", "data"):
             assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part

@@ -127,20 +127,6 @@ def fit_vectorizer(vec: TfidfVectorizer, make_docs, n_docs: int):
         return sp.csr_matrix((n_docs, 1), dtype=np.float32)
 
 
-def transform(vec: TfidfVectorizer, docs: list[list[str]]):
-    """vec.transform(docs) for a fitted vectorizer, with the counting done in numpy.
-
-    The same count matrix as scikit-learn's (float32 counts, sorted int32 indices) goes through
-    the same TF-IDF steps (tfidf_rows), so the result is identical (tests/test_matching_batch.py
-    compares them); only the per-word Python loop of CountVectorizer is avoided.
-    """
-    vocab = vec.vocabulary_
-    words = chain.from_iterable(docs)
-    cols = np.fromiter(map(vocab.get, words, repeat(-1)), dtype=np.int64)
-    rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) for d in docs])
-    return tfidf_rows(vec, rows, cols, len(docs))
-
-
 def tfidf_rows(vec: TfidfVectorizer, rows: np.ndarray, cols: np.ndarray, n_docs: int):
     """TF-IDF rows from (document, feature column) occurrences; columns < 0 are left out.
 
@@ -168,6 +154,17 @@ def tfidf_rows(vec: TfidfVectorizer, rows: np.ndarray, cols: np.ndarray, n_docs:
     return x
 
 
+def rank_in_rows(indptr: np.ndarray, data: np.ndarray, stable: bool = False):
+    """For the stored values of a CSR matrix with positive float32 data: each value's row, and
+    the order and rank that sort every row's values from the largest, in one sort (positive
+    floats' bits order them; stable keeps column order within a tie)."""
+    rows = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
+    bits = data.astype(np.float32).view(np.int32).astype(np.int64)
+    order = np.argsort((rows << 31) | (0x7FFFFFFF - bits), kind="stable" if stable else None)
+    rank = np.arange(len(order)) - indptr[rows[order]]
+    return rows, order, rank
+
+
 def prune_query(q):
     """Keep each query row's QUERY_TERMS strongest features (in place; rows are l2 vectors).
 
@@ -184,11 +181,7 @@ def prune_query(q):
     long = np.flatnonzero(lengths > QUERY_TERMS)
     if not len(long):
         return q
-    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    # The features are positive float32, so their bits order them.
-    bits = data.astype(np.float32).view(np.int32).astype(np.int64)
-    order = np.argsort((rows << 31) | (0x7FFFFFFF - bits))
-    rank = np.arange(len(order)) - indptr[rows[order]]
+    _, order, rank = rank_in_rows(indptr, data)
     drop = np.zeros(len(data), dtype=bool)
     drop[order[rank >= QUERY_TERMS]] = True
     strongest = data[order]

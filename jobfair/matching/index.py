@@ -47,7 +47,9 @@ DISTRICT_SLOTS = 512  # distinct districts with a one-hot column (a city has a d
 MAX_DF = 0.1
 # Not written by save(): the lock, and lookup tables rebuilt as they are needed (the query
 # tokens met, reason strings).
-UNSAVED = frozenset(("_lock", "_token_table", "_head_tuples", "_tail_tuples", "_term_strings"))
+UNSAVED = frozenset(
+    ("_lock", "_token_table", "_head_tuples", "_tail_tuples", "_term_strings", "_parts_of_words")
+)
 # Small indices get refitted (new words counted) when compacting; large ones only appended.
 REFIT_BELOW = 5000
 

@@ -23,7 +23,7 @@ CHUNK = 256  # seekers encoded, scored and given reasons together in batch recom
 # dense block (BLOCK rows x all positions, with argpartition's index array beside it) stays in
 # the CPU's cache while it is filled, negated and partitioned. Measured in CPU time, 1,024
 # seekers at 100,000 positions: 0.92 s at 8 rows, 1.02 s at 16, 1.20 s at 32. Without added
-# rows, candidates come from sparse product rows instead (_candidates).
+# rows, candidates come from sparse product rows instead (_pools).
 BLOCK = 8
 
 
@@ -60,22 +60,13 @@ class MatchingEngine(PositionIndex):
             p[:, ~self._alive] = 0.0
         return p
 
-    def _candidates(self, q, pool: int):
-        """Per seeker row of q: the pool best position rows by the sparse part, and their scores.
+    def _pools(self, q, pool: int):
+        """Per seeker row of q: the pool best position rows by the sparse part, their scores,
+        and the rows whose pool is not settled yet: (cand, cand_prior, ties).
 
         Row by row the same candidates as argpartition over each row of the dense product, as
         far as they can count: only positive scores are ever recommended, and their order
-        never matters (the exact scores and ids order them). So each row's pool is read off
-        its sparse product row when its scores are unambiguous (_pools), and a row whose
-        pool-th best score ties with the next is partitioned densely as before.
-        """
-        cand, cand_prior, ties = self._pools(q, pool)
-        for tie in ties:
-            self._dense_row(cand, cand_prior, tie)
-        return cand, cand_prior
-
-    def _pools(self, q, pool: int):
-        """_candidates without settling ties: (cand, cand_prior, ties).
+        never matters (the exact scores and ids order them).
 
         A row's pool: all its non-zeros when there are at most pool, else the ones above a
         strict gap between the pool-th best score and the next. When the pool-th best ties
@@ -109,10 +100,7 @@ class MatchingEngine(PositionIndex):
         for i, r in enumerate(long_rows.tolist()):
             edge[i] = np.partition(data[bounds[r] : bounds[r + 1]], -pool - 1)[-pool - 1 :]
         cut[long_rows] = edge[:, 1:].min(axis=1)
-        keep = np.ones(len(data), dtype=bool)
-        for r, low in zip(long_rows.tolist(), cut[long_rows].tolist(), strict=True):
-            a, b = bounds[r], bounds[r + 1]
-            np.greater_equal(data[a:b], low, out=keep[a:b])
+        keep = data >= np.repeat(cut, lengths)
         ties = []
         for r in long_rows[cut[long_rows] == edge[:, 0]].tolist():
             a, b = bounds[r], bounds[r + 1]
@@ -181,7 +169,7 @@ class MatchingEngine(PositionIndex):
         return [live[i] for i in np.unique(group[above]).tolist()]
 
     def _dense_candidates(self, q, pool: int):
-        """_candidates over dense product blocks (an index with added rows)."""
+        """_pools over dense product blocks (an index with added rows), ties settled."""
         cand, cand_prior = [], []
         for start in range(0, q.shape[0], BLOCK):
             prior = self._prior_block(q[start : start + BLOCK])

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from jobfair.matching.docs import GROUP_BITS, GROUP_LABELS, WORK_FORM_BITS, WORK_FORM_LABELS
-from jobfair.matching.features import taxonomy
+from jobfair.matching.features import rank_in_rows, taxonomy
 from jobfair.matching.index import PositionIndex, SeekerBlock
 from jobfair.matching.scoring import MAX_SKILL_TERMS
 
@@ -193,12 +193,8 @@ def _shared_terms(index: PositionIndex, enc: SeekerBlock, srows, prows, text):
         return none
     prod.sort_indices()
     # Per pair, the 2 * MAX_SKILL_TERMS words that contributed most (ties by word) ...
-    row_of_nz = np.repeat(np.arange(prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
-    # Contributions are positive, so their float32 bits order them: one stable sort by
-    # (pair, contribution descending) keeps the words' order within a tie.
-    bits = prod.data.astype(np.float32).view(np.int32).astype(np.int64)
-    order = np.argsort((row_of_nz << 31) | (0x7FFFFFFF - bits), kind="stable")
-    rank = np.arange(len(order)) - prod.indptr[row_of_nz[order]]
+    # One stable sort by (pair, contribution descending) keeps the words' order within a tie.
+    row_of_nz, order, rank = rank_in_rows(prod.indptr, prod.data, stable=True)
     top = rank < 2 * MAX_SKILL_TERMS
     # One row per pair, its best words left to right (-1: none).
     words = np.full((prod.shape[0], 2 * MAX_SKILL_TERMS), -1, dtype=np.int64)
