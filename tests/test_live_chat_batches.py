@@ -199,40 +199,20 @@ def test_every_check_still_applies_to_each_message_of_a_batch(app, world: World,
     chatty_tabs = [sock(chatty, S) for _ in range(7)]  # one user, seven tabs at once
     answers: dict[str, dict] = {}
 
-    def send(i):
-        if i < 7:
-            answers[f"chatty{i}"] = ack(
-                chatty_tabs[i],
-                S,
-                "send",
-                session_id=world.session_id,
-                client_id=f"t{i}",
-                body="刷屏",
-            )
-        elif i == 7:
-            answers["muted"] = ack(
-                clients[muted.id],
-                S,
-                "send",
-                session_id=world.session_id,
-                client_id="m",
-                body="我被禁言了吗",
-            )
-        elif i == 8:
-            answers["long"] = ack(
-                clients[other.id],
-                S,
-                "send",
-                session_id=world.session_id,
-                client_id="l",
-                body="字" * 501,
-            )
-        else:
-            answers["bad_id"] = ack(
-                clients[other.id], S, "send", session_id=world.session_id, client_id="", body="x"
-            )
+    # (answer's name, socket, client id, body): seven tabs of one user, then three refusals.
+    sends = [(f"chatty{i}", tab, f"t{i}", "刷屏") for i, tab in enumerate(chatty_tabs)] + [
+        ("muted", clients[muted.id], "m", "我被禁言了吗"),
+        ("long", clients[other.id], "l", "字" * 501),
+        ("bad_id", clients[other.id], "", "x"),
+    ]
 
-    _all_ok(run_together(list(range(10)), send))
+    def send(i):
+        name, client, client_id, body = sends[i]
+        answers[name] = ack(
+            client, S, "send", session_id=world.session_id, client_id=client_id, body=body
+        )
+
+    _all_ok(run_together(list(range(len(sends))), send))
     assert max(sizes) > 1
     chatty_ok = [a for k, a in answers.items() if k.startswith("chatty") and a["ok"]]
     limited = [a for k, a in answers.items() if k.startswith("chatty") and not a["ok"]]
