@@ -86,36 +86,47 @@ class MatchingEngine(PositionIndex):
 
     def _select(self, prod, pool: int):
         """_pools from the sparse product of a block of seekers with the index."""
-        data, columns, bounds = prod.data, prod.indices, prod.indptr.tolist()
+        data, columns, indptr = prod.data, prod.indices, prod.indptr
         if not self._alive.all():
             data[~self._alive[columns]] = 0.0
         m = prod.shape[0]
-        lengths = np.diff(prod.indptr)
-        # Per row the lowest score kept: all of a row with at most pool non-zeros, else the
-        # pool-th best, found by one partition point (two cost three times as much) below
-        # which the next best sits.
-        cut = np.full(m, -np.inf, dtype=data.dtype)
-        long_rows = np.flatnonzero(lengths > pool)
-        edge = np.empty((len(long_rows), pool + 1), dtype=data.dtype)
-        for i, r in enumerate(long_rows.tolist()):
-            edge[i] = np.partition(data[bounds[r] : bounds[r + 1]], -pool - 1)[-pool - 1 :]
-        cut[long_rows] = edge[:, 1:].min(axis=1)
-        keep = data >= np.repeat(cut, lengths)
-        ties = []
-        for r in long_rows[cut[long_rows] == edge[:, 0]].tolist():
-            a, b = bounds[r], bounds[r + 1]
-            row = data[a:b]
-            keep[a:b] = row > cut[r]
-            n = int(keep[a:b].sum())
-            ties.append((r, n, cut[r], columns[a:b][row == cut[r]], columns[a:b], row))
-        # The kept scores, row by row in column order, fill the rows from the left.
-        sel = np.flatnonzero(keep)
-        row_of = np.searchsorted(prod.indptr, sel, side="right") - 1
-        at = np.arange(len(sel)) - np.searchsorted(sel, prod.indptr[:-1])[row_of]
+        lengths = np.diff(indptr)
         cand = np.zeros((m, pool), dtype=np.intp)
         cand_prior = np.zeros((m, pool), dtype=data.dtype)
-        cand.ravel()[row_of * pool + at] = columns[sel]
-        cand_prior.ravel()[row_of * pool + at] = data[sel]
+        # A row with at most pool non-zeros keeps them all, filled from the left.
+        short = np.flatnonzero(lengths <= pool)
+        if len(short):
+            counts = lengths[short]
+            at = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            src = np.repeat(indptr[short], counts) + at
+            to = np.repeat(short * pool, counts) + at
+            cand.ravel()[to] = columns[src]
+            cand_prior.ravel()[to] = data[src]
+        # A longer row: one partition of its scores puts its pool best last, the next best
+        # just before them. Reading the pool off the partition (not by a cut over the whole
+        # row afterwards) keeps the same set: the pool best are all above the next best.
+        long_rows = np.flatnonzero(lengths > pool)
+        bounds = indptr.tolist()
+        best = np.empty((len(long_rows), pool + 1), dtype=np.int64)
+        for i, r in enumerate(long_rows.tolist()):
+            best[i] = data[bounds[r] : bounds[r + 1]].argpartition(-pool - 1)[-pool - 1 :]
+        best += indptr[long_rows][:, None]
+        scores = data[best]
+        cut = scores[:, 1:].min(axis=1)
+        tied = cut == scores[:, 0]
+        gap = ~tied
+        cand[long_rows[gap]] = columns[best[gap, 1:]]
+        cand_prior[long_rows[gap]] = scores[gap, 1:]
+        ties = []
+        for i in np.flatnonzero(tied).tolist():
+            r = int(long_rows[i])
+            a, b = bounds[r], bounds[r + 1]
+            row = data[a:b]
+            above = row > cut[i]
+            n = int(above.sum())
+            cand[r, :n] = columns[a:b][above]
+            cand_prior[r, :n] = row[above]
+            ties.append((r, n, cut[i], columns[a:b][row == cut[i]], columns[a:b], row))
         return cand, cand_prior, ties
 
     def _dense_row(self, cand, cand_prior, tie) -> None:
