@@ -255,19 +255,27 @@ class MatchingEngine(PositionIndex):
         term(occ, self._minor[prows], self._middle[prows], chosen, srows, occ_part, retrieved)
         if not self._iconf.shape[0]:
             return occ_part, retrieved
-        # Inferred codes, only for the pairs whose position has some (the others add nothing).
-        guessed = ~chosen & (self._iconf[:, 0][prows] > 0)
-        if guessed.any():
-            s_g = np.broadcast_to(srows, prows.shape)[guessed]
-            p_g = prows[guessed]
-            part_g = np.zeros(len(p_g), dtype=np.float64)
-            retrieved_g = np.zeros(len(p_g), dtype=np.float64)
-            for k in range(self._iocc.shape[1]):
-                occ_k, minor_k = self._iocc[:, k][p_g], self._iminor[:, k][p_g]
-                conf = self._iconf[:, k][p_g]
-                term(occ_k, minor_k, self._imiddle[:, k][p_g], conf, s_g, part_g, retrieved_g)
-            occ_part[guessed] += part_g
-            retrieved[guessed] += retrieved_g
+        # Inferred codes, only for the pairs whose position has some (the others add nothing):
+        # all slots of those pairs in one pass, then each pair's slots summed in slot order.
+        flat = prows.reshape(-1)
+        guessed = np.flatnonzero(~chosen.reshape(-1) & (self._iconf[flat, 0] > 0))
+        if len(guessed):
+            s_g = np.broadcast_to(srows, prows.shape)[np.unravel_index(guessed, prows.shape)]
+            p_g = flat[guessed]
+            parts = np.zeros((2, len(p_g), self._iocc.shape[1]), dtype=np.float64)
+            term(
+                self._iocc[p_g],
+                self._iminor[p_g],
+                self._imiddle[p_g],
+                self._iconf[p_g],
+                s_g[:, None],
+                parts[0],
+                parts[1],
+            )
+            for k in range(1, parts.shape[2]):
+                parts[:, :, 0] += parts[:, :, k]
+            occ_part.reshape(-1)[guessed] += parts[0, :, 0]
+            retrieved.reshape(-1)[guessed] += parts[1, :, 0]
         return occ_part, retrieved
 
     def recommend(self, seeker: SeekerDoc, k: int = 20) -> list[Match]:
