@@ -217,21 +217,21 @@ def _skill_strings(index: PositionIndex, chosen: np.ndarray) -> list[str]:
     first, further = _term_strings(index)
     out = first[chosen[:, 0]]
     for i in range(1, chosen.shape[1]):
-        more = np.flatnonzero(chosen[:, i] >= 0)
-        out[more] = out[more] + further[chosen[more, i]]
+        out = out + further[chosen[:, i]]  # -1 reads further's last entry, "": adds nothing
     return out.tolist()
 
 
 def _term_strings(index: PositionIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Per vocabulary word: "技能匹配：word" and "、word" (object arrays, kept on the index)."""
+    """Per vocabulary word: "技能匹配：word" and "、word" (object arrays, kept on the index);
+    the second has one more entry, "", for no word (-1)."""
     cached = index.__dict__.get("_term_strings")
     if cached is not None and cached[0] is index._terms:
         return cached[1]
     terms = index._terms.tolist()
     first = np.empty(len(terms), dtype=object)
-    further = np.empty(len(terms), dtype=object)
+    further = np.empty(len(terms) + 1, dtype=object)
     first[:] = ["技能匹配：" + t for t in terms]
-    further[:] = ["、" + t for t in terms]
+    further[:] = ["、" + t for t in terms] + [""]
     index._term_strings = (index._terms, (first, further))
     return first, further
 
