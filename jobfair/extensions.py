@@ -34,16 +34,18 @@ socketio = SocketIO()
 UNLIMITED_ENDPOINTS: set[str] = set()
 
 
-@limiter.request_filter
-def _nothing_to_limit() -> bool:
-    if request.endpoint not in UNLIMITED_ENDPOINTS:
-        return False
-    config = current_app.config
-    return not (
+def app_wide_limits(config) -> bool:
+    """Whether an operator set a limit for every request (then it applies to these too)."""
+    return bool(
         config.get("RATELIMIT_DEFAULT")
         or config.get("RATELIMIT_APPLICATION")
         or config.get("RATELIMIT_META")
     )
+
+
+@limiter.request_filter
+def _nothing_to_limit() -> bool:
+    return request.endpoint in UNLIMITED_ENDPOINTS and not app_wide_limits(current_app.config)
 
 
 def init_extensions(app: Flask) -> None:
@@ -62,6 +64,9 @@ def _limiter_passes_by_unlimited(app: Flask) -> None:
     """Flask-Limiter's own hooks (check before, headers after, context reset at teardown) are
     not called for a request its filter above exempts: for such a request they do nothing but
     cost about a tenth of a search. Every other request goes through them unchanged."""
+
+    if not app.config["RATELIMIT_ENABLED"]:
+        return  # it hooked in nothing
 
     def owned(fn) -> bool:
         return getattr(fn, "__self__", None) is limiter or (
