@@ -47,8 +47,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_fast_paths(app)
     register_proxy(app)
     return app
+
+
+def register_fast_paths(app: Flask) -> None:
+    """Anonymous public searches skip Flask's request cycle (same answer; see the module)."""
+    from jobfair.api.anonymous_search import AnonymousSearch
+
+    app.wsgi_app = AnonymousSearch(app, app.wsgi_app)
 
 
 def register_proxy(app: Flask) -> None:
