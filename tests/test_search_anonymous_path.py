@@ -90,9 +90,7 @@ def test_plain_searches_skip_flask_and_the_rest_do_not(app, client, positions, m
         stop()
 
 
-def test_a_signed_in_search_goes_through_flask_and_stays_private(
-    app, client, positions, make_user
-):
+def test_a_signed_in_search_goes_through_flask_and_stays_private(app, client, positions, make_user):
     sign_in(client, make_user(role="seeker"))
     seen, stop = through_flask(app)
     try:
