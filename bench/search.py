@@ -1,19 +1,23 @@
-"""Benchmark: keyword search with filters over generated positions, beside a bare Flask endpoint.
+"""Benchmark: keyword search with filters over generated positions, beside bare endpoints.
 
     .venv/bin/python bench/search.py [--positions 100000] [--duration 20] [--connections 50]
 
 1. Builds (once; cached under bench/results/) a SQLite database with the real migrations and
    N generated positions with realistic Chinese titles and descriptions across the 2022
    occupation classification, tokens from jobfair.matching.text.segment_for_index.
-2. Serves a bare Flask app (one route, fixed JSON body) and the real app side by side with
-   gunicorn on loopback, the same way (workers, threads), and loads them in turn, --slices
-   times each (bare, search, bare, search…; one at a time, so both see the same background
-   load), with wrk (50 connections, a Lua script rotating through the search URLs, the next
-   slice going on where the last stopped), or with a Python thread load tool when wrk is
-   missing. With --no-cache the result cache is off (JOBFAIR_SEARCH_CACHE_TTL=0), so every
-   request ranks its matches from scratch.
-3. Prints requests/s and p50/p95/p99 latency for both (percentiles of all slices together),
-   requests/s of each slice, and the ratio; last, one JSON line.
+2. Serves a bare Flask app (one route, fixed JSON body: the ceiling the targets are set
+   against), the same body from a plain WSGI callable (no framework: a stricter ceiling) and
+   the real app side by side with gunicorn on loopback, the same way (workers, threads), and
+   loads them in turn, --slices times each (bare, bare_wsgi, search, search_cookie, bare…;
+   one at a time, so all see the same background load), with wrk (50 connections, a Lua
+   script rotating through the search URLs, the next slice going on where the last stopped),
+   or with a Python thread load tool when wrk is missing. `search` sends no cookie (an API
+   client: answered before Flask's request cycle, jobfair/api/anonymous_search.py);
+   `search_cookie` sends the same queries with a cookie, so they go through Flask's whole
+   request cycle, as a browser's would. With --no-cache the result cache is off
+   (JOBFAIR_SEARCH_CACHE_TTL=0), so every request ranks its matches from scratch.
+3. Prints requests/s and p50/p95/p99 latency for each (percentiles of all slices together),
+   requests/s of each slice, and the ratios; last, one JSON line.
 
 Never run by the test suite.
 """
@@ -404,6 +408,22 @@ def bare_app():
     return app
 
 
+def bare_wsgi_app():
+    """The same fixed body from a plain WSGI callable, no framework: the stricter ceiling (the
+    app answers anonymous searches before Flask's request cycle, jobfair/api/anonymous_search)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 10)
+    body = json.dumps({"items": [], "total": 0, "page": 1, "pages": 0}).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+
+    def app(environ, start_response):
+        start_response("200 OK", headers)
+        return [body]
+
+    return app
+
+
 # --- serving and loading -------------------------------------------------------------------------
 
 
@@ -475,7 +495,7 @@ end
 """
 
 
-def run_wrk(port: int, paths: list[str], args, seconds: int, offset: int = 0) -> dict:
+def run_wrk(port: int, paths: list[str], args, seconds: int, offset: int = 0, headers=()) -> dict:
     lua_paths = ", ".join(json.dumps(p) for p in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(LUA % (lua_paths, offset))
@@ -494,6 +514,7 @@ def run_wrk(port: int, paths: list[str], args, seconds: int, offset: int = 0) ->
                 "10s",
                 "-s",
                 script,
+                *[arg for h in headers for arg in ("-H", h)],
                 f"http://127.0.0.1:{port}",
             ],  # fmt: skip
             capture_output=True,
@@ -520,7 +541,9 @@ def run_wrk(port: int, paths: list[str], args, seconds: int, offset: int = 0) ->
     }
 
 
-def run_python_load(port: int, paths: list[str], args, seconds: int, offset: int = 0) -> dict:
+def run_python_load(
+    port: int, paths: list[str], args, seconds: int, offset: int = 0, headers=()
+) -> dict:
     """Fallback load tool: one keep-alive connection per thread."""
     import http.client
 
@@ -537,7 +560,7 @@ def run_python_load(port: int, paths: list[str], args, seconds: int, offset: int
             i += 1
             t = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=dict(h.split(": ", 1) for h in headers))
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status != 200:
@@ -576,11 +599,14 @@ def run_python_load(port: int, paths: list[str], args, seconds: int, offset: int
     }
 
 
-def load(port: int, paths: list[str], args, seconds: int | None = None, offset: int = 0) -> dict:
+def load(
+    port: int, paths: list[str], args, seconds: int | None = None, offset: int = 0, headers=()
+) -> dict:
+    """Load one endpoint; headers: extra request headers ("Name: value")."""
     seconds = seconds or args.duration
     if shutil.which("wrk") and not args.python_client:
-        return run_wrk(port, paths, args, seconds, offset)
-    return run_python_load(port, paths, args, seconds, offset)
+        return run_wrk(port, paths, args, seconds, offset, headers)
+    return run_python_load(port, paths, args, seconds, offset, headers)
 
 
 def combine(slices: list[dict]) -> dict:
@@ -737,22 +763,30 @@ def main() -> int:
 
     # Both servers run side by side and are loaded in turn, slice by slice, so a change in the
     # machine's other load reaches the ceiling and the search alike; only one is loaded at a time.
-    bare_port, search_port = free_port(), free_port()
+    # Besides the bare Flask endpoint (the ceiling the targets are set against) and the
+    # anonymous search: the same body from a plain WSGI callable, and the search sent with a
+    # cookie, which goes through Flask's whole request cycle (a browser's request).
+    bare_port, wsgi_port, search_port = free_port(), free_port(), free_port()
     procs = [start_gunicorn("search:bare_app()", bare_port, args, env)]
     try:
+        procs.append(start_gunicorn("search:bare_wsgi_app()", wsgi_port, args, env))
         procs.append(start_gunicorn("wsgi:app", search_port, args, env))
         warm_up(bare_port, ["/api/v1/positions"], 1.0)
+        warm_up(wsgi_port, ["/api/v1/positions"], 1.0)
         info = warm_up(search_port, paths[:20], 3.0)
         seconds = max(1, round(args.duration / args.slices))
-        bare, search, done = [], [], 0
+        turns = {"bare": [], "bare_wsgi": [], "search": [], "search_cookie": []}
+        done = 0
         for _ in range(args.slices):
-            bare.append(load(bare_port, ["/api/v1/positions"], args, seconds))
-            search.append(load(search_port, paths, args, seconds, offset=done))
-            done += search[-1]["requests"]  # the next slice goes on through the queries
+            turns["bare"].append(load(bare_port, ["/api/v1/positions"], args, seconds))
+            turns["bare_wsgi"].append(load(wsgi_port, ["/api/v1/positions"], args, seconds))
+            for name, headers in (("search", ()), ("search_cookie", ("Cookie: bench=1",))):
+                turns[name].append(load(search_port, paths, args, seconds, done, headers))
+                done += turns[name][-1]["requests"]  # the next slice goes on through the queries
     finally:
         for proc in procs:
             stop(proc)
-    results = {"bare": combine(bare), "search": combine(search)}
+    results = {name: combine(slices) for name, slices in turns.items()}
 
     print(f"\nPositions: {args.positions} ({db_name}); matches of the first queries (one request):")
     for row in info:
@@ -765,21 +799,28 @@ def main() -> int:
         f"{'off' if args.no_cache else 'on'}, ranking in {args.search_index}"
     )
     print(
-        f"{'endpoint':<10}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}"
+        f"{'endpoint':<14}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}"
     )
     for name in results:
         r = results[name]
         print(
-            f"{name:<10}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}"
+            f"{name:<14}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}"
             f"{r['p99_ms']:>10.1f}{r['max_ms']:>10.1f}{r['errors']:>8}"
         )
     for name in results:
         r = results[name]
         print(f"{name} turns: req/s {r['slices_rps']}, p99 ms {r['slices_p99_ms']}")
     ratio = results["search"]["rps"] / results["bare"]["rps"]
+    ratio_wsgi = results["search"]["rps"] / results["bare_wsgi"]["rps"]
+    ratio_cookie = results["search_cookie"]["rps"] / results["bare"]["rps"]
     p99 = results["search"]["p99_ms"]
     print(f"\nsearch/bare requests per second: {ratio:.2f} (target >= 0.50)")
     print(f"search p99: {p99:.1f} ms (target <= 100 ms)")
+    print(f"search/bare_wsgi (no framework): {ratio_wsgi:.2f}")
+    print(
+        f"search_cookie/bare (through Flask's request cycle): {ratio_cookie:.2f}, "
+        f"p99 {results['search_cookie']['p99_ms']:.1f} ms"
+    )
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"search-{stamp}.json"
     out.write_text(
@@ -801,11 +842,16 @@ def main() -> int:
         "p99_ms": round(p99, 1),
         "bare_rps": round(results["bare"]["rps"], 1),
         "ratio": round(ratio, 3),
-        "errors": results["search"]["errors"],
+        "bare_wsgi_rps": round(results["bare_wsgi"]["rps"], 1),
+        "ratio_wsgi": round(ratio_wsgi, 3),
+        "cookie_rps": round(results["search_cookie"]["rps"], 1),
+        "cookie_p99_ms": round(results["search_cookie"]["p99_ms"], 1),
+        "ratio_cookie": round(ratio_cookie, 3),
+        "errors": results["search"]["errors"] + results["search_cookie"]["errors"],
         "slices": args.slices,
     }
     print(json.dumps(summary), flush=True)
-    return 0 if results["search"]["errors"] == 0 else 1
+    return 0 if summary["errors"] == 0 else 1
 
 
 if __name__ == "__main__":

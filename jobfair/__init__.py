@@ -5,9 +5,33 @@ from flask import Flask
 from jobfair.config import ROOT, load_config
 
 
+class JobfairFlask(Flask):
+    """Flask that keeps ensure_sync's answer per function. Flask asks it for every hook and
+    the view of every request (16 times for a search), and each answer inspects the function
+    anew, though an app's hooks and views are fixed once it is built."""
+
+    SYNC_KEPT = 1024  # functions whose answer is kept; the app has a few hundred
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable
+            return super().ensure_sync(func)
+        sync = super().ensure_sync(func)
+        if len(self._sync) < self.SYNC_KEPT:
+            self._sync[func] = sync
+        return sync
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: a table of contents of register_* steps."""
-    app = Flask(
+    app = JobfairFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -23,8 +47,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_fast_paths(app)
     register_proxy(app)
     return app
+
+
+def register_fast_paths(app: Flask) -> None:
+    """Anonymous public searches skip Flask's request cycle (same answer; see the module)."""
+    from jobfair.api.anonymous_search import AnonymousSearch
+
+    app.wsgi_app = AnonymousSearch(app, app.wsgi_app)
 
 
 def register_proxy(app: Flask) -> None:

@@ -84,6 +84,9 @@ class Defaults:
     # Public search ranks in "memory" (each process's index of the stored tokens, see
     # jobfair/positions/textindex.py) or in the "database" (FTS5 bm25 / ts_rank per request).
     SEARCH_INDEX = "memory"
+    # GET /api/v1/positions without cookie or Authorization is answered before Flask's
+    # request cycle, with the same bytes (jobfair/api/anonymous_search.py); 0 turns it off.
+    SEARCH_FAST_PATH = True
     MATCH_GOOD_SCORE = 0.3
     MATCH_SUGGEST_LIMIT = "60 per minute"
     MATCH_INDEX_PATH = ""  # empty: instance/match-index.bin

@@ -330,6 +330,26 @@ SECURITY_HEADERS = (
 )
 
 
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def response_headers(
+    present: set[str], secure: bool, path: str, private: bool
+) -> list[tuple[str, str]]:
+    """The headers every response gets that it does not have yet (present: the lower-cased
+    names it has; a view may set its own). A Vary it already has gets Cookie added by the
+    caller. private (a signed-in person's response): never stored by a shared cache."""
+    out = [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present]
+    if secure and "strict-transport-security" not in present:
+        out.append(HSTS)
+    if not path.startswith("/static/"):
+        if "vary" not in present:
+            out.append(("Vary", "Cookie"))
+        if private:
+            out.append(("Cache-Control", "no-store"))
+    return out
+
+
 def _nul_in_args() -> bool:
     """A NUL in a query value: only a raw NUL or %00 decodes to one, so a query string without
     either is not parsed here (most requests)."""
@@ -390,18 +410,13 @@ def init_security(app: Flask) -> None:
     def _headers(resp):
         h = resp.headers
         present = {name.lower() for name, _ in h.items()}
-        for name, value in SECURITY_HEADERS:  # a view may have set its own
-            if name.lower() not in present:
-                h.set(name, value)
-        if request.is_secure and "strict-transport-security" not in present:
-            h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if not request.path.startswith("/static/"):
-            if "vary" in present:
-                resp.vary.add("Cookie")
-            else:
-                h.set("Vary", "Cookie")
-            if signed_in():
-                h["Cache-Control"] = "no-store"
+        page = not request.path.startswith("/static/")
+        if page and "vary" in present:
+            resp.vary.add("Cookie")
+        # Static files never load the user.
+        private = page and signed_in()
+        for name, value in response_headers(present, request.is_secure, request.path, private):
+            h[name] = value
         return resp
 
     # The API checks CSRF itself: required for cookie sessions, not for Bearer tokens.

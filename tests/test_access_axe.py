@@ -9,14 +9,13 @@ comes from npm (a devDependency, `make install-test`) and is injected by the tes
 
 import os
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import close_app
+from live_server import serving
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import make_server
 
 from jobfair import create_app
 
@@ -65,12 +64,8 @@ def demo(tmp_path_factory):
         upgrade()
     result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(app) as server:
+        yield app, f"http://127.0.0.1:{server.server_port}"
     close_app(app)
 
 

@@ -2,11 +2,10 @@
 
 import os
 import re
-import threading
 
 import pytest
 from conftest import PASSWORD
-from werkzeug.serving import make_server
+from live_server import serving
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -19,12 +18,8 @@ pytestmark = [
 @pytest.fixture
 def live_server(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(app) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 @pytest.fixture

@@ -2,11 +2,10 @@
 organiser's announcement arrives, the rep invites to interview and the seeker sees 邀请面试."""
 
 import os
-import threading
 
 import pytest
 from conftest import PASSWORD, World
-from werkzeug.serving import make_server
+from live_server import serving
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -20,12 +19,8 @@ pytestmark = [
 def live_server(make_app, world):
     # Werkzeug's threaded server with simple-websocket serves the Socket.IO WebSocket transport.
     app = make_app(WTF_CSRF_ENABLED=True, LIVE_COUNTS_DELAY=0)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(app) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 @pytest.fixture

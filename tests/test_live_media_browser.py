@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSWORD, World
-from werkzeug.serving import make_server
+from live_server import serving
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -65,10 +65,8 @@ def stream_server():
 @pytest.fixture
 def live_server(make_app, world):
     app = make_app(WTF_CSRF_ENABLED=True, LIVE_COUNTS_DELAY=0)
-    server = _serve(make_server("127.0.0.1", 0, app, threaded=True))
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(app) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
