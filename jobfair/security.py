@@ -385,6 +385,13 @@ def init_security(app: Flask) -> None:
         """
         # Bodies go through validation.Text, which strips control characters; query strings
         # and paths reach searches and filters directly.
+        try:  # Werkzeug reads the raw query string as UTF-8 (curl sends typed text raw)
+            request.query_string.decode()
+        except UnicodeDecodeError:
+            request.query_string = b""  # dropped, so the error page can link back to the page
+            raise DomainError(
+                "网址里有无法识别的字符，请重新输入搜索条件。", code="bad_request", status=400
+            ) from None
         if "\x00" in request.path or _nul_in_args():
             raise DomainError(
                 "提交的内容含有不允许的控制字符。", code="control_characters", status=422

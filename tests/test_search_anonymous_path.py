@@ -107,3 +107,16 @@ def test_https_behind_the_proxy_gets_hsts_on_the_fast_path(app, client, position
     assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
     assert resp.headers["Vary"] == "Cookie"
     assert "frame-ancestors" in resp.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("raw", ["q=\xff\xfe", "q=\xe7\x84"])
+def test_raw_bytes_that_are_not_utf8_get_a_chinese_400_not_a_500(client, raw):
+    # As a client sends them unencoded (WSGI gives the raw bytes as Latin-1 text).
+    for headers in ({}, {"Cookie": "a=1"}):
+        resp = client.get(
+            "/api/v1/positions", environ_overrides={"QUERY_STRING": raw}, headers=headers
+        )
+        assert resp.status_code == 400
+        assert "无法识别的字符" in resp.get_json()["error"]["message"]
+    resp = client.get("/positions", environ_overrides={"QUERY_STRING": raw})
+    assert resp.status_code == 400 and "无法识别的字符" in resp.get_data(as_text=True)
