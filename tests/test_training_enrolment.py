@@ -1,13 +1,14 @@
 """技能超市: publishing courses, enrolment with the seats enforced (20 at once), withdrawal,
 结业 with certificate, and the subsidy computed by the policy catalogue."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from conftest import run_together, sign_in, tabs
 
 from jobfair.database import writing
 from jobfair.extensions import db
+from jobfair.formatting import local_today
 from jobfair.models import AuditLog, Course, Enrolment, Notification
 
 N = 20
@@ -18,7 +19,7 @@ def make_course(app):
     """make_course(seats=5, starts_in=10, **fields) -> course id."""
 
     def make(seats=5, starts_in=10, days=20, **fields):
-        today = date.today()
+        today = local_today()
         with app.app_context(), writing():
             values = {
                 "title": "叉车司机（N1）",
@@ -124,7 +125,7 @@ def test_seats_cannot_be_cut_below_those_taken(app, make_user, make_course):
 
 def test_organiser_publishes_a_course_through_the_form_with_clear_errors(app, make_user):
     org = sign_in(app.test_client(), make_user(role="organiser"))
-    start = date.today() + timedelta(days=7)
+    start = local_today() + timedelta(days=7)
     form = {
         "title": "低压电工作业",
         "provider": "浦口区职业培训学校",
@@ -159,7 +160,7 @@ def test_a_seeker_cannot_publish_and_the_api_refuses_bad_skills(app, make_user):
     seeker = sign_in(app.test_client(), make_user())
     assert seeker.post("/api/v1/training/courses", json={}).status_code == 403
     org = sign_in(app.test_client(), make_user(role="organiser"))
-    start = date.today() + timedelta(days=3)
+    start = local_today() + timedelta(days=3)
     resp = org.post(
         "/api/v1/training/courses",
         json={
