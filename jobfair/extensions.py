@@ -84,8 +84,7 @@ def _limiter_passes_by_unlimited(app: Flask) -> None:
 
         @wraps(hook)
         def other(*args):
-            if not _nothing_to_limit():
-                hook(*args)
+            return None if _nothing_to_limit() else hook(*args)
 
         return other
 
