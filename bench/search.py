@@ -390,20 +390,26 @@ def build_database(path: Path | None, n: int, url: str = "") -> None:
 # --- the bare ceiling ----------------------------------------------------------------------------
 
 
+BARE_BODY = {"items": [], "total": 0, "page": 1, "pages": 0}
+
+
+def _served_gc() -> None:
+    """The served app's garbage-collector settings (wsgi.py): the ceilings get them too."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 10)
+
+
 def bare_app():
     """A Flask app with one route returning a fixed JSON body: the ceiling."""
     from flask import Flask
 
     app = Flask("bare")
-    body = {"items": [], "total": 0, "page": 1, "pages": 0}
-    # The served app's garbage-collector settings (wsgi.py): the ceiling gets them too.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 10)
+    _served_gc()
 
     @app.get("/api/v1/positions")
     def positions():
-        return body
+        return BARE_BODY
 
     return app
 
@@ -411,10 +417,8 @@ def bare_app():
 def bare_wsgi_app():
     """The same fixed body from a plain WSGI callable, no framework: the stricter ceiling (the
     app answers anonymous searches before Flask's request cycle, jobfair/api/anonymous_search)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 10)
-    body = json.dumps({"items": [], "total": 0, "page": 1, "pages": 0}).encode()
+    _served_gc()
+    body = json.dumps(BARE_BODY).encode()
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
 
     def app(environ, start_response):

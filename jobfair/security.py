@@ -334,15 +334,16 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
 def response_headers(
-    present: set[str], secure: bool, path: str, private: bool
+    present: set[str], secure: bool, page: bool, private: bool
 ) -> list[tuple[str, str]]:
     """The headers every response gets that it does not have yet (present: the lower-cased
-    names it has; a view may set its own). A Vary it already has gets Cookie added by the
-    caller. private (a signed-in person's response): never stored by a shared cache."""
+    names it has; a view may set its own). page: not a static file. A Vary it already has gets
+    Cookie added by the caller. private (a signed-in person's response): never stored by a
+    shared cache."""
     out = [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present]
     if secure and "strict-transport-security" not in present:
         out.append(HSTS)
-    if not path.startswith("/static/"):
+    if page:
         if "vary" not in present:
             out.append(("Vary", "Cookie"))
         if private:
@@ -350,11 +351,15 @@ def response_headers(
     return out
 
 
+def query_may_hold_nul(raw: bytes) -> bool:
+    """Whether a raw query string can decode to a NUL: only a raw NUL or %00 does."""
+    return b"\x00" in raw or b"%00" in raw
+
+
 def _nul_in_args() -> bool:
-    """A NUL in a query value: only a raw NUL or %00 decodes to one, so a query string without
-    either is not parsed here (most requests)."""
-    raw = request.query_string
-    if b"\x00" not in raw and b"%00" not in raw:
+    """A NUL in a query value; a query string that cannot hold one is not parsed here (most
+    requests)."""
+    if not query_may_hold_nul(request.query_string):
         return False
     return any("\x00" in v for _, vl in request.args.lists() for v in vl)
 
@@ -422,7 +427,7 @@ def init_security(app: Flask) -> None:
             resp.vary.add("Cookie")
         # Static files never load the user.
         private = page and signed_in()
-        for name, value in response_headers(present, request.is_secure, request.path, private):
+        for name, value in response_headers(present, request.is_secure, page, private):
             h[name] = value
         return resp
 

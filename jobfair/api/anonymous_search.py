@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from jobfair.errors import DomainError
 from jobfair.extensions import app_wide_limits
 from jobfair.positions.search import quick_filters, search_positions
-from jobfair.security import response_headers
+from jobfair.security import query_may_hold_nul, response_headers
 
 PATH = "/api/v1/positions"
 _PRESENT = frozenset({"content-type", "content-length"})
@@ -41,28 +41,29 @@ class AnonymousSearch:
             and "HTTP_COOKIE" not in environ
             and "HTTP_AUTHORIZATION" not in environ
         ):
-            body = self._answer(environ.get("QUERY_STRING", ""))
+            body = self._answer(environ.get("QUERY_STRING", "").encode("latin-1"))
             if body is not None:
                 headers = [
                     ("Content-Type", "application/json"),
                     ("Content-Length", str(len(body))),
-                    *response_headers(_PRESENT, environ["wsgi.url_scheme"] == "https", PATH, False),
+                    *response_headers(_PRESENT, environ["wsgi.url_scheme"] == "https", True, False),
                 ]
                 start_response("200 OK", headers)
                 return [body]
         return self.wsgi_app(environ, start_response)
 
-    def _answer(self, query: str) -> bytes | None:
-        """The body Flask would send with 200, or None when Flask should answer."""
+    def _answer(self, raw: bytes) -> bytes | None:
+        """The body Flask would send with 200 for this raw query string, or None when Flask
+        should answer."""
         config = self.app.config
         if not config["SEARCH_FAST_PATH"] or app_wide_limits(config):
             return None
-        if "\x00" in query or "%00" in query:
+        if query_may_hold_nul(raw):
             return None  # Flask's input screen answers these
         try:  # as Werkzeug reads the query string: raw bytes are UTF-8
-            query = query.encode("latin-1").decode()
+            query = raw.decode()
         except UnicodeError:
-            return None
+            return None  # and so does this (400)
         args = MultiDict(parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote"))
         try:
             with self.app.app_context():

@@ -143,12 +143,13 @@ class PositionIndex:
         self._base_rows = x.shape[0]
         self._X_delta = None
 
-    def _district_slot(self, district: str, create: bool) -> int:
+    def _district_slot(self, district: str) -> int:
+        """The district's one-hot slot, made for a new district while slots are left."""
         district = (district or "").strip()
         if not district:
             return -1
         slot = self._districts.get(district)
-        if slot is None and create and len(self._districts) < DISTRICT_SLOTS:
+        if slot is None and len(self._districts) < DISTRICT_SLOTS:
             slot = self._districts[district] = len(self._districts)
         return -1 if slot is None else slot
 
@@ -162,7 +163,7 @@ class PositionIndex:
             o,
             mi,
             md,
-            self._district_slot(doc.district, create=True),
+            self._district_slot(doc.district),
             WORK_FORM_BITS.get(doc.work_form or "", 0),
             groups,
             max(int(doc.salary_max or 0), int(doc.salary_min or 0)),
