@@ -180,3 +180,73 @@ def test_search_follows_edits_of_the_stored_tokens(app, search, catalogue):
         db.session.delete(db.session.get(Position, catalogue["forklift"]))
         db.session.commit()
     assert found(search(q="叉车司机"), catalogue) == {"cleaner"}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        # Traditional characters (phones set to 繁體, posts copied from Hong Kong or Taiwan).
+        ("電焊工", {"welder", "argon"}),
+        ("叉車司機", {"forklift"}),
+        ("會計", {"accountant"}),
+        # A space after every character, ideographic spaces, a zero-width space.
+        ("电 焊 工", {"welder", "argon"}),
+        ("叉　车　司　机", {"forklift"}),
+        ("保\u200b洁", {"cleaner"}),
+        # Markup and entities pasted from another site, emoji and shouting.
+        ("<p>焊工&nbsp;</p>", {"welder", "argon"}),
+        ("🔥急招🔥 焊工！！！", {"welder", "argon"}),
+        # A number beside the role word is not a word the posts could contain.
+        ("焊工 5000", {"welder", "argon"}),
+    ],
+)
+def test_messy_keywords_find_what_was_meant(search, catalogue, q, expected):
+    result = search(q=q)
+    assert found(result, catalogue) == expected, q
+    assert result.notice == ""
+
+
+def test_imported_markup_in_a_description_is_not_searchable(search, make_employer, make_position):
+    pos = make_position(
+        employer=make_employer(),
+        title="焊工",
+        description="<p>负责钢结构焊接&nbsp;</p><ul><li>包吃住</li></ul>",
+    )
+    assert [i.id for i in search(q="钢结构").items] == [pos.id]
+    for markup in ("nbsp", "li", "ul"):
+        assert search(q=markup).total == 0, markup
+
+
+def test_pay_in_the_keywords_becomes_the_monthly_pay_filter(search, make_employer, make_position):
+    employer = make_employer()
+    low = make_position(employer=employer, title="包装工", salary_min=3000, salary_max=4000)
+    high = make_position(employer=employer, title="包装工", salary_min=6000, salary_max=8000)
+    for q in ("5000-8000", "５０００元", "月薪5000以上"):
+        result = search(q=q)
+        assert [i.id for i in result.items] == [high.id], q
+        assert result.filters["salary"] == 5000
+        assert "期望月薪 5000 元" in result.notice
+    result = search(q="包装工 月薪8k")
+    assert [i.id for i in result.items] == [high.id] and result.filters["salary"] == 8000
+    # Pay per day is not a monthly wage; a salary chosen in the form stays as chosen.
+    assert search(q="200元/天").filters.get("salary") is None
+    assert {i.id for i in search(q="5000-8000", salary=1000).items} == {low.id, high.id}
+
+
+def test_daily_pay_in_the_keywords_becomes_the_daily_pay_filter(
+    search, make_employer, make_position
+):
+    employer = make_employer()
+    daily = make_position(
+        employer=employer,
+        title="装卸工",
+        pay_unit="day",
+        salary_min=200,
+        salary_max=260,
+        daily_pay=True,
+    )
+    make_position(employer=employer, title="装卸工")
+    for q in ("日结", "装卸 日结", "当天结"):
+        result = search(q=q)
+        assert [i.id for i in result.items] == [daily.id], q
+        assert "日结" in result.notice and "没有可以搜索的文字" not in result.notice

@@ -23,7 +23,7 @@ from jobfair import reference
 from jobfair.errors import DomainError, NotFound, flatten_messages
 from jobfair.extensions import db
 from jobfair.ids import is_id
-from jobfair.matching.text import normalise, segment_query
+from jobfair.matching.text import normalise, parse_salary, segment_query
 from jobfair.matching.vocabulary import search_terms
 from jobfair.models.common import Channel, PayUnit, PriorityGroup, WorkForm
 from jobfair.models.occupation import Occupation
@@ -46,6 +46,13 @@ MAX_PAGE = 100_000  # deeper pages are clamped: nobody reads 5 million results
 MAX_TERMS = 8  # query tokens beyond this are ignored, so a pasted paragraph stays cheap
 CHINA_TZ = timezone(timedelta(hours=8))
 OCCUPATION_RE = re.compile(r"[1-8](-\d{2}){0,3}")
+# Pay typed into the keywords: "5000-8000", "8000以上" (bare numbers a search box can only mean
+# as pay), or what parse_salary reads ("５０００元", "月薪8k"); pay by the day, hour or piece
+# is not a monthly wage and stays out of the 期望月薪 filter.
+_BARE_PAY_RE = re.compile(r"([1-9]\d{3,5})(?:[-~～至到][1-9]\d{3,5})?(?:元|块)?(?:以上)?")
+_NOT_MONTHLY_RE = re.compile(r"(?:/|每|一)(?:天|日|小时|时|件|单|周)|日薪|时薪|周薪|计件")
+# "日结" typed into the keywords: the daily_pay filter (posts say it in a field, not the text).
+_DAILY_PAY_RE = re.compile(r"(?:当天|当日|天天|每天|每日)结(?:算|清)?|日结工?")
 
 
 def china_today() -> date:
@@ -425,9 +432,28 @@ def _expanded(tokens: tuple[str, ...]) -> list:
     return search_terms(list(tokens))
 
 
+def _monthly_pay(q: str) -> int | None:
+    """The monthly wage named in a normalised query ("5000-8000" -> 5000), or None."""
+    if _NOT_MONTHLY_RE.search(q):
+        return None
+    bare = _BARE_PAY_RE.fullmatch("".join(q.split()))
+    low = int(bare.group(1)) if bare else parse_salary(q)[0]
+    return low if low and low <= _INTS["salary"][1] else None
+
+
 def _query_tokens(f: dict) -> list[str]:
-    """Segment q; a district name typed into q becomes the district filter."""
-    tokens = _segmented(" ".join((f.get("q") or "").split()))
+    """Segment q; what q says that a filter holds becomes that filter: a district name the
+    district, a monthly wage 期望月薪 (the index keeps no pay, so the numbers could never
+    match), 日结 the daily_pay filter."""
+    q = normalise(f.get("q") or "")
+    if f.get("salary") is None and f.get("pay_unit") in (None, "", "month"):
+        pay = _monthly_pay(q)
+        if pay is not None:
+            f["salary"] = pay
+    if _DAILY_PAY_RE.search(q):
+        f["daily_pay"] = True
+        q = _DAILY_PAY_RE.sub(" ", q)
+    tokens = _segmented(" ".join(q.split()))
     districts = reference.districts()
     short = {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
     kept = []
@@ -507,12 +533,21 @@ def _tune_connection(connection) -> None:
 
 
 def _search(f: dict, page: int, page_size: int) -> SearchResult:
-    district_given = f.get("district")
+    given = {key: f.get(key) for key in ("district", "salary", "daily_pay")}
     tokens = _query_tokens(f)
     terms = _expanded(tuple(tokens))
-    notice = ""
-    if (f.get("q") or "").strip() and not terms and f.get("district") == district_given:
-        notice = "关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。"
+    notices = []
+    if f.get("salary") != given["salary"]:
+        notices.append(
+            f"关键词里的工资已按“期望月薪 {f['salary']} 元”筛选：只列出按月计薪、"
+            f"最高月薪不低于 {f['salary']} 元的岗位。"
+        )
+    if f.get("daily_pay") != given["daily_pay"]:
+        notices.append("关键词里的“日结”已改为筛选条件：只列出每天结清工钱的岗位。")
+    moved = any(f.get(key) != value for key, value in given.items())
+    if (f.get("q") or "").strip() and not terms and not moved:
+        notices.append("关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。")
+    notice = "".join(notices)
     params = {"today": china_today(), "limit": page_size, "offset": (page - 1) * page_size}
     keys = []
     for key in FILTER_KEYS:
