@@ -83,3 +83,11 @@ def test_invisible_characters_and_spaced_out_words():
     assert text.segment_query("保 安") == ["保安"]
     # Words of two or more characters keep their spaces.
     assert text.normalise("焊工 电工 急 招") == "焊工 电工 急招"
+
+
+def test_everyday_misspellings_of_job_words_are_read_as_meant():
+    assert text.normalise("急招电悍工") == "急招电焊工"
+    assert text.segment_query("收营员") == ["收银员"]
+    assert text.normalise("橱师 氩孤焊 服物员") == "厨师 氩弧焊 服务员"
+    # Only whole misspelt words: 悍 in 强悍 is not a welder.
+    assert "焊" not in text.normalise("工作强悍工作能力强")

@@ -196,6 +196,8 @@ def test_search_follows_edits_of_the_stored_tokens(app, search, catalogue):
         # Markup and entities pasted from another site, emoji and shouting.
         ("<p>焊工&nbsp;</p>", {"welder", "argon"}),
         ("🔥急招🔥 焊工！！！", {"welder", "argon"}),
+        # A misspelling pinyin input makes every day.
+        ("电悍工", {"welder", "argon"}),
         # A number beside the role word is not a word the posts could contain.
         ("焊工 5000", {"welder", "argon"}),
     ],

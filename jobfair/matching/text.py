@@ -95,6 +95,11 @@ _SPACED_RE = re.compile(
     r"(?<!\S)[\u3400-\u4dbf\u4e00-\u9fff](?:[ \t]+[\u3400-\u4dbf\u4e00-\u9fff](?!\S))+"
 )
 _SPACE_RE = re.compile(r"[ \t]+")
+# Misspellings of job words that phones' pinyin input makes every day and that are never
+# another word (电悍 for 电焊, 收营员 for 收银员). Only whole misspelt words: 悍 alone stays, as
+# in 强悍.
+TYPOS = {"电悍": "电焊", "氩孤焊": "氩弧焊", "橱师": "厨师", "收营员": "收银员", "服物员": "服务员"}
+_TYPO_RE = re.compile("|".join(TYPOS))
 
 
 @cache
@@ -115,8 +120,8 @@ def normalise(text: str) -> str:
 
     Markup and entities of imported text are removed, full-width becomes half-width (NFKC),
     invisible characters go, traditional characters become simplified (電焊工 -> 电焊工), a word
-    typed with spaces between its characters is joined (电 焊 工 -> 电焊工), and letters are
-    lower case.
+    typed with spaces between its characters is joined (电 焊 工 -> 电焊工), a few everyday
+    misspellings are corrected (电悍工 -> 电焊工), and letters are lower case.
     """
     text = text or ""
     if "<" in text or "&" in text:
@@ -129,6 +134,7 @@ def normalise(text: str) -> str:
     text = _INVISIBLE_RE.sub("", text).translate(_simplified())
     if " " in text or "\t" in text:
         text = _SPACED_RE.sub(lambda m: _SPACE_RE.sub("", m.group(0)), text)
+    text = _TYPO_RE.sub(lambda m: TYPOS[m.group(0)], text)
     return text.lower()
 
 
