@@ -252,3 +252,10 @@ def test_daily_pay_in_the_keywords_becomes_the_daily_pay_filter(
         result = search(q=q)
         assert [i.id for i in result.items] == [daily.id], q
         assert "日结" in result.notice and "没有可以搜索的文字" not in result.notice
+
+
+def test_letters_that_find_nothing_suggest_typing_characters(search, catalogue):
+    for q in ("hangong", "dg", "焊工 hangong"):
+        result = search(q=q)
+        assert result.total == 0 and "拼音" in result.notice, q
+    assert "拼音" not in search(q="宇航员").notice  # characters that find nothing: no pinyin hint

@@ -564,6 +564,11 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
         items, total = _rank_in_database(terms, widened, keys, params, page, page_size)
     else:
         items, total = _rank_in_memory(terms, widened, params, page_size)
+    if not total and any(t.isalpha() and t.isascii() for t in tokens):
+        # hangong, dg: posts are written in characters, and nothing spells them in pinyin.
+        notice += (
+            "没有找到用字母输入的词。如果输入的是拼音或拼音首字母，请改用汉字（如“焊工”“电工”）。"
+        )
     return SearchResult(
         item_json=items,
         total=total,
