@@ -55,6 +55,22 @@ def test_traditional_spaced_and_marked_up_titles_suggest_as_the_plain_title(titl
     assert got and got == [s.code for s in suggest_occupations(plain, k=3)], title
 
 
+def test_acronyms_are_not_read_inside_english_words():
+    # cto in factory, sem in assembly, ar in warehouse, ie in cashier were read as the acronyms
+    # (企业经理, 电子商务师, 产品设计, 工业工程) with high confidence.
+    for title in ("factory worker", "assembly line", "warehouse", "cashier", "Inspector"):
+        got = suggest_occupations(title, k=1)
+        assert not got or got[0].score < 0.3, (title, got)
+    # On their own, or beside Chinese, they still name the work.
+    for title, code in (
+        ("CTO", "1-06-01-02"),
+        ("HR专员", "4-07-03-04"),
+        ("QC inspector", "6-31-03-05"),
+    ):
+        got = suggest_occupations(title, k=1)
+        assert got and got[0].code == code, (title, got)
+
+
 def test_odd_titles_do_not_raise():
     for title in ("x" * 20_000, "焊工" * 10_000, "Java and 电焊 welder", "<script>", "（）【】"):
         result = suggest_occupations(title, k=3)
