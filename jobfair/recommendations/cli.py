@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -15,11 +16,15 @@ from jobfair.matching.evaluation import (
     evaluate_uncoded_recommendations,
     load_posting_titles,
 )
+from jobfair.models.occupation import Occupation
+from jobfair.models.position import Position
 from jobfair.models.seeker import SeekerProfile
+from jobfair.positions.indexing import index_position
 from jobfair.recommendations import index
 from jobfair.recommendations.index import get_engine
 from jobfair.recommendations.inferred import refresh_all_seekers
 from jobfair.recommendations.services import seeker_doc
+from jobfair.seekers.services import index_profile
 
 EVAL_CSV = Path(__file__).resolve().parent.parent / "data" / "eval" / "occupation-titles.csv"
 
@@ -56,12 +61,6 @@ def resegment():
     """Stored tokens are written when a record is saved; after a change to the text rules
     (jobfair.matching.text: markup, traditional characters ...) older records keep the old
     tokens until this re-writes those that differ."""
-    from sqlalchemy import select
-
-    from jobfair.models.occupation import Occupation
-    from jobfair.models.position import Position
-    from jobfair.positions.indexing import index_position
-    from jobfair.seekers.services import index_profile
 
     def profile_occupations(profile: SeekerProfile) -> list[Occupation]:
         codes = list(profile.desired_occupations)  # in the seeker's order, as saving does
@@ -116,8 +115,6 @@ def _read_eval(path: Path) -> list[dict]:
     help="标注好的岗位名称文件（title,code[,split]），默认 jobfair/data/eval/occupation-titles.csv",
 )
 def evaluate(csv_path):
-    from sqlalchemy import select
-
     rows = _read_eval(Path(csv_path) if csv_path else EVAL_CSV)
     result = evaluate_suggestions(rows)
     click.echo(f"职业识别（{result['n']} 条标注的岗位名称）：")
