@@ -259,3 +259,11 @@ def test_letters_that_find_nothing_suggest_typing_characters(search, catalogue):
         result = search(q=q)
         assert result.total == 0 and "拼音" in result.notice, q
     assert "拼音" not in search(q="宇航员").notice  # characters that find nothing: no pinyin hint
+
+
+def test_the_api_says_what_it_did_with_the_keywords(client, catalogue):
+    data = client.get("/api/v1/positions", query_string={"q": "5000-8000"}).get_json()
+    assert "期望月薪 5000 元" in data["notice"]
+    data = client.get("/api/v1/positions", query_string={"q": "hangong"}).get_json()
+    assert data["total"] == 0 and "拼音" in data["notice"]
+    assert client.get("/api/v1/positions?q=焊工").get_json()["notice"] == ""

@@ -298,7 +298,9 @@ class SearchResult:
 
     def body(self) -> bytes:
         """The API's JSON body of this page."""
-        return page_json(self.item_json, self.total, self.page, self.pages, self.page_size)
+        return page_json(
+            self.item_json, self.total, self.page, self.pages, self.page_size, self.notice
+        )
 
 
 # --- the query ------------------------------------------------------------------------------
