@@ -57,8 +57,9 @@ def test_imported_markup_and_entities_are_not_words():
     tokens = text.segment_for_index("<p>招聘焊工&nbsp;</p><ul><li>二保焊</li></ul>").split()
     assert "焊工" in tokens and "二保焊" in tokens
     assert not {"p", "nbsp", "li", "ul", "amp", "br"} & set(tokens)
-    # Comparisons and ampersands in plain text are text.
+    # Comparisons, ampersands and bracketed words in plain text are text.
     assert text.normalise("R&D 年龄<45岁") == "r&d 年龄<45岁"
+    assert "cnc" in text.segment_query("急招<CNC>操机")
 
 
 def test_traditional_characters_read_as_simplified():

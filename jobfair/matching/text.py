@@ -85,7 +85,13 @@ _ready = False
 # their content, comments, then any tag; entities are decoded after the tags are gone, and a
 # tag that was escaped twice ("&lt;b&gt;", as some exports write it) goes as well.
 _SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_TAG_RE = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.I)
+# Only HTML's own tag names: "<CNC>" or "<QC>" in a title is a bracketed word, not markup.
+_TAG_NAMES = (
+    "a|abbr|b|big|blockquote|body|br|center|code|col|colgroup|dd|del|div|dl|dt|em|font|"
+    "h[1-6]|head|hr|html|i|img|ins|label|li|meta|ol|p|pre|s|section|small|span|strike|strong|"
+    "sub|sup|table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|wbr|o:p"
+)
+_TAG_RE = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.I)
 # Characters that show as nothing (zero-width space and joiners, byte-order mark, soft
 # hyphen, direction marks): pasted text carries them inside words (焊\u200b工).
 _INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
