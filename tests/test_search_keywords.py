@@ -145,6 +145,14 @@ def test_all_words_must_match(search, catalogue):
     assert found(search(q="叉车 会计"), catalogue) == set()
 
 
+def test_a_slash_or_a_list_comma_between_words_means_either(search, catalogue):
+    for q in ("叉车/会计", "叉车／会计", "叉车、会计", "叉车|会计"):
+        assert found(search(q=q), catalogue) == {"forklift", "accountant"}, q
+    # Beside other words the rest still has to match; a slash inside pay is not "either".
+    assert found(search(q="焊工/会计 不锈钢"), catalogue) == {"argon"}
+    assert search(q="200元/天").filters.get("salary") is None
+
+
 def test_a_district_typed_into_the_keywords_filters_by_district(search, catalogue):
     result = search(q="渔业 高淳区")
     assert found(result, catalogue) == {"fish_farm", "fishing"}

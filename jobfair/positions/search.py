@@ -51,6 +51,8 @@ OCCUPATION_RE = re.compile(r"[1-8](-\d{2}){0,3}")
 # is not a monthly wage and stays out of the 期望月薪 filter.
 _BARE_PAY_RE = re.compile(r"([1-9]\d{3,5})(?:[-~～至到][1-9]\d{3,5})?(?:元|块)?(?:以上)?")
 _NOT_MONTHLY_RE = re.compile(r"(?:/|每|一)(?:天|日|小时|时|件|单|周)|日薪|时薪|周薪|计件")
+# Between two words of the keywords, "/", "|" and "、" mean either (焊工/电工).
+_EITHER_RE = re.compile(r"[/|、]+")
 # "日结" typed into the keywords: the daily_pay filter (posts say it in a field, not the text).
 _DAILY_PAY_RE = re.compile(r"(?:当天|当日|天天|每天|每日)结(?:算|清)?|日结工?")
 
@@ -430,8 +432,21 @@ def _segmented(q: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def _expanded(tokens: tuple[str, ...]) -> list:
-    """search_terms of the tokens, remembered (synonyms and occupation guesses cost a little)."""
-    return search_terms(list(tokens))
+    """search_terms of the tokens, remembered (synonyms and occupation guesses cost a little).
+
+    A token "焊工|电工" (from "焊工/电工") is one term that either word satisfies: the
+    alternatives of both, the first word's as typed first.
+    """
+    terms = search_terms([t for t in tokens if "|" not in t])
+    for token in tokens:
+        if "|" in token:
+            either: dict = {}
+            for word in token.split("|"):
+                for term in search_terms([word]):
+                    either.update(dict.fromkeys(term))
+            if either:
+                terms.append(tuple(either))
+    return terms
 
 
 def _monthly_pay(q: str) -> int | None:
@@ -455,9 +470,19 @@ def _query_tokens(f: dict) -> list[str]:
     if _DAILY_PAY_RE.search(q):
         f["daily_pay"] = True
         q = _DAILY_PAY_RE.sub(" ", q)
-    tokens = _segmented(" ".join(q.split()))
     districts = reference.districts()
     short = {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
+    tokens: list[str] = []
+    for chunk in q.split():
+        # "焊工/电工", "焊工、电工": either word, when each side is one searchable word.
+        sides = [_segmented(side) for side in _EITHER_RE.split(chunk) if side]
+        if len(sides) > 1 and all(len(w) == 1 and w[0] not in short for w in sides):
+            words = [w[0] for w in sides]
+            if not any(w in districts for w in words):
+                tokens.append("|".join(dict.fromkeys(words)))
+                continue
+        tokens.extend(_segmented(chunk))
+    tokens = list(dict.fromkeys(tokens))
     kept = []
     for tok in tokens:
         name = tok if tok in districts else short.get(tok)
