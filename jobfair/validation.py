@@ -154,6 +154,31 @@ def json_too_deep(raw: bytes, limit: int = JSON_MAX_DEPTH) -> bool:
 
 
 _JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+# A \uD800-\uDFFF escape: half of a UTF-16 pair, or (alone) a character that does not exist.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_lone_surrogate(raw: bytes, data) -> bool:
+    """True if parsed JSON holds a lone surrogate (``"\\ud800"``) in a string or a key.
+
+    Python's parser accepts one; it cannot be encoded as UTF-8, so the database driver, a
+    password hash or a log line failed on it later with a 500. Emoji sent as escaped pairs
+    parse to one character and pass.
+    """
+    if not _SURROGATE_ESCAPE.search(raw):
+        return False
+
+    def walk(value) -> bool:
+        if isinstance(value, str):
+            return bool(_SURROGATE.search(value))
+        if isinstance(value, dict):
+            return any(walk(k) or walk(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(walk(v) for v in value)
+        return False
+
+    return walk(data)
 
 
 def json_object(data) -> Mapping:

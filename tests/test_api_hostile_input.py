@@ -1,0 +1,57 @@
+"""What a script sending hostile JSON to the API broke: each a clear 4xx, nothing stored."""
+
+import pytest
+from conftest import PASSWORD
+
+from jobfair.extensions import db
+from jobfair.models import ApiToken, SeekerProfile
+
+JSON = {"Content-Type": "application/json"}
+
+# --- lone surrogates -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"login": "13812345670", "password": "\\ud800"}',
+        '{"login": "\\udfff", "password": "x"}',
+        '{"login": "13812345670", "password": "x", "\\ud83d": 1}',
+    ],
+)
+def test_a_lone_surrogate_in_a_login_is_a_chinese_400(client, make_user, body):
+    make_user(login="13812345670")
+    resp = client.post("/api/v1/auth/login", data=body, headers=JSON)
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]["message"] == "提交的内容含有无法识别的字符，请删除后重试。"
+
+
+def test_a_lone_surrogate_in_a_token_name_stores_no_token(app, client, make_user):
+    make_user(login="13812345671")
+    client.post("/api/v1/auth/login", json={"login": "13812345671", "password": PASSWORD})
+    resp = client.post("/api/v1/auth/tokens", data='{"name": "ci-\\ud800"}', headers=JSON)
+    assert resp.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 0
+
+
+def test_a_profile_with_a_lone_surrogate_is_refused_and_emoji_pairs_still_save(
+    app, make_user, signed_in
+):
+    seeker = make_user()
+    client = signed_in(seeker)
+    resp = client.put(
+        "/api/v1/me/profile",
+        data='{"name": "王\\ud800明", "phone": "13812345672"}',
+        headers=JSON,
+    )
+    assert resp.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(SeekerProfile).filter_by(user_id=seeker.id)) is None
+    resp = client.put(
+        "/api/v1/me/profile",
+        data='{"name": "王明\\ud83d\\ude00", "phone": "13812345672"}',
+        headers=JSON,
+    )
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["name"] == "王明😀"
