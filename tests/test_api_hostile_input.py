@@ -1,7 +1,7 @@
 """What a script sending hostile JSON to the API broke: each a clear 4xx, nothing stored."""
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, ack
 
 from jobfair.extensions import db
 from jobfair.models import ApiToken, SeekerProfile
@@ -55,3 +55,23 @@ def test_a_profile_with_a_lone_surrogate_is_refused_and_emoji_pairs_still_save(
     )
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["name"] == "王明😀"
+
+
+# --- numbers past any id ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("after", [str(10**30), str(2**63)])
+def test_live_messages_after_a_huge_number_are_none_not_a_500(world, signed_in, after):
+    client = signed_in(world.seekers[0])
+    resp = client.get(
+        f"/api/v1/live/sessions/{world.session_id}/messages", query_string={"after_id": after}
+    )
+    assert resp.status_code == 200
+    assert resp.get_json() == []
+
+
+@pytest.mark.parametrize("last_seq", [10**30, float("inf")])
+def test_rejoining_a_room_with_a_huge_last_number_gets_nothing_missed(world, sock, last_seq):
+    reader = sock(world.seekers[1], "/session")
+    back = ack(reader, "/session", "join", session_id=world.session_id, last_seq=last_seq)
+    assert back["ok"] and back["messages"] == []
