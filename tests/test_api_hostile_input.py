@@ -75,3 +75,14 @@ def test_rejoining_a_room_with_a_huge_last_number_gets_nothing_missed(world, soc
     reader = sock(world.seekers[1], "/session")
     back = ack(reader, "/session", "join", session_id=world.session_id, last_seq=last_seq)
     assert back["ok"] and back["messages"] == []
+
+
+@pytest.mark.parametrize("position_id", [str(10**30), "0", "-1"])
+def test_hire_prospects_for_a_position_id_past_any_id_is_a_404(
+    make_position, signed_in, position_id
+):
+    position = make_position()
+    client = signed_in(position.employer.user)
+    resp = client.get("/api/v1/policies/hire-prospects", query_string={"position_id": position_id})
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["message"] == "岗位不存在。"
