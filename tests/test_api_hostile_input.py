@@ -1,5 +1,7 @@
 """What a script sending hostile JSON to the API broke: each a clear 4xx, nothing stored."""
 
+import json
+
 import pytest
 from conftest import PASSWORD, ack
 
@@ -86,3 +88,41 @@ def test_hire_prospects_for_a_position_id_past_any_id_is_a_404(
     resp = client.get("/api/v1/policies/hire-prospects", query_string={"position_id": position_id})
     assert resp.status_code == 404
     assert resp.get_json()["error"]["message"] == "岗位不存在。"
+
+
+# --- the policy catalogue organisers upload --------------------------------------------------
+
+
+def _catalogue_with(path: tuple, value) -> dict:
+    from jobfair.policies import catalogue
+
+    data = catalogue.read_seed("320100")
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "problem"),
+    [
+        (("policies", 0, "for"), ["employer"], "for 应为 seeker 或 employer"),
+        (("policies", 0, "claim_by"), {"employer": 1}, "claim_by"),
+        (("policies", 0, "conditions", 0, "op"), ["gte"], "op"),
+        (("policies", 0, "period", "kind"), ["once"], "period.kind"),
+        (("policies", 0, "period", "text"), {"a": 1}, "period的 text 应为文字"),
+        (("policies", 0, "amount", "kind"), {}, "amount.kind"),
+        (("policies", 0, "amount", "rate"), "__INF__", "amount.rate"),
+        (("title",), ["南京"], "title 应为文字"),
+    ],
+)
+def test_a_catalogue_with_lists_objects_or_infinity_where_codes_belong_is_a_422(
+    app, make_user, signed_in, path, value, problem
+):
+    client = signed_in(make_user(role="organiser"))
+    body = json.dumps({"content": _catalogue_with(path, value)}).replace('"__INF__"', "1e309")
+    resp = client.post("/api/v1/policies/catalogue/versions", data=body, headers=JSON)
+    assert resp.status_code == 422
+    assert problem in resp.get_json()["error"]["message"]
+    assert client.get("/api/v1/policies/catalogue/versions").get_json()["items"] == []
