@@ -126,3 +126,13 @@ def test_a_catalogue_with_lists_objects_or_infinity_where_codes_belong_is_a_422(
     assert resp.status_code == 422
     assert problem in resp.get_json()["error"]["message"]
     assert client.get("/api/v1/policies/catalogue/versions").get_json()["items"] == []
+
+
+@pytest.mark.parametrize("action", [["approve"], {"approve": True}])
+def test_a_subsidy_decision_that_is_a_list_or_object_asks_for_a_decision(
+    make_user, signed_in, action
+):
+    client = signed_in(make_user(role="organiser"))
+    resp = client.post("/api/v1/subsidies/1/decision", json={"action": action})
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["message"] == "请选择审核结果：通过、退回补正或不予通过。"
