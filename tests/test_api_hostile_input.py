@@ -136,3 +136,34 @@ def test_a_subsidy_decision_that_is_a_list_or_object_asks_for_a_decision(
     resp = client.post("/api/v1/subsidies/1/decision", json={"action": action})
     assert resp.status_code == 422
     assert resp.get_json()["error"]["message"] == "请选择审核结果：通过、退回补正或不予通过。"
+
+
+# --- marshmallow's English defaults ----------------------------------------------------------
+
+
+def test_wrong_types_in_list_and_nullable_fields_are_explained_in_chinese(make_user, signed_in):
+    client = signed_in(make_user())
+    resp = client.put(
+        "/api/v1/me/profile",
+        json={"name": "王明", "phone": "13812345673", "desired_occupations": None},
+    )
+    assert resp.status_code == 422
+    error = resp.get_json()["error"]
+    assert error["fields"] == {"desired_occupations": "此项不能为空。"}
+    assert "Field may not be null" not in error["message"]
+
+
+def test_a_list_item_of_the_wrong_type_is_explained_in_chinese(make_employer, signed_in):
+    client = signed_in(make_employer().user)
+    resp = client.post("/api/v1/employer/positions", json={"welcomed_groups": ["graduate", 1]})
+    assert resp.status_code == 422
+    error = resp.get_json()["error"]
+    assert error["fields"]["welcomed_groups.1"] == "应为文本。"
+    assert "Not a valid" not in error["message"]
+
+
+def test_query_parameters_of_the_wrong_type_are_explained_in_chinese(make_employer, signed_in):
+    client = signed_in(make_employer().user)
+    resp = client.get("/api/v1/policies/hire-prospects", query_string={"position_id": "abc"})
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["fields"] == {"position_id": "应为整数（不能有小数）。"}
