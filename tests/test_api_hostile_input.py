@@ -167,3 +167,17 @@ def test_query_parameters_of_the_wrong_type_are_explained_in_chinese(make_employ
     resp = client.get("/api/v1/policies/hire-prospects", query_string={"position_id": "abc"})
     assert resp.status_code == 422
     assert resp.get_json()["error"]["fields"] == {"position_id": "应为整数（不能有小数）。"}
+
+
+# --- impossible times ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "0001-01-01T07:59", "9999-12-31T23:59-12:00"])
+def test_a_fair_starting_before_year_one_in_utc_is_a_422(make_user, signed_in, when):
+    client = signed_in(make_user(role="organiser"))
+    resp = client.post(
+        "/api/v1/fairs",
+        json={"title": "春风行动", "starts_at": when, "ends_at": "2027-03-01T17:00"},
+    )
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["fields"]["starts_at"] == "时间超出可用范围。"
