@@ -8,6 +8,9 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from jobfair.errors import DomainError, flatten_messages
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Landlines: 025-12345678, 02512345678, with an optional extension; 400 service numbers.
+LANDLINE_RE = re.compile(r"^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
+CONTACT_PHONE_MESSAGE = "请填写 11 位手机号或带区号的固定电话，如 025-12345678。"
 # C0 controls except tab/newline/carriage return, DEL and C1 controls: never part of a name,
 # a note or a description; NUL is also refused by PostgreSQL, which made it a 500.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -37,6 +40,16 @@ def _msgs(extra: dict | None = None) -> dict:
     out = dict(MESSAGES)
     out.update(extra or {})
     return out
+
+
+def normalise_phone(value) -> str:
+    return re.sub(r"[\s()（）]", "", str(value or ""))
+
+
+def is_contact_phone(value) -> bool:
+    """A number someone can be called on: a mobile number or a landline with its area code."""
+    phone = normalise_phone(value)
+    return bool(PHONE_RE.match(phone) or LANDLINE_RE.match(phone))
 
 
 def strip_control(value: str) -> str:

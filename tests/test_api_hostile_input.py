@@ -181,3 +181,24 @@ def test_a_fair_starting_before_year_one_in_utc_is_a_422(make_user, signed_in, w
     )
     assert resp.status_code == 422
     assert resp.get_json()["error"]["fields"]["starts_at"] == "时间超出可用范围。"
+
+
+# --- contact numbers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("phone", ["0001-01-01", "-1", "\x00abc", "1e309"])
+def test_a_mentor_phone_that_is_no_phone_number_is_refused(make_worker, signed_in, phone):
+    staff = signed_in(make_worker(districts=("六合区",)))
+    resp = staff.post("/api/v1/startups/mentors", json={"name": "李秀兰", "phone": phone})
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["fields"] == {
+        "phone": "请填写 11 位手机号或带区号的固定电话，如 025-12345678。"
+    }
+    assert staff.get("/api/v1/startups/mentors").get_json()["items"] == []
+
+
+@pytest.mark.parametrize("phone", ["", "13812345674", "025-84561234"])
+def test_a_mentor_with_a_real_number_or_none_is_saved(make_worker, signed_in, phone):
+    staff = signed_in(make_worker(districts=("六合区",)))
+    resp = staff.post("/api/v1/startups/mentors", json={"name": "李秀兰", "phone": phone})
+    assert resp.status_code == 201, resp.get_json()
