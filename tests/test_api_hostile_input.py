@@ -202,3 +202,26 @@ def test_a_mentor_with_a_real_number_or_none_is_saved(make_worker, signed_in, ph
     staff = signed_in(make_worker(districts=("六合区",)))
     resp = staff.post("/api/v1/startups/mentors", json={"name": "李秀兰", "phone": phone})
     assert resp.status_code == 201, resp.get_json()
+
+
+# --- saved-search names ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [["叉车"], {"a": 1}, 1.5, True])
+def test_an_alert_name_that_is_not_text_is_refused_not_stored_as_its_repr(
+    make_user, signed_in, name
+):
+    client = signed_in(make_user())
+    resp = client.post("/api/v1/alerts", json={"name": name, "filters": {"q": "叉车"}})
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["message"] == "提醒名称应为文字。"
+    assert client.get("/api/v1/alerts").get_json()["items"] == []
+
+
+def test_control_characters_are_dropped_from_an_alert_name(make_user, signed_in):
+    client = signed_in(make_user())
+    resp = client.post(
+        "/api/v1/alerts", json={"name": "叉\x00车\x1b[31m 夜班", "filters": {"q": "叉车"}}
+    )
+    assert resp.status_code == 201
+    assert resp.get_json()["name"] == "叉车[31m 夜班"
