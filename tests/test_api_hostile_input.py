@@ -225,3 +225,42 @@ def test_control_characters_are_dropped_from_an_alert_name(make_user, signed_in)
     )
     assert resp.status_code == 201
     assert resp.get_json()["name"] == "叉车[31m 夜班"
+
+
+# --- the same inputs over Socket.IO ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "minutes", "code"),
+    [(["mute"], 10, "invalid"), ({"mute": 1}, 10, "invalid"), ("mute", float("inf"), "invalid")],
+)
+def test_a_restriction_with_a_list_kind_or_infinite_minutes_asks_again(
+    world, sock, kind, minutes, code
+):
+    org = sock(world.organiser, "/console")
+    got = ack(
+        org,
+        "/console",
+        "restrict",
+        fair_id=world.fair_id,
+        user_id=world.seekers[0].id,
+        kind=kind,
+        minutes=minutes,
+    )
+    assert got["ok"] is False
+    assert got["error"]["code"] == code and got["error"]["message"] in (
+        "请选择禁言或移出。",
+        "请选择时长。",
+    )
+
+
+@pytest.mark.parametrize(
+    "signal", [{"type": ["offer"]}, {"type": {"a": 1}}, {"type": "hangup", "reason": ["x"]}]
+)
+def test_a_call_signal_with_a_list_type_or_reason_is_refused_cleanly(signal):
+    from jobfair.errors import DomainError
+    from jobfair.live.calls import clean_signal
+
+    with pytest.raises(DomainError) as err:
+        clean_signal(signal)
+    assert err.value.message == "视频通话数据不正确，请刷新页面后重试。"
