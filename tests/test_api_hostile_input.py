@@ -264,3 +264,14 @@ def test_a_call_signal_with_a_list_type_or_reason_is_refused_cleanly(signal):
     with pytest.raises(DomainError) as err:
         clean_signal(signal)
     assert err.value.message == "视频通话数据不正确，请刷新页面后重试。"
+
+
+@pytest.mark.parametrize("value", [["live"], {"live": 1}])
+def test_session_status_and_announcement_scope_that_are_lists_are_bad_requests(world, sock, value):
+    org = sock(world.organiser, "/console")
+    got = ack(org, "/console", "session_status", session_id=world.session_id, status=value)
+    assert got["ok"] is False and got["error"]["message"] == "直播状态无效。"
+    viewer = sock(world.seekers[0], "/session")
+    ack(viewer, "/session", "join", session_id=world.session_id)
+    got = ack(viewer, "/session", "announcements", session_id=world.session_id, scope=value)
+    assert got["ok"] is False and got["error"]["message"] == "公告范围不正确。"
