@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
@@ -144,8 +145,23 @@ def Bool(**kw) -> fields.Boolean:  # noqa: N802
     return fields.Boolean(error_messages=_msgs({"invalid": "应为是或否。"}), **kw)
 
 
+# Every date a person types is a record of this century or the last: year 1 or 9999 is a slip
+# (or a script), and adding a deadline or a Beijing offset to it overflows Python's date.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
 def Date(**kw) -> fields.Date:  # noqa: N802
-    return fields.Date(error_messages=_msgs({"invalid": "日期格式应为 YYYY-MM-DD。"}), **kw)
+    in_range = validate.Range(
+        min=EARLIEST_DATE, max=LATEST_DATE, error="日期应在 1900 年到 2100 年之间。"
+    )
+    extra = kw.pop("validate", None) or []
+    extra = list(extra) if isinstance(extra, list | tuple) else [extra]
+    return fields.Date(
+        error_messages=_msgs({"invalid": "日期格式应为 YYYY-MM-DD。"}),
+        validate=[in_range, *extra],
+        **kw,
+    )
 
 
 def json_too_deep(raw: bytes, limit: int = JSON_MAX_DEPTH) -> bool:

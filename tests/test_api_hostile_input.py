@@ -275,3 +275,39 @@ def test_session_status_and_announcement_scope_that_are_lists_are_bad_requests(w
     ack(viewer, "/session", "join", session_id=world.session_id)
     got = ack(viewer, "/session", "announcements", session_id=world.session_id, scope=value)
     assert got["ok"] is False and got["error"]["message"] == "公告范围不正确。"
+
+
+# --- dates a person could not have meant -----------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "9999-12-31"])
+def test_a_household_identified_in_year_one_is_refused(make_worker, signed_in, day):
+    staff = signed_in(make_worker(districts=("六合区",)))
+    body = {
+        "district": "六合区",
+        "label": "龙袍街道某户",
+        "identified_on": day,
+        "members": [{"name": "张三", "relation": "户主"}],
+    }
+    resp = staff.post("/api/v1/casework/households", json=body)
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["fields"]["identified_on"] in (
+        "日期应在 1900 年到 2100 年之间。",
+        "不能晚于今天",
+    )
+    assert staff.get("/api/v1/casework/households").get_json()["items"] == []
+
+
+def test_a_training_referral_dated_in_year_one_or_the_future_is_refused(
+    make_worker, make_priority_seeker, signed_in
+):
+    staff = signed_in(make_worker())
+    seeker = make_priority_seeker()
+    case = staff.post("/api/v1/casework/cases", json={"seeker_id": seeker.id}).get_json()
+    url = f"/api/v1/casework/cases/{case['id']}/trainings"
+    base = {"course": "电焊工培训", "provider": "江宁技师学院"}
+    old = staff.post(url, json={**base, "referred_on": "0001-01-01"})
+    assert old.get_json()["error"]["fields"] == {"referred_on": "日期应在 1900 年到 2100 年之间。"}
+    future = staff.post(url, json={**base, "referred_on": "2099-01-01"})
+    assert future.status_code == 422
+    assert future.get_json()["error"]["message"] == "推荐日期不能晚于今天。"
