@@ -311,3 +311,16 @@ def test_a_training_referral_dated_in_year_one_or_the_future_is_refused(
     future = staff.post(url, json={**base, "referred_on": "2099-01-01"})
     assert future.status_code == 422
     assert future.get_json()["error"]["message"] == "推荐日期不能晚于今天。"
+
+
+# --- what PostgreSQL refuses (the suite's PostgreSQL pass runs these too) --------------------
+
+
+@pytest.mark.parametrize("phone", ["\x0013812345678", "138\x0012345678", ["13812345678"]])
+def test_claiming_an_account_with_a_phone_no_account_can_have_is_a_422(client, phone):
+    resp = client.post(
+        "/api/v1/onsite/claim",
+        json={"phone": phone, "code": "ABCD2345", "password": "a-long-new-password"},
+    )
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "bad_claim"
