@@ -7,6 +7,7 @@ from sqlalchemy import or_
 from jobfair import reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
+from jobfair.matching.text import normalise
 from jobfair.matching.vocabulary import picker_codes
 from jobfair.models.occupation import Occupation
 
@@ -66,9 +67,10 @@ def search(q: str, limit: int = 10) -> list[dict]:
     Uses the suggestion service's vocabulary (matching.vocabulary.picker_codes), so the words
     people use find the official occupation (电焊 -> 焊工, 外卖 -> 网约配送员, 普工 -> 电子设备装接工).
     Order: exact name, then what the suggester recognises, then name prefix, name contains,
-    alias contains; ties by shorter name, then code.
+    alias contains; ties by shorter name, then code. What was typed is read as search reads
+    it (ＣＮＣ as cnc, 電焊 as 电焊, 电 焊 as 电焊).
     """
-    q = " ".join((q or "").split())[:50]
+    q = " ".join(normalise((q or "")[:50]).split())[:50]
     limit = max(1, min(int(limit or 10), MAX_LIMIT))
     if not q:
         return []
