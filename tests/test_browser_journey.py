@@ -87,6 +87,9 @@ def test_seeker_applies_and_employer_invites(live_server, browser, make_employer
     row = boss.locator("tr", has_text="电焊工（二保焊）")
     row.get_by_role("link", name=re.compile("投递者")).click()
     boss.get_by_role("link", name="查看", exact=True).first.click()
+    # The click returns once the next page is committed, maybe half parsed: wait for it whole.
+    boss.wait_for_url(re.compile(r"/employer/applications/\d+"))
+    boss.wait_for_load_state()
     body = boss.content()
     assert "李建国" in body and "13912345678" in body  # full contact: the seeker applied here
     boss.get_by_label("变更状态为").select_option(label="邀请面试")
