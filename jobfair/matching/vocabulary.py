@@ -88,3 +88,22 @@ def _occupation_alternatives(word: str) -> tuple[tuple[str, ...], ...]:
 def picker_codes(text: str, limit: int = 10) -> list[str]:
     """Occupation codes the picker should offer first for what was typed, best first."""
     return [s.code for s in suggest_occupations(text, limit) if s.score >= PICKER_MIN_SCORE]
+
+
+@lru_cache(maxsize=1024)
+def codes_named_within(text: str) -> tuple[str, ...]:
+    """Occupations one of whose curated names contains ``text`` (普工 -> 包装普工's code), the
+    shortest name first: the picker offers them after what the suggester recognises, so a
+    word used across trades does not leave one trade as the only choice."""
+    text = text.strip()
+    if len(text) < 2:
+        return ()
+    cat = catalogue()
+    hits = sorted(
+        (len(term), term, cat.codes[index])
+        for term, owners in cat.terms.items()
+        if text in term
+        for index, weight in owners.items()
+        if weight >= 1.0
+    )
+    return tuple(dict.fromkeys(code for _, _, code in hits))
