@@ -1,0 +1,104 @@
+"""Layout a person notices in a real Chromium: a 360 px phone in 长辈版 and an employer's desk.
+
+Each check is one that broke before: a tick box squeezed to a dot beside a long label, the
+favicon 404 logged on every page, a table cell that left the table grid, date-time and web
+address inputs left at the browser's tiny default size.
+"""
+
+import os
+
+import pytest
+from conftest import PASSWORD, sign_in
+from live_server import serving
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 640}
+DESK = {"width": 1366, "height": 800}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def live_server(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with serving(app) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def open_signed_in(browser, base, user, *, viewport, elder=False):
+    ctx = browser.new_context(viewport=viewport, locale="zh-CN")
+    ctx.add_cookies([{"name": "jf_elder", "value": "1" if elder else "0", "url": base}])
+    page = ctx.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(base + "/login")
+    page.get_by_label("手机号或邮箱").fill(user.phone)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    return page, problems
+
+
+def test_phone_in_elder_mode_profile_ticks_are_full_size_and_console_clean(
+    live_server, browser, make_seeker
+):
+    seeker = make_seeker(name="王海生")
+    page, console = open_signed_in(browser, live_server, seeker, viewport=PHONE, elder=True)
+    page.goto(live_server + "/me/profile")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Every tick box keeps its size, the one beside the long 人才推荐 sentence too.
+    sizes = page.eval_on_selector_all(
+        "label.check input",
+        "els => els.map(e => [e.name, Math.round(e.getBoundingClientRect().width)])",
+    )
+    assert sizes and all(w >= 28 for _, w in sizes), sizes
+    # No 404 for /favicon.ico (or anything else) in the console.
+    assert console == [], console
+
+
+def test_employer_desk_tables_and_interview_inputs(
+    live_server, browser, client, make_employer, make_position, make_seeker
+):
+    employer = make_employer(name="南京宁钢精工机械有限公司")
+    position = make_position(employer=employer, title="电焊工（二保焊）")
+    seeker = make_seeker(name="李建国")
+    sign_in(client, seeker)
+    assert client.post(f"/positions/{position.id}/apply").status_code == 302
+
+    page, console = open_signed_in(browser, live_server, employer.user, viewport=DESK)
+    page.goto(live_server + "/employer/positions")
+    # The 操作 cell stays a table cell: its bottom edge is the row's bottom edge.
+    row, cell = page.evaluate(
+        """() => { const td = document.querySelector('td.actions');
+                   return [td.parentElement.getBoundingClientRect().bottom,
+                           td.getBoundingClientRect().bottom]; }"""
+    )
+    assert abs(row - cell) < 1, (row, cell)
+
+    page.get_by_role("link", name="投递者（1，新 1）").click()
+    page.locator("table a", has_text="查看").first.click()
+    page.wait_for_load_state()
+    widths = {
+        name: page.locator(f"#iv-{name}").bounding_box()["width"]
+        for name in ("starts_at", "video_url", "place")
+    }
+    # The time and web-address inputs are as wide and tall as the other fields.
+    assert widths["starts_at"] == widths["place"] == widths["video_url"], widths
+    assert page.locator("#iv-starts_at").bounding_box()["height"] >= 44
+    assert console == [], console
