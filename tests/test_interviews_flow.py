@@ -174,6 +174,20 @@ def test_bad_arrangements_are_refused_and_nothing_is_written(app, applied):
     assert "现场面试请填写面试地点" in page
 
 
+def test_a_refused_page_arrangement_keeps_what_was_typed(app, applied):
+    """A missing time used to redirect to a fresh form: the note and place were typed again."""
+    employer, _position, _seeker, app_id = applied
+    emp = _client(app, employer.user)
+    resp = emp.post(
+        f"/employer/applications/{app_id}/interviews",
+        data=_plan(starts_at="", place="江宁区宁钢路 18 号三楼", note="请带技能证书"),
+    )
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert "面试时间" in page and 'id="iv-starts_at-error"' in page
+    assert 'value="江宁区宁钢路 18 号三楼"' in page and "请带技能证书</textarea>" in page
+
+
 def test_one_open_arrangement_per_application_even_when_clicked_at_once(app, applied):
     from jobfair.models import ScheduledInterview
 
