@@ -73,6 +73,10 @@ def search_terms(tokens: list[str]) -> list[Term]:
 def _occupation_alternatives(word: str) -> tuple[tuple[str, ...], ...]:
     """The names of the occupation a query word clearly names, segmented like a query."""
     cat = catalogue()
+    if word.isascii() and word.lower() not in cat.terms:
+        # Latin letters that name no occupation (pinyin such as baojie, a typo) only resemble
+        # one through shared letters (baojie -> ie -> 工业工程技术人员): search them as typed.
+        return ()
     guesses = infer_occupations(word, k=1) if len(word) >= 2 else ()
     if not guesses or guesses[0][1] < MIN_TERM_CONFIDENCE:
         return ()
