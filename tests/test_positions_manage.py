@@ -103,6 +103,13 @@ def test_publish_clean_position(app, client, verified):
     assert client.post(f"/api/v1/employer/positions/{pos['id']}/publish").status_code == 409
 
 
+def test_position_page_offers_applicants_and_talent_as_buttons(client, verified):
+    """They were bare 20 px links beside big buttons: hard to tap on a phone."""
+    pos = create(client)
+    page = client.get(f"/employer/positions/{pos['id']}").get_data(as_text=True)
+    assert f'<a class="button" href="/employer/positions/{pos["id"]}/talent">推荐人才</a>' in page
+
+
 HELD_CASES = [
     ("requirements", "限男性，能吃苦耐劳", "限男性", "性别"),
     ("title", "前台接待（女士优先）", "女士优先", "性别"),
