@@ -188,6 +188,15 @@ def test_a_refused_page_arrangement_keeps_what_was_typed(app, applied):
     assert 'value="江宁区宁钢路 18 号三楼"' in page and "请带技能证书</textarea>" in page
 
 
+def test_the_employer_reads_the_calendar_button_in_plain_words(app, applied):
+    employer, _position, _seeker, app_id = applied
+    emp = _client(app, employer.user)
+    assert emp.post(f"/employer/applications/{app_id}/interviews", data=_plan()).status_code == 302
+    for url in (f"/employer/applications/{app_id}", "/employer/interviews"):
+        page = emp.get(url).get_data(as_text=True)
+        assert "加入日历（.ics）" in page and "日历文件" not in page, url
+
+
 def test_one_open_arrangement_per_application_even_when_clicked_at_once(app, applied):
     from jobfair.models import ScheduledInterview
 
