@@ -403,6 +403,11 @@ def test_platform_video_interview_joins_only_its_two_parties_in_its_window(
     ).get_json()
     assert iv["video_room"] == f"interview:{iv['id']}"
     me = _client(app, seeker)
+    # The card says the mode once: "平台视频面试 · 面试编号 N：进入视频面试".
+    card = me.get("/me/interviews").get_data(as_text=True)
+    assert (
+        f"平台视频面试 · 面试编号 {iv['id']}：" in card and card.count("平台视频面试 · 平台") == 0
+    )
     page = me.get(f"/interviews/{iv['id']}/video").get_data(as_text=True)
     assert 'data-call-kind="interview"' in page and f'data-call-id="{iv["id"]}"' in page
     assert (
