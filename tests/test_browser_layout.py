@@ -72,6 +72,43 @@ def test_phone_in_elder_mode_profile_ticks_are_full_size_and_console_clean(
     assert console == [], console
 
 
+def test_phone_in_elder_mode_interview_card_gives_each_value_the_width(
+    live_server, browser, client, make_seeker, make_employer, make_position
+):
+    """Label and value side by side left the value 5 characters a line in large type."""
+    from datetime import UTC, timedelta
+
+    from jobfair.formatting import LOCAL_TZ
+    from jobfair.models.common import utcnow
+
+    seeker = make_seeker(name="王海生")
+    employer = make_employer(name="南京宁钢精工机械有限公司")
+    position = make_position(employer=employer, title="电焊工（二保焊）")
+    sign_in(client, seeker)
+    assert client.post(f"/positions/{position.id}/apply").status_code == 302
+    sign_in(client, employer.user)
+    listed = client.get(f"/api/v1/employer/positions/{position.id}/applications").get_json()
+    app_id = listed["items"][0]["id"]
+    when = (utcnow() + timedelta(days=2)).replace(tzinfo=UTC)
+    plan = {
+        "application_id": app_id,
+        "starts_at": when.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M"),
+        "mode": "onsite",
+        "place": "江宁区秣陵街道宁钢路 18 号办公楼二楼人事部",
+        "contact_name": "孙立新",
+        "contact_phone": "13900002000",
+        "note": "请带身份证、焊工证和一支笔，现场有实操考核约 20 分钟。",
+    }
+    assert client.post("/api/v1/interviews", json=plan).status_code == 201
+
+    page, _ = open_signed_in(browser, live_server, seeker, viewport=PHONE, elder=True)
+    page.goto(live_server + "/me/interviews")
+    card = page.locator(".interview-facts").first
+    value = card.locator("dd").first.bounding_box()["width"]
+    assert value >= 0.9 * card.bounding_box()["width"], value
+    assert "待你确认" in page.inner_text("main")
+
+
 def test_employer_desk_tables_and_interview_inputs(
     live_server, browser, client, make_employer, make_position, make_seeker
 ):

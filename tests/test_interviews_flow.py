@@ -65,7 +65,10 @@ def test_invitation_to_acceptance_with_ics_and_attributed_timeline(app, applied)
     assert resp.status_code == 302
     page = me.get("/me/interviews").get_data(as_text=True)
     assert "南京宁钢精工机械有限公司" in page and "江宁区宁钢路 18 号人事部" in page
-    assert "孙立新 13900002000" in page and "待求职者确认" in page
+    # The seeker reads the state about themselves; the employer's page keeps its own words.
+    assert "孙立新 13900002000" in page and "待你确认" in page and "待求职者确认" not in page
+    emp_page = emp.get(f"/employer/applications/{app_id}").get_data(as_text=True)
+    assert "待求职者确认" in emp_page
     iv_id = int(re.search(r'data-interview="(\d+)"', page).group(1))
 
     # The seeker accepts; the employer hears of it.
@@ -139,7 +142,7 @@ def test_ask_for_another_time_then_the_employer_answers(app, applied):
     ics = me.get(f"/api/v1/interviews/{iv['id']}/ics").get_data(as_text=True)
     assert "SEQUENCE:2" in ics and "URL:https://meet.example.cn/r/88" in ics
     mine = me.get("/me/interviews").get_data(as_text=True)
-    assert "meet.example.cn/r/88" in mine and "待求职者确认" in mine
+    assert "meet.example.cn/r/88" in mine and "待你确认" in mine
     hist = me.get("/api/v1/me/applications").get_json()["items"][0]["history"]
     entry = next(h for h in hist if h["kind"] == "interview_reschedule")
     assert entry["by"] == "seeker" and entry["note"] == "周四下午都可以"
