@@ -439,6 +439,35 @@ def test_platform_video_interview_joins_only_its_two_parties_in_its_window(
     assert early["ok"] is False and early["error"]["code"] == "interview_not_open"
 
 
+def test_a_colleague_sees_the_video_interview_without_a_link_that_would_404(
+    app, applied, make_user
+):
+    """Only the arranger takes the call; a colleague's card used to link to a 404 page."""
+    from jobfair.models import EmployerRep
+    from jobfair.models.common import utcnow
+
+    employer, _position, _seeker, app_id = applied
+    rep = make_user(role="employer", name="王小凤")
+    with app.app_context(), writing():
+        db.session.add(EmployerRep(employer_id=employer.id, user_id=rep.id))
+        db.session.commit()
+    soon = _local(utcnow() + timedelta(minutes=20))
+    iv = (
+        _client(app, rep)
+        .post(
+            "/api/v1/interviews",
+            json={"application_id": app_id, **_plan(mode="platform", place="", starts_at=soon)},
+        )
+        .get_json()
+    )
+    owner = _client(app, employer.user)
+    page = owner.get("/employer/interviews").get_data(as_text=True)
+    assert f"/interviews/{iv['id']}/video" not in page
+    assert "由安排这场面试的招聘人员在平台上接听" in page
+    assert owner.get(f"/interviews/{iv['id']}/video").status_code == 404
+    assert _client(app, rep).get(f"/interviews/{iv['id']}/video").status_code == 200
+
+
 def test_the_employers_change_and_cancel_forms_go_back_to_the_application(app, applied):
     employer, _position, seeker, app_id = applied
     emp = _client(app, employer.user)

@@ -452,6 +452,11 @@ def of_application(application_id: int) -> list[ScheduledInterview]:
     )
 
 
+def employer_party(iv: ScheduledInterview) -> int:
+    """Who takes a 平台视频 call for the employer: the person who arranged it, else the owner."""
+    return iv.created_by or iv.employer.user_id
+
+
 def interview_dict(iv: ScheduledInterview, *, viewer: User | None = None) -> dict:
     app = iv.application
     position: Position = app.position
@@ -478,6 +483,9 @@ def interview_dict(iv: ScheduledInterview, *, viewer: User | None = None) -> dic
         "ics_url": f"/interviews/{iv.id}.ics",
         "revision": iv.revision,
     }
+    if viewer is not None and iv.mode == InterviewMode.PLATFORM:
+        # Colleagues see the interview but only its two parties can open the call.
+        out["joins_video"] = viewer.id in (iv.seeker_user_id, employer_party(iv))
     if viewer is not None and viewer.role == Role.SEEKER:
         out["status_label"] = SEEKER_INTERVIEW_STATUS_LABELS.get(iv.status, out["status_label"])
         out["can_accept"] = iv.status == ST.PROPOSED and iv.starts_at > utcnow()
