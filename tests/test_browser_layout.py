@@ -139,3 +139,17 @@ def test_employer_desk_tables_and_interview_inputs(
     assert widths["starts_at"] == widths["place"] == widths["video_url"], widths
     assert page.locator("#iv-starts_at").bounding_box()["height"] >= 44
     assert console == [], console
+
+
+def test_phone_in_elder_mode_forms_and_booth_poster_fit_the_width(live_server, browser, world):
+    """Date-time inputs in a grid and the poster's long web address widened the page."""
+    page, console = open_signed_in(
+        browser, live_server, world.organiser, viewport=PHONE, elder=True
+    )
+    for path in ("/organiser/fairs/new", f"/organiser/fairs/{world.fair_id}/sessions/new"):
+        page.goto(live_server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    page, _ = open_signed_in(browser, live_server, world.rep, viewport=PHONE, elder=True)
+    page.goto(live_server + f"/fairs/{world.fair_id}/booths/{world.booth_id}/qr")
+    assert "二维码地址" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
