@@ -185,6 +185,17 @@ def test_salary_min_above_max_is_refused(app, client, verified):
     assert resp.status_code == 422 and snapshot(app) == before
 
 
+def test_a_reversed_pay_range_is_named_with_the_other_mistakes(app, client, verified):
+    """It used to show up only after every other field was put right: a second refusal."""
+    data = form_data(salary_min=9000, salary_max=6000, headcount=0, district="")
+    resp = client.post("/employer/positions/new", data=data)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "招聘人数" in page and "请选择工作地点所在区" in page
+    assert "最低月薪不能高于最高月薪" in page
+    assert 'value="9000"' in page and snapshot(app) == []
+
+
 INVALID_CASES = [
     ({"salary_min": 0}, "salary_min"),
     ({"salary_max": 1_000_001}, "salary_max"),
