@@ -330,7 +330,7 @@ def invite_talent(position_id: int):
     }
     try:
         invitations.invite(current_user, f.get("seeker_id"), data)
-        flash("邀请已发出。求职者接受后，你就能看到他的完整资料。", "success")
+        flash("邀请已发出。求职者接受后，你就能看到对方的完整资料。", "success")
     except DomainError as err:
         _fail(err)
     return redirect(url_for("recommendations.talent", position_id=position_id))
