@@ -7,6 +7,7 @@ from sqlalchemy import or_
 from jobfair import reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
+from jobfair.matching.text import normalise
 from jobfair.matching.vocabulary import codes_named_within, picker_codes
 from jobfair.models.occupation import Occupation
 
@@ -67,9 +68,10 @@ def search(q: str, limit: int = 10) -> list[dict]:
     people use find the official occupation (电焊 -> 焊工, 外卖 -> 网约配送员, 普工 -> 电子设备装接工).
     Order: exact name, then what the suggester recognises, then name prefix, name contains,
     alias contains (the classification's aliases and the job-board names: 普工 also offers
-    包装工, 缝纫工, 装卸搬运工 ...); ties by shorter name, then code.
+    包装工, 缝纫工, 装卸搬运工 ...); ties by shorter name, then code. What was typed is read as
+    search reads it (ＣＮＣ as cnc, 電焊 as 电焊, 电 焊 as 电焊).
     """
-    q = " ".join((q or "").split())[:50]
+    q = " ".join(normalise((q or "")[:50]).split())[:50]
     limit = max(1, min(int(limit or 10), MAX_LIMIT))
     if not q:
         return []

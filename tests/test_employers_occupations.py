@@ -90,3 +90,18 @@ def test_lookup_is_documented_in_openapi(client):
         "/api/v1/organiser/stats",
     ):
         assert path in spec["paths"], path
+
+
+def test_picker_reads_full_width_traditional_and_spaced_typing(client):
+    for typed, expected in (
+        ("電焊", "焊工"),
+        ("叉車司機", "起重装卸机械操作工"),
+        ("电 焊", "焊工"),
+    ):
+        rows = client.get("/api/v1/occupations", query_string={"q": typed}).get_json()
+        assert rows and rows[0]["name"] == expected, (typed, rows[:3])
+    # The name and alias lookup reads it too: 服務員 and 司機 find what 服务员 and 司机 find.
+    for typed, plain in (("服務員", "服务员"), ("司機", "司机")):
+        got = client.get("/api/v1/occupations", query_string={"q": typed, "limit": 50})
+        want = client.get("/api/v1/occupations", query_string={"q": plain, "limit": 50})
+        assert got.get_json() == want.get_json() and len(want.get_json()) > 1, typed

@@ -38,6 +38,39 @@ def test_meaningless_titles_give_nothing(title):
     assert suggest_occupations(title) == []
 
 
+@pytest.mark.parametrize(
+    ("title", "plain"),
+    [
+        ("電焊工", "电焊工"),
+        ("急招叉車司機 包吃住", "急招叉车司机 包吃住"),
+        ("廚師（中餐）", "厨师（中餐）"),
+        ("电 焊 工", "电焊工"),
+        ("保\u200b洁\u200b员", "保洁员"),
+        ("<p>养老护理员&nbsp;</p>", "养老护理员"),
+        ("&lt;b&gt;收银员&lt;/b&gt;", "收银员"),
+    ],
+)
+def test_traditional_spaced_and_marked_up_titles_suggest_as_the_plain_title(title, plain):
+    got = [s.code for s in suggest_occupations(title, k=3)]
+    assert got and got == [s.code for s in suggest_occupations(plain, k=3)], title
+
+
+def test_acronyms_are_not_read_inside_english_words():
+    # cto in factory, sem in assembly, ar in warehouse, ie in cashier were read as the acronyms
+    # (企业经理, 电子商务师, 产品设计, 工业工程) with high confidence.
+    for title in ("factory worker", "assembly line", "warehouse", "cashier", "Inspector"):
+        got = suggest_occupations(title, k=1)
+        assert not got or got[0].score < 0.3, (title, got)
+    # On their own, or beside Chinese, they still name the work.
+    for title, code in (
+        ("CTO", "1-06-01-02"),
+        ("HR专员", "4-07-03-04"),
+        ("QC inspector", "6-31-03-05"),
+    ):
+        got = suggest_occupations(title, k=1)
+        assert got and got[0].code == code, (title, got)
+
+
 def test_odd_titles_do_not_raise():
     for title in ("x" * 20_000, "焊工" * 10_000, "Java and 电焊 welder", "<script>", "（）【】"):
         result = suggest_occupations(title, k=3)

@@ -45,3 +45,50 @@ def test_mixed_chinese_english_emoji_and_blank():
     tokens = text.segment_for_index("熟悉Python和SQL的数据分析师😀").split()
     assert {"python", "sql"} <= set(tokens)
     assert any("数据分析" in t for t in tokens)
+
+
+def test_imported_markup_and_entities_are_not_words():
+    assert text.normalise("<p>焊工&nbsp;</p>").split() == ["焊工"]
+    assert text.normalise("焊工&amp;电工<br/>").split() == ["焊工&电工"]
+    assert text.normalise("&lt;b&gt;焊工&lt;/b&gt;").split() == ["焊工"]
+    assert text.normalise('<style>p{color:red}</style><div class="x">叉车司机</div>').split() == [
+        "叉车司机"
+    ]
+    tokens = text.segment_for_index("<p>招聘焊工&nbsp;</p><ul><li>二保焊</li></ul>").split()
+    assert "焊工" in tokens and "二保焊" in tokens
+    assert not {"p", "nbsp", "li", "ul", "amp", "br"} & set(tokens)
+    # Comparisons, ampersands and bracketed words in plain text are text.
+    assert text.normalise("R&D 年龄<45岁") == "r&d 年龄<45岁"
+    assert "cnc" in text.segment_query("急招<CNC>操机")
+
+
+def test_traditional_characters_read_as_simplified():
+    assert text.normalise("電焊工 叉車司機 會計 廚師") == "电焊工 叉车司机 会计 厨师"
+    assert text.segment_query("叉車司機") == text.segment_query("叉车司机")
+    # Characters simplified Chinese writes as well keep their meaning (著名, 俱乐部, 乾坤).
+    assert text.normalise("著名俱乐部乾坤") == "著名俱乐部乾坤"
+
+
+def test_catalogue_and_vocabulary_text_is_unchanged_by_simplification():
+    """The table never touches a character the project's own Chinese data uses."""
+    table = text._simplified()
+    for path in (text.OCCUPATIONS_CSV, text.REGIONS_CSV, text.SYNONYMS_TXT, text.STOPWORDS_TXT):
+        used = set(path.read_text(encoding="utf-8"))
+        assert not {chr(c) for c in table} & used, path.name
+
+
+def test_invisible_characters_and_spaced_out_words():
+    assert text.normalise("焊\u200b工\ufeff") == "焊工"
+    assert text.normalise("电 焊 工") == "电焊工"
+    assert text.normalise("叉　车　司　机") == "叉车司机"  # ideographic spaces
+    assert text.segment_query("保 安") == ["保安"]
+    # Words of two or more characters keep their spaces.
+    assert text.normalise("焊工 电工 急 招") == "焊工 电工 急招"
+
+
+def test_everyday_misspellings_of_job_words_are_read_as_meant():
+    assert text.normalise("急招电悍工") == "急招电焊工"
+    assert text.segment_query("收营员") == ["收银员"]
+    assert text.normalise("橱师 氩孤焊 服物员") == "厨师 氩弧焊 服务员"
+    # Only whole misspelt words: 悍 in 强悍 is not a welder.
+    assert "焊" not in text.normalise("工作强悍工作能力强")

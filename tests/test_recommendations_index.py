@@ -258,3 +258,32 @@ def test_a_process_behind_a_pruned_change_log_rebuilds(app, app_config, make_pos
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_resegment_command_rewrites_tokens_stored_under_older_text_rules(
+    app, make_position, search
+):
+    """Positions saved before a text rule existed (markup, traditional characters) are found
+    once `flask match resegment` has re-written their tokens; unchanged ones are not touched."""
+    from jobfair.database import writing
+    from jobfair.models import Position
+
+    old = make_position(
+        title="叉車司機",
+        description="<p>倉庫&nbsp;叉車</p>",
+        requirements="持叉車證",
+        occupation_code="6-30-05-01",
+    )
+    fine = make_position(title="电焊工")
+    with app.app_context(), writing():
+        pos = db.session.get(Position, old.id)
+        pos.search_tokens = "叉車司機 p 倉庫 nbsp 叉車"  # as the rules before wrote it
+        db.session.commit()
+    assert search(q="叉车司机").total == 0
+    result = app.test_cli_runner().invoke(args=["match", "resegment"])
+    assert result.exit_code == 0 and "flask match rebuild" in result.output, result.output
+    assert [i.id for i in search(q="叉车司机").items] == [old.id]
+    assert search(q="nbsp").total == 0
+    assert [i.id for i in search(q="电焊工").items] == [fine.id]
+    again = app.test_cli_runner().invoke(args=["match", "resegment"])
+    assert "岗位 0 个、求职者资料 0 份有变化" in again.output, again.output

@@ -300,6 +300,21 @@ def test_suggest_occupations_odd_text_gives_an_empty_or_small_list(client, text)
     assert resp.get_json()["items"] == []
 
 
+def test_suggest_occupations_says_what_to_write_when_no_role_is_named(client):
+    for text in ("长白班", "5000-8000", "🔥🔥🔥"):
+        data = client.get("/api/v1/matching/suggest-occupations", query_string={"text": text})
+        data = data.get_json()
+        assert data["items"] == [] and "没有从这段文字里认出工种" in data["message"], text
+    # A title that only says how the work is paid: usual jobs of that kind, marked as a guess.
+    data = client.get("/api/v1/matching/suggest-occupations?text=宝妈兼职").get_json()
+    assert data["items"] and "仅供参考" in data["message"]
+    # A title with a role word needs no hint, in any script or spacing.
+    for text in ("焊工", "電焊工", "电 焊 工"):
+        data = client.get("/api/v1/matching/suggest-occupations", query_string={"text": text})
+        data = data.get_json()
+        assert data["items"][0]["name"] == "焊工" and data["message"] == "", text
+
+
 def test_suggest_occupations_long_text_is_capped_and_said_so(client):
     resp = client.get("/api/v1/matching/suggest-occupations", query_string={"text": "焊工" * 5000})
     assert resp.status_code == 200

@@ -145,6 +145,14 @@ def test_all_words_must_match(search, catalogue):
     assert found(search(q="叉车 会计"), catalogue) == set()
 
 
+def test_a_slash_or_a_list_comma_between_words_means_either(search, catalogue):
+    for q in ("叉车/会计", "叉车／会计", "叉车、会计", "叉车|会计"):
+        assert found(search(q=q), catalogue) == {"forklift", "accountant"}, q
+    # Beside other words the rest still has to match; a slash inside pay is not "either".
+    assert found(search(q="焊工/会计 不锈钢"), catalogue) == {"argon"}
+    assert search(q="200元/天").filters.get("salary") is None
+
+
 def test_a_district_typed_into_the_keywords_filters_by_district(search, catalogue):
     result = search(q="渔业 高淳区")
     assert found(result, catalogue) == {"fish_farm", "fishing"}
@@ -198,3 +206,90 @@ def test_search_follows_edits_of_the_stored_tokens(app, search, catalogue):
         db.session.delete(db.session.get(Position, catalogue["forklift"]))
         db.session.commit()
     assert found(search(q="叉车司机"), catalogue) == {"cleaner"}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        # Traditional characters (phones set to 繁體, posts copied from Hong Kong or Taiwan).
+        ("電焊工", {"welder", "argon"}),
+        ("叉車司機", {"forklift"}),
+        ("會計", {"accountant"}),
+        # A space after every character, ideographic spaces, a zero-width space.
+        ("电 焊 工", {"welder", "argon"}),
+        ("叉　车　司　机", {"forklift"}),
+        ("保\u200b洁", {"cleaner"}),
+        # Markup and entities pasted from another site, emoji and shouting.
+        ("<p>焊工&nbsp;</p>", {"welder", "argon"}),
+        ("🔥急招🔥 焊工！！！", {"welder", "argon"}),
+        # A misspelling pinyin input makes every day.
+        ("电悍工", {"welder", "argon"}),
+        # A number beside the role word is not a word the posts could contain.
+        ("焊工 5000", {"welder", "argon"}),
+    ],
+)
+def test_messy_keywords_find_what_was_meant(search, catalogue, q, expected):
+    result = search(q=q)
+    assert found(result, catalogue) == expected, q
+    assert result.notice == ""
+
+
+def test_imported_markup_in_a_description_is_not_searchable(search, make_employer, make_position):
+    pos = make_position(
+        employer=make_employer(),
+        title="焊工",
+        description="<p>负责钢结构焊接&nbsp;</p><ul><li>包吃住</li></ul>",
+    )
+    assert [i.id for i in search(q="钢结构").items] == [pos.id]
+    for markup in ("nbsp", "li", "ul"):
+        assert search(q=markup).total == 0, markup
+
+
+def test_pay_in_the_keywords_becomes_the_monthly_pay_filter(search, make_employer, make_position):
+    employer = make_employer()
+    low = make_position(employer=employer, title="包装工", salary_min=3000, salary_max=4000)
+    high = make_position(employer=employer, title="包装工", salary_min=6000, salary_max=8000)
+    for q in ("5000-8000", "５０００元", "月薪5000以上"):
+        result = search(q=q)
+        assert [i.id for i in result.items] == [high.id], q
+        assert result.filters["salary"] == 5000
+        assert "期望月薪 5000 元" in result.notice
+    result = search(q="包装工 月薪8k")
+    assert [i.id for i in result.items] == [high.id] and result.filters["salary"] == 8000
+    # Pay per day is not a monthly wage; a salary chosen in the form stays as chosen.
+    assert search(q="200元/天").filters.get("salary") is None
+    assert {i.id for i in search(q="5000-8000", salary=1000).items} == {low.id, high.id}
+
+
+def test_daily_pay_in_the_keywords_becomes_the_daily_pay_filter(
+    search, make_employer, make_position
+):
+    employer = make_employer()
+    daily = make_position(
+        employer=employer,
+        title="装卸工",
+        pay_unit="day",
+        salary_min=200,
+        salary_max=260,
+        daily_pay=True,
+    )
+    make_position(employer=employer, title="装卸工")
+    for q in ("日结", "装卸 日结", "当天结"):
+        result = search(q=q)
+        assert [i.id for i in result.items] == [daily.id], q
+        assert "日结" in result.notice and "没有可以搜索的文字" not in result.notice
+
+
+def test_letters_that_find_nothing_suggest_typing_characters(search, catalogue):
+    for q in ("hangong", "dg", "焊工 hangong"):
+        result = search(q=q)
+        assert result.total == 0 and "拼音" in result.notice, q
+    assert "拼音" not in search(q="宇航员").notice  # characters that find nothing: no pinyin hint
+
+
+def test_the_api_says_what_it_did_with_the_keywords(client, catalogue):
+    data = client.get("/api/v1/positions", query_string={"q": "5000-8000"}).get_json()
+    assert "期望月薪 5000 元" in data["notice"]
+    data = client.get("/api/v1/positions", query_string={"q": "hangong"}).get_json()
+    assert data["total"] == 0 and "拼音" in data["notice"]
+    assert client.get("/api/v1/positions?q=焊工").get_json()["notice"] == ""

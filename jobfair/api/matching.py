@@ -138,7 +138,12 @@ class SuggestionOut(Schema):
 class SuggestOut(Schema):
     items = fields.List(fields.Nested(SuggestionOut))
     truncated = fields.Bool(metadata={"description": "文本过长时只使用了前 100 字"})
-    message = fields.Str()
+    message = fields.Str(
+        metadata={
+            "description": "给填写人的提示：文本过长被截断，没有认出工种，"
+            "或标题只写了用工方式（如“日结”“宝妈兼职”）时下面的职业仅供参考"
+        }
+    )
 
 
 def position_brief(p) -> dict:
@@ -245,7 +250,6 @@ def push():
 def suggest_occupations(text: str = "", k: int = 5):
     """识别职业类别：根据岗位名称或求职意向推荐最可能的职业（细类），最匹配的在前"""
     data = services.suggest(text, k)
-    data["message"] = (
-        f"文本过长，只使用了前 {services.SUGGEST_MAX_CHARS} 个字。" if data["truncated"] else ""
-    )
+    cut = f"文本过长，只使用了前 {services.SUGGEST_MAX_CHARS} 个字。" if data["truncated"] else ""
+    data["message"] = cut + data.pop("hint")
     return data

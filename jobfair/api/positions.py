@@ -62,6 +62,12 @@ class PositionPageOut(Schema):
     page = fields.Int()
     pages = fields.Int(metadata={"description": "总页数；超出的页码返回空列表"})
     page_size = fields.Int()
+    notice = fields.Str(
+        metadata={
+            "description": "给搜索人的说明（没有时为空）：关键词里的工资或“日结”已改为筛选条件，"
+            "关键词里没有可以搜索的文字，或用字母输入的词没有找到（请改用汉字）"
+        }
+    )
 
 
 class PositionDetailOut(_OccupationAndPay):

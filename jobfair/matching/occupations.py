@@ -347,6 +347,18 @@ def clean_title(text: str) -> list[str]:
     return segments
 
 
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _cuts_a_word(text: str, start: int, end: int) -> bool:
+    """A term that starts or ends inside a run of Latin letters and digits: cto in factory,
+    sem in assembly, ie in cashier, ar in warehouse are not the acronyms."""
+    return (start > 0 and _latin(text[start]) and _latin(text[start - 1])) or (
+        end < len(text) and _latin(text[end - 1]) and _latin(text[end])
+    )
+
+
 def _term_spans(text: str, min_len: int) -> list[tuple[int, int]]:
     """Spans of dictionary terms of at least min_len characters in text."""
     cat = catalogue()
@@ -354,7 +366,7 @@ def _term_spans(text: str, min_len: int) -> list[tuple[int, int]]:
     n = len(text)
     for start in range(n):
         for end in range(min(n, start + cat.max_term), start + min_len - 1, -1):
-            if text[start:end] in cat.terms:
+            if text[start:end] in cat.terms and not _cuts_a_word(text, start, end):
                 spans.append((start, end))
                 break
     return spans
@@ -470,7 +482,7 @@ def _hits(segments: list[str]) -> dict[int, float]:
         for start in range(n):
             for end in range(min(n, start + cat.max_term), start, -1):
                 term = seg[start:end]
-                if term in cat.terms:
+                if term in cat.terms and not _cuts_a_word(seg, start, end):
                     found.append((start, end, term))
         if not found:
             continue

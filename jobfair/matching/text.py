@@ -7,6 +7,7 @@ Flask and no SQLAlchemy here.
 """
 
 import csv
+import html
 import re
 import threading
 import unicodedata
@@ -20,6 +21,7 @@ OCCUPATIONS_CSV = DATA / "occupations-2022.csv"
 REGIONS_CSV = DATA / "regions-cn.csv"
 STOPWORDS_TXT = DATA / "job-ad-stopwords.txt"
 SYNONYMS_TXT = DATA / "search-synonyms.txt"
+TRADITIONAL_TXT = DATA / "traditional-simplified.txt"
 
 # Letters, digits and CJK ideographs (basic block and extension A): the only characters a
 # stored token or a query term may contain, so no full-text query syntax can get through.
@@ -79,9 +81,67 @@ _lock = threading.Lock()
 _ready = False
 
 
+# Markup of text imported from other job boards ("<p>焊工&nbsp;</p>"): scripts and styles with
+# their content, comments, then any tag; entities are decoded after the tags are gone, and a
+# tag that was escaped twice ("&lt;b&gt;", as some exports write it) goes as well.
+_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+# Only HTML's own tag names: "<CNC>" or "<QC>" in a title is a bracketed word, not markup.
+_TAG_NAMES = (
+    "a|abbr|b|big|blockquote|body|br|center|code|col|colgroup|dd|del|div|dl|dt|em|font|"
+    "h[1-6]|head|hr|html|i|img|ins|label|li|meta|ol|p|pre|s|section|small|span|strike|strong|"
+    "sub|sup|table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|wbr|o:p"
+)
+_TAG_RE = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.I)
+# Characters that show as nothing (zero-width space and joiners, byte-order mark, soft
+# hyphen, direction marks): pasted text carries them inside words (焊\u200b工).
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# A word typed with a space after every character ("电 焊 工", "保 安"): two or more
+# one-character CJK pieces in a row, each standing alone between spaces.
+_SPACED_RE = re.compile(
+    r"(?<!\S)[\u3400-\u4dbf\u4e00-\u9fff](?:[ \t]+[\u3400-\u4dbf\u4e00-\u9fff](?!\S))+"
+)
+_SPACE_RE = re.compile(r"[ \t]+")
+# Misspellings of job words that phones' pinyin input makes every day and that are never
+# another word (电悍 for 电焊, 收营员 for 收银员). Only whole misspelt words: 悍 alone stays, as
+# in 强悍.
+TYPOS = {"电悍": "电焊", "氩孤焊": "氩弧焊", "橱师": "厨师", "收营员": "收银员", "服物员": "服务员"}
+_TYPO_RE = re.compile("|".join(TYPOS))
+
+
+@cache
+def _simplified() -> dict[int, str]:
+    """str.translate table: traditional character -> simplified (data/traditional-simplified.txt)."""
+    table: dict[int, str] = {}
+    with open(TRADITIONAL_TXT, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            trad, simp = line.split()
+            table[ord(trad)] = simp
+    return table
+
+
 def normalise(text: str) -> str:
-    """Full-width to half-width (NFKC) and lower case."""
-    return unicodedata.normalize("NFKC", text or "").lower()
+    """Text as search, suggestion and matching read it: the one normaliser of the engine.
+
+    Markup and entities of imported text are removed, full-width becomes half-width (NFKC),
+    invisible characters go, traditional characters become simplified (電焊工 -> 电焊工), a word
+    typed with spaces between its characters is joined (电 焊 工 -> 电焊工), a few everyday
+    misspellings are corrected (电悍工 -> 电焊工), and letters are lower case.
+    """
+    text = text or ""
+    if "<" in text or "&" in text:
+        text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
+        if "&" in text:
+            text = html.unescape(text)
+            if "<" in text:
+                text = _TAG_RE.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE_RE.sub("", text).translate(_simplified())
+    if " " in text or "\t" in text:
+        text = _SPACED_RE.sub(lambda m: _SPACE_RE.sub("", m.group(0)), text)
+    text = _TYPO_RE.sub(lambda m: TYPOS[m.group(0)], text)
+    return text.lower()
 
 
 def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
@@ -228,11 +288,16 @@ def segment_for_index(*texts: str) -> str:
 
 
 def segment_query(text: str) -> list[str]:
-    """Distinct tokens of a search query, in order (stop words removed)."""
+    """Distinct tokens of a search query, in order (stop words removed).
+
+    Pay phrases and bare numbers are left out, as segment_for_index leaves them out of what
+    is stored: "焊工 5000" is a search for 焊工, not one that can never match.
+    """
     _ensure_loaded()
     seen: dict[str, None] = {}
-    for tok in _tokens(jieba.cut(normalise(text))):
-        seen.setdefault(tok, None)
+    for tok in _tokens(jieba.cut(strip_pay(normalise(text)))):
+        if not tok.isdigit():
+            seen.setdefault(tok, None)
     return list(seen)
 
 

@@ -23,7 +23,7 @@ from jobfair import reference
 from jobfair.errors import DomainError, NotFound, flatten_messages
 from jobfair.extensions import db
 from jobfair.ids import is_id
-from jobfair.matching.text import normalise, segment_query
+from jobfair.matching.text import normalise, parse_salary, segment_query
 from jobfair.matching.vocabulary import search_terms
 from jobfair.models.common import Channel, PayUnit, PriorityGroup, WorkForm
 from jobfair.models.occupation import Occupation
@@ -46,6 +46,15 @@ MAX_PAGE = 100_000  # deeper pages are clamped: nobody reads 5 million results
 MAX_TERMS = 8  # query tokens beyond this are ignored, so a pasted paragraph stays cheap
 CHINA_TZ = timezone(timedelta(hours=8))
 OCCUPATION_RE = re.compile(r"[1-8](-\d{2}){0,3}")
+# Pay typed into the keywords: "5000-8000", "8000以上" (bare numbers a search box can only mean
+# as pay), or what parse_salary reads ("５０００元", "月薪8k"); pay by the day, hour or piece
+# is not a monthly wage and stays out of the 期望月薪 filter.
+_BARE_PAY_RE = re.compile(r"([1-9]\d{3,5})(?:[-~～至到][1-9]\d{3,5})?(?:元|块)?(?:以上)?")
+_NOT_MONTHLY_RE = re.compile(r"(?:/|每|一)(?:天|日|小时|时|件|单|周)|日薪|时薪|周薪|计件")
+# Between two words of the keywords, "/", "|" and "、" mean either (焊工/电工).
+_EITHER_RE = re.compile(r"[/|、]+")
+# "日结" typed into the keywords: the daily_pay filter (posts say it in a field, not the text).
+_DAILY_PAY_RE = re.compile(r"(?:当天|当日|天天|每天|每日)结(?:算|清)?|日结工?")
 
 
 def china_today() -> date:
@@ -291,7 +300,9 @@ class SearchResult:
 
     def body(self) -> bytes:
         """The API's JSON body of this page."""
-        return page_json(self.item_json, self.total, self.page, self.pages, self.page_size)
+        return page_json(
+            self.item_json, self.total, self.page, self.pages, self.page_size, self.notice
+        )
 
 
 # --- the query ------------------------------------------------------------------------------
@@ -421,15 +432,57 @@ def _segmented(q: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def _expanded(tokens: tuple[str, ...]) -> list:
-    """search_terms of the tokens, remembered (synonyms and occupation guesses cost a little)."""
-    return search_terms(list(tokens))
+    """search_terms of the tokens, remembered (synonyms and occupation guesses cost a little).
+
+    A token "焊工|电工" (from "焊工/电工") is one term that either word satisfies: the
+    alternatives of both, the first word's as typed first.
+    """
+    terms = search_terms([t for t in tokens if "|" not in t])
+    for token in tokens:
+        if "|" in token:
+            either: dict = {}
+            for word in token.split("|"):
+                for term in search_terms([word]):
+                    either.update(dict.fromkeys(term))
+            if either:
+                terms.append(tuple(either))
+    return terms
+
+
+def _monthly_pay(q: str) -> int | None:
+    """The monthly wage named in a normalised query ("5000-8000" -> 5000), or None."""
+    if _NOT_MONTHLY_RE.search(q):
+        return None
+    bare = _BARE_PAY_RE.fullmatch("".join(q.split()))
+    low = int(bare.group(1)) if bare else parse_salary(q)[0]
+    return low if low and low <= _INTS["salary"][1] else None
 
 
 def _query_tokens(f: dict) -> list[str]:
-    """Segment q; a district name typed into q becomes the district filter."""
-    tokens = _segmented(" ".join((f.get("q") or "").split()))
+    """Segment q; what q says that a filter holds becomes that filter: a district name the
+    district, a monthly wage 期望月薪 (the index keeps no pay, so the numbers could never
+    match), 日结 the daily_pay filter."""
+    q = normalise(f.get("q") or "")
+    if f.get("salary") is None and f.get("pay_unit") in (None, "", "month"):
+        pay = _monthly_pay(q)
+        if pay is not None:
+            f["salary"] = pay
+    if _DAILY_PAY_RE.search(q):
+        f["daily_pay"] = True
+        q = _DAILY_PAY_RE.sub(" ", q)
     districts = reference.districts()
     short = {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
+    tokens: list[str] = []
+    for chunk in q.split():
+        # "焊工/电工", "焊工、电工": either word, when each side is one searchable word.
+        sides = [_segmented(side) for side in _EITHER_RE.split(chunk) if side]
+        if len(sides) > 1 and all(len(w) == 1 and w[0] not in short for w in sides):
+            words = [w[0] for w in sides]
+            if not any(w in districts for w in words):
+                tokens.append("|".join(dict.fromkeys(words)))
+                continue
+        tokens.extend(_segmented(chunk))
+    tokens = list(dict.fromkeys(tokens))
     kept = []
     for tok in tokens:
         name = tok if tok in districts else short.get(tok)
@@ -507,12 +560,21 @@ def _tune_connection(connection) -> None:
 
 
 def _search(f: dict, page: int, page_size: int) -> SearchResult:
-    district_given = f.get("district")
+    given = {key: f.get(key) for key in ("district", "salary", "daily_pay")}
     tokens = _query_tokens(f)
     terms = _expanded(tuple(tokens))
-    notice = ""
-    if (f.get("q") or "").strip() and not terms and f.get("district") == district_given:
-        notice = "关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。"
+    notices = []
+    if f.get("salary") != given["salary"]:
+        notices.append(
+            f"关键词里的工资已按“期望月薪 {f['salary']} 元”筛选：只列出按月计薪、"
+            f"最高月薪不低于 {f['salary']} 元的岗位。"
+        )
+    if f.get("daily_pay") != given["daily_pay"]:
+        notices.append("关键词里的“日结”已改为筛选条件：只列出每天结清工钱的岗位。")
+    moved = any(f.get(key) != value for key, value in given.items())
+    if (f.get("q") or "").strip() and not terms and not moved:
+        notices.append("关键词里没有可以搜索的文字（如岗位名称、技能），下面列出全部岗位。")
+    notice = "".join(notices)
     params = {"today": china_today(), "limit": page_size, "offset": (page - 1) * page_size}
     keys = []
     for key in FILTER_KEYS:
@@ -529,6 +591,11 @@ def _search(f: dict, page: int, page_size: int) -> SearchResult:
         items, total = _rank_in_database(terms, widened, keys, params, page, page_size)
     else:
         items, total = _rank_in_memory(terms, widened, params, page_size)
+    if not total and any(t.isalpha() and t.isascii() for t in tokens):
+        # hangong, dg: posts are written in characters, and nothing spells them in pinyin.
+        notice += (
+            "没有找到用字母输入的词。如果输入的是拼音或拼音首字母，请改用汉字（如“焊工”“电工”）。"
+        )
     return SearchResult(
         item_json=items,
         total=total,

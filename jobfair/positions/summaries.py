@@ -107,14 +107,16 @@ def summary_of_json(raw: bytes) -> PositionSummary:
     )
 
 
-def page_json(items: list[bytes], total: int, page: int, pages: int, page_size: int) -> bytes:
+def page_json(
+    items: list[bytes], total: int, page: int, pages: int, page_size: int, notice: str = ""
+) -> bytes:
     """The API's page body: what json.dumps of {"items": [...], "total": …} gives, joined
     from the rendered items."""
     return b"".join(
         (
             b'{"items": [',
             b", ".join(items),
-            b'], "total": %d, "page": %d, "pages": %d, "page_size": %d}'
-            % (total, page, pages, page_size),
+            b'], "total": %d, "page": %d, "pages": %d, "page_size": %d, "notice": %s}'
+            % (total, page, pages, page_size, json.dumps(notice).encode()),
         )
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from jobfair.database import writing
 from jobfair.extensions import db
@@ -15,11 +16,15 @@ from jobfair.matching.evaluation import (
     evaluate_uncoded_recommendations,
     load_posting_titles,
 )
+from jobfair.models.occupation import Occupation
+from jobfair.models.position import Position
 from jobfair.models.seeker import SeekerProfile
+from jobfair.positions.indexing import index_position
 from jobfair.recommendations import index
 from jobfair.recommendations.index import get_engine
 from jobfair.recommendations.inferred import refresh_all_seekers
 from jobfair.recommendations.services import seeker_doc
+from jobfair.seekers.services import index_profile
 
 EVAL_CSV = Path(__file__).resolve().parent.parent / "data" / "eval" / "occupation-titles.csv"
 
@@ -48,6 +53,54 @@ def rebuild():
     )
 
 
+@match.command(
+    "resegment",
+    help="按当前的文字规则重新分词全部岗位和求职者资料（文字规则改动后运行一次，再运行 flask match rebuild）",
+)
+def resegment():
+    """Stored tokens are written when a record is saved; after a change to the text rules
+    (jobfair.matching.text: markup, traditional characters ...) older records keep the old
+    tokens until this re-writes those that differ."""
+
+    def profile_occupations(profile: SeekerProfile) -> list[Occupation]:
+        codes = list(profile.desired_occupations)  # in the seeker's order, as saving does
+        found = {
+            o.code: o
+            for o in db.session.scalars(select(Occupation).where(Occupation.code.in_(codes)))
+        }
+        return [found[c] for c in codes if c in found]
+
+    counts = {}
+    for model, recompute in (
+        (Position, lambda p: index_position(p, p.occupation)),
+        (SeekerProfile, lambda p: index_profile(p, profile_occupations(p))),
+    ):
+        changed, last = 0, 0
+        while True:
+            with writing():
+                batch = db.session.scalars(
+                    select(model).where(model.id > last).order_by(model.id).limit(500)
+                ).all()
+                for record in batch:
+                    before = record.search_tokens
+                    recompute(record)
+                    # The tokens are a bag of words: the same words in another order (the
+                    # seeker's occupations listed otherwise) are no change worth a write.
+                    if sorted(record.search_tokens.split()) != sorted(before.split()):
+                        changed += 1
+                    else:  # not dirty, so the index's change log does not list it
+                        db.session.expunge(record)
+                last = batch[-1].id if batch else last
+                db.session.commit()
+            if not batch:
+                break
+        counts[model] = changed
+    click.echo(
+        f"已按当前文字规则重新分词：岗位 {counts[Position]} 个、求职者资料 {counts[SeekerProfile]} 份有变化。"
+        "请再运行 flask match rebuild 重建匹配索引。"
+    )
+
+
 def _read_eval(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -62,8 +115,6 @@ def _read_eval(path: Path) -> list[dict]:
     help="标注好的岗位名称文件（title,code[,split]），默认 jobfair/data/eval/occupation-titles.csv",
 )
 def evaluate(csv_path):
-    from sqlalchemy import select
-
     rows = _read_eval(Path(csv_path) if csv_path else EVAL_CSV)
     result = evaluate_suggestions(rows)
     click.echo(f"职业识别（{result['n']} 条标注的岗位名称）：")

@@ -19,6 +19,7 @@ from jobfair.extensions import db
 from jobfair.ids import is_id
 from jobfair.masking import mask_name, mask_phone
 from jobfair.matching import Match, SeekerDoc, suggest_occupations
+from jobfair.matching.occupations import FALLBACK_SCORE
 from jobfair.models.application import Application, ApplicationStatus
 from jobfair.models.common import GROUP_LABELS, PriorityGroup, utcnow
 from jobfair.models.employer import Employer
@@ -610,11 +611,21 @@ SUGGEST_MAX_CHARS = 100
 SUGGEST_MAX_K = 10
 
 
+SUGGEST_NO_ROLE = (
+    "没有从这段文字里认出工种。请写上做什么工作（如“焊工”“收银员”“叉车司机”），"
+    "或直接在职业列表里选择。"
+)
+SUGGEST_VAGUE = "标题只写了用工方式或待遇，没有写工种：下面是这类岗位常见的职业，仅供参考。"
+
+
 def suggest(text: str | None, k: int = 5) -> dict:
-    """Likely occupations for a position title or a seeker's wish: {items, truncated}.
+    """Likely occupations for a position title or a seeker's wish: {items, truncated, hint}.
 
     Empty, blank or symbol-only text gives an empty list; text longer than
-    SUGGEST_MAX_CHARS is cut (titles are short) and the answer says so.
+    SUGGEST_MAX_CHARS is cut (titles are short) and the answer says so. Text that names no
+    role (长白班, 5000-8000) gets a hint saying what to write; a title that only says how the
+    work is paid or who may do it (日结, 宝妈兼职) gets the usual jobs of that kind, marked
+    as a guess.
     """
 
     text = " ".join((text or "").split())
@@ -634,7 +645,12 @@ def suggest(text: str | None, k: int = 5) -> dict:
                     "major_name": majors.get(occupations.major_code(s.code), ""),
                 }
             )
-    return {"items": items, "truncated": truncated}
+    hint = ""
+    if text.strip() and not items:
+        hint = SUGGEST_NO_ROLE
+    elif items and items[0]["score"] <= FALLBACK_SCORE:
+        hint = SUGGEST_VAGUE
+    return {"items": items, "truncated": truncated, "hint": hint}
 
 
 audit.ACTION_LABELS.setdefault("match.push", "向重点群体推送岗位")

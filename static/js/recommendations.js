@@ -84,7 +84,8 @@
     var source = document.querySelector(box.getAttribute("data-source"));
     var target = document.querySelector(box.getAttribute("data-target"));
     if (!source || !target) return;
-    var label = el("p", "hint", "可能的职业类别（点击选择）：");
+    var LABEL = "可能的职业类别（点击选择）：";
+    var label = el("p", "hint", LABEL);
     var list = el("ul");
     var live = el("p", "sr-only");
     live.setAttribute("aria-live", "polite");
@@ -94,7 +95,9 @@
     var timer = null;
     var seq = 0;
 
-    function render(items) {
+    // message: the service's hint (no role word recognised, or only a guess from 日结/兼职).
+    function render(items, message) {
+      label.textContent = message ? message + (items.length ? " " + LABEL : "") : LABEL;
       list.textContent = "";
       items.forEach(function (item) {
         var li = el("li");
@@ -110,7 +113,7 @@
         li.appendChild(b);
         list.appendChild(li);
       });
-      box.hidden = items.length === 0;
+      box.hidden = items.length === 0 && !message;
     }
 
     function lookup() {
@@ -128,7 +131,7 @@
           return resp.ok ? resp.json() : { items: [] };
         })
         .then(function (data) {
-          if (mine === seq) render(data.items || []);
+          if (mine === seq) render(data.items || [], data.message || "");
         })
         .catch(function () {
           if (mine === seq) render([]);
