@@ -57,9 +57,14 @@ def open_signed_in(browser, base, user, *, viewport, elder=False):
 def test_phone_in_elder_mode_profile_ticks_are_full_size_and_console_clean(
     live_server, browser, make_seeker
 ):
-    seeker = make_seeker(name="王海生")
+    seeker = make_seeker(name="王海生", groups=["rural_migrant"], group_consent=True)
     page, console = open_signed_in(browser, live_server, seeker, viewport=PHONE, elder=True)
     page.goto(live_server + "/me/profile")
+    # A status tag that wraps is a rounded box, not a capsule whose curve cuts the text.
+    tag = page.locator(".tag", has_text="本人申报，待认定")
+    box = tag.bounding_box()
+    radius = float(tag.evaluate("e => parseFloat(getComputedStyle(e).borderTopLeftRadius)"))
+    assert box["height"] > 60 and radius < 0.3 * box["height"], (box, radius)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # Every tick box keeps its size, the one beside the long 人才推荐 sentence too.
