@@ -1,5 +1,7 @@
 """One domain error type, and how every entry point turns errors into clear messages."""
 
+import re
+
 from flask import Flask, flash, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
@@ -149,8 +151,66 @@ def error_summary(messages) -> str:
     return "提交的数据有误：" + "；".join(str(m).rstrip("。") for m in messages) + "。"
 
 
+# marshmallow's own English messages, for fields declared without the Chinese helpers of
+# jobfair.validation (a list's items, a nested schema, allow_none=False, a validator's
+# default): every message a user reads is Chinese.
+_MARSHMALLOW_MESSAGES = {
+    "Missing data for required field.": "此项必填。",
+    "Field may not be null.": "此项不能为空。",
+    "Unknown field.": "不允许的字段。",
+    "Invalid input type.": "数据格式不正确。",
+    "Invalid type.": "数据格式不正确。",
+    "Invalid value.": "格式不正确。",
+    "Invalid input.": "格式不正确。",
+    "Not a valid string.": "应为文本。",
+    "Not a valid utf-8 string.": "应为文本。",
+    "Not a valid integer.": "应为整数（不能有小数）。",
+    "Not a valid number.": "应为数字。",
+    "Number too large.": "数字过大。",
+    "Special numeric values (nan or infinity) are not permitted.": "应为有限的数字。",
+    "Not a valid boolean.": "应为是或否。",
+    "Not a valid date.": "日期格式应为 YYYY-MM-DD。",
+    "Not a valid datetime.": "日期时间格式不正确。",
+    "Not a valid time.": "时间格式不正确。",
+    "Not a valid list.": "应为列表。",
+    "Not a valid tuple.": "应为列表。",
+    "Not a valid mapping type.": "应为对象。",
+    "Not a valid email address.": "邮箱格式不正确。",
+    "Not a valid URL.": "网址格式不正确。",
+    "String does not match expected pattern.": "格式不正确。",
+}
+_MARSHMALLOW_PATTERNS = [
+    (
+        re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        "应在 {0} 到 {1} 之间。",
+    ),
+    (re.compile(r"Must be greater than or equal to (\S+)\.$"), "不能小于 {0}。"),
+    (re.compile(r"Must be less than or equal to (\S+)\.$"), "不能大于 {0}。"),
+    (re.compile(r"Must be greater than (\S+)\.$"), "应大于 {0}。"),
+    (re.compile(r"Must be less than (\S+)\.$"), "应小于 {0}。"),
+    (re.compile(r"Longer than maximum length (\d+)\.$"), "不能超过 {0} 个字。"),
+    (re.compile(r"Shorter than minimum length (\d+)\.$"), "不能少于 {0} 个字。"),
+    (re.compile(r"Length must be between (\d+) and (\d+)\.$"), "长度应在 {0}–{1} 个字之间。"),
+    (re.compile(r"Length must be (\d+)\.$"), "长度应为 {0}。"),
+    (re.compile(r"Must be one of: .*$"), "不是可选的值。"),
+]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese(message: str) -> str:
+    """A validation message in Chinese: marshmallow's English defaults translated, ours kept."""
+    if _CJK.search(message):
+        return message
+    if message in _MARSHMALLOW_MESSAGES:
+        return _MARSHMALLOW_MESSAGES[message]
+    for pattern, text in _MARSHMALLOW_PATTERNS:
+        if m := pattern.match(message):
+            return text.format(*m.groups())
+    return "格式不正确。"
+
+
 def flatten_messages(messages) -> dict[str, str]:
-    """Turn marshmallow's nested messages into {"field": "first message"}."""
+    """Turn marshmallow's nested messages into {"field": "first message"}, in Chinese."""
     out: dict[str, str] = {}
 
     def walk(prefix: str, value) -> None:
@@ -158,12 +218,12 @@ def flatten_messages(messages) -> dict[str, str]:
             for k, v in value.items():
                 walk(f"{prefix}.{k}" if prefix else str(k), v)
         elif isinstance(value, list) and value and all(isinstance(x, str) for x in value):
-            out[prefix] = value[0]
+            out[prefix] = chinese(value[0])
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 walk(f"{prefix}.{i}", v)
         else:
-            out[prefix] = str(value)
+            out[prefix] = chinese(str(value))
 
     for location, value in (messages or {}).items():
         if location in ("json", "form", "query", "files", "headers", "cookies"):

@@ -20,7 +20,12 @@ from jobfair.errors import DomainError
 from jobfair.extensions import csrf, db, login_manager
 from jobfair.models.common import utcnow
 from jobfair.models.user import ApiToken, LoginSession, User, UserStatus
-from jobfair.validation import JSON_MAX_BYTES, SINGLE_LINE_CONTROL_RE, json_too_deep
+from jobfair.validation import (
+    JSON_MAX_BYTES,
+    SINGLE_LINE_CONTROL_RE,
+    json_lone_surrogate,
+    json_too_deep,
+)
 
 # argon2id with argon2-cffi's defaults (RFC 9106 "low memory": 3 passes over 64 MiB, 4 lanes).
 STRONG_HASHER = PasswordHasher()
@@ -407,7 +412,10 @@ def init_security(app: Flask) -> None:
                 raise DomainError("提交的内容过大。", code="payload_too_large", status=413)
             if json_too_deep(raw):
                 raise DomainError("JSON 嵌套层数过多。", code="bad_request", status=400)
-            request.get_json(silent=True)
+            if json_lone_surrogate(raw, request.get_json(silent=True)):
+                raise DomainError(
+                    "提交的内容含有无法识别的字符，请删除后重试。", code="bad_request", status=400
+                )
 
     @app.teardown_request
     def _reset_write_intent(_exc):

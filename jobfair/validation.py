@@ -2,12 +2,16 @@
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from jobfair.errors import DomainError, error_summary, flatten_messages
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Landlines: 025-12345678, 02512345678, with an optional extension; 400 service numbers.
+LANDLINE_RE = re.compile(r"^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
+CONTACT_PHONE_MESSAGE = "请填写 11 位手机号或带区号的固定电话，如 025-12345678。"
 # C0 controls except tab/newline/carriage return, DEL and C1 controls: never part of a name,
 # a note or a description; NUL is also refused by PostgreSQL, which made it a 500.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -37,6 +41,16 @@ def _msgs(extra: dict | None = None) -> dict:
     out = dict(MESSAGES)
     out.update(extra or {})
     return out
+
+
+def normalise_phone(value) -> str:
+    return re.sub(r"[\s()（）]", "", str(value or ""))
+
+
+def is_contact_phone(value) -> bool:
+    """A number someone can be called on: a mobile number or a landline with its area code."""
+    phone = normalise_phone(value)
+    return bool(PHONE_RE.match(phone) or LANDLINE_RE.match(phone))
 
 
 def strip_control(value: str) -> str:
@@ -131,8 +145,23 @@ def Bool(**kw) -> fields.Boolean:  # noqa: N802
     return fields.Boolean(error_messages=_msgs({"invalid": "应为是或否。"}), **kw)
 
 
+# Every date a person types is a record of this century or the last: year 1 or 9999 is a slip
+# (or a script), and adding a deadline or a Beijing offset to it overflows Python's date.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
 def Date(**kw) -> fields.Date:  # noqa: N802
-    return fields.Date(error_messages=_msgs({"invalid": "日期格式应为 YYYY-MM-DD。"}), **kw)
+    in_range = validate.Range(
+        min=EARLIEST_DATE, max=LATEST_DATE, error="日期应在 1900 年到 2100 年之间。"
+    )
+    extra = kw.pop("validate", None) or []
+    extra = list(extra) if isinstance(extra, list | tuple) else [extra]
+    return fields.Date(
+        error_messages=_msgs({"invalid": "日期格式应为 YYYY-MM-DD。"}),
+        validate=[in_range, *extra],
+        **kw,
+    )
 
 
 def json_too_deep(raw: bytes, limit: int = JSON_MAX_DEPTH) -> bool:
@@ -154,6 +183,31 @@ def json_too_deep(raw: bytes, limit: int = JSON_MAX_DEPTH) -> bool:
 
 
 _JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+# A \uD800-\uDFFF escape: half of a UTF-16 pair, or (alone) a character that does not exist.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_lone_surrogate(raw: bytes, data) -> bool:
+    """True if parsed JSON holds a lone surrogate (``"\\ud800"``) in a string or a key.
+
+    Python's parser accepts one; it cannot be encoded as UTF-8, so the database driver, a
+    password hash or a log line failed on it later with a 500. Emoji sent as escaped pairs
+    parse to one character and pass.
+    """
+    if not _SURROGATE_ESCAPE.search(raw):
+        return False
+
+    def walk(value) -> bool:
+        if isinstance(value, str):
+            return bool(_SURROGATE.search(value))
+        if isinstance(value, dict):
+            return any(walk(k) or walk(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(walk(v) for v in value)
+        return False
+
+    return walk(data)
 
 
 def json_object(data) -> Mapping:

@@ -27,6 +27,7 @@ from jobfair.models.user import Role
 from jobfair.positions.search import FORM_KEYS, category_name, parse_filters
 from jobfair.positions.services import get_own_position
 from jobfair.transactions import commit_or_conflict
+from jobfair.validation import strip_control
 
 MAX_ALERTS = 20  # per user
 NAME_MAX = 30
@@ -118,7 +119,12 @@ def describe_filters(filters: dict) -> str:
 
 
 def _name(value, fallback: str) -> str:
-    name = " ".join(str(value or "").split()) or fallback
+    if value is not None and not isinstance(value, str):
+        raise DomainError(
+            "提醒名称应为文字。", code="validation_error", fields={"name": "应为文本。"}
+        )
+    # One line of text: no NUL (PostgreSQL refuses it) or other control characters.
+    name = " ".join(strip_control(value or "").split()) or fallback
     if len(name) > NAME_MAX:
         raise DomainError(
             f"提醒名称不能超过 {NAME_MAX} 个字。",

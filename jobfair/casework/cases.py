@@ -245,6 +245,8 @@ def add_training(actor, case_id: int, data, *, form=False) -> CaseTraining:
     for key in ("course", "provider"):
         if not values[key]:
             raise DomainError(f"请填写{TRAINING_LABELS[key]}。", fields={key: "此项必填。"})
+    if values["referred_on"] > local_today():
+        raise DomainError("推荐日期不能晚于今天。", fields={"referred_on": "不能晚于今天"})
     row = CaseTraining(case_id=case.id, recorded_by=actor.id, **values)
     db.session.add(row)
     case.updated_at = utcnow()

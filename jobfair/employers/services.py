@@ -21,7 +21,15 @@ from jobfair.models.employer import Employer, EmployerStatus
 from jobfair.models.position import Position, PositionStatus
 from jobfair.security import require_confirmed_contact_change
 from jobfair.transactions import commit_or_conflict
-from jobfair.validation import PHONE_RE, BaseSchema, Choice, Text, load
+from jobfair.validation import (
+    CONTACT_PHONE_MESSAGE,
+    BaseSchema,
+    Choice,
+    Text,
+    is_contact_phone,
+    load,
+    normalise_phone,
+)
 
 INDUSTRIES = (
     "制造业",
@@ -44,8 +52,6 @@ SIZES = ("20人以下", "20-99人", "100-499人", "500-999人", "1000人以上")
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 CREDIT_CHECK_MESSAGE = "统一社会信用代码校验位不正确，请核对营业执照。"
-# Landlines: 025-12345678, 02512345678, with an optional extension; 400 service numbers.
-LANDLINE_RE = re.compile(r"^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
 
 
 def normalise_credit_code(value) -> str:
@@ -66,10 +72,6 @@ def credit_code_problem(code: str) -> str | None:
 
 def is_valid_credit_code(value) -> bool:
     return credit_code_problem(normalise_credit_code(value)) is None
-
-
-def normalise_phone(value) -> str:
-    return re.sub(r"[\s()（）]", "", str(value or ""))
 
 
 class ProfileSchema(BaseSchema):
@@ -111,9 +113,8 @@ class ProfileSchema(BaseSchema):
 
     @validates("contact_phone")
     def _contact_phone(self, value, **_):
-        phone = normalise_phone(value)
-        if not (PHONE_RE.match(phone) or LANDLINE_RE.match(phone)):
-            raise ValidationError("请填写 11 位手机号或带区号的固定电话，如 025-12345678。")
+        if not is_contact_phone(value):
+            raise ValidationError(CONTACT_PHONE_MESSAGE)
 
 
 def _load_profile(data: dict, form: bool) -> dict:

@@ -53,7 +53,10 @@ def parse_local_datetime(value) -> datetime:
             raise ValidationError("时间格式应为 YYYY-MM-DD HH:MM（北京时间）。") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LOCAL_TZ)
-    return parsed.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    try:
+        return parsed.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    except OverflowError:  # 0001-01-01 00:00 in Beijing is before year 1 in UTC
+        raise ValidationError("时间超出可用范围。") from None
 
 
 def local_input(value: datetime | None) -> str:

@@ -140,7 +140,7 @@ def _candidate(value) -> dict:
 def clean_signal(data: dict) -> dict:
     """Only the fields WebRTC needs, checked: nothing else is relayed to the other party."""
     kind = data.get("type")
-    if kind not in SIGNAL_TYPES:
+    if not isinstance(kind, str) or kind not in SIGNAL_TYPES:
         raise _bad()
     out: dict = {"type": kind}
     if kind in ("offer", "answer"):
@@ -157,7 +157,7 @@ def clean_signal(data: dict) -> dict:
         out.update(audio=audio, video=video)
     else:
         reason = data.get("reason") or ""
-        if reason not in REASONS:
+        if not isinstance(reason, str) or reason not in REASONS:
             raise _bad()
         out["reason"] = reason
     to = _opt_str(data.get("to"), 64)

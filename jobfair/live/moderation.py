@@ -96,11 +96,11 @@ def restrict_user(user: User, fair_id, target_id, kind, minutes, reason="") -> L
         raise NotFound("用户不存在。")
     if target.role == Role.ORGANISER:
         raise DomainError("不能禁言或移出主办方人员。", code="forbidden_target")
-    if kind not in set(RestrictionKind):
+    if not isinstance(kind, str) or kind not in set(RestrictionKind):
         raise DomainError("请选择禁言或移出。", fields={"kind": "请选择禁言或移出"})
     try:
         minutes = int(minutes)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 1e309 arrives as infinity
         minutes = 0
     if minutes not in RESTRICT_MINUTES:
         raise DomainError("请选择时长。", fields={"minutes": "请选择时长"})

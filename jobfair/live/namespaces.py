@@ -305,7 +305,7 @@ class SessionNamespace(LiveNamespace):
     def on_announcements(self, user, data):
         ls = access.visible_session(user, data.get("session_id"))
         scope = data.get("scope")
-        if scope not in _session_scopes(ls):
+        if not isinstance(scope, str) or scope not in _session_scopes(ls):
             raise DomainError("公告范围不正确。", code="bad_request", status=400)
         return _announcement_page(scope, data.get("after_seq"))
 

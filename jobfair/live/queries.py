@@ -7,6 +7,7 @@ from sqlalchemy import func
 from jobfair.errors import Forbidden
 from jobfair.extensions import db
 from jobfair.formatting import iso
+from jobfair.ids import MAX_ID
 from jobfair.live import presence
 from jobfair.live.serializers import announcement_dict, pin_dict, question_dict
 from jobfair.models.application import Application
@@ -56,12 +57,16 @@ def fair_id_of_room(kind: str, room_id: int) -> int | None:
 
 
 def parse_seq(value) -> int | None:
-    """A client's "last number I have" in a room; None when it sent none (first join)."""
+    """A client's "last number I have" in a room; None when it sent none (first join).
+
+    Capped at the largest id: a number past it has nothing after it, and SQLite cannot bind
+    an integer wider than 64 bits (a 500 on ?after_id=10**30); 1e309 arrives as infinity.
+    """
     if value is None or isinstance(value, bool):
         return None
     try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
+        return min(max(0, int(value)), MAX_ID)
+    except (TypeError, ValueError, OverflowError):
         return None
 
 

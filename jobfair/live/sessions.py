@@ -55,7 +55,7 @@ def set_session_status(user: User, session_id, status: str) -> LiveSession:
         LiveSessionStatus.LIVE: {LiveSessionStatus.SCHEDULED},
         LiveSessionStatus.ENDED: {LiveSessionStatus.LIVE, LiveSessionStatus.SCHEDULED},
     }
-    if status not in allowed:
+    if not isinstance(status, str) or status not in allowed:
         raise DomainError("直播状态无效。", code="bad_request", status=400)
     if ls.status not in allowed[status]:
         raise Conflict("直播状态刚刚发生了变化，请刷新页面。", code="stale_status")

@@ -121,6 +121,13 @@ def _simplified() -> dict[int, str]:
     return table
 
 
+@cache
+def _special_re() -> re.Pattern:
+    """Any character normalise must remove or replace: invisible, or traditional."""
+    chars = "".join(map(chr, _simplified()))
+    return re.compile(f"{_INVISIBLE_RE.pattern[:-1]}{re.escape(chars)}]")
+
+
 def normalise(text: str) -> str:
     """Text as search, suggestion and matching read it: the one normaliser of the engine.
 
@@ -137,10 +144,14 @@ def normalise(text: str) -> str:
             if "<" in text:
                 text = _TAG_RE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE_RE.sub("", text).translate(_simplified())
+    # Each step only where it has something to do: one scan finds invisible and traditional
+    # characters (a search pays this on every request; str.translate alone costs five scans).
+    if _special_re().search(text):
+        text = _INVISIBLE_RE.sub("", text).translate(_simplified())
     if " " in text or "\t" in text:
         text = _SPACED_RE.sub(lambda m: _SPACE_RE.sub("", m.group(0)), text)
-    text = _TYPO_RE.sub(lambda m: TYPOS[m.group(0)], text)
+    if _TYPO_RE.search(text):
+        text = _TYPO_RE.sub(lambda m: TYPOS[m.group(0)], text)
     return text.lower()
 
 

@@ -45,6 +45,7 @@ from jobfair.models.seeker import SeekerProfile
 from jobfair.models.user import Role, User
 from jobfair.security import hash_password
 from jobfair.transactions import commit_or_conflict, conflict_as
+from jobfair.validation import PHONE_RE
 
 CLAIM_DAYS = 14
 CLAIM_MAX_FAILURES = 5
@@ -304,6 +305,9 @@ def claim_account(phone, code, password) -> User:
     value = attendance.normalise_code(code)
     if not phone or not value:
         raise DomainError("请填写手机号和领取码。", fields={"phone": "必填", "code": "必填"})
+    if not PHONE_RE.match(phone):
+        # Not a number any account has; never looked up (PostgreSQL refuses a NUL in it).
+        raise DomainError(BAD_CLAIM, code="bad_claim", status=422, fields={"code": "领取码不正确"})
     user = db.session.scalar(db.select(User).filter_by(phone=phone, role=Role.SEEKER))
     now = utcnow()
     active = []

@@ -23,6 +23,7 @@ plain Chinese, so an organiser replacing the file sees what to fix before anythi
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +141,19 @@ def _text(d: dict, key: str, where: str, problems: list, *, required=True, max_l
 
 
 def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    """A count or an amount: 1e309 parses as infinity, which is no amount of money."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
+def _known(value, table) -> bool:
+    """Is value one of the table's codes? Only a string can be: a list or an object from the
+    file is not a code (and cannot be looked up in a dict or a set)."""
+    return isinstance(value, str) and value in table
 
 
 def _condition(raw, where: str, role: str, problems: list, depth: int = 0) -> rules.Condition:
@@ -166,7 +179,7 @@ def _condition(raw, where: str, role: str, problems: list, depth: int = 0) -> ru
         return rules.Condition(text=text)
     if spec.subject != role:
         problems.append(f"{where}的 fact “{fact}” 不适用于{rules.FOR_LABELS[role]}")
-    if op not in rules.OPS:
+    if not _known(op, rules.OPS):
         problems.append(f"{where}的 op “{op}” 无效（可用：{'、'.join(sorted(rules.OPS))}）")
     elif op in ("is_true", "is_false") and spec.kind != "bool":
         problems.append(f"{where}：{spec.label}不是“是/否”类事实，不能用 {op}")
@@ -175,7 +188,7 @@ def _condition(raw, where: str, role: str, problems: list, depth: int = 0) -> ru
     elif op == "any_of":
         if spec.kind != "groups" or not isinstance(value, list) or not value:
             problems.append(f"{where}：any_of 需要身份类事实和身份列表 value")
-        elif any(v not in rules.GROUP_LABELS for v in value):
+        elif not all(_known(v, rules.GROUP_LABELS) for v in value):
             problems.append(f"{where}：value 中有不认识的重点群体代码")
         value = tuple(value) if isinstance(value, list) else value
     elif op == "equals" and not isinstance(value, str | int | float | bool):
@@ -189,7 +202,7 @@ def _amount(raw, where: str, role: str, problems: list) -> dict:
         return {"kind": "fixed", "amount": 0, "text": ""}
     _text(raw, "text", f"{where}的 amount", problems, max_len=300)
     kind = raw.get("kind")
-    if kind not in rules.AMOUNT_KINDS:
+    if not _known(kind, rules.AMOUNT_KINDS):
         problems.append(f"{where}的 amount.kind “{kind}” 无效")
         return raw
     for key in rules.AMOUNT_KINDS[kind]:
@@ -205,7 +218,7 @@ def _amount(raw, where: str, role: str, problems: list) -> dict:
         problems.append(f"{where}的 amount 需要 months 或 months_fact")
     for key in ("months_fact", "base_fact", "tiers_fact"):
         if key in raw:
-            spec = rules.FACTS.get(raw[key])
+            spec = rules.FACTS.get(raw[key]) if _known(raw[key], rules.FACTS) else None
             if spec is None or spec.kind != "number" or spec.subject != role:
                 problems.append(f"{where}的 amount.{key} “{raw[key]}” 不是可用的数值事实")
     if kind == "tiered_months":
@@ -225,7 +238,7 @@ def _amount(raw, where: str, role: str, problems: list) -> dict:
     for when in whens:
         if (
             not isinstance(when, dict)
-            or when.get("fact") not in rules.FACTS
+            or not _known(when.get("fact"), rules.FACTS)
             or not _number(when.get("percent"))
         ):
             problems.append(f"{where}的 amount.percent_when 每项需要 fact、equals、percent")
@@ -244,11 +257,11 @@ def _policy(raw, index: int, problems: list) -> Policy | None:
     name = _text(raw, "name", where, problems, max_len=50)
     where = f"政策“{name or code}”"
     role = raw.get("for")
-    if role not in rules.FOR_LABELS:
+    if not _known(role, rules.FOR_LABELS):
         problems.append(f"{where}的 for 应为 seeker 或 employer")
         role = rules.SEEKER
     claim_by = raw.get("claim_by", "self" if role == rules.SEEKER else "employer")
-    if claim_by not in CLAIM_BY or CLAIM_BY[claim_by][0] != role:
+    if not _known(claim_by, CLAIM_BY) or CLAIM_BY[claim_by][0] != role:
         problems.append(f"{where}的 claim_by “{claim_by}” 与适用对象不一致")
         claim_by = "self" if role == rules.SEEKER else "employer"
     conds = raw.get("conditions")
@@ -259,7 +272,7 @@ def _policy(raw, index: int, problems: list) -> Policy | None:
         _condition(c, f"{where}的第{i}个条件", role, problems) for i, c in enumerate(conds, 1)
     )
     period = raw.get("period")
-    if not isinstance(period, dict) or period.get("kind") not in rules.PERIOD_KINDS:
+    if not isinstance(period, dict) or not _known(period.get("kind"), rules.PERIOD_KINDS):
         problems.append(f"{where}的 period.kind 应为 once、year、quarter 或 month")
         period = {"kind": "once", "text": ""}
     materials = raw.get("materials", [])
@@ -274,7 +287,10 @@ def _policy(raw, index: int, problems: list) -> Policy | None:
         summary=_text(raw, "summary", where, problems, max_len=500),
         conditions=conditions,
         amount=_amount(raw.get("amount"), where, role, problems),
-        period={"kind": period["kind"], "text": str(period.get("text", "")).strip()},
+        period={
+            "kind": period["kind"],
+            "text": _text(period, "text", f"{where}的 period", problems, required=False),
+        },
         how_to_apply=_text(raw, "how_to_apply", where, problems),
         materials=tuple(m.strip() for m in materials if m.strip()),
         basis=_text(raw, "basis", where, problems, max_len=500),
@@ -301,14 +317,12 @@ def parse(data) -> Catalogue:
         if p.code in seen:
             problems.append(f"code “{p.code}” 重复")
         seen.add(p.code)
+    title = _text(data, "title", "文件", problems, required=False, max_len=100)
+    note = _text(data, "note", "文件", problems, required=False, max_len=1000)
     if problems:
         raise CatalogueError(problems[:30])
     return Catalogue(
-        city=city,
-        city_code=city_code,
-        title=_text(data, "title", "文件", problems, required=False, max_len=100),
-        note=_text(data, "note", "文件", problems, required=False, max_len=1000),
-        policies=tuple(policies),
+        city=city, city_code=city_code, title=title, note=note, policies=tuple(policies)
     )
 
 

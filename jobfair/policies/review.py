@@ -64,7 +64,7 @@ def decide(actor, application_id, data: dict) -> SubsidyApplication:
     if not isinstance(data, dict):
         raise DomainError("请求格式不正确。", code="bad_request", status=400)
     action = data.get("action")
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise DomainError(
             "请选择审核结果：通过、退回补正或不予通过。", fields={"action": "请选择审核结果。"}
         )

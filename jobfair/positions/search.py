@@ -13,7 +13,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from flask import current_app
 from marshmallow import EXCLUDE, ValidationError, fields, pre_load, validate, validates
@@ -50,6 +50,7 @@ OCCUPATION_RE = re.compile(r"[1-8](-\d{2}){0,3}")
 # as pay), or what parse_salary reads ("５０００元", "月薪8k"); pay by the day, hour or piece
 # is not a monthly wage and stays out of the 期望月薪 filter.
 _BARE_PAY_RE = re.compile(r"([1-9]\d{3,5})(?:[-~～至到][1-9]\d{3,5})?(?:元|块)?(?:以上)?")
+_PAY_HINT_RE = re.compile(r"[\d万]")  # every pay phrase _BARE_PAY_RE or parse_salary reads has one
 _NOT_MONTHLY_RE = re.compile(r"(?:/|每|一)(?:天|日|小时|时|件|单|周)|日薪|时薪|周薪|计件")
 # Between two words of the keywords, "/", "|" and "、" mean either (焊工/电工).
 _EITHER_RE = re.compile(r"[/|、]+")
@@ -451,11 +452,17 @@ def _expanded(tokens: tuple[str, ...]) -> list:
 
 def _monthly_pay(q: str) -> int | None:
     """The monthly wage named in a normalised query ("5000-8000" -> 5000), or None."""
-    if _NOT_MONTHLY_RE.search(q):
-        return None
+    if not _PAY_HINT_RE.search(q) or _NOT_MONTHLY_RE.search(q):
+        return None  # no digit and no 万: no pay (most searches stop at this one scan)
     bare = _BARE_PAY_RE.fullmatch("".join(q.split()))
     low = int(bare.group(1)) if bare else parse_salary(q)[0]
     return low if low and low <= _INTS["salary"][1] else None
+
+
+@cache
+def _short_names(districts: tuple[str, ...]) -> dict[str, str]:
+    """District names without their 区/县/市 (江宁 -> 江宁区), as people type them."""
+    return {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
 
 
 def _query_tokens(f: dict) -> list[str]:
@@ -467,11 +474,11 @@ def _query_tokens(f: dict) -> list[str]:
         pay = _monthly_pay(q)
         if pay is not None:
             f["salary"] = pay
-    if _DAILY_PAY_RE.search(q):
+    if "结" in q and _DAILY_PAY_RE.search(q):
         f["daily_pay"] = True
         q = _DAILY_PAY_RE.sub(" ", q)
     districts = reference.districts()
-    short = {d[:-1]: d for d in districts if len(d) > 2 and d[-1] in "区县市"}
+    short = _short_names(districts)
     tokens: list[str] = []
     for chunk in q.split():
         # "焊工/电工", "焊工、电工": either word, when each side is one searchable word.

@@ -121,7 +121,9 @@ def _employer(user) -> Employer:
 def get_own_position(user, position_id: int) -> Position:
     """The position if it belongs to the acting employer; anything else is 404."""
     employer = owned_employer(user)
-    position = db.session.get(Position, position_id) if employer is not None else None
+    position_id = parse_id(position_id)
+    found = employer is not None and position_id is not None
+    position = db.session.get(Position, position_id) if found else None
     if position is None or position.employer_id != employer.id:
         raise NotFound("岗位不存在。")
     return position

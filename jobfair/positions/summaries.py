@@ -117,6 +117,6 @@ def page_json(
             b'{"items": [',
             b", ".join(items),
             b'], "total": %d, "page": %d, "pages": %d, "page_size": %d, "notice": %s}'
-            % (total, page, pages, page_size, json.dumps(notice).encode()),
+            % (total, page, pages, page_size, json.dumps(notice).encode() if notice else b'""'),
         )
     )

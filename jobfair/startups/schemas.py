@@ -10,7 +10,16 @@ from jobfair import reference
 from jobfair.models.casework import ContactChannel
 from jobfair.models.startup import BusinessKind, GuaranteeKind, OperatingStatus
 from jobfair.seekers.services import clean_text
-from jobfair.validation import BaseSchema, Bool, Choice, Date, Int, Text
+from jobfair.validation import (
+    CONTACT_PHONE_MESSAGE,
+    BaseSchema,
+    Bool,
+    Choice,
+    Date,
+    Int,
+    Text,
+    is_contact_phone,
+)
 
 MAX_LOAN = 5_000_000  # yuan: far above any 创业担保贷款; the policy caps what is subsidised
 
@@ -205,3 +214,5 @@ class MentorSchema(BaseSchema):
         allowed = set(reference.districts())
         if any(d not in allowed for d in data.get("districts") or []):
             raise SchemaError({"districts": "请选择本市的区。"})
+        if (data.get("phone") or "").strip() and not is_contact_phone(data["phone"]):
+            raise SchemaError({"phone": CONTACT_PHONE_MESSAGE})
