@@ -115,7 +115,7 @@ def init_errorhandlers(app: Flask) -> None:
         fields = None
         if status == 422 and "messages" in data:
             fields = flatten_messages(data["messages"])
-            message = "提交的数据有误：" + "；".join(fields.values())
+            message = error_summary(fields.values())
         headers = {}
         if status == 429:
             message = "操作过于频繁，请稍后再试。"
@@ -144,6 +144,11 @@ def init_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         code, message = HTTP_MESSAGES[500]
         return render(500, code, message)
+
+
+def error_summary(messages) -> str:
+    """One sentence from several field messages: each loses its own "。", the whole ends once."""
+    return "提交的数据有误：" + "；".join(str(m).rstrip("。") for m in messages) + "。"
 
 
 # marshmallow's own English messages, for fields declared without the Chinese helpers of

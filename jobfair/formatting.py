@@ -40,7 +40,14 @@ def fmt_dt(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def hhmm(value: datetime | None) -> str:
-    return fmt_dt(value, "%H:%M")
+    """The clock time of a chat line or announcement; one from an earlier day names its day
+    (12月6日 09:10), or a list crossing midnight reads 09:10 then 00:40."""
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL_TZ)
+    if local.date() == local_today():
+        return local.strftime("%H:%M")
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def iso(value: datetime | date | None) -> str | None:

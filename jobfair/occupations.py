@@ -8,7 +8,7 @@ from jobfair import reference
 from jobfair.errors import DomainError
 from jobfair.extensions import db
 from jobfair.matching.text import normalise
-from jobfair.matching.vocabulary import picker_codes
+from jobfair.matching.vocabulary import codes_named_within, picker_codes
 from jobfair.models.occupation import Occupation
 
 MAX_LIMIT = 50
@@ -67,14 +67,16 @@ def search(q: str, limit: int = 10) -> list[dict]:
     Uses the suggestion service's vocabulary (matching.vocabulary.picker_codes), so the words
     people use find the official occupation (电焊 -> 焊工, 外卖 -> 网约配送员, 普工 -> 电子设备装接工).
     Order: exact name, then what the suggester recognises, then name prefix, name contains,
-    alias contains; ties by shorter name, then code. What was typed is read as search reads
-    it (ＣＮＣ as cnc, 電焊 as 电焊, 电 焊 as 电焊).
+    alias contains (the classification's aliases and the job-board names: 普工 also offers
+    包装工, 缝纫工, 装卸搬运工 ...); ties by shorter name, then code. What was typed is read as
+    search reads it (ＣＮＣ as cnc, 電焊 as 电焊, 电 焊 as 电焊).
     """
     q = " ".join(normalise((q or "")[:50]).split())[:50]
     limit = max(1, min(int(limit or 10), MAX_LIMIT))
     if not q:
         return []
     suggested = picker_codes(q, limit)
+    named = codes_named_within(q)
     pattern = "%" + escape_like(q) + "%"
     rows = db.session.scalars(
         db.select(Occupation)
@@ -84,6 +86,7 @@ def search(q: str, limit: int = 10) -> list[dict]:
                 Occupation.name.ilike(pattern, escape="\\"),
                 Occupation.aliases.ilike(pattern, escape="\\"),
                 Occupation.code.in_(suggested),
+                Occupation.code.in_(named),
             )
         )
     ).all()

@@ -6,7 +6,7 @@ from datetime import date
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from jobfair.errors import DomainError, flatten_messages
+from jobfair.errors import DomainError, error_summary, flatten_messages
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Landlines: 025-12345678, 02512345678, with an optional extension; 400 service numbers.
@@ -233,12 +233,10 @@ def load(schema: Schema, data, *, partial=False, form=False, labels=None) -> dic
         return schema.load(data, partial=partial, unknown=EXCLUDE if form else RAISE)
     except ValidationError as err:
         field_errors = flatten_messages({"json": err.messages})
-        summary = "；".join(
+        summary = error_summary(
             f"{names.get(k.split('.')[0], k)}：{v}" for k, v in field_errors.items()
         )
-        raise DomainError(
-            "提交的数据有误：" + summary, code="validation_error", fields=field_errors
-        ) from None
+        raise DomainError(summary, code="validation_error", fields=field_errors) from None
 
 
 # Field names shown to users in error summaries.

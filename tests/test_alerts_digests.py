@@ -188,11 +188,15 @@ def test_stop_link_works_signed_out_and_forged_or_expired_links_are_refused(
         by_alert = {d["alert_id"]: d["id"] for d in rows}
         link = _stop_link(client, by_alert[first["id"]])
         other = _stop_link(client, by_alert[second["id"]])
+        # Signed in, the page does not ask to sign in first.
+        page = client.get(link).get_data(as_text=True)
+        assert "已停止提醒" in page and "登录后" not in page
 
     anonymous = app.test_client()
     with at(3):
         page = anonymous.get(link)
         assert page.status_code == 200 and "已停止提醒" in page.get_data(as_text=True)
+        assert "登录后在“我的提醒”里重新开启" in page.get_data(as_text=True)
         assert anonymous.get(link).status_code == 200  # a second click changes nothing
 
         forged = other[:-3] + ("AAA" if not other.endswith("AAA") else "BBB")

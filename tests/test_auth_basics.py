@@ -22,6 +22,28 @@ def test_register_login_logout_cookie_replay(client, app):
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 
 
+def test_registering_from_a_position_leads_back_to_it(app, client, make_position):
+    """A newcomer who found a job, registered and signed in used to land on 我的求职 instead."""
+    from urllib.parse import unquote
+
+    position = make_position(title="保洁员")
+    page = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    register = re.search(r'href="(/register\?[^"]*)"[^>]*>注册求职者账号', page).group(1)
+    register = register.replace("&amp;", "&")
+    assert f"next=/positions/{position.id}" in unquote(register)
+    resp = client.post(register, data={"login": "13812345670", "password": PASSWORD})
+    assert resp.status_code == 302
+    login = resp.headers["Location"]
+    assert unquote(login).endswith(f"/login?next=/positions/{position.id}")
+    resp = client.post(login, data={"login": "13812345670", "password": PASSWORD})
+    assert resp.headers["Location"].endswith(f"/positions/{position.id}")
+    # Elsewhere-pointing targets are dropped, as on the login page.
+    resp = app.test_client().post(
+        "/register?next=//evil.example", data={"login": "13812345671", "password": PASSWORD}
+    )
+    assert resp.headers["Location"].endswith("/login")
+
+
 def test_unknown_user_and_wrong_password_look_identical(client, make_user):
     make_user(login="13811112222")
     a = client.post("/login", data={"login": "13811112222", "password": "wrong password!"})

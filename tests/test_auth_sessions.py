@@ -54,6 +54,16 @@ def test_short_and_common_passwords_are_refused(client, app):
         assert db.session.scalar(db.select(User).filter_by(phone="13812340000")) is None
 
 
+def test_a_bad_number_and_a_short_password_are_named_together(client, app):
+    """A mistyped number used to hide the too-short password until the next try."""
+    resp = client.post("/register", data={"name": "王海生", "login": "1390000", "password": "123"})
+    page = resp.get_data(as_text=True)
+    assert "手机号或邮箱格式不正确" in page and "密码太短" in page and "密码至少 8 位" in page
+    assert 'value="王海生"' in page and 'value="1390000"' in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
 def test_registration_does_not_reveal_a_taken_number(app, client, make_user):
     """Issue 14: a 409 "already registered" told anyone which numbers have accounts."""
     owner = make_user(login="13812340001")

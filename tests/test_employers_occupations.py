@@ -40,6 +40,15 @@ def test_picker_finds_the_words_people_use(client):
         assert rows and rows[0]["name"] == expected, (typed, rows[:3])
 
 
+def test_a_word_used_across_trades_offers_each_trade(client):
+    """普工 used to offer only 电子设备装接工: a packing or food factory had no right choice."""
+    rows = client.get("/api/v1/occupations", query_string={"q": "普工"}).get_json()
+    names = [r["name"] for r in rows]
+    assert names[0] == "电子设备装接工"
+    # 包装普工, 仓库普工, 服装普工 are job-board names of these occupations.
+    assert {"装卸搬运工", "缝纫工"} <= set(names) and len(names) >= 4, names
+
+
 def test_names_carry_no_marks_and_marks_are_a_field(app, client):
     with app.app_context():
         glued = db.session.scalars(

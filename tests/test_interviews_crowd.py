@@ -120,7 +120,7 @@ def test_talent_invitation_reaches_the_seeker_who_then_applies(app, talent):
         data={"seeker_id": seeker.id, "kind": "apply"},
         follow_redirects=True,
     )
-    assert "邀请已发出" in resp.get_data(as_text=True)
+    assert "邀请已发出。求职者接受后，你就能看到对方的完整资料。" in resp.get_data(as_text=True)
     again = emp.post(
         "/api/v1/invitations",
         json={"seeker_id": seeker.id, "kind": "apply", "position_id": position.id},

@@ -65,7 +65,10 @@ def test_invitation_to_acceptance_with_ics_and_attributed_timeline(app, applied)
     assert resp.status_code == 302
     page = me.get("/me/interviews").get_data(as_text=True)
     assert "南京宁钢精工机械有限公司" in page and "江宁区宁钢路 18 号人事部" in page
-    assert "孙立新 13900002000" in page and "待求职者确认" in page
+    # The seeker reads the state about themselves; the employer's page keeps its own words.
+    assert "孙立新 13900002000" in page and "待你确认" in page and "待求职者确认" not in page
+    emp_page = emp.get(f"/employer/applications/{app_id}").get_data(as_text=True)
+    assert "待求职者确认" in emp_page
     iv_id = int(re.search(r'data-interview="(\d+)"', page).group(1))
 
     # The seeker accepts; the employer hears of it.
@@ -139,7 +142,7 @@ def test_ask_for_another_time_then_the_employer_answers(app, applied):
     ics = me.get(f"/api/v1/interviews/{iv['id']}/ics").get_data(as_text=True)
     assert "SEQUENCE:2" in ics and "URL:https://meet.example.cn/r/88" in ics
     mine = me.get("/me/interviews").get_data(as_text=True)
-    assert "meet.example.cn/r/88" in mine and "待求职者确认" in mine
+    assert "meet.example.cn/r/88" in mine and "待你确认" in mine
     hist = me.get("/api/v1/me/applications").get_json()["items"][0]["history"]
     entry = next(h for h in hist if h["kind"] == "interview_reschedule")
     assert entry["by"] == "seeker" and entry["note"] == "周四下午都可以"
@@ -172,6 +175,29 @@ def test_bad_arrangements_are_refused_and_nothing_is_written(app, applied):
         f"/employer/applications/{app_id}/interviews", data=_plan(place=""), follow_redirects=True
     ).get_data(as_text=True)
     assert "现场面试请填写面试地点" in page
+
+
+def test_a_refused_page_arrangement_keeps_what_was_typed(app, applied):
+    """A missing time used to redirect to a fresh form: the note and place were typed again."""
+    employer, _position, _seeker, app_id = applied
+    emp = _client(app, employer.user)
+    resp = emp.post(
+        f"/employer/applications/{app_id}/interviews",
+        data=_plan(starts_at="", place="江宁区宁钢路 18 号三楼", note="请带技能证书"),
+    )
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert "面试时间" in page and 'id="iv-starts_at-error"' in page
+    assert 'value="江宁区宁钢路 18 号三楼"' in page and "请带技能证书</textarea>" in page
+
+
+def test_the_employer_reads_the_calendar_button_in_plain_words(app, applied):
+    employer, _position, _seeker, app_id = applied
+    emp = _client(app, employer.user)
+    assert emp.post(f"/employer/applications/{app_id}/interviews", data=_plan()).status_code == 302
+    for url in (f"/employer/applications/{app_id}", "/employer/interviews"):
+        page = emp.get(url).get_data(as_text=True)
+        assert "加入日历（.ics）" in page and "日历文件" not in page, url
 
 
 def test_one_open_arrangement_per_application_even_when_clicked_at_once(app, applied):
@@ -380,6 +406,11 @@ def test_platform_video_interview_joins_only_its_two_parties_in_its_window(
     ).get_json()
     assert iv["video_room"] == f"interview:{iv['id']}"
     me = _client(app, seeker)
+    # The card says the mode once: "平台视频面试 · 面试编号 N：进入视频面试".
+    card = me.get("/me/interviews").get_data(as_text=True)
+    assert (
+        f"平台视频面试 · 面试编号 {iv['id']}：" in card and card.count("平台视频面试 · 平台") == 0
+    )
     page = me.get(f"/interviews/{iv['id']}/video").get_data(as_text=True)
     assert 'data-call-kind="interview"' in page and f'data-call-id="{iv["id"]}"' in page
     assert (
@@ -406,6 +437,35 @@ def test_platform_video_interview_joins_only_its_two_parties_in_its_window(
     )
     early = join(seeker)
     assert early["ok"] is False and early["error"]["code"] == "interview_not_open"
+
+
+def test_a_colleague_sees_the_video_interview_without_a_link_that_would_404(
+    app, applied, make_user
+):
+    """Only the arranger takes the call; a colleague's card used to link to a 404 page."""
+    from jobfair.models import EmployerRep
+    from jobfair.models.common import utcnow
+
+    employer, _position, _seeker, app_id = applied
+    rep = make_user(role="employer", name="王小凤")
+    with app.app_context(), writing():
+        db.session.add(EmployerRep(employer_id=employer.id, user_id=rep.id))
+        db.session.commit()
+    soon = _local(utcnow() + timedelta(minutes=20))
+    iv = (
+        _client(app, rep)
+        .post(
+            "/api/v1/interviews",
+            json={"application_id": app_id, **_plan(mode="platform", place="", starts_at=soon)},
+        )
+        .get_json()
+    )
+    owner = _client(app, employer.user)
+    page = owner.get("/employer/interviews").get_data(as_text=True)
+    assert f"/interviews/{iv['id']}/video" not in page
+    assert "由安排这场面试的招聘人员在平台上接听" in page
+    assert owner.get(f"/interviews/{iv['id']}/video").status_code == 404
+    assert _client(app, rep).get(f"/interviews/{iv['id']}/video").status_code == 200
 
 
 def test_the_employers_change_and_cancel_forms_go_back_to_the_application(app, applied):

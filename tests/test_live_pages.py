@@ -109,3 +109,16 @@ def test_console_announces_pins_and_ends_session(app, world: World):
     # Pinning another employer's position that has no booth in the fair is refused.
     seeker = _client(app, world.seekers[0])
     assert seeker.get(f"/live/console/{world.fair_id}").status_code == 403
+
+
+def test_announcements_from_an_earlier_day_name_the_day():
+    """The fair lobby listed 09:10 (yesterday) above 00:40 (today) as if time ran backwards."""
+    from datetime import UTC, datetime, timedelta
+
+    from jobfair.formatting import LOCAL_TZ, hhmm
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    assert re.fullmatch(r"\d\d:\d\d", hhmm(now))
+    yesterday = now - timedelta(days=1)
+    local = yesterday.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+    assert hhmm(yesterday) == f"{local.month}月{local.day}日 {local:%H:%M}"

@@ -103,6 +103,13 @@ def test_publish_clean_position(app, client, verified):
     assert client.post(f"/api/v1/employer/positions/{pos['id']}/publish").status_code == 409
 
 
+def test_position_page_offers_applicants_and_talent_as_buttons(client, verified):
+    """They were bare 20 px links beside big buttons: hard to tap on a phone."""
+    pos = create(client)
+    page = client.get(f"/employer/positions/{pos['id']}").get_data(as_text=True)
+    assert f'<a class="button" href="/employer/positions/{pos["id"]}/talent">推荐人才</a>' in page
+
+
 HELD_CASES = [
     ("requirements", "限男性，能吃苦耐劳", "限男性", "性别"),
     ("title", "前台接待（女士优先）", "女士优先", "性别"),
@@ -176,6 +183,17 @@ def test_salary_min_above_max_is_refused(app, client, verified):
     before = snapshot(app)
     resp = client.patch(f"/api/v1/employer/positions/{pos['id']}", json={"salary_min": 10000})
     assert resp.status_code == 422 and snapshot(app) == before
+
+
+def test_a_reversed_pay_range_is_named_with_the_other_mistakes(app, client, verified):
+    """It used to show up only after every other field was put right: a second refusal."""
+    data = form_data(salary_min=9000, salary_max=6000, headcount=0, district="")
+    resp = client.post("/employer/positions/new", data=data)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "招聘人数" in page and "请选择工作地点所在区" in page
+    assert "最低月薪不能高于最高月薪" in page
+    assert 'value="9000"' in page and snapshot(app) == []
 
 
 INVALID_CASES = [

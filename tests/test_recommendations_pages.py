@@ -261,6 +261,26 @@ def test_push_refuses_seekers_without_consent_and_closed_positions(
     assert resp.status_code == 200 and resp.get_json()["notified"] == 1
 
 
+def test_a_refused_push_keeps_the_ticks_and_the_note(
+    app, make_position, make_seeker, make_user, signed_in
+):
+    """Forgetting to tick a position used to redirect to an empty form: ticks and note lost."""
+    make_position(title="河蟹养殖员", groups=["retired_fisher"])
+    fisher = make_seeker(name="刘浩", groups=["retired_fisher"], group_consent=True)
+    client = signed_in(make_user(role="organiser"))
+    resp = client.post(
+        "/organiser/priority-matching/push",
+        data={"group": "retired_fisher", "seeker_ids": [fisher.id], "message": "请尽快联系"},
+    )
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert "请选择要推送的岗位。" in page and 'class="field-error"' in page
+    assert f'name="seeker_ids" value="{fisher.id}" checked' in page
+    assert 'value="请尽快联系"' in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Notification.id))) == 0
+
+
 # --- occupation suggestion ------------------------------------------------------------------
 
 

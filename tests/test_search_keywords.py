@@ -172,6 +172,24 @@ def test_unmatched_and_empty_queries(search, catalogue):
     assert search(q="%%%___").total == len(CATALOGUE)
 
 
+def test_latin_letters_naming_no_occupation_are_searched_as_typed(search, catalogue):
+    """Pinyin or a typo used to be read as a look-alike occupation: baojie (保洁) gave the
+    positions of 工业工程技术人员 (via "ie"), zzzzqqq those of 质检员 (via "qc")."""
+    from jobfair.matching.vocabulary import search_terms
+
+    assert search_terms(["baojie"]) == [(("baojie",),)]
+    assert search_terms(["zzzzqqq"]) == [(("zzzzqqq",),)]
+    assert ("数控",) in search_terms(["cnc"])[0]  # a known name still widens
+    assert search(q="baojie").total == 0 and search(q="zzzzqqq").total == 0
+
+
+def test_pinyin_that_finds_nothing_is_told_to_type_chinese(client):
+    page = client.get("/positions?q=baojie").get_data(as_text=True)
+    assert "没有找到符合条件的岗位" in page and "请用汉字输入岗位名称" in page
+    page = client.get("/positions?q=宇航员").get_data(as_text=True)
+    assert "没有找到符合条件的岗位" in page and "请用汉字输入" not in page
+
+
 def test_search_follows_edits_of_the_stored_tokens(app, search, catalogue):
     """The FTS index is kept in sync by the database (triggers / generated column)."""
     from jobfair.database import writing

@@ -93,6 +93,19 @@ def test_invalid_profile_input_is_refused_and_nothing_stored(client, app, make_u
     assert profile_of(app, user) is None
 
 
+def test_one_submit_names_every_mistake_in_one_clean_sentence(client, app, make_user):
+    """A bad salary used to hide the phone and birth-year mistakes until the next submit."""
+    user = make_user()
+    sign_in(client, user)
+    bad = dict(FORM, phone="1390000", birth_year="1871", salary_min="-5")
+    page = client.post("/me/profile", data=bad).get_data(as_text=True)
+    assert "请输入 11 位手机号" in page and "应在 1940 到" in page and "应在 0 到" in page
+    # The typed values stay in the form, and the summary has no "。；" stutter.
+    assert 'value="1390000"' in page and 'value="1871"' in page
+    assert "。；" not in page
+    assert profile_of(app, user) is None
+
+
 def test_phone_is_full_for_the_owner_and_masked_for_everyone_else(app, make_user):
     from jobfair.seekers import services
 

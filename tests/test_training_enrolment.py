@@ -156,6 +156,32 @@ def test_organiser_publishes_a_course_through_the_form_with_clear_errors(app, ma
         )
 
 
+def test_course_form_picks_occupations_by_name_not_by_typed_codes(app, make_user):
+    """The form asked an official to type codes like 6-30-05-01 and showed them back bare."""
+    org = sign_in(app.test_client(), make_user(role="organiser"))
+    page = org.get("/training/courses/new").get_data(as_text=True)
+    assert "data-occupation-picker" in page and "如 6-30-05-01" not in page
+    start = local_today() + timedelta(days=7)
+    form = {
+        "title": "叉车司机培训",
+        "provider": "江宁区职业培训学校",
+        "district": "江宁区",
+        "skills": "叉车",
+        "occupation_codes": ["6-30-05-01", "4-02-05-01"],
+        "hours": "40",
+        "starts_on": start.isoformat(),
+        "ends_on": (start + timedelta(days=10)).isoformat(),
+        "seats": "20",
+        "certificate": "special",
+    }
+    resp = org.post("/training/courses/new", data=form)
+    assert resp.status_code == 302
+    course_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    page = org.get(f"/training/courses/{course_id}/edit").get_data(as_text=True)
+    assert '<option value="6-30-05-01" selected>起重装卸机械操作工' in page
+    assert '<option value="4-02-05-01" selected>装卸搬运工' in page
+
+
 def test_a_seeker_cannot_publish_and_the_api_refuses_bad_skills(app, make_user):
     seeker = sign_in(app.test_client(), make_user())
     assert seeker.post("/api/v1/training/courses", json={}).status_code == 403

@@ -139,7 +139,9 @@ def applicants(position_id: int):
     )
 
 
-def _render_detail(app, *, errors=None, status_code=200):
+def render_employer_detail(app, *, errors=None, status_code=200, plan=None):
+    """The employer's application page; ``plan`` is a refused interview arrangement
+    ({"values": typed, "errors": per field}) shown again in its form."""
     profile = get_profile(app.seeker)
     next_statuses = [] if app.status in services.FINAL else services.NEXT_STEPS.get(app.status, [])
     return render_template(
@@ -152,6 +154,7 @@ def _render_detail(app, *, errors=None, status_code=200):
         status_options=[(str(s), services.status_label(s)) for s in next_statuses],
         history=services.history(app, for_json=False),
         errors=errors or {},
+        plan=plan,
         subsidy_hints=(
             []
             if app.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
@@ -165,7 +168,7 @@ def _render_detail(app, *, errors=None, status_code=200):
 @resume_view_limit
 def employer_detail(application_id: int):
     app = services.open_application(current_user, application_id)
-    return _render_detail(app)
+    return render_employer_detail(app)
 
 
 @bp.route("/employer/applications/<int:application_id>/status", methods=["POST"])
@@ -180,6 +183,6 @@ def change_status(application_id: int):
             raise
         flash(err.message, "error")
         app = services.employer_application(current_user, application_id)
-        return _render_detail(app, errors=err.fields, status_code=err.status)
+        return render_employer_detail(app, errors=err.fields, status_code=err.status)
     flash(f"已将投递状态更新为“{services.status_label(app.status)}”。", "success")
     return redirect(url_for("applications.employer_detail", application_id=app.id))

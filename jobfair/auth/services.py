@@ -89,8 +89,24 @@ def register(data: dict, *, form: bool = False, elder_mode: bool = False) -> Use
     notification instead.
     """
     values = load(RegisterSchema(), data, form=form)
-    phone, email = normalize_login(values["login"])
-    check_password_policy(values["password"], values["role"])
+    # Both checks run before either refuses, so one submit names every mistake.
+    refused: list[DomainError] = []
+    try:
+        phone, email = normalize_login(values["login"])
+    except DomainError as err:
+        refused.append(err)
+    try:
+        check_password_policy(values["password"], values["role"])
+    except DomainError as err:
+        refused.append(err)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        raise DomainError(
+            "".join(e.message for e in refused),
+            code=refused[0].code,
+            fields={k: v for e in refused for k, v in (e.fields or {}).items()},
+        )
     password_hash = hash_password(values["password"])
     existing = find_by_login(values["login"])
     if existing is None:

@@ -51,7 +51,8 @@ def register():
         else:
             # The same answer for a new and a taken number (see services.register).
             flash(services.REGISTERED_MESSAGE, "success")
-            return redirect(url_for("auth.login"))
+            # Signing in then leads back to the page that sent them here (a position, a fair).
+            return redirect(url_for("auth.login", next=safe_next(request.args.get("next"))))
     return render_template("auth/register.html", role=role, errors=errors, form=request.form)
 
 

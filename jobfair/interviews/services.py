@@ -33,6 +33,7 @@ from jobfair.models.interview import (
     INTERVIEW_MODE_LABELS,
     INTERVIEW_STATUS_LABELS,
     OPEN_INTERVIEW,
+    SEEKER_INTERVIEW_STATUS_LABELS,
     InterviewMode,
     InterviewStatus,
     ScheduledInterview,
@@ -374,7 +375,8 @@ def respond(user: User, interview_id, data: dict, *, form: bool = False) -> Sche
         if iv.status == ANSWERS[action]:
             return iv  # the same answer twice (a double click) changes nothing
         raise Conflict(
-            f"该面试安排当前为“{INTERVIEW_STATUS_LABELS[iv.status]}”，不能{ANSWER_LABELS[action]}。",
+            f"该面试安排当前为“{SEEKER_INTERVIEW_STATUS_LABELS[iv.status]}”，"
+            f"不能{ANSWER_LABELS[action]}。",
             code="interview_closed",
         )
     if action == "accept" and iv.starts_at <= utcnow():
@@ -450,6 +452,11 @@ def of_application(application_id: int) -> list[ScheduledInterview]:
     )
 
 
+def employer_party(iv: ScheduledInterview) -> int:
+    """Who takes a 平台视频 call for the employer: the person who arranged it, else the owner."""
+    return iv.created_by or iv.employer.user_id
+
+
 def interview_dict(iv: ScheduledInterview, *, viewer: User | None = None) -> dict:
     app = iv.application
     position: Position = app.position
@@ -476,7 +483,11 @@ def interview_dict(iv: ScheduledInterview, *, viewer: User | None = None) -> dic
         "ics_url": f"/interviews/{iv.id}.ics",
         "revision": iv.revision,
     }
+    if viewer is not None and iv.mode == InterviewMode.PLATFORM:
+        # Colleagues see the interview but only its two parties can open the call.
+        out["joins_video"] = viewer.id in (iv.seeker_user_id, employer_party(iv))
     if viewer is not None and viewer.role == Role.SEEKER:
+        out["status_label"] = SEEKER_INTERVIEW_STATUS_LABELS.get(iv.status, out["status_label"])
         out["can_accept"] = iv.status == ST.PROPOSED and iv.starts_at > utcnow()
         out["can_decline"] = iv.status in OPEN_INTERVIEW
         out["can_reschedule"] = iv.status in (ST.PROPOSED, ST.ACCEPTED)

@@ -5,7 +5,7 @@ an hour after its planned end."""
 from datetime import timedelta
 
 from jobfair.errors import Conflict, NotFound
-from jobfair.interviews.services import interview_for
+from jobfair.interviews.services import employer_party, interview_for
 from jobfair.live import calls
 from jobfair.models.common import utcnow
 from jobfair.models.interview import InterviewMode, InterviewStatus, ScheduledInterview
@@ -13,11 +13,6 @@ from jobfair.models.user import User
 
 OPENS_BEFORE = timedelta(minutes=30)
 CLOSES_AFTER = timedelta(hours=1)
-
-
-def employer_party(iv: ScheduledInterview) -> int:
-    """Who takes the call for the employer: the person who arranged it, else the owner."""
-    return iv.created_by or iv.employer.user_id
 
 
 def window(iv: ScheduledInterview) -> tuple:

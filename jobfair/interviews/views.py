@@ -4,6 +4,8 @@ services as the JSON API)."""
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from jobfair.applications.services import employer_application
+from jobfair.applications.views import render_employer_detail
 from jobfair.employers.acting import employer_of, owned_employer
 from jobfair.errors import DomainError, wants_json
 from jobfair.extensions import db
@@ -200,6 +202,11 @@ def create(application_id: int):
         flash("面试邀请已发给求职者。", "success")
     except DomainError as err:
         _fail(err)
+        if not request.form.get("next"):
+            # The application page again, with what was typed and the message by its field.
+            app = employer_application(current_user, application_id)
+            plan = {"values": request.form.to_dict(), "errors": err.fields or {}}
+            return render_employer_detail(app, status_code=err.status, plan=plan)
     return _back(url_for("applications.employer_detail", application_id=application_id))
 
 
@@ -323,7 +330,7 @@ def invite_talent(position_id: int):
     }
     try:
         invitations.invite(current_user, f.get("seeker_id"), data)
-        flash("邀请已发出。求职者接受后，你就能看到他的完整资料。", "success")
+        flash("邀请已发出。求职者接受后，你就能看到对方的完整资料。", "success")
     except DomainError as err:
         _fail(err)
     return redirect(url_for("recommendations.talent", position_id=position_id))

@@ -73,6 +73,10 @@ def search_terms(tokens: list[str]) -> list[Term]:
 def _occupation_alternatives(word: str) -> tuple[tuple[str, ...], ...]:
     """The names of the occupation a query word clearly names, segmented like a query."""
     cat = catalogue()
+    if word.isascii() and word.lower() not in cat.terms:
+        # Latin letters that name no occupation (pinyin such as baojie, a typo) only resemble
+        # one through shared letters (baojie -> ie -> 工业工程技术人员): search them as typed.
+        return ()
     guesses = infer_occupations(word, k=1) if len(word) >= 2 else ()
     if not guesses or guesses[0][1] < MIN_TERM_CONFIDENCE:
         return ()
@@ -88,3 +92,22 @@ def _occupation_alternatives(word: str) -> tuple[tuple[str, ...], ...]:
 def picker_codes(text: str, limit: int = 10) -> list[str]:
     """Occupation codes the picker should offer first for what was typed, best first."""
     return [s.code for s in suggest_occupations(text, limit) if s.score >= PICKER_MIN_SCORE]
+
+
+@lru_cache(maxsize=1024)
+def codes_named_within(text: str) -> tuple[str, ...]:
+    """Occupations one of whose curated names contains ``text`` (普工 -> 包装普工's code), the
+    shortest name first: the picker offers them after what the suggester recognises, so a
+    word used across trades does not leave one trade as the only choice."""
+    text = text.strip()
+    if len(text) < 2:
+        return ()
+    cat = catalogue()
+    hits = sorted(
+        (len(term), term, cat.codes[index])
+        for term, owners in cat.terms.items()
+        if text in term
+        for index, weight in owners.items()
+        if weight >= 1.0
+    )
+    return tuple(dict.fromkeys(code for _, _, code in hits))

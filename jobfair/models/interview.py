@@ -41,6 +41,13 @@ INTERVIEW_STATUS_LABELS = {
     InterviewStatus.DECLINED: "求职者已婉拒",
     InterviewStatus.CANCELLED: "招聘方已取消",
 }
+# The same states as the seeker reads them about themselves ("待求职者确认" is the employer's view).
+SEEKER_INTERVIEW_STATUS_LABELS = {
+    **INTERVIEW_STATUS_LABELS,
+    InterviewStatus.PROPOSED: "待你确认",
+    InterviewStatus.RESCHEDULE: "你已申请改期，等待招聘方回复",
+    InterviewStatus.DECLINED: "你已婉拒",
+}
 OPEN_INTERVIEW = (InterviewStatus.PROPOSED, InterviewStatus.ACCEPTED, InterviewStatus.RESCHEDULE)
 _OPEN_SQL = "status IN ('proposed', 'accepted', 'reschedule')"
 

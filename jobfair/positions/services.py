@@ -137,6 +137,42 @@ def list_own_positions(user, status: str | None = None) -> list[Position]:
     return list(db.session.scalars(q.order_by(Position.updated_at.desc(), Position.id.desc())))
 
 
+def _checked(data: dict, *, form: bool, partial: bool, current: Position | None) -> dict:
+    """Loaded values that pass the cross-field rules too. A refused form names its field
+    mistakes and a reversed pay range together, not one after the other."""
+    try:
+        values = _load(data, form=form, partial=partial)
+    except DomainError as err:
+        cross = _cross_field_error(_typed_pay(data), current)
+        if cross is None or not err.fields:
+            raise
+        raise DomainError(
+            err.message + cross.message,
+            code=err.code,
+            status=err.status,
+            fields={**cross.fields, **err.fields},
+        ) from None
+    cross = _cross_field_error(values, current)
+    if cross is not None:
+        raise cross
+    return values
+
+
+def _typed_pay(data) -> dict:
+    """The pay fields of a refused form that are readable as they were typed."""
+    out: dict = {}
+    if not isinstance(data, dict):
+        return out
+    for key in ("salary_min", "salary_max"):
+        try:
+            out[key] = int(str(data[key]).strip())
+        except (KeyError, ValueError):
+            continue
+    if data.get("pay_unit") in {str(u) for u in PayUnit}:
+        out["pay_unit"] = data["pay_unit"]
+    return out
+
+
 def _load(data: dict, *, form: bool, partial: bool) -> dict:
     values = load(PositionSchema(), data, form=form, partial=partial)
     for key in ("title", "description", "requirements", "address", "district", "official_url"):
@@ -147,7 +183,7 @@ def _load(data: dict, *, form: bool, partial: bool) -> dict:
     return values
 
 
-def _check_cross_fields(values: dict, current: Position | None) -> None:
+def _cross_field_error(values: dict, current: Position | None) -> DomainError | None:
     def pick(key):
         if key in values:
             return values[key]
@@ -157,7 +193,7 @@ def _check_cross_fields(values: dict, current: Position | None) -> None:
     unit = pick("pay_unit") or PayUnit.MONTH
     if salary_min is not None and salary_max is not None and salary_min > salary_max:
         word = "月薪" if unit == PayUnit.MONTH else "报酬"
-        raise DomainError(
+        return DomainError(
             f"最低{word}不能高于最高{word}。",
             code="validation_error",
             fields={"salary_min": f"最低{word}不能高于最高{word}"},
@@ -165,11 +201,12 @@ def _check_cross_fields(values: dict, current: Position | None) -> None:
     limit = MAX_PAY_PER_UNIT.get(unit)
     if limit is not None and salary_max is not None and salary_max > limit:
         name = PAY_UNIT_LABELS[PayUnit(unit)]
-        raise DomainError(
+        return DomainError(
             f"按{name}计薪时，报酬每{name}不能超过 {limit} 元，请确认计薪方式是否选对。",
             code="validation_error",
             fields={"salary_max": f"每{name}不超过 {limit} 元", "pay_unit": "请确认计薪方式"},
         )
+    return None
 
 
 def _apply(position: Position, values: dict) -> None:
@@ -233,8 +270,7 @@ def _moderate(position: Position, by_organiser: bool = False) -> None:
 def create_position(user, data: dict, *, form: bool = False) -> Position:
     """A new draft. Unverified employers may draft; publishing is a separate step."""
     employer = _employer(user)
-    values = _load(data, form=form, partial=False)
-    _check_cross_fields(values, None)
+    values = _checked(data, form=form, partial=False, current=None)
     channels.check_can_post(employer, values["channel"])
     position = Position(employer_id=employer.id, status=PositionStatus.DRAFT, review_flags=[])
     _apply(position, values)
@@ -248,8 +284,7 @@ def update_position(
 ) -> Position:
     """Edit a position. Published and held positions are checked again (see module doc)."""
     position = get_own_position(user, position_id)
-    values = _load(data, form=form, partial=partial)
-    _check_cross_fields(values, position)
+    values = _checked(data, form=form, partial=partial, current=position)
     channels.check_can_post(position.employer, values.get("channel", position.channel))
     _apply(position, values)
     if position.status == PositionStatus.PUBLISHED:
@@ -373,8 +408,7 @@ def create_for_employer(actor, employer_id, data: dict, *, form: bool = False) -
         raise NotFound("单位不存在。")
     if not employer.is_verified:
         raise Conflict("该单位尚未通过审核，不能发布岗位。", code="employer_not_verified")
-    values = _load(data, form=form, partial=False)
-    _check_cross_fields(values, None)
+    values = _checked(data, form=form, partial=False, current=None)
     position = Position(employer_id=employer.id, status=PositionStatus.DRAFT, review_flags=[])
     _apply(position, values)
     _check_deadline(position)

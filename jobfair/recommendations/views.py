@@ -40,10 +40,14 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/organiser/priority-matching")
 @role_required("organiser")
 def priority():
-    group = request.args.get("group", "")
-    district = request.args.get("district", "") or None
-    fair_id = _int_arg("fair_id")
-    data, errors = None, {}
+    return _priority_page(
+        request.args.get("group", ""), request.args.get("district", "") or None, _int_arg("fair_id")
+    )
+
+
+def _priority_page(group, district, fair_id, *, refused: DomainError | None = None):
+    """The matching page; after a refused push, with the message beside what was chosen."""
+    data, errors, status = None, {}, 200
     if group:
         try:
             data = services.priority_matching(current_user, group, district, fair_id)
@@ -52,17 +56,27 @@ def priority():
                 raise
             flash(err.message, "error")
             errors = err.fields
+    typed = {"seeker_ids": set(), "position_ids": set(), "message": ""}
+    if refused is not None:
+        flash_error(refused)
+        errors, status = {**errors, **(refused.fields or {})}, refused.status
+        typed = {
+            "seeker_ids": set(request.form.getlist("seeker_ids")),
+            "position_ids": set(request.form.getlist("position_ids")),
+            "message": request.form.get("message", ""),
+        }
     return render_template(
         "recommendations/priority.html",
         data=data,
         errors=errors,
+        typed=typed,
         group=group,
         district=district or "",
         fair_id=fair_id if fair_id and fair_id > 0 else None,
         group_options=[(str(k), v) for k, v in GROUP_LABELS.items()],
         district_options=reference.districts(),
         fair_options=services.fair_choices(),
-    )
+    ), status
 
 
 @bp.route("/organiser/priority-matching/push", methods=["POST"])
@@ -71,12 +85,6 @@ def push():
     group = request.form.get("group", "")
     district = request.form.get("district", "") or None
     fair_id = _int_arg("fair_id")
-    back = url_for(
-        "recommendations.priority",
-        group=group or None,
-        district=district,
-        fair_id=fair_id if fair_id and fair_id > 0 else None,
-    )
     try:
         result = services.push_positions(
             current_user,
@@ -87,10 +95,17 @@ def push():
             message=request.form.get("message", ""),
         )
     except DomainError as err:
-        flash_error(err)
-        return redirect(back)
+        # Shown again with the ticks and the note as they were, not lost to a redirect.
+        return _priority_page(group, district, fair_id, refused=err)
     flash(
         f"已向 {result['notified']} 位求职者推送 {result['positions']} 个岗位（站内通知）。",
         "success",
     )
-    return redirect(back)
+    return redirect(
+        url_for(
+            "recommendations.priority",
+            group=group or None,
+            district=district,
+            fair_id=fair_id if fair_id and fair_id > 0 else None,
+        )
+    )

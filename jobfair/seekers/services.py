@@ -131,7 +131,8 @@ class ProfileSchema(BaseSchema):
                 out[key] = list(dict.fromkeys(clean_text(x) for x in out[key] if x != ""))
         return out
 
-    @validates_schema
+    # Runs even when a field failed, so one submit lists every mistake on the form.
+    @validates_schema(skip_on_field_errors=False)
     def _rules(self, data, **_kw):
         errors: dict[str, str] = {}
         phone = data.get("phone")

@@ -65,7 +65,7 @@ def _occupations(codes: list[str]) -> list[str]:
     if bad:
         raise DomainError(
             "职业编码不存在：" + "、".join(bad[:5]),
-            fields={"occupation_codes": "请填写《职业分类大典（2022）》中的职业编码"},
+            fields={"occupation_codes": "请选择《职业分类大典（2022）》中的职业"},
         )
     return codes
 
@@ -209,7 +209,7 @@ def form_values(course: Course | None) -> dict:
         "provider": course.provider,
         "district": course.district,
         "address": course.address,
-        "occupation_codes": "、".join(course.occupation_codes or []),
+        "occupation_codes": list(course.occupation_codes or []),
         "skills": "、".join(course.skills or []),
         "hours": course.hours,
         "starts_on": iso(course.starts_on),

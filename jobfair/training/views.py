@@ -16,7 +16,7 @@ from jobfair.models.training import (
     ENROLMENT_STATUS_LABELS,
     EnrolmentStatus,
 )
-from jobfair.occupations import occupation_names
+from jobfair.occupations import grouped_choices, occupation_names
 from jobfair.reports.views import period_report_export, period_report_page
 from jobfair.security import login_required, role_required
 from jobfair.seekers.services import get_profile
@@ -140,6 +140,7 @@ def _course_form(course_row, values, errors, status=200):
             course=course_row,
             values=values,
             errors=errors,
+            occupation_groups=grouped_choices(),
             districts=reference.districts(),
             certificate_labels=CERTIFICATE_LABELS,
             status_labels=COURSE_STATUS_LABELS,
@@ -148,16 +149,22 @@ def _course_form(course_row, values, errors, status=200):
     )
 
 
+def _typed_course() -> dict:
+    """The course form as posted; the occupation picker sends one value per chosen occupation."""
+    return {**request.form.to_dict(), "occupation_codes": request.form.getlist("occupation_codes")}
+
+
 @bp.route("/training/courses/new", methods=["GET", "POST"])
 @organiser_only
 def new_course():
     if request.method == "GET":
         return _course_form(None, courses.form_values(None), {})
+    typed = _typed_course()
     try:
-        row = courses.save_course(current_user, request.form.to_dict(), form=True)
+        row = courses.save_course(current_user, typed, form=True)
     except DomainError as err:
         flash_error(err)
-        return _course_form(None, request.form.to_dict(), err.fields, 422)
+        return _course_form(None, typed, err.fields, 422)
     flash(f"已发布课程：{row.title}", "success")
     return redirect(url_for("training.course", course_id=row.id))
 
@@ -168,11 +175,12 @@ def edit_course(course_id: int):
     row = courses.get_course(course_id)
     if request.method == "GET":
         return _course_form(row, courses.form_values(row), {})
+    typed = _typed_course()
     try:
-        courses.save_course(current_user, request.form.to_dict(), course=row, form=True)
+        courses.save_course(current_user, typed, course=row, form=True)
     except DomainError as err:
         flash_error(err)
-        return _course_form(row, request.form.to_dict(), err.fields, 422)
+        return _course_form(row, typed, err.fields, 422)
     flash("课程已保存。", "success")
     return redirect(url_for("training.course", course_id=course_id))
 
