@@ -34,7 +34,7 @@ setup ("1 process", "2 processes behind nginx"); p50/p99 are of the time until t
 has an announcement, "delivered" counts the clients that got every announcement.
 
 The clients are a small asyncio Socket.IO (Engine.IO 4 over WebSocket) client
-(bench/live_client.py), so thousands fit in one process without a thread each. Never run by the test suite.
+(bench/support/live_client.py), so thousands fit in one process without a thread each. Never run by the test suite.
 """
 
 import argparse
@@ -58,7 +58,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from live_client import SioClient  # bench/ is on sys.path: the script's own folder
+from support.live_client import SioClient  # bench/ is on sys.path: the script's own folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable

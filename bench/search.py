@@ -42,7 +42,7 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-from search_corpus import (  # bench/ is on sys.path: the script's own folder
+from support.search_corpus import (  # bench/ is on sys.path: the script's own folder
     DISTRICTS,
     POPULAR,
     RESULTS,
