@@ -8,9 +8,18 @@ response its handler leaves open.
 """
 
 import contextlib
+import os
 import threading
 
+import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+CHROMIUM = "/usr/bin/chromium"
+# Every browser-test module: marked, and skipped where Debian's Chromium is missing.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+]
 
 _RESPONSE = "jobfair.tests.response"
 
@@ -59,3 +68,18 @@ def serving(app):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's headless Chromium through Playwright, for as long as the block runs."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

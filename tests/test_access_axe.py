@@ -7,19 +7,17 @@ no parameter and follows the links it finds (one URL per route), over the demo d
 comes from npm (a devDependency, `make install-test`) and is injected by the test.
 """
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import close_app
-from live_server import serving
+from live_server import BROWSER_MARKS, chromium, serving
 from werkzeug.exceptions import HTTPException
 
 from jobfair import create_app
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
 AXE_PATHS = (ROOT / "node_modules/axe-core/axe.min.js", ROOT / "static/vendor/axe.min.js")
 AXE = next((p for p in AXE_PATHS if p.exists()), None)
@@ -39,8 +37,7 @@ SKIP_WORDS = ("export", "download", "poster", ".png", ".svg", ".csv", ".xlsx", "
 MAX_PAGES_PER_ROLE = 150
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+    *BROWSER_MARKS,
     pytest.mark.skipif(AXE is None, reason="axe-core is missing: run `make install-test`"),
 ]
 
@@ -71,14 +68,8 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def new_context(browser, base: str, *, elder: bool | None, viewport=PHONE):

@@ -1,18 +1,12 @@
 """A real headless Chromium walks the core journey: register, profile, search, apply, invite."""
 
-import os
 import re
 
 import pytest
 from conftest import PASSWORD
-from live_server import serving
+from live_server import BROWSER_MARKS, chromium, serving
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -24,14 +18,8 @@ def live_server(make_app):
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_seeker_applies_and_employer_invites(live_server, browser, make_employer, make_position):

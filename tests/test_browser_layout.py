@@ -5,20 +5,14 @@ favicon 404 logged on every page, a table cell that left the table grid, date-ti
 address inputs left at the browser's tiny default size.
 """
 
-import os
-
 import pytest
 from conftest import PASSWORD, sign_in
-from live_server import serving
+from live_server import BROWSER_MARKS, chromium, serving
 
-CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 360, "height": 640}
 DESK = {"width": 1366, "height": 800}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -30,14 +24,8 @@ def live_server(make_app):
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def open_signed_in(browser, base, user, *, viewport, elder=False):

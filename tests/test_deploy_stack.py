@@ -19,7 +19,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_live_browser import CHROMIUM, browser, journey  # noqa: F401 - browser is a fixture
+from live_server import CHROMIUM
+from test_live_browser import browser, journey  # noqa: F401 - browser is a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = ROOT / "deploy" / "stack.sh"

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 from conftest import World
-from test_live_browser import CHROMIUM, _signed_in, browser, live_server  # noqa: F401
+from live_server import CHROMIUM
+from test_live_browser import _signed_in, browser, live_server  # noqa: F401
 
 from jobfair.database import writing
 from jobfair.extensions import db

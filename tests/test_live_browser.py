@@ -1,18 +1,11 @@
 """Headless Chromium, three people at once: a seeker queues, a rep calls and chats, the
 organiser's announcement arrives, the rep invites to interview and the seeker sees 邀请面试."""
 
-import os
-
 import pytest
 from conftest import PASSWORD, World
-from live_server import serving
+from live_server import BROWSER_MARKS, chromium, serving
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -25,14 +18,8 @@ def live_server(make_app, world):
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _signed_in(browser, base, user, width=375):
