@@ -62,28 +62,28 @@ def resegment():
     (jobfair.matching.text: markup, traditional characters ...) older records keep the old
     tokens until this re-writes those that differ."""
 
-    def profile_occupations(profile: SeekerProfile) -> list[Occupation]:
-        codes = list(profile.desired_occupations)  # in the seeker's order, as saving does
-        found = {
-            o.code: o
-            for o in db.session.scalars(select(Occupation).where(Occupation.code.in_(codes)))
-        }
-        return [found[c] for c in codes if c in found]
+    def recompute(record, occupations: dict[str, Occupation]) -> None:
+        if isinstance(record, Position):  # its occupation comes joined with it
+            index_position(record, record.occupation)
+        else:  # the wished occupations in the seeker's order, as saving does
+            codes = record.desired_occupations or ()
+            index_profile(record, [occupations[c] for c in codes if c in occupations])
 
     counts = {}
-    for model, recompute in (
-        (Position, lambda p: index_position(p, p.occupation)),
-        (SeekerProfile, lambda p: index_profile(p, profile_occupations(p))),
-    ):
+    for model in (Position, SeekerProfile):
         changed, last = 0, 0
         while True:
             with writing():
                 batch = db.session.scalars(
                     select(model).where(model.id > last).order_by(model.id).limit(500)
                 ).all()
+                # The batch's wished occupations in one query, not one per seeker.
+                codes = {c for r in batch for c in getattr(r, "desired_occupations", None) or ()}
+                found = select(Occupation).where(Occupation.code.in_(codes))
+                occupations = {o.code: o for o in db.session.scalars(found)} if codes else {}
                 for record in batch:
                     before = record.search_tokens
-                    recompute(record)
+                    recompute(record, occupations)
                     # The tokens are a bag of words: the same words in another order (the
                     # seeker's occupations listed otherwise) are no change worth a write.
                     if sorted(record.search_tokens.split()) != sorted(before.split()):
