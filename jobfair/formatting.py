@@ -28,14 +28,17 @@ def local_today() -> date:
     return datetime.now(UTC).astimezone(LOCAL_TZ).date()
 
 
+def to_local(value: datetime) -> datetime:
+    """A stored time (naive UTC) in Beijing time."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL_TZ)
+
+
 def fmt_dt(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Stored times are naive UTC; people read Beijing time."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(LOCAL_TZ).strftime(fmt)
+        return to_local(value).strftime(fmt)
     return value.strftime("%Y-%m-%d")
 
 
@@ -44,7 +47,7 @@ def hhmm(value: datetime | None) -> str:
     (12月6日 09:10), or a list crossing midnight reads 09:10 then 00:40."""
     if value is None:
         return ""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL_TZ)
+    local = to_local(value)
     if local.date() == local_today():
         return local.strftime("%H:%M")
     return f"{local.month}月{local.day}日 {local:%H:%M}"
